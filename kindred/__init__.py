@@ -1,0 +1,1 @@
+"""Kindred: peer support and professional therapy, side by side."""

@@ -1,0 +1,98 @@
+"""Accounts: email login, a public pseudonymous handle, several roles per account."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+from kindred.accounts.roles import IMPLIED_ROLES, Role
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        user = self._create_user(email, password, **extra)
+        UserRole.objects.get_or_create(user=user, role=Role.STAFF)
+        return user
+
+
+class User(AbstractUser):
+    """One person. ``legal_name`` is for clinical work only and never shown in peer spaces;
+    peer spaces show ``handle``."""
+
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField("email address", unique=True)
+    handle = models.CharField(
+        max_length=30,
+        unique=True,
+        help_text="Your public name in peer spaces. Not your real name.",
+    )
+    legal_name = models.CharField(max_length=150, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 country code")
+    timezone = models.CharField(max_length=64, default="UTC")
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["handle"]
+
+    objects = UserManager()  # type: ignore[assignment,misc]
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(Lower("handle"), name="accounts_user_handle_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.handle
+
+    def role_names(self) -> set[str]:
+        """Roles held, implied ones included. Cached per instance (one query)."""
+        cached = getattr(self, "_role_cache", None)
+        if cached is None:
+            held = set(self.roles.values_list("role", flat=True))
+            for role in list(held):
+                held |= IMPLIED_ROLES.get(role, set())
+            cached = held
+            self._role_cache = cached
+        return set(cached)
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_names()
+
+    def forget_roles(self) -> None:
+        self.__dict__.pop("_role_cache", None)
+
+
+class UserRole(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "role"], name="accounts_userrole_unique"),
+        ]
+        indexes: ClassVar = [models.Index(fields=["role", "user"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.role}"

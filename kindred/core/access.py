@@ -1,0 +1,18 @@
+"""Shared pieces of the authorization pattern.
+
+Each app has an ``access.py`` with one ``access_<model>(user, id, *, write=False)``
+function per protected model. They all raise :class:`NotFound` both when the
+object does not exist and when the user may not see it, so an id never tells
+anyone that something exists.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+
+class NotFound(Http404):
+    """The object does not exist *or* the user may not access it (deliberately one error)."""
+
+    def __init__(self, what: str = "object") -> None:
+        super().__init__(f"No such {what}.")

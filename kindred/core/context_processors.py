@@ -1,0 +1,10 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    roles = user.role_names() if user.is_authenticated else set()
+    return {"SITE_NAME": settings.SITE_NAME, "user_roles": roles, "DEMO_MODE": settings.DEMO_MODE}

@@ -1,0 +1,42 @@
+"""Serve HTTP and WebSockets with uvicorn; on the embedded default, also run the task queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import uvicorn
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Kindred (ASGI) and, on the embedded default, consume tasks in the same process."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=1, help="ASGI processes (production)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        consumer = None
+        if settings.TASKS_INPROCESS:
+            from huey.contrib.djhuey import HUEY
+
+            consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True)
+            # Started before uvicorn so uvicorn's signal handlers win.
+            consumer.start()
+            self.stdout.write("Task runner: in-process (SQLite queue)")
+        self.stdout.write(f"Serving on http://{options['host']}:{options['port']}/")
+        try:
+            uvicorn.run(
+                "kindred.asgi:application",
+                host=options["host"],
+                port=options["port"],
+                workers=options["workers"] if not consumer else 1,
+                log_level="info",
+                lifespan="off",
+                proxy_headers=settings.SECURE_PROXY_SSL_HEADER is not None,
+            )
+        finally:
+            if consumer is not None:
+                consumer.stop(graceful=True)

@@ -1,0 +1,21 @@
+"""Settings for the test suite: the real settings with fast, isolated services."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault(
+    "KINDRED_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test")
+)
+
+from kindred.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+HUEY = {"name": "kindred-test", "huey_class": "huey.MemoryHuey", "immediate": True}
+TASKS_INPROCESS = False
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SECURE_SSL_REDIRECT = False
+# The suite sees the console-free JSON logs only at WARNING and up.
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from kindred.accounts import views as account_views
+from kindred.api.api import api
+from kindred.core import views as core_views
+
+admin.site.site_header = "Kindred administration"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("kindred.safety.urls")),
+    path("accounts/profile/", account_views.profile, name="profile"),
+    path("accounts/", include("allauth.urls")),
+    path("staff/", core_views.staff_home, name="staff_home"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler404 = "kindred.core.errors.not_found"
+handler500 = "kindred.core.errors.server_error"
