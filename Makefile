@@ -40,7 +40,7 @@ types: install
 	$(BIN)/mypy kindred
 
 migrations-check: install
-	DJANGO_SETTINGS_MODULE=kindred.test_settings $(KINDRED) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=kindred.test_settings $(BIN)/python manage.py makemigrations --check --dry-run
 
 test-sqlite: install browser-deps
 	KINDRED_TEST_REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -q --cov=kindred --cov-report=term:skip-covered $(PYTEST_ARGS)

@@ -44,7 +44,10 @@ def do_revoke_role(actor: User | None, user: User, role: str) -> bool:
 
 
 def do_update_profile(user: User, changes: dict[str, Any], *, request: Any = None) -> None:
-    fields = sorted(k for k, v in changes.items() if getattr(user, k) != v)
+    # Compare with the stored row: a bound ModelForm has already copied the new
+    # values onto the instance during validation.
+    stored = User.objects.filter(pk=user.pk).values(*changes).get()
+    fields = sorted(k for k, v in changes.items() if stored[k] != v)
     if not fields:
         return
     with transaction.atomic():

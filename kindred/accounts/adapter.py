@@ -9,13 +9,13 @@ from django.http import HttpRequest
 from kindred.core.crypto import decrypt_text, encrypt_text
 
 
-class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
+class AccountAdapter(DefaultAccountAdapter):
     def populate_username(self, request: HttpRequest, user: Any) -> None:
         # No usernames: people log in by email and are shown by handle.
         return None
 
 
-class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
+class MFAAdapter(DefaultMFAAdapter):
     """TOTP secrets are encrypted at rest like clinical content."""
 
     def encrypt(self, text: str) -> str:

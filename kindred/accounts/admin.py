@@ -6,13 +6,13 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from kindred.accounts.models import User, UserRole
 
 
-class UserRoleInline(admin.TabularInline):  # type: ignore[type-arg]
+class UserRoleInline(admin.TabularInline):
     model = UserRole
     extra = 0
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(BaseUserAdmin):
     ordering = ("email",)
     list_display = ("email", "handle", "is_active", "date_joined")
     search_fields = ("email", "handle")

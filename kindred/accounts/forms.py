@@ -49,7 +49,7 @@ def _timezone_choices() -> list[tuple[str, str]]:
     return [(tz, tz) for tz in sorted(available_timezones())]
 
 
-class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProfileForm(forms.ModelForm):
     timezone = forms.ChoiceField(choices=_timezone_choices)
 
     class Meta:

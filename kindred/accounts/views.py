@@ -21,7 +21,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         # ModelForm validation mutates the instance; reload so the page header
         # shows the saved handle while the form keeps what was typed.
-        user.refresh_from_db()
+        user.refresh_from_db()  # type: ignore[union-attr]
     return render(
         request,
         "accounts/profile.html",

@@ -9,7 +9,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from kindred.core.events import role_group, user_group
 
 
-class EventsConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+class EventsConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:

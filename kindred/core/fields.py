@@ -25,7 +25,7 @@ class _EncryptedMixin:
         return super().get_lookup(lookup_name)  # type: ignore[misc]
 
 
-class EncryptedTextField(_EncryptedMixin, models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(_EncryptedMixin, models.TextField):
     description = "Text encrypted at rest"
 
     def get_prep_value(self, value: Any) -> Any:
@@ -40,7 +40,7 @@ class EncryptedTextField(_EncryptedMixin, models.TextField):  # type: ignore[typ
         return decrypt_text(value)
 
 
-class EncryptedJSONField(_EncryptedMixin, models.TextField):  # type: ignore[type-arg]
+class EncryptedJSONField(_EncryptedMixin, models.TextField):
     """JSON-serialisable value, encrypted as one blob."""
 
     description = "JSON encrypted at rest"

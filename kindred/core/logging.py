@@ -34,6 +34,6 @@ class RedactingExceptionReporterFilter(SafeExceptionReporterFilter):
             return {}
         return dict.fromkeys(request.POST, REDACTED)
 
-    def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> list[tuple[str, str]]:
+    def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> Any:
         # Local variables in a clinical view may hold decrypted notes.
-        return [(name, REDACTED) for name in tb_frame.f_locals]
+        return dict.fromkeys(tb_frame.f_locals, REDACTED).items()

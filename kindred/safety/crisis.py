@@ -23,8 +23,8 @@ def country_from_accept_language(header: str) -> str | None:
     return None
 
 
-def choose_country_code(request: Any) -> str:
-    """Explicit choice, then the profile, then the browser's language, then the default."""
+def choose_country_code(request: Any, known: set[str]) -> str:
+    """Explicit choice, then the visit, then the profile, then the browser, then the default."""
     candidates = [
         request.GET.get("country", ""),
         request.session.get(SESSION_KEY, "") if hasattr(request, "session") else "",
@@ -32,7 +32,6 @@ def choose_country_code(request: Any) -> str:
         country_from_accept_language(request.headers.get("Accept-Language", "")) or "",
         settings.KINDRED_DEFAULT_COUNTRY,
     ]
-    known = set(CrisisCountry.objects.values_list("code", flat=True))
     for code in candidates:
         code = (code or "").strip().upper()
         if code in known:
@@ -41,14 +40,14 @@ def choose_country_code(request: Any) -> str:
 
 
 def crisis_context(request: Any) -> dict[str, Any]:
-    code = choose_country_code(request)
-    country = (
-        CrisisCountry.objects.prefetch_related("lines").get(code=code) if code != ANYWHERE else None
-    )
-    anywhere = CrisisCountry.objects.prefetch_related("lines").filter(code=ANYWHERE).first()
+    # The table is small (one row per country): two queries load all of it.
+    countries = {c.code: c for c in CrisisCountry.objects.prefetch_related("lines")}
+    code = choose_country_code(request, set(countries))
     return {
-        "country": country,
-        "anywhere": anywhere,
-        "countries": CrisisCountry.objects.exclude(code=ANYWHERE).order_by("name"),
+        "country": countries.get(code) if code != ANYWHERE else None,
+        "anywhere": countries.get(ANYWHERE),
+        "countries": sorted(
+            (c for c in countries.values() if c.code != ANYWHERE), key=lambda c: c.name
+        ),
         "selected": code,
     }

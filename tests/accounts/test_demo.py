@@ -1,0 +1,53 @@
+from io import StringIO
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django.core.management import CommandError, call_command
+
+from kindred.accounts.demo import DEMO_PASSWORD, PERSONAS
+from kindred.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_creates_every_persona_once(settings):
+    settings.DEMO_MODE = True
+    call_command("demo", stdout=StringIO())
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert User.objects.count() == len(PERSONAS)
+    assert out.getvalue().count("exists") == len(PERSONAS)
+    for persona in PERSONAS:
+        user = User.objects.get(email=persona.email)
+        assert user.check_password(DEMO_PASSWORD)
+        assert set(persona.roles) <= user.role_names()
+        assert user.emailaddress_set.get().verified
+
+
+def test_mfa_roles_get_the_published_totp_secret(settings):
+    settings.DEMO_MODE = True
+    call_command("demo", stdout=StringIO())
+    for persona in PERSONAS:
+        user = User.objects.get(email=persona.email)
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if persona.totp_secret is None:
+            assert totp is None
+            continue
+        counter = next(yield_hotp_counters_from_time())
+        code = format_hotp_value(hotp_value(persona.totp_secret, counter))
+        assert TOTP(totp).validate_code(code)
+        # Stored encrypted, not as the published secret.
+        assert persona.totp_secret not in str(totp.data)
+
+
+def test_it_is_refused_outside_demo_mode(settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="only available with DEBUG on"):
+        call_command("demo", stdout=StringIO())
+    assert User.objects.count() == 0

@@ -1,0 +1,137 @@
+import re
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from kindred.accounts.models import User
+from kindred.accounts.roles import Role
+from tests.factories import TEST_PASSWORD, UserFactory
+
+SIGNUP = {
+    "email": "new.person@example.test",
+    "handle": "gentle_fern",
+    "password1": "a-long-and-unusual-pass",
+    "password2": "a-long-and-unusual-pass",
+}
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits():
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_sign_up_needs_email_verification_before_login(client):
+    response = client.post(reverse("account_signup"), SIGNUP)
+    assert response.status_code == 302
+    user = User.objects.get(email=SIGNUP["email"])
+    assert user.handle == "gentle_fern"
+    assert user.role_names() == {Role.MEMBER}
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+
+    client.logout()
+    blocked = client.post(
+        reverse("account_login"), {"login": SIGNUP["email"], "password": SIGNUP["password1"]}
+    )
+    assert "_auth_user_id" not in client.session
+    assert blocked.status_code == 302 and "confirm-email" in blocked["Location"]
+
+    client.post(link.group(1))
+    client.post(
+        reverse("account_login"), {"login": SIGNUP["email"], "password": SIGNUP["password1"]}
+    )
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_a_taken_handle_is_a_form_error_that_keeps_what_was_typed(client):
+    UserFactory(handle="Gentle_Fern")
+    response = client.post(reverse("account_signup"), SIGNUP)
+    assert response.status_code == 200
+    assert "That handle is taken" in response.content.decode()
+    assert 'value="new.person@example.test"' in response.content.decode()
+    assert not User.objects.filter(email=SIGNUP["email"]).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("handle", "error"),
+    [
+        ("ab", "Use 3–30 letters"),
+        ("has space", "Use 3–30 letters"),
+        ("<script>", "Use 3–30 letters"),
+        ("x" * 31, "at most 30 characters"),
+    ],
+)
+def test_a_malformed_handle_is_refused(client, handle, error):
+    response = client.post(reverse("account_signup"), {**SIGNUP, "handle": handle})
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert not User.objects.filter(email=SIGNUP["email"]).exists()
+
+
+def test_login_is_throttled_after_repeated_failures(client, member):
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": member.email, "password": "wrong"})
+    response = client.post(
+        reverse("account_login"), {"login": member.email, "password": TEST_PASSWORD}
+    )
+    # Even the right password is refused until the window passes.
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_with_mfa_asks_for_the_code(client, therapist):
+    response = client.post(
+        reverse("account_login"), {"login": therapist.email, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+
+
+def test_profile_requires_login(client):
+    response = client.get(reverse("profile"))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_profile_saves_changes(login, member):
+    client = login(member)
+    response = client.post(
+        reverse("profile"),
+        {"handle": "new_handle", "legal_name": "M L", "country": "ie", "timezone": "Europe/Dublin"},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.handle, member.country, member.timezone) == ("new_handle", "IE", "Europe/Dublin")
+
+
+def test_profile_errors_keep_input(login, member, member2):
+    client = login(member)
+    response = client.post(
+        reverse("profile"),
+        {
+            "handle": member2.handle.upper(),
+            "legal_name": "Typed Name",
+            "country": "N4",
+            "timezone": "Mars/Base",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "That handle is taken" in body
+    assert "two-letter country code" in body
+    assert 'value="Typed Name"' in body
+    member.refresh_from_db()
+    assert member.legal_name != "Typed Name"
+
+
+def test_profile_only_shows_the_signed_in_persons_data(login, member, member2):
+    body = login(member).get(reverse("profile")).content.decode()
+    assert member.handle in body
+    assert member2.handle not in body and member2.legal_name not in body

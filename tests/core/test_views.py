@@ -1,0 +1,64 @@
+import pytest
+from django.urls import reverse
+
+PUBLIC_PAGES = [
+    "/",
+    "/help/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/no-such-page/",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_every_page_has_the_get_help_link_without_login(client, path):
+    body = client.get(path).content.decode()
+    assert 'class="help-now" href="/help/"' in body
+    assert 'href="#main"' in body and '<main id="main"' in body
+
+
+@pytest.mark.parametrize("persona", ["member", "therapist", "staff"], indirect=True)
+def test_signed_in_pages_keep_the_get_help_link(login, persona):
+    assert 'class="help-now"' in login(persona).get(reverse("profile")).content.decode()
+
+
+@pytest.mark.django_db
+def test_home_explains_both_kinds_of_help(client):
+    body = client.get("/").content.decode()
+    for phrase in (
+        "Peer support",
+        "Therapy",
+        "Both, together",
+        "lived experience",
+        "Licensed professionals",
+    ):
+        assert phrase in body
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_strict_content_security_policy(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_pages_load_no_third_party_assets(client):
+    body = client.get("/").content.decode()
+    assert 'src="http' not in body and 'href="http' not in body.split("<body")[0]
+
+
+@pytest.mark.django_db
+def test_home_runs_a_constant_number_of_queries(client, django_assert_max_num_queries, member):
+    with django_assert_max_num_queries(0):
+        client.get("/")
+    client.force_login(member)
+    with django_assert_max_num_queries(4):
+        client.get("/")
