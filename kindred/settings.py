@@ -295,3 +295,21 @@ LOGGING = {
 # --- Kindred -----------------------------------------------------------------
 KINDRED_DEFAULT_COUNTRY = env_str("KINDRED_DEFAULT_COUNTRY", "") or ""
 API_TOKEN_PREFIX = "kdr"  # noqa: S105 - a public prefix, not a secret
+
+# --- Safety pathway (see docs/safety-policy.md) --------------------------------
+# A flag nobody has acknowledged after this many seconds escalates to staff.
+SAFETY_ESCALATE_AFTER_SECONDS = {
+    "high": env_int("KINDRED_ESCALATE_HIGH_SECONDS", 300),
+    "moderate": env_int("KINDRED_ESCALATE_MODERATE_SECONDS", 1800),
+}
+# What happens to text at each level, per area: "show" (visible, writer sees support,
+# flag raised) or "hold" (hidden from others until a moderator reviews it).
+SAFETY_POLICIES = {
+    "default": {"moderate": "show", "high": "show"},
+    # Forum posts stay up for days and reach many readers: hold plan/means details.
+    "community": {"moderate": "show", "high": "hold"},
+    # Live rooms have a facilitator present and a hidden message breaks the conversation.
+    "groups": {"moderate": "show", "high": "show"},
+    "peers": {"moderate": "show", "high": "show"},
+    "therapy": {"moderate": "show", "high": "show"},
+}

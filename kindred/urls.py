@@ -10,8 +10,11 @@ admin.site.site_header = "Kindred administration"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("notifications/", core_views.notifications, name="notifications"),
     path("", include("kindred.safety.urls")),
+    path("spaces/", include("kindred.community.urls")),
     path("accounts/profile/", account_views.profile, name="profile"),
+    path("accounts/tokens/", include("kindred.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("staff/", core_views.staff_home, name="staff_home"),
     path("admin/", admin.site.urls),

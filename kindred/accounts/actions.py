@@ -11,10 +11,11 @@ from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 
 
-def do_complete_signup(user: User, *, handle: str) -> None:
+def do_complete_signup(user: User, *, handle: str, age_band: str = "adult") -> None:
     with transaction.atomic():
         user.handle = handle
-        user.save(update_fields=["handle"])
+        user.age_band = age_band
+        user.save(update_fields=["handle", "age_band"])
         UserRole.objects.get_or_create(user=user, role=Role.MEMBER)
         record_event(actor=user, event="account.signup", target=user)
 

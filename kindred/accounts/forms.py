@@ -7,7 +7,7 @@ from zoneinfo import available_timezones
 from django import forms
 from django.http import HttpRequest
 
-from kindred.accounts.models import User
+from kindred.accounts.models import AgeBand, User
 
 HANDLE_RE = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
 
@@ -36,13 +36,22 @@ class SignupForm(forms.Form):
         help_text="Shown to others in peer spaces instead of your name. Not your real name.",
     )
 
+    age_band = forms.ChoiceField(
+        label="Your age",
+        choices=AgeBand.choices,
+        widget=forms.RadioSelect,
+        help_text="Teen and adult community spaces are kept apart. Kindred is not for under-13s.",
+    )
+
     def clean_handle(self) -> str:
         return validate_handle(self.cleaned_data["handle"])
 
     def signup(self, request: HttpRequest, user: User) -> None:
         from kindred.accounts.actions import do_complete_signup
 
-        do_complete_signup(user, handle=self.cleaned_data["handle"])
+        do_complete_signup(
+            user, handle=self.cleaned_data["handle"], age_band=self.cleaned_data["age_band"]
+        )
 
 
 def _timezone_choices() -> list[tuple[str, str]]:

@@ -35,6 +35,11 @@ class UserManager(BaseUserManager["User"]):
         return user
 
 
+class AgeBand(models.TextChoices):
+    ADULT = "adult", "18 or older"
+    TEEN = "teen", "13 to 17"
+
+
 class User(AbstractUser):
     """One person. ``legal_name`` is for clinical work only and never shown in peer spaces;
     peer spaces show ``handle``."""
@@ -51,6 +56,8 @@ class User(AbstractUser):
     legal_name = models.CharField(max_length=150, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 country code")
     timezone = models.CharField(max_length=64, default="UTC")
+    # Teen and adult peer spaces are kept apart.
+    age_band = models.CharField(max_length=5, choices=AgeBand.choices, default=AgeBand.ADULT)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["handle"]

@@ -1,11 +1,52 @@
-"""The versioned JSON API, mounted at /api/v1/."""
+"""The versioned JSON API, mounted at /api/v1/.
 
+Authentication (see :mod:`kindred.api.auth`): a personal access token
+(``Authorization: Bearer kdr_…``, made at /accounts/tokens/) or the website
+session (with the CSRF token on unsafe methods). Token scopes: ``read`` for
+``GET``; ``write`` (includes ``read``) for everything that changes data.
+
+Errors are always JSON with a human ``detail``; 422 adds ninja's ``errors`` list.
+"""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpRequest
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
-api = NinjaAPI(
+from kindred.api.auth import session_auth, token_auth
+from kindred.api.docs import LocalSwagger, docs_asset
+from kindred.api.errors import install_error_handlers, json_method_not_allowed
+from kindred.api.routers import crisis, me, tokens
+
+
+class KindredAPI(NinjaAPI):
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = json_method_not_allowed(pattern.callback)
+        return urls
+
+
+api = KindredAPI(
     title="Kindred API",
     version="1",
+    description=__doc__ or "",
     urls_namespace="api-v1",
+    docs=LocalSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    auth=[token_auth, session_auth],
 )
+install_error_handlers(api)
+
+api.add_router("", me.router)
+api.add_router("", tokens.router)
+api.add_router("", crisis.router)
+api.add_router("", "kindred.api.routers.community.router")
+
+
+@api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs_asset")
+def get_docs_asset(request: HttpRequest, name: str) -> FileResponse:
+    return docs_asset(name)

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CommunityConfig(AppConfig):
     name = "kindred.community"
     label = "community"
+    verbose_name = "Community spaces"
+
+    def ready(self) -> None:
+        from kindred.community import reporting
+
+        reporting.register_reportables()

@@ -8,7 +8,7 @@ plans, private messages, safety plans. They cannot be filtered or ordered on
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -40,7 +40,13 @@ class EncryptedTextField(_EncryptedMixin, models.TextField):
         return decrypt_text(value)
 
 
-class EncryptedJSONField(_EncryptedMixin, models.TextField):
+if TYPE_CHECKING:
+    _JSONBase = models.TextField[Any, Any]
+else:
+    _JSONBase = models.TextField
+
+
+class EncryptedJSONField(_EncryptedMixin, _JSONBase):
     """JSON-serialisable value, encrypted as one blob."""
 
     description = "JSON encrypted at rest"

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from kindred.core.health import run_checks
+from kindred.core.http import AuthedHttpRequest
+from kindred.core.models import Notification
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -26,3 +30,14 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
     latest = AuditEvent.objects.order_by("-seq")[:20]
     return render(request, "core/staff_home.html", {"latest_events": latest})
+
+
+@login_required
+def notifications(request: AuthedHttpRequest) -> HttpResponse:
+    rows = list(Notification.objects.filter(recipient=request.user).order_by("-created_at")[:100])
+    if request.method == "POST":
+        Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        return redirect("notifications")
+    return render(request, "core/notifications.html", {"notifications": rows})

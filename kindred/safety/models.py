@@ -6,6 +6,8 @@ from typing import ClassVar
 
 from django.db import models
 
+from kindred.core.fields import EncryptedJSONField, EncryptedTextField
+
 
 class CrisisCountry(models.Model):
     code = models.CharField(
@@ -43,3 +45,200 @@ class CrisisLine(models.Model):
     @property
     def phone_uri(self) -> str:
         return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+
+
+class FlagKind(models.TextChoices):
+    RISK = "risk", "Risk screen"
+    CRITICAL_ANSWER = "critical_answer", "Critical questionnaire answer"
+    REPORT = "report", "Report by a member"
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    HANDED_OVER = "handed_over", "Handed over to therapist"
+    RESOLVED = "resolved", "Resolved"
+
+
+class FlagOutcome(models.TextChoices):
+    SUPPORTED = "supported", "Reached out; person supported"
+    REFERRED = "referred", "Referred to crisis line or emergency services"
+    THERAPIST = "therapist", "Therapist took over"
+    NO_RISK = "no_risk", "No risk on review (false alarm)"
+    CONTENT_REMOVED = "content_removed", "Content hidden or removed"
+    NO_ACTION = "no_action", "No action needed"
+
+
+class Flag(models.Model):
+    """One item in the moderators' queue: a risk-screen hit, a critical answer, or a report.
+
+    ``text`` is what the person wrote (encrypted: it is often the most sensitive thing
+    they ever wrote here). ``signals`` are rule and model names, shown to moderators only.
+    """
+
+    kind = models.CharField(max_length=20, choices=FlagKind.choices, default=FlagKind.RISK)
+    subject = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="safety_flags",
+        null=True,
+        blank=True,
+    )
+    reporter = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    source_type = models.CharField(
+        max_length=40, blank=True, help_text="e.g. community.post, groups.message"
+    )
+    source_id = models.CharField(max_length=64, blank=True)
+    context = models.CharField(
+        max_length=120, blank=True, help_text="Where it was written, for the moderator"
+    )
+    text = EncryptedTextField(blank=True)
+    level = models.CharField(max_length=10, default="none")
+    score = models.FloatField(default=0.0)
+    signals = models.JSONField(default=list, blank=True)
+    reason = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=20, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    handed_to = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    outcome = models.CharField(max_length=20, choices=FlagOutcome.choices, blank=True)
+    outcome_note = EncryptedTextField(blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["subject", "created_at"]),
+            models.Index(fields=["status", "escalated_at", "level", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"flag #{self.pk} {self.kind} {self.level}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED)
+
+
+class SupportMessage(models.Model):
+    """A private message from the safety team to a person (never shown to anyone else)."""
+
+    flag = models.ForeignKey(
+        Flag, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    sender = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="support_messages"
+    )
+    body = EncryptedTextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["recipient", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"support message #{self.pk}"
+
+
+class Block(models.Model):
+    """``blocker`` no longer sees ``blocked`` and vice versa (enforced by every app's queries)."""
+
+    blocker = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="blocks_made"
+    )
+    blocked = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="blocks_received"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="safety_block_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(blocker=models.F("blocked")), name="safety_block_not_self"
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["blocked", "blocker"])]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+SAFETY_PLAN_SECTIONS: tuple[tuple[str, str, str], ...] = (
+    (
+        "warning_signs",
+        "Signs that things are getting harder for me",
+        "Thoughts, feelings, situations or behaviour that tell you a difficult time may be starting.",
+    ),
+    (
+        "coping_alone",
+        "What I can do by myself to get through",
+        "Small things that have helped before: a walk, music, a shower, breathing, writing.",
+    ),
+    (
+        "distractions",
+        "People and places that take my mind off things",
+        "Where you can go and who you can be around without having to talk about how you feel.",
+    ),
+    (
+        "people_to_ask",
+        "People I can ask for help",
+        "Friends or family you could tell that you are struggling, with how to reach them.",
+    ),
+    (
+        "professionals",
+        "Professionals and crisis lines I can contact",
+        "Your therapist or doctor, a crisis line, the emergency number where you are.",
+    ),
+    (
+        "safer_surroundings",
+        "Making my surroundings safer",
+        "Steps to put distance between you and anything you might use to hurt yourself.",
+    ),
+)
+
+
+class SafetyPlan(models.Model):
+    """A member's own plan for getting through a crisis. Encrypted; shared only by consent."""
+
+    owner = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, related_name="safety_plan"
+    )
+    sections = EncryptedJSONField(default=dict)
+    reasons_for_living = EncryptedTextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"safety plan of {self.owner_id}"
+
+    def items(self, key: str) -> list[str]:
+        value = (self.sections or {}).get(key, [])
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+
+class ModeratorDuty(models.Model):
+    """Whether a moderator is on duty now: on-duty moderators are alerted first."""
+
+    moderator = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="duty")
+    on_duty = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["on_duty"])]
+
+    def __str__(self) -> str:
+        return f"{self.moderator_id} on duty={self.on_duty}"

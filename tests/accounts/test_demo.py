@@ -51,3 +51,14 @@ def test_it_is_refused_outside_demo_mode(settings):
     with pytest.raises(CommandError, match="only available with DEBUG on"):
         call_command("demo", stdout=StringIO())
     assert User.objects.count() == 0
+
+
+def test_it_seeds_demo_conversations_once(settings):
+    from kindred.community.models import Post, Thread
+
+    settings.DEMO_MODE = True
+    call_command("demo", stdout=StringIO())
+    threads, posts = Thread.objects.count(), Post.objects.count()
+    call_command("demo", stdout=StringIO())
+    assert threads == 3 and posts > threads
+    assert (Thread.objects.count(), Post.objects.count()) == (threads, posts)

@@ -14,6 +14,7 @@ SIGNUP = {
     "handle": "gentle_fern",
     "password1": "a-long-and-unusual-pass",
     "password2": "a-long-and-unusual-pass",
+    "age_band": "adult",
 }
 
 

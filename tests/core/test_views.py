@@ -62,3 +62,23 @@ def test_home_runs_a_constant_number_of_queries(client, django_assert_max_num_qu
     client.force_login(member)
     with django_assert_max_num_queries(4):
         client.get("/")
+
+
+def test_notifications_are_private_and_can_be_marked_read(login, member, member2):
+    from kindred.core.models import Notification
+    from kindred.core.notifications import do_notify, unread_count
+
+    do_notify([member], kind="test", title="Someone replied to your thread", url="/x/")
+    assert unread_count(member) == 1
+    assert "Someone replied" not in login(member2).get(reverse("notifications")).content.decode()
+    client = login(member)
+    assert "Someone replied" in client.get(reverse("notifications")).content.decode()
+    client.post(reverse("notifications"))
+    assert unread_count(member) == 0
+    assert Notification.objects.get().read_at is not None
+
+
+@pytest.mark.django_db
+def test_notifications_need_login(client):
+    response = client.get(reverse("notifications"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

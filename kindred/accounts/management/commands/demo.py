@@ -18,4 +18,8 @@ class Command(BaseCommand):
             state = "created" if created else "exists"
             mfa = f"  TOTP secret {persona.totp_secret}" if persona.totp_secret else ""
             self.stdout.write(f"{state:7} {persona.key:12} {user.email:28}{mfa}")
+        from kindred.community.demo import create_demo_community
+
+        threads = create_demo_community({persona.key: user for persona, user, _ in results})
+        self.stdout.write(f"Community: {threads} demo thread(s) created.")
         self.stdout.write(f"Password for every demo account: {DEMO_PASSWORD}")

@@ -1,0 +1,106 @@
+"""API token operations shared by the token page, the API and tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from kindred.accounts.access import MFARequired, needs_mfa_setup
+from kindred.api.credentials import format_token, hash_secret, new_public_id, new_secret
+from kindred.api.models import ApiToken, Scope
+from kindred.audit.actions import record_event
+
+MAX_EXPIRY_DAYS = 366
+
+
+def check_create_token(user: Any) -> None:
+    """Raise unless ``user`` may create a token now.
+
+    An account whose role needs a second factor must have one first: a token is
+    a credential that skips the login, and so the second factor, for good.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise PermissionDenied("Log in to create a token.")
+    if needs_mfa_setup(user):
+        role = sorted(user.role_names() & set(settings.MFA_REQUIRED_ROLES))[0]
+        raise MFARequired(role)
+
+
+def clean_scopes(scopes: Iterable[str]) -> list[str]:
+    chosen = sorted(set(scopes))
+    unknown = [s for s in chosen if s not in Scope.values]
+    if unknown:
+        raise ValueError(f"unknown scopes: {', '.join(unknown)}")
+    if not chosen:
+        raise ValueError("choose at least one scope")
+    return chosen
+
+
+def do_create_token(
+    user: Any,
+    *,
+    name: str,
+    scopes: Iterable[str],
+    expires_in_days: int | None = None,
+    request: Any = None,
+) -> tuple[ApiToken, str]:
+    """Create a token and return it with its plaintext, which is never stored.
+
+    The caller shows the plaintext once; afterwards nobody can recover it.
+    """
+    check_create_token(user)
+    chosen = clean_scopes(scopes)
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
+        raise ValueError(f"expiry must be between 1 and {MAX_EXPIRY_DAYS} days")
+    now = timezone.now()
+    secret = new_secret()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=name.strip(),
+            public_id=new_public_id(),
+            secret_hash=hash_secret(secret),
+            scopes=chosen,
+            created_at=now,
+            expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
+        )
+        # The public id identifies the token in the log; the secret never appears.
+        record_event(
+            actor=user,
+            event="api.token_created",
+            target=token,
+            changes={
+                "name": token.name,
+                "public_id": token.public_id,
+                "scopes": chosen,
+                "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+            },
+            request=request,
+        )
+    return token, format_token(token.public_id, secret)
+
+
+def do_revoke_token(actor: Any, token: ApiToken, *, request: Any = None) -> bool:
+    """Revoke ``token`` (caller checked access). False when it already was."""
+    with transaction.atomic():
+        locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if locked.revoked_at is not None:
+            token.revoked_at = locked.revoked_at
+            return False
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        record_event(
+            actor=actor,
+            event="api.token_revoked",
+            target=locked,
+            changes={"public_id": locked.public_id},
+            request=request,
+        )
+    token.revoked_at = locked.revoked_at
+    return True

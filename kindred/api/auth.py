@@ -1,0 +1,106 @@
+"""How API callers prove who they are.
+
+Two ways, tried in this order:
+
+* ``Authorization: Bearer kdr_<id>_<secret>``: a personal access token, for
+  scripts and apps. A bearer header that is present but wrong, revoked or
+  expired gets 401 at once (it never falls back to the session).
+* The browser's session cookie, with Django's CSRF check on unsafe methods.
+
+``request.api_token`` is the token used, or None for a session.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.errors import AuthenticationError, AuthorizationError
+from ninja.security import HttpBearer, SessionAuth
+
+from kindred.accounts.access import needs_mfa_setup
+from kindred.api.credentials import parse_token, secret_matches
+from kindred.api.models import ApiToken, Scope
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Writing last_used_at on every call would make each read a write; a minute's
+# precision is plenty to spot a token that is still in use.
+LAST_USED_PRECISION = timedelta(minutes=1)
+# Hashed with the real scheme so a lookup miss takes as long as a wrong secret.
+_DUMMY_HASH = "0" * 64
+
+
+class InvalidToken(AuthenticationError):
+    def __init__(self) -> None:
+        super().__init__(401, "Invalid, expired or revoked token.")
+
+
+class TokenAuth(HttpBearer):
+    """Personal access tokens (``kdr_…``); unsafe methods need the ``write`` scope."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        # ninja's version logs a non-Bearer header in DEBUG; it may hold a secret.
+        scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        return self.authenticate(request, value)
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        request.api_token = None  # type: ignore[attr-defined]
+        parsed = parse_token(token)
+        if parsed is None:
+            raise InvalidToken()
+        row = ApiToken.objects.select_related("user").filter(public_id=parsed.public_id).first()
+        matches = secret_matches(parsed.secret, row.secret_hash if row else _DUMMY_HASH)
+        now = timezone.now()
+        if row is None or not matches or not row.is_usable(now) or not row.user.is_active:
+            raise InvalidToken()
+        if needs_mfa_setup(row.user):
+            # The second factor was removed after the token was made.
+            raise AuthorizationError(403, "Your role needs two-factor authentication.")
+        request.api_token = row  # type: ignore[attr-defined]
+        if request.method not in SAFE_METHODS:
+            require_scope(request, Scope.WRITE)
+        else:
+            require_scope(request, Scope.READ)
+        if row.last_used_at is None or now - row.last_used_at > LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        return row.user
+
+
+class BrowserSessionAuth(SessionAuth):
+    """ninja's ``django_auth`` (CSRF enforced on unsafe methods), but a caller
+    with no session gets 401 rather than a CSRF error."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        request.api_token = None  # type: ignore[attr-defined]
+        return super().__call__(request)
+
+
+def get_api_user(request: HttpRequest) -> User:
+    """The authenticated caller (only on endpoints that require auth)."""
+    return cast("User", request.auth)  # type: ignore[attr-defined]
+
+
+def require_scope(request: HttpRequest, scope: str) -> None:
+    """403 unless the caller's token grants ``scope`` (a session grants all)."""
+    token: ApiToken | None = getattr(request, "api_token", None)
+    if token is not None and scope not in token.granted_scopes():
+        raise AuthorizationError(403, f"This token lacks the '{scope}' scope.")
+
+
+def require_session(request: HttpRequest) -> None:
+    """403 for token callers: some things need a person at the website."""
+    if getattr(request, "api_token", None) is not None:
+        raise AuthorizationError(403, "Sign in on the website to do this; tokens cannot.")
+
+
+token_auth = TokenAuth()
+session_auth = BrowserSessionAuth()

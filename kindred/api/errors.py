@@ -1,0 +1,98 @@
+"""Every API error is JSON with a human ``detail``; never HTML, never a traceback."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from kindred.accounts.access import MFARequired
+from kindred.core.access import NotFound
+
+logger = logging.getLogger("kindred.api")
+
+SERVER_ERROR = "Something went wrong on our side."
+
+
+def describe_validation_errors(errors: list[dict[str, Any]]) -> str:
+    """ninja's error list as one sentence: ``body.name: Field required; …``."""
+    parts = []
+    for error in errors[:5]:
+        where = ".".join(str(p) for p in error.get("loc", ()))
+        parts.append(f"{where}: {error.get('msg', 'invalid')}" if where else error.get("msg", ""))
+    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    return "Invalid request: " + "; ".join(parts) + more
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def respond(request: HttpRequest, status: int, **data: Any) -> HttpResponse:
+        return api.create_response(request, data, status=status)
+
+    @api.exception_handler(ValidationError)
+    def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        # ninja's list stays under "errors" for programs; "detail" is for people.
+        return respond(
+            request, 422, detail=describe_validation_errors(exc.errors), errors=exc.errors
+        )
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        response = respond(request, exc.status_code, detail=str(exc))
+        if isinstance(exc, AuthenticationError):
+            response["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
+
+    @api.exception_handler(Http404)
+    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        # NotFound's message is the same for missing and not-yours.
+        return respond(request, 404, detail=str(exc) if isinstance(exc, NotFound) else "Not found.")
+
+    @api.exception_handler(PermissionDenied)
+    def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return respond(request, 403, detail=str(exc) or "You cannot do this.")
+
+    @api.exception_handler(MFARequired)
+    def on_mfa_required(request: HttpRequest, exc: MFARequired) -> HttpResponse:
+        return respond(
+            request,
+            403,
+            detail=f"{exc} Set it up on the website first.",
+            code="mfa_required",
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return respond(request, 413, detail=f"The request body is larger than {limit} bytes.")
+
+    @api.exception_handler(Exception)
+    def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # ninja's default shows the traceback when DEBUG is on; we never do.
+        logger.exception("Unhandled error in API %s %s", request.method, request.path)
+        return respond(request, 500, detail=SERVER_ERROR)
+
+
+def json_method_not_allowed(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn ninja's plain-text 405 into JSON (keeping the Allow header)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            json_response = HttpResponse(
+                b'{"detail": "Method not allowed."}',
+                status=405,
+                content_type="application/json; charset=utf-8",
+            )
+            json_response["Allow"] = response["Allow"]
+            return json_response
+        return response
+
+    return wrapper

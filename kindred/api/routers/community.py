@@ -1,0 +1,514 @@
+"""Community spaces, threads and posts: the same people may do the same things as on
+the pages, because both go through :mod:`kindred.community.access` and
+:mod:`kindred.community.actions`.
+
+Reading a public adult space needs no login; everything that writes does. Missing
+and not-yours both answer 404 with the same detail.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import ConfigDict, field_validator
+
+from kindred.api.auth import get_api_user, session_auth, token_auth
+from kindred.api.routers.crisis import CrisisCountryOut, describe_country
+from kindred.community import actions
+from kindred.community.access import (
+    CannotPost,
+    access_post,
+    access_space,
+    access_thread,
+    check_can_post,
+    visible_posts,
+    visible_spaces,
+    visible_threads,
+)
+from kindred.community.models import Post, Reaction, ReactionKind, Space, Thread
+from kindred.community.pagination import post_page, thread_page
+from kindred.safety.actions import REPORT_REASONS, SafetyActionError, do_report
+from kindred.safety.crisis import crisis_context
+
+router = Router(tags=["community"])
+
+SUPPORT_MESSAGE = (
+    "We're glad you wrote this down. You don't have to carry it alone. If you might act "
+    "on these thoughts, please reach out to someone now."
+)
+HELD_MESSAGE = (
+    "Your post is saved. Because of what it says, a moderator will look at it before "
+    "others can see it — usually within minutes. You are not in trouble."
+)
+REPORTED_MESSAGE = (
+    "Thank you. A moderator will look at this. The person is not told who reported them."
+)
+
+
+def allow_visitor(request: HttpRequest) -> AnonymousUser:
+    """Last in a read endpoint's auth list: no credentials reads as a visitor.
+
+    A bearer header that is present but wrong still gets 401 from ``token_auth``.
+    """
+    return AnonymousUser()
+
+
+READ_AUTH = [token_auth, session_auth, allow_visitor]
+
+
+def get_reader(request: HttpRequest) -> Any:
+    """The caller of a read endpoint: a user, or ``AnonymousUser`` for a visitor."""
+    return request.auth  # type: ignore[attr-defined]
+
+
+# --- Schemas -----------------------------------------------------------------
+
+
+class SpaceOut(Schema):
+    slug: str
+    name: str
+    description: str
+    visibility: str = Field(description="public (anyone reads) or members")
+    age_band: str = Field(description="adult or teen")
+
+
+class SpaceDetailOut(SpaceOut):
+    guidelines: str = Field(description="Markdown. Accept them before your first post here.")
+    guidelines_accepted: bool | None = Field(description="null for visitors")
+
+
+class ThreadOut(Schema):
+    id: int
+    space: str = Field(description="The space's slug.")
+    title: str
+    author: str = Field(description="The author's handle.")
+    reply_count: int
+    created_at: datetime
+    last_activity_at: datetime
+    is_locked: bool
+    held: bool = Field(description="Waiting for a moderator; only its author sees it.")
+
+
+class ThreadPageOut(Schema):
+    threads: list[ThreadOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page.")
+
+
+class PostOut(Schema):
+    id: int
+    thread_id: int
+    author: str = Field(description="The author's handle.")
+    is_opening: bool
+    body: str = Field(description="Markdown, as written.")
+    body_html: str = Field(description="The body rendered and sanitised.")
+    content_warning: str
+    created_at: datetime
+    edited_at: datetime | None
+    held: bool = Field(description="Waiting for a moderator; only its author sees it.")
+    hidden: bool = Field(description="Hidden by a moderator; only its author sees it.")
+    hidden_reason: str = Field(description="Why a moderator hid it.")
+    deleted: bool = Field(description="Deleted by its author (only moderators see these).")
+    reactions: list[ReactionKind] = Field(description="The kinds of reaction it has had.")
+    reaction_counts: dict[ReactionKind, int] | None = Field(
+        description="How many of each, for the post's author only; null for everyone else."
+    )
+    mine: list[ReactionKind] = Field(description="The reactions you gave it.")
+
+
+class PostPageOut(Schema):
+    thread: ThreadOut
+    posts: list[PostOut]
+    next_cursor: str | None = Field(description="Pass as ?after= for the next page.")
+
+
+class SupportOut(Schema):
+    level: str = Field(description="How worried the screening is: low, moderate or high.")
+    message: str
+    country: CrisisCountryOut | None = Field(description="Crisis lines for your country.")
+    anywhere: CrisisCountryOut | None = Field(description="Lines that work from anywhere.")
+    get_help_url: str
+    safety_plan_url: str
+
+
+class PostWrittenOut(PostOut):
+    support: SupportOut | None = Field(
+        description="When set, show the writer these crisis resources now, privately."
+    )
+    notice: str = Field(description="Something to tell the writer, or empty.")
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+
+
+class GuidelinesOut(Schema):
+    accepted: bool
+
+
+class ReactionOut(Schema):
+    kind: ReactionKind
+    on: bool = Field(description="Whether your reaction is there now.")
+
+
+class ReportOut(Schema):
+    detail: str
+
+
+class ThreadIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=actions.MAX_TITLE)
+    body: str = Field(min_length=1, max_length=actions.MAX_BODY, description="Markdown.")
+    content_warning: str = Field(default="", max_length=actions.MAX_CW)
+
+
+class ReplyIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(min_length=1, max_length=actions.MAX_BODY, description="Markdown.")
+    content_warning: str = Field(default="", max_length=actions.MAX_CW)
+
+
+class PostEditIn(Schema):
+    """Fields left out keep their current value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    body: str | None = Field(default=None, min_length=1, max_length=actions.MAX_BODY)
+    content_warning: str | None = Field(default=None, max_length=actions.MAX_CW)
+    title: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=actions.MAX_TITLE,
+        description="Only for a thread's opening post.",
+    )
+
+
+class ReactionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ReactionKind
+
+
+class ReportIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(description=", ".join(code for code, _ in REPORT_REASONS))
+    details: str = Field(default="", max_length=2000)
+
+    @field_validator("reason")
+    @classmethod
+    def known_reason(cls, value: str) -> str:
+        if value not in dict(REPORT_REASONS):
+            raise ValueError("Choose one of: " + ", ".join(c for c, _ in REPORT_REASONS))
+        return value
+
+
+class ThreadQuery(Schema):
+    cursor: str = Field(default="", max_length=64)
+
+
+class PostQuery(Schema):
+    after: str = Field(default="", max_length=20)
+
+
+# --- Building responses -------------------------------------------------------
+
+
+def describe_space(space: Space) -> dict[str, Any]:
+    return {field: getattr(space, field) for field in SpaceOut.model_fields}
+
+
+def describe_thread(thread: Thread) -> dict[str, Any]:
+    return {
+        "id": thread.pk,
+        "space": thread.space.slug,
+        "title": thread.title,
+        "author": thread.author.handle,
+        "reply_count": thread.reply_count,
+        "created_at": thread.created_at,
+        "last_activity_at": thread.last_activity_at,
+        "is_locked": thread.is_locked,
+        "held": thread.is_held,
+    }
+
+
+def describe_posts(reader: Any, posts: list[Post]) -> list[dict[str, Any]]:
+    """Posts with their reactions: two queries however many posts there are.
+
+    Only a post's author sees how many of each reaction it has; everyone else
+    sees which kinds are there, so no post carries a popularity score.
+    """
+    ids = [p.pk for p in posts]
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    mine: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        rows = (
+            Reaction.objects.filter(post__in=ids).values("post_id", "kind").annotate(n=Count("id"))
+        )
+        for row in rows.order_by("post_id", "kind"):
+            counts[row["post_id"]][row["kind"]] = row["n"]
+        if reader.is_authenticated:
+            given = Reaction.objects.filter(post__in=ids, user=reader).order_by("kind")
+            for post_id, kind in given.values_list("post_id", "kind"):
+                mine[post_id].append(kind)
+    return [
+        {
+            "id": p.pk,
+            "thread_id": p.thread_id,
+            "author": p.author.handle,
+            "is_opening": p.is_opening,
+            "body": p.body,
+            "body_html": p.body_html,
+            "content_warning": p.content_warning,
+            "created_at": p.created_at,
+            "edited_at": p.edited_at,
+            "held": p.is_held,
+            "hidden": p.is_hidden,
+            "hidden_reason": p.hidden_reason if p.is_hidden else "",
+            "deleted": p.is_deleted,
+            "reactions": sorted(counts[p.pk]),
+            "reaction_counts": counts[p.pk] if p.author_id == reader.pk else None,
+            "mine": mine[p.pk],
+        }
+        for p in posts
+    ]
+
+
+class _AsCaller:
+    """The request with the API caller as its user, for :func:`crisis_context`.
+
+    A token caller has no session user, and their account's country should still
+    choose the crisis lines.
+    """
+
+    def __init__(self, request: HttpRequest, user: Any) -> None:
+        self._request = request
+        self.user = user
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._request, name)
+
+
+def describe_written(request: HttpRequest, written: actions.Written) -> dict[str, Any]:
+    user = get_api_user(request)
+    support = None
+    if written.screen.support:
+        context = crisis_context(_AsCaller(request, user))
+        support = {
+            "level": written.screen.result.level,
+            "message": SUPPORT_MESSAGE,
+            "country": describe_country(context["country"]),
+            "anywhere": describe_country(context["anywhere"]),
+            "get_help_url": reverse("get_help"),
+            "safety_plan_url": reverse("safety_plan"),
+        }
+    (post,) = describe_posts(user, [written.post])
+    return {
+        **post,
+        "support": support,
+        "notice": HELD_MESSAGE if written.post.is_held else "",
+    }
+
+
+def check_posting(user: Any, space: Space) -> Status[dict[str, str]] | None:
+    """403 when this person may not post here; a 409 to return when the guidelines
+    still need accepting (the action checks both again, inside its own rules)."""
+    try:
+        check_can_post(user, space)
+    except CannotPost as exc:
+        raise HttpError(403, str(exc)) from None
+    if not actions.has_accepted_guidelines(user, space):
+        return Status(
+            409,
+            {
+                "code": "guidelines_required",
+                "detail": "Read and accept this space's guidelines first: "
+                f"GET /api/v1/spaces/{space.slug}, then "
+                f"POST /api/v1/spaces/{space.slug}/guidelines/accept.",
+            },
+        )
+    return None
+
+
+def refused(exc: Exception) -> HttpError:
+    """A community rule said no (empty body, own post, …): 422 with its reason."""
+    return HttpError(422, str(exc))
+
+
+# --- Endpoints ----------------------------------------------------------------
+
+
+@router.get("/spaces", auth=READ_AUTH, response=list[SpaceOut], summary="Spaces you can read")
+def list_spaces(request: HttpRequest) -> list[dict[str, Any]]:
+    return [describe_space(s) for s in visible_spaces(get_reader(request))]
+
+
+@router.get(
+    "/spaces/{slug}", auth=READ_AUTH, response=SpaceDetailOut, summary="A space and its guidelines"
+)
+def get_space(request: HttpRequest, slug: str) -> dict[str, Any]:
+    reader = get_reader(request)
+    space = access_space(reader, slug)
+    accepted = actions.has_accepted_guidelines(reader, space) if reader.is_authenticated else None
+    return {
+        **describe_space(space),
+        "guidelines": space.guidelines,
+        "guidelines_accepted": accepted,
+    }
+
+
+@router.post(
+    "/spaces/{slug}/guidelines/accept",
+    response=GuidelinesOut,
+    summary="Accept a space's guidelines",
+)
+def accept_guidelines(request: HttpRequest, slug: str) -> dict[str, bool]:
+    user = get_api_user(request)
+    actions.do_accept_guidelines(user, access_space(user, slug))
+    return {"accepted": True}
+
+
+@router.get(
+    "/spaces/{slug}/threads",
+    auth=READ_AUTH,
+    response=ThreadPageOut,
+    summary="Threads in a space, most recently active first",
+)
+def list_threads(request: HttpRequest, slug: str, query: Query[ThreadQuery]) -> dict[str, Any]:
+    reader = get_reader(request)
+    space = access_space(reader, slug)
+    threads, next_cursor = thread_page(
+        visible_threads(reader, space).select_related("space", "author"), query.cursor
+    )
+    return {"threads": [describe_thread(t) for t in threads], "next_cursor": next_cursor}
+
+
+@router.post(
+    "/spaces/{slug}/threads",
+    response={201: PostWrittenOut, 409: ErrorOut},
+    summary="Start a thread",
+)
+def create_thread(request: HttpRequest, slug: str, payload: ThreadIn) -> Status[dict[str, Any]]:
+    """Answers with the opening post. When ``support`` is set, show it to the writer
+    now; when ``held`` is true, only they and the moderators see the thread."""
+    user = get_api_user(request)
+    space = access_space(user, slug)
+    blocked = check_posting(user, space)
+    if blocked is not None:
+        return blocked
+    try:
+        written = actions.do_create_thread(user, space, **payload.model_dump())
+    except (actions.CommunityError, CannotPost) as exc:
+        raise refused(exc) from None
+    return Status(201, describe_written(request, written))
+
+
+@router.get(
+    "/threads/{thread_id}/posts",
+    auth=READ_AUTH,
+    response=PostPageOut,
+    summary="A thread's posts, oldest first",
+)
+def list_posts(request: HttpRequest, thread_id: int, query: Query[PostQuery]) -> dict[str, Any]:
+    reader = get_reader(request)
+    thread = access_thread(reader, thread_id)
+    posts, next_cursor = post_page(
+        visible_posts(reader, thread).select_related("author"), query.after
+    )
+    return {
+        "thread": describe_thread(thread),
+        "posts": describe_posts(reader, posts),
+        "next_cursor": next_cursor,
+    }
+
+
+@router.post(
+    "/threads/{thread_id}/posts",
+    response={201: PostWrittenOut, 409: ErrorOut},
+    summary="Reply to a thread",
+)
+def create_reply(request: HttpRequest, thread_id: int, payload: ReplyIn) -> Status[dict[str, Any]]:
+    user = get_api_user(request)
+    thread = access_thread(user, thread_id)
+    blocked = check_posting(user, thread.space)
+    if blocked is not None:
+        return blocked
+    if thread.is_locked:
+        return Status(
+            409, {"code": "thread_locked", "detail": "This thread is locked: no new replies."}
+        )
+    try:
+        written = actions.do_reply(user, thread, **payload.model_dump())
+    except (actions.CommunityError, CannotPost) as exc:
+        raise refused(exc) from None
+    return Status(201, describe_written(request, written))
+
+
+@router.patch("/posts/{post_id}", response=PostWrittenOut, summary="Edit your post")
+def edit_post(request: HttpRequest, post_id: int, payload: PostEditIn) -> dict[str, Any]:
+    user = get_api_user(request)
+    post = access_post(user, post_id, write=True)
+    if payload.title is not None and not post.is_opening:
+        raise HttpError(422, "Only a thread's opening post has a title.")
+    try:
+        written = actions.do_edit_post(
+            user,
+            post,
+            body=post.body if payload.body is None else payload.body,
+            content_warning=(
+                post.content_warning if payload.content_warning is None else payload.content_warning
+            ),
+            title=payload.title,
+        )
+    except actions.CommunityError as exc:
+        raise refused(exc) from None
+    return describe_written(request, written)
+
+
+@router.delete("/posts/{post_id}", response={204: None}, summary="Delete your post")
+def delete_post(request: HttpRequest, post_id: int) -> Status[None]:
+    """Deleting the opening post deletes the thread."""
+    user = get_api_user(request)
+    actions.do_delete_post(user, access_post(user, post_id, write=True))
+    return Status(204, None)
+
+
+@router.post("/posts/{post_id}/reactions", response=ReactionOut, summary="Toggle a reaction")
+def toggle_reaction(request: HttpRequest, post_id: int, payload: ReactionIn) -> dict[str, Any]:
+    user = get_api_user(request)
+    post = access_post(user, post_id)
+    try:
+        on = actions.do_toggle_reaction(user, post, payload.kind)
+    except actions.CommunityError as exc:
+        raise refused(exc) from None
+    return {"kind": payload.kind, "on": on}
+
+
+@router.post("/posts/{post_id}/reports", response={201: ReportOut}, summary="Report a post")
+def report_post(request: HttpRequest, post_id: int, payload: ReportIn) -> Status[dict[str, str]]:
+    """Moderators see the post as it was when reported. Its author is not told who."""
+    user = get_api_user(request)
+    post = access_post(user, post_id)
+    try:
+        do_report(
+            user,
+            reason=payload.reason,
+            details=payload.details.strip(),
+            subject=post.author,
+            source_type="community.post",
+            source_id=str(post.pk),
+            quoted_text=post.body,
+        )
+    except SafetyActionError as exc:
+        raise refused(exc) from None
+    return Status(201, {"detail": REPORTED_MESSAGE})

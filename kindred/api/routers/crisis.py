@@ -1,0 +1,83 @@
+"""``/crisis-resources``: where to get help now. No login, like the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from kindred.safety.crisis import crisis_context
+from kindred.safety.models import CrisisCountry
+
+router = Router(tags=["safety"])
+
+
+class CrisisLineOut(Schema):
+    name: str
+    description: str
+    phone: str
+    text: str
+    chat_url: str
+    website: str
+    hours: str
+
+
+class CrisisCountryOut(Schema):
+    code: str
+    name: str
+    emergency_number: str
+    lines: list[CrisisLineOut]
+
+
+def describe_country(country: CrisisCountry | None) -> dict[str, Any] | None:
+    if country is None:
+        return None
+    return {
+        "code": country.code,
+        "name": country.name,
+        "emergency_number": country.emergency_number,
+        # .all() uses the prefetched lines.
+        "lines": [
+            {field: getattr(line, field) for field in CrisisLineOut.model_fields}
+            for line in country.lines.all()
+        ],
+    }
+
+
+class CountryOut(Schema):
+    code: str
+    name: str
+
+
+class CrisisResourcesOut(Schema):
+    selected: str = Field(description="The country shown; XX when none matched.")
+    country: CrisisCountryOut | None
+    anywhere: CrisisCountryOut | None = Field(description="Lines that work from anywhere.")
+    countries: list[CountryOut]
+
+
+class CrisisQuery(Schema):
+    country: str = Field(
+        default="",
+        max_length=8,
+        description="ISO 3166-1 alpha-2 code, e.g. GB. Without it: the account's "
+        "country, then the browser's language, then the site default.",
+    )
+
+
+@router.get(
+    "/crisis-resources",
+    auth=None,
+    response=CrisisResourcesOut,
+    summary="Crisis lines for a country",
+)
+def get_crisis_resources(request: HttpRequest, query: Query[CrisisQuery]) -> dict[str, Any]:
+    # The same choice and data as the "Get help now" page, so the two never disagree.
+    context = crisis_context(request)
+    return {
+        "selected": context["selected"],
+        "country": describe_country(context["country"]),
+        "anywhere": describe_country(context["anywhere"]),
+        "countries": [{"code": c.code, "name": c.name} for c in context["countries"]],
+    }

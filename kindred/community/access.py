@@ -1,0 +1,122 @@
+"""Who sees and does what in community spaces. The one place these rules live."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from kindred.accounts.access import has_mfa
+from kindred.accounts.roles import Role
+from kindred.community.models import AgeBandRule, Post, Space, Suspension, Thread, Visibility
+from kindred.core.access import NotFound
+from kindred.safety.access import blocked_user_ids
+
+
+def is_moderator(user: Any) -> bool:
+    return bool(user.is_authenticated and user.has_role(Role.MODERATOR) and has_mfa(user))
+
+
+def can_moderate_space(user: Any, space: Space) -> bool:
+    # Space moderators hold the moderator role too (and so its second factor).
+    return is_moderator(user)
+
+
+def visible_spaces(user: Any) -> QuerySet[Space]:
+    spaces = Space.objects.filter(is_archived=False)
+    if is_moderator(user):
+        return spaces
+    if not user.is_authenticated:
+        # Teen spaces are for signed-in teens only.
+        return spaces.filter(visibility=Visibility.PUBLIC, age_band=AgeBandRule.ADULT)
+    return spaces.filter(age_band=user.age_band)
+
+
+def access_space(user: Any, slug: str) -> Space:
+    space = visible_spaces(user).filter(slug=slug).first()
+    if space is None:
+        raise NotFound("space")
+    return space
+
+
+def visible_threads(user: Any, space: Space | None = None) -> QuerySet[Thread]:
+    """Threads ``user`` may read: in ``space``, or in any space they may read."""
+    threads = (
+        Thread.objects.filter(space=space)
+        if space is not None
+        else Thread.objects.filter(space__in=visible_spaces(user))
+    )
+    if is_moderator(user):
+        return threads.filter(is_deleted=False)
+    base = Q(is_hidden=False, is_deleted=False, is_held=False)
+    if user.is_authenticated:
+        # Authors still see their own held or hidden thread (with the reason).
+        base |= Q(author_id=user.pk, is_deleted=False)
+        blocked = blocked_user_ids(user)
+        if blocked:
+            return threads.filter(base).exclude(author_id__in=blocked)
+    return threads.filter(base)
+
+
+def access_thread(user: Any, thread_id: int) -> Thread:
+    thread = visible_threads(user).select_related("space", "author").filter(pk=thread_id).first()
+    if thread is None:
+        raise NotFound("thread")
+    return thread
+
+
+def visible_posts(user: Any, thread: Thread) -> QuerySet[Post]:
+    posts = Post.objects.filter(thread=thread)
+    if is_moderator(user):
+        return posts
+    base = Q(is_hidden=False, is_held=False, is_deleted=False)
+    if user.is_authenticated:
+        base |= Q(author_id=user.pk, is_deleted=False)
+        blocked = blocked_user_ids(user)
+        if blocked:
+            return posts.filter(base).exclude(author_id__in=blocked)
+    return posts.filter(base)
+
+
+def access_post(user: Any, post_id: int, *, write: bool = False) -> Post:
+    """A post the user can see; with ``write``, one they wrote (edit, delete)."""
+    post = (
+        Post.objects.select_related("thread", "thread__space", "author").filter(pk=post_id).first()
+    )
+    if post is None:
+        raise NotFound("post")
+    try:
+        access_thread(user, post.thread_id)
+    except NotFound:
+        # The same answer as a missing post: an id must not reveal that it exists.
+        raise NotFound("post") from None
+    if not visible_posts(user, post.thread).filter(pk=post.pk).exists():
+        raise NotFound("post")
+    if write and post.author_id != user.pk:
+        raise NotFound("post")
+    return post
+
+
+def active_suspension(user: Any, space: Space | None) -> Suspension | None:
+    now = timezone.now()
+    query = Suspension.objects.filter(user=user, until__gt=now, lifted_at__isnull=True)
+    if space is not None:
+        query = query.filter(Q(space__isnull=True) | Q(space=space))
+    return query.order_by("-until").first()
+
+
+class CannotPost(Exception):
+    """Why this person cannot post here now (shown to them)."""
+
+
+def check_can_post(user: Any, space: Space) -> None:
+    if not user.is_authenticated:
+        raise CannotPost("Log in to post.")
+    if not user.has_role(Role.MEMBER):
+        raise CannotPost("Only members can post in community spaces.")
+    suspension = active_suspension(user, space)
+    if suspension is not None:
+        raise CannotPost(
+            f"You can't post until {suspension.until:%-d %B %Y, %H:%M} UTC. Reason: {suspension.reason}"
+        )

@@ -1,0 +1,392 @@
+"""Community operations, shared by pages, the API and tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from kindred.accounts.models import User
+from kindred.audit.actions import record_event
+from kindred.community.access import check_can_post, visible_spaces
+from kindred.community.models import (
+    GuidelineAcceptance,
+    Post,
+    PostRevision,
+    Reaction,
+    ReactionKind,
+    Space,
+    SpaceVisit,
+    Suspension,
+    Thread,
+    ThreadRead,
+)
+from kindred.community.rendering import mentioned_handles, render_markdown
+from kindred.core.events import send_event_on_commit
+from kindred.core.notifications import do_notify
+from kindred.safety.access import blocked_user_ids
+from kindred.safety.actions import ScreenOutcome, policy_for, screen_text
+
+MAX_TITLE = 200
+MAX_BODY = 20_000
+MAX_CW = 120
+
+
+class CommunityError(Exception):
+    """A rule stops this action; the message is for the person."""
+
+
+@dataclass(frozen=True)
+class Written:
+    post: Post
+    screen: ScreenOutcome
+
+
+def _clean(title: str | None, body: str, content_warning: str) -> tuple[str, str, str]:
+    body = body.strip()
+    content_warning = content_warning.strip()
+    if not body:
+        raise CommunityError("Write something first.")
+    if len(body) > MAX_BODY:
+        raise CommunityError(f"Posts can be at most {MAX_BODY:,} characters.")
+    if len(content_warning) > MAX_CW:
+        raise CommunityError(f"Content warnings can be at most {MAX_CW} characters.")
+    clean_title = (title or "").strip()
+    if title is not None and not clean_title:
+        raise CommunityError("Give your thread a title.")
+    if len(clean_title) > MAX_TITLE:
+        raise CommunityError(f"Titles can be at most {MAX_TITLE} characters.")
+    return clean_title, body, content_warning
+
+
+def has_accepted_guidelines(user: Any, space: Space) -> bool:
+    return GuidelineAcceptance.objects.filter(user=user, space=space).exists()
+
+
+def do_accept_guidelines(user: Any, space: Space) -> None:
+    GuidelineAcceptance.objects.get_or_create(user=user, space=space)
+
+
+def _screen(author: Any, post: Post, space: Space) -> ScreenOutcome:
+    outcome = screen_text(
+        author,
+        f"{post.thread.title}\n\n{post.body}" if post.is_opening else post.body,
+        area="community",
+        source_type="community.post",
+        source_id=post.pk,
+        context=f"{space.name}: {post.thread.title[:80]}",
+    )
+    level = outcome.result.level
+    hold = outcome.hold
+    if outcome.flag is not None and space.high_risk_policy:
+        # A space's own policy overrides the installation default for high risk.
+        if level == "high":
+            hold = space.high_risk_policy == "hold"
+        else:
+            hold = policy_for("community", level) == "hold"
+    post.risk_level = level
+    # Once held, only a moderator releases it: editing the words does not.
+    post.is_held = post.is_held or hold
+    post.save(update_fields=["risk_level", "is_held"])
+    return ScreenOutcome(outcome.result, outcome.flag, outcome.support, post.is_held)
+
+
+def _check_posting(user: Any, space: Space) -> None:
+    check_can_post(user, space)
+    if not has_accepted_guidelines(user, space):
+        raise CommunityError("Please read and accept this space's guidelines first.")
+
+
+def do_create_thread(
+    user: Any, space: Space, *, title: str, body: str, content_warning: str = ""
+) -> Written:
+    _check_posting(user, space)
+    title, body, content_warning = _clean(title, body, content_warning)
+    with transaction.atomic():
+        now = timezone.now()
+        thread = Thread.objects.create(space=space, author=user, title=title, last_activity_at=now)
+        post = Post.objects.create(
+            thread=thread,
+            author=user,
+            is_opening=True,
+            body=body,
+            body_html=render_markdown(body),
+            content_warning=content_warning,
+        )
+        outcome = _screen(user, post, space)
+        thread.last_post_id = post.pk
+        thread.is_held = post.is_held
+        thread.save(update_fields=["last_post_id", "is_held"])
+        ThreadRead.objects.create(user=user, thread=thread, last_read_post_id=post.pk)
+        if not post.is_held:
+            _notify_mentions(user, post, space)
+    return Written(post, outcome)
+
+
+def do_reply(user: Any, thread: Thread, *, body: str, content_warning: str = "") -> Written:
+    space = thread.space
+    _check_posting(user, space)
+    if thread.is_locked:
+        raise CommunityError("This thread is locked: no new replies.")
+    _, body, content_warning = _clean(None, body, content_warning)
+    with transaction.atomic():
+        post = Post.objects.create(
+            thread=thread,
+            author=user,
+            body=body,
+            body_html=render_markdown(body),
+            content_warning=content_warning,
+        )
+        outcome = _screen(user, post, space)
+        if not post.is_held:
+            Thread.objects.filter(pk=thread.pk).update(
+                reply_count=F("reply_count") + 1,
+                last_activity_at=post.created_at,
+                last_post_id=post.pk,
+            )
+            _notify_reply(user, thread, post)
+            _notify_mentions(user, post, space)
+            send_event_on_commit(
+                f"thread.{thread.pk}",
+                {"type": "post.created", "thread": thread.pk, "post": post.pk},
+            )
+        ThreadRead.objects.update_or_create(
+            user=user, thread=thread, defaults={"last_read_post_id": post.pk}
+        )
+    return Written(post, outcome)
+
+
+def _notify_reply(author: Any, thread: Thread, post: Post) -> None:
+    recipient_id = thread.author_id
+    if recipient_id == author.pk or recipient_id in blocked_user_ids(author):
+        return
+    if ThreadRead.objects.filter(user_id=recipient_id, thread=thread, muted=True).exists():
+        return
+    do_notify(
+        User.objects.filter(pk=recipient_id),
+        kind="community.reply",
+        title=f"{author.handle} replied to “{thread.title[:80]}”",
+        url=f"/spaces/{thread.space.slug}/threads/{thread.pk}/#post-{post.pk}",
+    )
+
+
+def _notify_mentions(author: Any, post: Post, space: Space) -> None:
+    handles = mentioned_handles(post.body) - {author.handle.lower()}
+    if not handles:
+        return
+    blocked = blocked_user_ids(author)
+    muted = set(
+        ThreadRead.objects.filter(thread=post.thread, muted=True).values_list("user_id", flat=True)
+    )
+    candidates = User.objects.annotate(handle_lower=Lower("handle")).filter(
+        handle_lower__in=handles, is_active=True
+    )
+    # Only people who can read the space hear about it; blocks and mutes hold.
+    readers = [
+        u
+        for u in candidates[:20]
+        if u.pk not in blocked
+        and u.pk not in muted
+        and visible_spaces(u).filter(pk=space.pk).exists()
+    ]
+    if readers:
+        do_notify(
+            readers,
+            kind="community.mention",
+            title=f"{author.handle} mentioned you in “{post.thread.title[:80]}”",
+            url=f"/spaces/{space.slug}/threads/{post.thread_id}/#post-{post.pk}",
+        )
+
+
+def do_edit_post(
+    user: Any, post: Post, *, body: str, content_warning: str = "", title: str | None = None
+) -> Written:
+    if post.author_id != user.pk:
+        raise CommunityError("You can only edit your own posts.")
+    new_title, body, content_warning = _clean(
+        title if post.is_opening else None, body, content_warning
+    )
+    with transaction.atomic():
+        PostRevision.objects.create(
+            post=post,
+            body=post.body,
+            content_warning=post.content_warning,
+            created_at=post.edited_at or post.created_at,
+        )
+        post.body = body
+        post.body_html = render_markdown(body)
+        post.content_warning = content_warning
+        post.edited_at = timezone.now()
+        post.save(update_fields=["body", "body_html", "content_warning", "edited_at"])
+        if post.is_opening and new_title:
+            Thread.objects.filter(pk=post.thread_id).update(title=new_title)
+            post.thread.title = new_title
+        outcome = _screen(user, post, post.thread.space)
+        if post.is_opening:
+            Thread.objects.filter(pk=post.thread_id).update(is_held=post.is_held)
+    return Written(post, outcome)
+
+
+def do_delete_post(user: Any, post: Post) -> None:
+    if post.author_id != user.pk:
+        raise CommunityError("You can only delete your own posts.")
+    with transaction.atomic():
+        post.is_deleted = True
+        post.save(update_fields=["is_deleted"])
+        if post.is_opening:
+            Thread.objects.filter(pk=post.thread_id).update(is_deleted=True)
+        elif not post.is_held and not post.is_hidden:
+            Thread.objects.filter(pk=post.thread_id, reply_count__gt=0).update(
+                reply_count=F("reply_count") - 1
+            )
+
+
+def do_toggle_reaction(user: Any, post: Post, kind: str) -> bool:
+    """Add the reaction, or take it back if it was there. Returns whether it is now on."""
+    if kind not in ReactionKind.values:
+        raise CommunityError("Unknown reaction.")
+    if post.author_id == user.pk:
+        raise CommunityError("You can't react to your own post.")
+    deleted, _ = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
+    if deleted:
+        return False
+    Reaction.objects.get_or_create(post=post, user=user, kind=kind)
+    return True
+
+
+def do_mark_read(
+    user: Any, thread: Thread, last_post_id: int, *, known: ThreadRead | None = None
+) -> None:
+    """Move the read marker forward (never back). ``known`` is the row if the caller has it."""
+    if not user.is_authenticated or not last_post_id:
+        return
+    if known is not None and known.last_read_post_id >= last_post_id:
+        return
+    updated = ThreadRead.objects.filter(
+        user=user, thread=thread, last_read_post_id__lt=last_post_id
+    ).update(last_read_post_id=last_post_id)
+    if not updated and known is None:
+        ThreadRead.objects.get_or_create(
+            user=user, thread=thread, defaults={"last_read_post_id": last_post_id}
+        )
+
+
+def do_set_mute(user: Any, thread: Thread, muted: bool) -> None:
+    ThreadRead.objects.update_or_create(user=user, thread=thread, defaults={"muted": muted})
+
+
+def do_record_visit(user: Any, space: Space) -> SpaceVisit | None:
+    """Remember this visit; returns the visit whose ``previous_visit_at`` marks "new"."""
+    if not user.is_authenticated:
+        return None
+    now = timezone.now()
+    visit = SpaceVisit.objects.filter(user=user, space=space).first()
+    if visit is None:
+        return SpaceVisit.objects.create(
+            user=user, space=space, previous_visit_at=None, last_visit_at=now
+        )
+    # A visit is a session of reading: reloads within 30 minutes keep the same marker.
+    if now - visit.last_visit_at > timedelta(minutes=30):
+        visit.previous_visit_at = visit.last_visit_at
+    visit.last_visit_at = now
+    visit.save(update_fields=["previous_visit_at", "last_visit_at"])
+    return visit
+
+
+# --- Moderation (callers have checked can_moderate_space) ---------------------------
+
+
+def do_set_post_hidden(moderator: Any, post: Post, hidden: bool, reason: str = "") -> None:
+    with transaction.atomic():
+        post.is_hidden = hidden
+        post.hidden_reason = reason.strip()[:200] if hidden else ""
+        fields = ["is_hidden", "hidden_reason"]
+        if not hidden and post.is_held:
+            post.is_held = False  # restoring a held post releases it
+            fields.append("is_held")
+        post.save(update_fields=fields)
+        if post.is_opening:
+            Thread.objects.filter(pk=post.thread_id).update(
+                is_hidden=hidden, hidden_reason=post.hidden_reason, is_held=post.is_held
+            )
+        record_event(
+            actor=moderator,
+            event="community.post_hidden" if hidden else "community.post_restored",
+            target=post,
+            changes={"reason": post.hidden_reason} if hidden else {},
+        )
+
+
+def do_release_held(moderator: Any, post: Post) -> None:
+    with transaction.atomic():
+        post.is_held = False
+        post.save(update_fields=["is_held"])
+        if post.is_opening:
+            Thread.objects.filter(pk=post.thread_id).update(is_held=False)
+        else:
+            Thread.objects.filter(pk=post.thread_id).update(
+                reply_count=F("reply_count") + 1,
+                last_activity_at=timezone.now(),
+                last_post_id=post.pk,
+            )
+        record_event(actor=moderator, event="community.post_released", target=post)
+
+
+def do_set_locked(moderator: Any, thread: Thread, locked: bool) -> None:
+    with transaction.atomic():
+        Thread.objects.filter(pk=thread.pk).update(is_locked=locked)
+        thread.is_locked = locked
+        record_event(
+            actor=moderator,
+            event="community.thread_locked" if locked else "community.thread_unlocked",
+            target=thread,
+        )
+
+
+def do_move_thread(moderator: Any, thread: Thread, space: Space) -> None:
+    with transaction.atomic():
+        old = thread.space_id
+        Thread.objects.filter(pk=thread.pk).update(space=space)
+        thread.space = space
+        record_event(
+            actor=moderator,
+            event="community.thread_moved",
+            target=thread,
+            changes={"from": old, "to": space.pk},
+        )
+
+
+def do_suspend(
+    moderator: Any, user: Any, *, days: int, reason: str, space: Space | None = None
+) -> Suspension:
+    reason = reason.strip()
+    if not reason:
+        raise CommunityError("Give the member a reason they can read.")
+    if not 1 <= days <= 365:
+        raise CommunityError("Suspend for 1 to 365 days.")
+    with transaction.atomic():
+        suspension = Suspension.objects.create(
+            user=user,
+            space=space,
+            reason=reason[:300],
+            until=timezone.now() + timedelta(days=days),
+            created_by=moderator,
+        )
+        record_event(
+            actor=moderator,
+            event="community.member_suspended",
+            target=user,
+            changes={"days": days, "space": space.pk if space else None},
+        )
+        do_notify(
+            [user],
+            kind="community.suspended",
+            title=f"You can't post for {days} day(s). Reason: {reason[:120]}",
+            url="/spaces/",
+        )
+    return suspension

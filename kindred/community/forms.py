@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django import forms
+
+from kindred.community.actions import MAX_BODY, MAX_CW, MAX_TITLE
+
+BODY_HELP = "Markdown works: **bold**, _italic_, lists, > quotes, links. No images."
+CW_HELP = "Optional. Readers see this first and choose whether to open your post (e.g. 'self-harm', 'loss of a child')."
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(max_length=MAX_TITLE)
+    content_warning = forms.CharField(
+        label="Content warning", max_length=MAX_CW, required=False, help_text=CW_HELP
+    )
+    body = forms.CharField(
+        label="Your post",
+        max_length=MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=BODY_HELP,
+    )
+
+
+class ReplyForm(forms.Form):
+    content_warning = forms.CharField(
+        label="Content warning", max_length=MAX_CW, required=False, help_text=CW_HELP
+    )
+    body = forms.CharField(
+        label="Your reply",
+        max_length=MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=BODY_HELP,
+    )
+
+
+class EditForm(ReplyForm):
+    title = forms.CharField(max_length=MAX_TITLE, required=False)
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(label="Reason (shown to the author)", max_length=200)
+
+
+class SuspendForm(forms.Form):
+    days = forms.IntegerField(min_value=1, max_value=365, initial=7)
+    reason = forms.CharField(label="Reason (the member sees this)", max_length=300)
+    everywhere = forms.BooleanField(
+        label="In every space (otherwise only this space)", required=False
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search", max_length=200)
+    space = forms.SlugField(required=False, widget=forms.HiddenInput)

@@ -1,0 +1,21 @@
+"""Lets members report posts through the safety layer's report form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kindred.safety import reportables
+
+
+def resolve_post(reporter: Any, source_id: str) -> tuple[Any, str]:
+    from kindred.community.access import access_post
+    from kindred.core.access import NotFound
+
+    if not source_id.isdigit():
+        raise NotFound("post")
+    post = access_post(reporter, int(source_id))
+    return post.author, post.body
+
+
+def register_reportables() -> None:
+    reportables.register("community.post", resolve_post)

@@ -1,0 +1,402 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from kindred.accounts.models import User
+from kindred.community import actions
+from kindred.community.access import (
+    CannotPost,
+    access_post,
+    access_space,
+    access_thread,
+    active_suspension,
+    can_moderate_space,
+    check_can_post,
+    visible_posts,
+    visible_spaces,
+    visible_threads,
+)
+from kindred.community.forms import (
+    EditForm,
+    HideForm,
+    ReplyForm,
+    SearchForm,
+    SuspendForm,
+    ThreadForm,
+)
+from kindred.community.models import Post, Reaction, ReactionKind, Space, Thread, ThreadRead
+from kindred.community.pagination import post_page, thread_page
+from kindred.core.access import NotFound
+from kindred.core.http import AuthedHttpRequest
+from kindred.safety.crisis import crisis_context
+
+SUPPORT_SESSION_KEY = "community_show_support"
+
+
+def space_list(request: HttpRequest) -> HttpResponse:
+    spaces = visible_spaces(request.user)
+    return render(request, "community/space_list.html", {"spaces": spaces})
+
+
+def space_index(request: HttpRequest, slug: str) -> HttpResponse:
+    space = access_space(request.user, slug)
+    visit = actions.do_record_visit(request.user, space)
+    threads, next_cursor = thread_page(
+        visible_threads(request.user, space).select_related("author"), request.GET.get("before")
+    )
+    reads = _reads(request.user, threads)
+    rows = [
+        {
+            "thread": t,
+            "unread": request.user.is_authenticated and reads.get(t.pk, 0) < t.last_post_id,
+            "new": bool(
+                visit and visit.previous_visit_at and t.last_activity_at > visit.previous_visit_at
+            ),
+        }
+        for t in threads
+    ]
+    return render(
+        request,
+        "community/space_index.html",
+        {
+            "space": space,
+            "rows": rows,
+            "next_cursor": next_cursor,
+            "can_moderate": can_moderate_space(request.user, space),
+        },
+    )
+
+
+def _reads(user: Any, threads: list[Thread]) -> dict[int, int]:
+    if not user.is_authenticated or not threads:
+        return {}
+    return dict(
+        ThreadRead.objects.filter(user=user, thread_id__in=[t.pk for t in threads]).values_list(
+            "thread_id", "last_read_post_id"
+        )
+    )
+
+
+@login_required
+def guidelines(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    space = access_space(request.user, slug)
+    if request.method == "POST":
+        actions.do_accept_guidelines(request.user, space)
+        return redirect(request.POST.get("next") or reverse("community_new_thread", args=[slug]))
+    return render(
+        request, "community/guidelines.html", {"space": space, "next": request.GET.get("next", "")}
+    )
+
+
+@login_required
+def new_thread(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    space = access_space(request.user, slug)
+    try:
+        check_can_post(request.user, space)
+    except CannotPost as exc:
+        return render(
+            request, "community/cannot_post.html", {"space": space, "reason": str(exc)}, status=403
+        )
+    if not actions.has_accepted_guidelines(request.user, space):
+        return redirect(reverse("community_guidelines", args=[slug]) + f"?next={request.path}")
+    form = ThreadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            written = actions.do_create_thread(request.user, space, **form.cleaned_data)
+        except actions.CommunityError as exc:
+            form.add_error(None, str(exc))
+        else:
+            _after_write(request, written)
+            return redirect(_thread_url(written.post.thread) + "?draft=saved")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "community/new_thread.html", {"space": space, "form": form}, status=status
+    )
+
+
+def _after_write(request: HttpRequest, written: actions.Written) -> None:
+    if written.screen.support:
+        request.session[SUPPORT_SESSION_KEY] = written.screen.result.level
+    if written.post.is_held:
+        messages.info(
+            request,
+            "Your post is saved. Because of what it says, a moderator will look at it before others can see it — "
+            "usually within minutes. You are not in trouble.",
+        )
+
+
+def _thread_url(thread: Thread) -> str:
+    return reverse("community_thread", args=[thread.space.slug, thread.pk])
+
+
+def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
+    thread = access_thread(request.user, thread_id)
+    if thread.space.slug != slug:
+        return redirect(_thread_url(thread), permanent=True)
+    posts, next_after = post_page(
+        visible_posts(request.user, thread).select_related("author"), request.GET.get("after")
+    )
+    # One query for every post on the page: counts per kind, and whether I gave it.
+    me = request.user.pk if request.user.is_authenticated else None
+    reaction_rows = (
+        Reaction.objects.filter(post__in=[p.pk for p in posts])
+        .values("post_id", "kind")
+        .annotate(n=Count("id"), mine=Count("id", filter=Q(user_id=me)))
+    )
+    mine: set[tuple[int, str]] = set()
+    kinds_by_post: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in reaction_rows:
+        kinds_by_post[row["post_id"]][row["kind"]] = row["n"]
+        if row["mine"]:
+            mine.add((row["post_id"], row["kind"]))
+    read = (
+        ThreadRead.objects.filter(user=request.user, thread=thread).first()
+        if request.user.is_authenticated
+        else None
+    )
+    last_read = read.last_read_post_id if read else 0
+    if posts:
+        actions.do_mark_read(request.user, thread, posts[-1].pk, known=read)
+    support_level = (
+        request.session.pop(SUPPORT_SESSION_KEY, None) if hasattr(request, "session") else None
+    )
+    context: dict[str, Any] = {
+        "thread": thread,
+        "space": thread.space,
+        "posts": [
+            {
+                "post": p,
+                "unread": request.user.is_authenticated
+                and p.pk > last_read
+                and p.author_id != request.user.pk,
+                "reactions": [
+                    {
+                        "kind": k,
+                        "label": label,
+                        "count": kinds_by_post[p.pk].get(k, 0),
+                        "mine": (p.pk, k) in mine,
+                    }
+                    for k, label in ReactionKind.choices
+                ],
+                "is_mine": request.user.is_authenticated and p.author_id == request.user.pk,
+            }
+            for p in posts
+        ],
+        "next_after": next_after,
+        "reply_form": ReplyForm(),
+        "muted": bool(read and read.muted),
+        "can_moderate": can_moderate_space(request.user, thread.space),
+        "support": support_level,
+        "suspension": active_suspension(request.user, thread.space)
+        if request.user.is_authenticated
+        else None,
+    }
+    if support_level:
+        context["support_country"] = (
+            crisis_context(request)["country"] or crisis_context(request)["anywhere"]
+        )
+    return render(request, "community/thread.html", context)
+
+
+@login_required
+@require_POST
+def reply(request: AuthedHttpRequest, slug: str, thread_id: int) -> HttpResponse:
+    thread = access_thread(request.user, thread_id)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            written = actions.do_reply(request.user, thread, **form.cleaned_data)
+        except (actions.CommunityError, CannotPost) as exc:
+            form.add_error(None, str(exc))
+        else:
+            _after_write(request, written)
+            return redirect(_thread_url(thread) + f"?draft=saved#post-{written.post.pk}")
+    # Keep what they wrote: re-render the reply form with the error.
+    return render(
+        request,
+        "community/reply_error.html",
+        {"thread": thread, "space": thread.space, "form": form},
+        status=422,
+    )
+
+
+@login_required
+def edit_post(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
+    post = access_post(request.user, post_id, write=True)
+    initial = {
+        "body": post.body,
+        "content_warning": post.content_warning,
+        "title": post.thread.title,
+    }
+    form = EditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            written = actions.do_edit_post(
+                request.user,
+                post,
+                body=form.cleaned_data["body"],
+                content_warning=form.cleaned_data["content_warning"],
+                title=form.cleaned_data["title"] if post.is_opening else None,
+            )
+        except actions.CommunityError as exc:
+            form.add_error(None, str(exc))
+        else:
+            _after_write(request, written)
+            return redirect(_thread_url(post.thread) + f"?draft=saved#post-{post.pk}")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "community/edit_post.html", {"post": post, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def delete_post(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
+    post = access_post(request.user, post_id, write=True)
+    actions.do_delete_post(request.user, post)
+    messages.success(request, "Your post was deleted.")
+    if post.is_opening:
+        return redirect("community_space", post.thread.space.slug)
+    return redirect(_thread_url(post.thread))
+
+
+@login_required
+@require_POST
+def react(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
+    post = access_post(request.user, post_id)
+    try:
+        actions.do_toggle_reaction(request.user, post, request.POST.get("kind", ""))
+    except actions.CommunityError as exc:
+        messages.error(request, str(exc))
+    return redirect(_thread_url(post.thread) + f"#post-{post.pk}")
+
+
+@login_required
+@require_POST
+def mute(request: AuthedHttpRequest, thread_id: int) -> HttpResponse:
+    thread = access_thread(request.user, thread_id)
+    actions.do_set_mute(request.user, thread, request.POST.get("muted") == "1")
+    return redirect(_thread_url(thread))
+
+
+@login_required
+def activity(request: AuthedHttpRequest) -> HttpResponse:
+    posts = (
+        Post.objects.filter(author=request.user, is_deleted=False)
+        .select_related("thread", "thread__space")
+        .order_by("-created_at")[:50]
+    )
+    return render(request, "community/activity.html", {"posts": posts})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    from kindred.community.search import search_posts
+
+    form = SearchForm(request.GET or None)
+    results: list[Any] = []
+    space = None
+    if form.is_valid():
+        if form.cleaned_data.get("space"):
+            space = access_space(request.user, form.cleaned_data["space"])
+        results = search_posts(request.user, form.cleaned_data["q"], space=space)
+    return render(
+        request, "community/search.html", {"form": form, "results": results, "space": space}
+    )
+
+
+# --- Moderation --------------------------------------------------------------
+
+
+def _moderated_post(request: HttpRequest, post_id: int) -> Post:
+    post = access_post(request.user, post_id)
+    if not can_moderate_space(request.user, post.thread.space):
+        raise NotFound("post")
+    return post
+
+
+@require_POST
+def hide_post(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
+    post = _moderated_post(request, post_id)
+    form = HideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason the author can read.")
+    else:
+        actions.do_set_post_hidden(request.user, post, True, form.cleaned_data["reason"])
+        messages.success(request, "Hidden.")
+    return redirect(_thread_url(post.thread) + f"#post-{post.pk}")
+
+
+@require_POST
+def restore_post(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
+    post = _moderated_post(request, post_id)
+    actions.do_set_post_hidden(request.user, post, False)
+    messages.success(request, "Restored.")
+    return redirect(_thread_url(post.thread) + f"#post-{post.pk}")
+
+
+@require_POST
+def release_post(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
+    post = _moderated_post(request, post_id)
+    actions.do_release_held(request.user, post)
+    messages.success(request, "Released: others can see it now.")
+    return redirect(_thread_url(post.thread) + f"#post-{post.pk}")
+
+
+@require_POST
+def lock_thread(request: AuthedHttpRequest, thread_id: int) -> HttpResponse:
+    thread = access_thread(request.user, thread_id)
+    if not can_moderate_space(request.user, thread.space):
+        raise NotFound("thread")
+    actions.do_set_locked(request.user, thread, request.POST.get("locked") == "1")
+    return redirect(_thread_url(thread))
+
+
+@require_POST
+def move_thread(request: AuthedHttpRequest, thread_id: int) -> HttpResponse:
+    thread = access_thread(request.user, thread_id)
+    if not can_moderate_space(request.user, thread.space):
+        raise NotFound("thread")
+    target = Space.objects.filter(slug=request.POST.get("space", ""), is_archived=False).first()
+    if target is None:
+        messages.error(request, "Choose a space.")
+    else:
+        actions.do_move_thread(request.user, thread, target)
+    return redirect(_thread_url(thread))
+
+
+def suspend_member(request: AuthedHttpRequest, slug: str, handle: str) -> HttpResponse:
+    space = access_space(request.user, slug)
+    if not can_moderate_space(request.user, space):
+        raise NotFound("page")
+    member = User.objects.filter(handle__iexact=handle).first()
+    if member is None:
+        raise NotFound("member")
+    form = SuspendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_suspend(
+                request.user,
+                member,
+                days=form.cleaned_data["days"],
+                reason=form.cleaned_data["reason"],
+                space=None if form.cleaned_data["everywhere"] else space,
+            )
+        except actions.CommunityError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{member.handle} is suspended.")
+            return redirect("community_space", slug)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "community/suspend.html",
+        {"space": space, "member": member, "form": form},
+        status=status,
+    )

@@ -1,0 +1,432 @@
+"""The safety pathway: screen → flag → tell the writer, alert moderators → escalate.
+
+Every capability that stores text people write calls :func:`screen_text` inside the
+transaction that stores it, and shows the writer the support panel when the outcome
+says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kindred.accounts.models import User
+from kindred.accounts.roles import Role
+from kindred.audit.actions import record_event
+from kindred.core.events import role_group, send_event_on_commit, user_group
+from kindred.core.notifications import do_notify
+from kindred.safety.access import forget_blocks
+from kindred.safety.models import (
+    SAFETY_PLAN_SECTIONS,
+    Block,
+    Flag,
+    FlagKind,
+    FlagOutcome,
+    FlagStatus,
+    ModeratorDuty,
+    SafetyPlan,
+    SupportMessage,
+)
+from kindred.safety.screening import ScreenResult, level_at_least, screen
+
+logger = logging.getLogger(__name__)
+
+FLAG_LEVEL = "moderate"
+
+
+class SafetyActionError(Exception):
+    """The action cannot be done in the flag's current state (shown to the moderator)."""
+
+
+@dataclass(frozen=True)
+class ScreenOutcome:
+    result: ScreenResult
+    flag: Flag | None
+    # Show the writer crisis resources and their safety plan, privately, now.
+    support: bool
+    # Keep the text from other people until a moderator has reviewed it.
+    hold: bool
+
+
+def policy_for(area: str, level: str) -> str:
+    policies: dict[str, dict[str, str]] = settings.SAFETY_POLICIES
+    return policies.get(area, policies["default"]).get(level, "show")
+
+
+def screen_text(
+    author: Any,
+    text: str,
+    *,
+    area: str,
+    source_type: str,
+    source_id: str | int = "",
+    context: str = "",
+) -> ScreenOutcome:
+    """Screen ``text`` written by ``author``; raise a flag at ``moderate`` or above."""
+    result = screen(text, context=area)
+    if not level_at_least(result.level, FLAG_LEVEL):
+        return ScreenOutcome(result, None, support=result.level == "low", hold=False)
+    flag = do_raise_flag(
+        kind=FlagKind.RISK,
+        subject=author,
+        text=text,
+        result=result,
+        source_type=source_type,
+        source_id=str(source_id),
+        context=context or area,
+    )
+    return ScreenOutcome(result, flag, support=True, hold=policy_for(area, result.level) == "hold")
+
+
+def on_duty_moderators() -> QuerySet[User]:
+    moderators = User.objects.filter(roles__role=Role.MODERATOR, is_active=True)
+    on_duty = moderators.filter(duty__on_duty=True)
+    # Nobody on duty is no reason to alert nobody.
+    return on_duty if on_duty.exists() else moderators
+
+
+def do_raise_flag(
+    *,
+    kind: str,
+    subject: Any,
+    text: str,
+    result: ScreenResult | None = None,
+    source_type: str = "",
+    source_id: str = "",
+    context: str = "",
+    reporter: Any = None,
+    reason: str = "",
+    level: str | None = None,
+) -> Flag:
+    with transaction.atomic():
+        flag = Flag.objects.create(
+            kind=kind,
+            subject=subject,
+            reporter=reporter,
+            text=text,
+            level=result.level if result else (level or "none"),
+            score=result.score if result else 0.0,
+            signals=list(result.signals) if result else [],
+            source_type=source_type,
+            source_id=source_id,
+            context=context,
+            reason=reason,
+        )
+        record_event(
+            actor=reporter,
+            event="safety.flag_raised",
+            target=flag,
+            changes={"kind": kind, "level": flag.level, "source_type": source_type},
+        )
+        title = (
+            f"A {flag.level}-risk flag needs a moderator"
+            if kind != FlagKind.REPORT
+            else "A member report needs a moderator"
+        )
+        do_notify(
+            on_duty_moderators(),
+            kind="safety.flag",
+            title=title,
+            url=f"/moderation/flags/{flag.pk}/",
+        )
+        send_event_on_commit(
+            role_group(Role.MODERATOR),
+            {"type": "flag.raised", "id": flag.pk, "level": flag.level, "kind": kind},
+        )
+        if subject is not None and kind != FlagKind.REPORT:
+            send_event_on_commit(
+                user_group(subject.pk), {"type": "safety.support", "level": flag.level}
+            )
+        delay = escalation_delay(flag.level)
+        if delay is not None:
+            transaction.on_commit(lambda: _schedule_escalation(flag.pk, delay))
+    return flag
+
+
+def escalation_delay(level: str) -> int | None:
+    delays: dict[str, int] = settings.SAFETY_ESCALATE_AFTER_SECONDS
+    return delays.get(level)
+
+
+def _schedule_escalation(flag_id: int, delay: int) -> None:
+    from kindred.safety.tasks import escalate_flag
+
+    escalate_flag.schedule(args=(flag_id,), delay=delay)
+
+
+def _overdue(flag: Flag, now: datetime) -> bool:
+    delay = escalation_delay(flag.level)
+    return delay is not None and flag.created_at + timedelta(seconds=delay) <= now
+
+
+def escalate_overdue_flags(now: datetime | None = None) -> list[Flag]:
+    """Escalate every open, unacknowledged flag past its deadline. ``now`` is injectable for tests."""
+    now = now or timezone.now()
+    escalated: list[Flag] = []
+    candidates = Flag.objects.filter(
+        status=FlagStatus.OPEN, escalated_at__isnull=True, level__in=["moderate", "high"]
+    )
+    for flag_id in candidates.values_list("pk", flat=True):
+        flag = _escalate_one(flag_id, now)
+        if flag is not None:
+            escalated.append(flag)
+    return escalated
+
+
+def _escalate_one(flag_id: int, now: datetime) -> Flag | None:
+    with transaction.atomic():
+        # Row lock: the periodic sweep and the flag's own timer may run at once.
+        flag = Flag.objects.select_for_update().filter(pk=flag_id).first()
+        if (
+            flag is None
+            or flag.status != FlagStatus.OPEN
+            or flag.escalated_at
+            or not _overdue(flag, now)
+        ):
+            return None
+        flag.escalated_at = now
+        flag.save(update_fields=["escalated_at"])
+        record_event(
+            actor=None, event="safety.flag_escalated", target=flag, changes={"level": flag.level}
+        )
+        staff = list(User.objects.filter(roles__role=Role.STAFF, is_active=True))
+        url = f"/staff/flags/{flag.pk}/"
+        do_notify(
+            staff,
+            kind="safety.escalation",
+            title=f"Unacknowledged {flag.level}-risk flag #{flag.pk}",
+            url=url,
+        )
+        send_event_on_commit(
+            role_group(Role.STAFF), {"type": "flag.escalated", "id": flag.pk, "level": flag.level}
+        )
+        subject = f"[Kindred] Unacknowledged {flag.level}-risk flag #{flag.pk}"
+        # No content in email: it leaves our servers.
+        body = (
+            f"A {flag.level}-risk flag raised at {flag.created_at:%Y-%m-%d %H:%M} UTC has not been acknowledged.\n"
+            f"Open it: {settings.SITE_URL}{url}\n"
+        )
+        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [u.email]) for u in staff]
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    return flag
+
+
+def _transition(
+    flag: Flag, actor: Any, event: str, fields: dict[str, Any], changes: dict[str, Any]
+) -> Flag:
+    with transaction.atomic():
+        locked = Flag.objects.select_for_update().get(pk=flag.pk)
+        if not locked.is_open:
+            raise SafetyActionError("This flag is already closed.")
+        for key, value in fields.items():
+            setattr(locked, key, value)
+        locked.save(update_fields=list(fields))
+        record_event(actor=actor, event=event, target=locked, changes=changes)
+        send_event_on_commit(
+            role_group(Role.MODERATOR),
+            {"type": "flag.updated", "id": locked.pk, "status": locked.status},
+        )
+    return locked
+
+
+def do_acknowledge(moderator: Any, flag: Flag) -> Flag:
+    if flag.status != FlagStatus.OPEN:
+        raise SafetyActionError("Only an open flag can be acknowledged.")
+    return _transition(
+        flag,
+        moderator,
+        "safety.flag_acknowledged",
+        {
+            "status": FlagStatus.ACKNOWLEDGED,
+            "acknowledged_at": timezone.now(),
+            "acknowledged_by": moderator,
+        },
+        {"status": FlagStatus.ACKNOWLEDGED},
+    )
+
+
+def do_reach_out(moderator: Any, flag: Flag, body: str) -> SupportMessage:
+    body = body.strip()
+    if not body:
+        raise SafetyActionError("Write a message first.")
+    subject = flag.subject
+    if subject is None:
+        raise SafetyActionError("This flag has no person to write to.")
+    with transaction.atomic():
+        if flag.status == FlagStatus.OPEN:
+            flag = do_acknowledge(moderator, flag)
+        message = SupportMessage.objects.create(
+            flag=flag, sender=moderator, recipient=subject, body=body
+        )
+        record_event(
+            actor=moderator,
+            event="safety.reached_out",
+            target=flag,
+            changes={"message": message.pk},
+        )
+        do_notify(
+            [subject],
+            kind="safety.message",
+            title="A message from the Kindred support team",
+            url="/safety/messages/",
+        )
+    return message
+
+
+def treating_therapists(member: Any) -> QuerySet[User]:
+    """Therapists currently treating ``member``: the therapy app's care relationships.
+
+    Until the therapy capability records treatment relationships this is empty, and the
+    hand-over button says the member has no therapist on Kindred.
+    """
+    try:
+        from kindred.therapy.relationships import treating_therapists as lookup
+    except ImportError:
+        return User.objects.none()
+    result: QuerySet[User] = lookup(member)
+    return result
+
+
+def do_hand_over(moderator: Any, flag: Flag, therapist: Any) -> Flag:
+    if (
+        flag.subject is None
+        or not treating_therapists(flag.subject).filter(pk=therapist.pk).exists()
+    ):
+        raise SafetyActionError("That therapist is not treating this member.")
+    with transaction.atomic():
+        flag = _transition(
+            flag,
+            moderator,
+            "safety.flag_handed_over",
+            {"status": FlagStatus.HANDED_OVER, "handed_to": therapist},
+            {"therapist": therapist.pk},
+        )
+        do_notify(
+            [therapist],
+            kind="safety.handover",
+            title="A client of yours may be at risk",
+            url=f"/therapist/flags/{flag.pk}/",
+        )
+    return flag
+
+
+def do_resolve(moderator: Any, flag: Flag, outcome: str, note: str = "") -> Flag:
+    if outcome not in FlagOutcome.values:
+        raise SafetyActionError("Choose an outcome.")
+    return _transition(
+        flag,
+        moderator,
+        "safety.flag_resolved",
+        {
+            "status": FlagStatus.RESOLVED,
+            "resolved_at": timezone.now(),
+            "resolved_by": moderator,
+            "outcome": outcome,
+            "outcome_note": note.strip(),
+        },
+        {"outcome": outcome},
+    )
+
+
+def do_set_duty(moderator: Any, on_duty: bool) -> None:
+    with transaction.atomic():
+        ModeratorDuty.objects.update_or_create(moderator=moderator, defaults={"on_duty": on_duty})
+        record_event(
+            actor=moderator,
+            event="safety.duty_changed",
+            target=moderator,
+            changes={"on_duty": on_duty},
+        )
+
+
+REPORT_REASONS = (
+    ("risk", "I think this person may be at risk"),
+    ("harassment", "Harassment or bullying"),
+    ("hate", "Hateful content"),
+    ("unsafe_advice", "Unsafe medical or method advice"),
+    ("spam", "Spam or advertising"),
+    ("privacy", "Shares someone's private information"),
+    ("other", "Something else"),
+)
+
+
+def do_report(
+    reporter: Any,
+    *,
+    reason: str,
+    details: str = "",
+    subject: Any = None,
+    source_type: str = "",
+    source_id: str = "",
+    quoted_text: str = "",
+) -> Flag:
+    if reason not in dict(REPORT_REASONS):
+        raise SafetyActionError("Choose a reason.")
+    if subject is not None and subject.pk == reporter.pk:
+        raise SafetyActionError("You cannot report yourself.")
+    text = quoted_text or details
+    flag = do_raise_flag(
+        kind=FlagKind.REPORT,
+        subject=subject,
+        text=text,
+        source_type=source_type,
+        source_id=source_id,
+        context="report" + (f": {details[:100]}" if details and quoted_text else ""),
+        reporter=reporter,
+        reason=reason,
+        # A worried member is a risk signal in itself: it runs on the high-risk clock.
+        level="high" if reason == "risk" else "none",
+    )
+    return flag
+
+
+def do_block(user: Any, other: Any) -> bool:
+    if user.pk == other.pk:
+        raise SafetyActionError("You cannot block yourself.")
+    with transaction.atomic():
+        _, created = Block.objects.get_or_create(blocker=user, blocked=other)
+        if created:
+            record_event(actor=user, event="safety.blocked", target=other)
+    forget_blocks(user, other)
+    return created
+
+
+def do_unblock(user: Any, other: Any) -> bool:
+    with transaction.atomic():
+        deleted, _ = Block.objects.filter(blocker=user, blocked=other).delete()
+        if deleted:
+            record_event(actor=user, event="safety.unblocked", target=other)
+    forget_blocks(user, other)
+    return bool(deleted)
+
+
+def do_save_safety_plan(
+    owner: Any, sections: dict[str, list[str]], reasons_for_living: str = ""
+) -> SafetyPlan:
+    allowed = {key for key, _, _ in SAFETY_PLAN_SECTIONS}
+    clean = {
+        key: [item.strip()[:500] for item in items if item and item.strip()][:20]
+        for key, items in sections.items()
+        if key in allowed
+    }
+    with transaction.atomic():
+        plan, _ = SafetyPlan.objects.select_for_update().get_or_create(owner=owner)
+        plan.sections = clean
+        plan.reasons_for_living = reasons_for_living.strip()[:2000]
+        plan.save(update_fields=["sections", "reasons_for_living", "updated_at"])
+        # Which sections changed, never what they say.
+        record_event(
+            actor=owner,
+            event="safety.plan_saved",
+            target=plan,
+            changes={"sections": sorted(k for k, v in clean.items() if v)},
+        )
+    return plan

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from kindred.safety.actions import REPORT_REASONS
+from kindred.safety.models import SAFETY_PLAN_SECTIONS, FlagOutcome, SafetyPlan
+
+
+class SafetyPlanForm(forms.Form):
+    """One textarea per section, one item per line: simple to fill in on a phone."""
+
+    reasons_for_living = forms.CharField(
+        label="What I want to stay around for",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, plan: SafetyPlan | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, title, help_text in SAFETY_PLAN_SECTIONS:
+            self.fields[key] = forms.CharField(
+                label=title,
+                help_text=help_text + " One per line.",
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                initial="\n".join(plan.items(key)) if plan else "",
+            )
+        if plan:
+            self.fields["reasons_for_living"].initial = plan.reasons_for_living
+        # Keep the reasons last, after the six sections.
+        self.order_fields([key for key, _, _ in SAFETY_PLAN_SECTIONS] + ["reasons_for_living"])
+
+    def sections(self) -> dict[str, list[str]]:
+        return {
+            key: self.cleaned_data.get(key, "").splitlines() for key, _, _ in SAFETY_PLAN_SECTIONS
+        }
+
+
+class ReachOutForm(forms.Form):
+    body = forms.CharField(
+        label="Private message to the member",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Warm, direct, and with the crisis lines for their country. Only they will see it.",
+    )
+
+
+class ResolveForm(forms.Form):
+    outcome = forms.ChoiceField(choices=FlagOutcome.choices)
+    note = forms.CharField(
+        label="Note for the team (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(choices=REPORT_REASONS, widget=forms.RadioSelect)
+    details = forms.CharField(
+        label="Anything else we should know (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    handle = forms.CharField(widget=forms.HiddenInput, required=False)
+    source_type = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+    source_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
+class BlockForm(forms.Form):
+    handle = forms.CharField(label="Handle of the person to block", max_length=30)

@@ -1,0 +1,47 @@
+"""``kindred train_screen``: retrain the risk screen's learned layer and print CV metrics.
+
+    kindred train_screen --rmhd rmhd_27subreddits_260posts_test.csv \
+        [--lexicon construct_tracker/data/lexicons/suicide_risk_lexicon_v1-0] \
+        [--out kindred/safety/screening/model] [--oof-out /tmp/rmhd_oof.jsonl] \
+        [--format markdown] [--no-cv]
+
+Needs scikit-learn (a training-only dependency, not installed in production).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Train the risk screen model on RMHD (+ Suicide Risk Lexicon) with 5-fold CV."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--rmhd", type=Path, required=True, help="RMHD CSV path")
+        parser.add_argument("--lexicon", type=Path, help="suicide_risk_lexicon_v1-0 directory")
+        parser.add_argument("--out", type=Path, help="artefact directory to write")
+        parser.add_argument("--oof-out", type=Path, help="write out-of-fold predictions (JSONL)")
+        parser.add_argument("--no-cv", action="store_true", help="skip cross-validation")
+        parser.add_argument(
+            "--format", choices=("text", "markdown", "json"), default="text", dest="fmt"
+        )
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        try:
+            from kindred.safety.screening.train import train
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise CommandError(f"training needs scikit-learn and scipy: {exc}") from exc
+        if not opts["rmhd"].is_file():
+            raise CommandError(f"no such file: {opts['rmhd']}")
+        train(
+            opts["rmhd"],
+            opts.get("lexicon"),
+            opts.get("out"),
+            cv=not opts.get("no_cv"),
+            fmt=opts["fmt"],
+            oof_out=opts.get("oof_out"),
+            stdout=self.stdout,
+        )

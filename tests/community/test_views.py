@@ -1,0 +1,383 @@
+import pytest
+from django.urls import reverse
+
+from kindred.community import actions
+from kindred.community.models import Post, Space, Thread
+from kindred.safety.actions import do_block
+from tests.factories import UserFactory
+
+HIGH_RISK = "I have the pills ready and I am going to take them all tonight"
+
+
+def thread_url(thread):
+    return reverse("community_thread", args=[thread.space.slug, thread.pk])
+
+
+# --- Reading and visibility ----------------------------------------------------
+
+
+def test_anonymous_visitors_read_public_adult_spaces_only(client, member, space, teen_space, write):
+    thread = write(member, space)
+    body = client.get(reverse("community_spaces")).content.decode()
+    assert "Depression &amp; anxiety" in body and "Teen support" not in body
+    assert client.get(thread_url(thread)).status_code == 200
+    assert client.get(reverse("community_space", args=[teen_space.slug])).status_code == 404
+
+
+def test_members_only_spaces_are_hidden_from_anonymous(client, member, space, write):
+    space.visibility = "members"
+    space.save()
+    thread = write(member, space)
+    assert client.get(reverse("community_space", args=[space.slug])).status_code == 404
+    assert client.get(thread_url(thread)).status_code == 404
+    client.force_login(member)
+    assert client.get(thread_url(thread)).status_code == 200
+
+
+def test_teens_and_adults_never_read_each_others_spaces(client, member, space, teen_space, write):
+    teen = UserFactory(handle="teen_tia", age_band="teen")
+    adult_thread = write(member, space)
+    teen_thread = write(teen, teen_space)
+    client.force_login(teen)
+    assert client.get(thread_url(adult_thread)).status_code == 404
+    assert client.get(thread_url(teen_thread)).status_code == 200
+    client.force_login(member)
+    assert client.get(thread_url(teen_thread)).status_code == 404
+    assert client.get(reverse("community_new_thread", args=[teen_space.slug])).status_code == 404
+
+
+def test_blocked_members_posts_are_hidden_both_ways(client, member, member2, space, write):
+    thread = write(member, space, title="Mine")
+    write.reply(member2, thread, body="A reply from member two")
+    other_thread = write(member2, space, title="Theirs")
+    do_block(member, member2)
+    client.force_login(member)
+    assert "A reply from member two" not in client.get(thread_url(thread)).content.decode()
+    assert client.get(thread_url(other_thread)).status_code == 404
+    client.force_login(member2)
+    assert client.get(thread_url(thread)).status_code == 404
+    assert "Theirs" in client.get(reverse("community_space", args=[space.slug])).content.decode()
+
+
+def test_held_posts_show_to_their_author_and_moderators_only(
+    client, member, member2, moderator, space, write
+):
+    thread = write(member, space)
+    write.reply(member2, thread, body=HIGH_RISK)
+    for user, sees in ((member2, True), (moderator, True), (member, False)):
+        client.force_login(user)
+        assert ("pills ready" in client.get(thread_url(thread)).content.decode()) is sees
+
+
+def test_content_warnings_collapse_the_body(client, member, space, write):
+    thread = write(member, space, body="The details", content_warning="loss of a parent")
+    body = client.get(thread_url(thread)).content.decode()
+    assert '<details class="cw"><summary>Content warning: loss of a parent' in body
+
+
+def test_markdown_is_rendered_safely(client, member, space, write):
+    thread = write(
+        member,
+        space,
+        body="**bold** <script>alert(1)</script> [x](javascript:alert(1)) ![img](http://evil.example/p.png)",
+    )
+    body = client.get(thread_url(thread)).content.decode()
+    assert "<strong>bold</strong>" in body
+    assert (
+        "<script>alert" not in body
+        and "javascript:" not in body
+        and "evil.example" not in body.split("<p>", 1)[1].split("</p>")[0]
+    ) or "<img" not in body
+    assert "<img" not in body
+
+
+@pytest.mark.parametrize("n_replies", [5, 200])
+def test_a_thread_page_costs_the_same_queries_at_any_size(
+    client, member, member2, space, write, django_assert_max_num_queries, n_replies
+):
+    thread = write(member, space)
+    Post.objects.bulk_create(
+        [
+            Post(thread=thread, author=member2, body=f"reply {i}", body_html=f"<p>reply {i}</p>")
+            for i in range(n_replies)
+        ]
+    )
+    client.force_login(member)
+    client.get(thread_url(thread))  # warm the session
+    with django_assert_max_num_queries(10):
+        response = client.get(thread_url(thread))
+    assert response.status_code == 200
+    assert response.content.decode().count('<li id="post-') == min(n_replies + 1, 50)
+
+
+@pytest.mark.parametrize("n_threads", [3, 60])
+def test_the_space_index_costs_the_same_queries_at_any_size(
+    client, member, space, django_assert_max_num_queries, n_threads
+):
+    from django.utils import timezone
+
+    Thread.objects.bulk_create(
+        [
+            Thread(space=space, author=member, title=f"t{i}", last_activity_at=timezone.now())
+            for i in range(n_threads)
+        ]
+    )
+    client.force_login(member)
+    client.get(reverse("community_space", args=[space.slug]))
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("community_space", args=[space.slug]))
+    assert response.content.decode().count('class="thread-row') == min(n_threads, 30)
+
+
+def test_keyset_pages_cover_every_thread_once(client, member, space):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    # Equal timestamps on purpose: the id breaks ties.
+    Thread.objects.bulk_create(
+        [
+            Thread(
+                space=space,
+                author=member,
+                title=f"thread-{i:03d}",
+                last_activity_at=now - timedelta(minutes=i // 2),
+            )
+            for i in range(75)
+        ]
+    )
+    seen, url = [], reverse("community_space", args=[space.slug])
+    while url:
+        body = client.get(url).content.decode()
+        seen += [line.split("thread-")[1][:3] for line in body.split("\n") if ">thread-" in line]
+        nxt = (
+            body.split('rel="next"')[0].rsplit('href="', 1)[-1].split('"')[0]
+            if 'rel="next"' in body
+            else None
+        )
+        url = (
+            (reverse("community_space", args=[space.slug]) + nxt.replace("&amp;", "&"))
+            if nxt
+            else None
+        )
+    assert sorted(seen) == [f"{i:03d}" for i in range(75)]
+    assert len(seen) == 75
+
+
+def test_a_garbled_cursor_shows_the_first_page(client, space):
+    assert (
+        client.get(
+            reverse("community_space", args=[space.slug]), {"before": "nonsense"}
+        ).status_code
+        == 200
+    )
+    assert (
+        client.get(
+            reverse("community_space", args=[space.slug]), {"before": "99999999999999999999.1"}
+        ).status_code
+        == 200
+    )
+
+
+def test_unread_and_new_markers(client, member, member2, space, write):
+    thread = write(member2, space)
+    client.force_login(member)
+    assert "unread" in client.get(reverse("community_space", args=[space.slug])).content.decode()
+    client.get(thread_url(thread))
+    body = client.get(reverse("community_space", args=[space.slug])).content.decode()
+    assert '<span class="badge">unread</span>' not in body
+
+
+# --- Writing -----------------------------------------------------------------------
+
+
+def test_the_first_post_asks_for_the_guidelines(client, member, space):
+    client.force_login(member)
+    response = client.get(reverse("community_new_thread", args=[space.slug]))
+    assert response.status_code == 302 and "guidelines" in response["Location"]
+    client.post(reverse("community_guidelines", args=[space.slug]))
+    response = client.post(
+        reverse("community_new_thread", args=[space.slug]),
+        {"title": "Hello", "body": "It's my first time here."},
+    )
+    thread = Thread.objects.get()
+    assert response.status_code == 302 and response["Location"].startswith(thread_url(thread))
+
+
+def test_a_failed_post_keeps_everything_written(client, member, space):
+    actions.do_accept_guidelines(member, space)
+    client.force_login(member)
+    response = client.post(
+        reverse("community_new_thread", args=[space.slug]),
+        {"title": "", "body": "A long heartfelt post I must not lose", "content_warning": "grief"},
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "A long heartfelt post I must not lose" in body and 'value="grief"' in body
+    assert 'data-draft="thread-' in body  # the browser keeps a local draft too
+
+
+def test_a_failed_reply_keeps_the_text(client, member, member2, moderator, space, write):
+    thread = write(member, space)
+    actions.do_set_locked(moderator, thread, True)
+    actions.do_accept_guidelines(member2, space)
+    client.force_login(member2)
+    response = client.post(
+        reverse("community_reply", args=[space.slug, thread.pk]), {"body": "My reply text"}
+    )
+    assert response.status_code == 422
+    assert "My reply text" in response.content.decode() and "locked" in response.content.decode()
+
+
+def test_a_high_risk_post_shows_the_writer_crisis_support_at_once(client, member, space):
+    actions.do_accept_guidelines(member, space)
+    client.force_login(member)
+    response = client.post(
+        reverse("community_new_thread", args=[space.slug]),
+        {"title": "tonight", "body": HIGH_RISK},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert 'class="support-panel"' in body and "Samaritans" in body
+    assert "a moderator will look at it" in body
+    # Shown once, not on every later visit.
+    assert (
+        'class="support-panel"' not in client.get(response.redirect_chain[-1][0]).content.decode()
+    )
+
+
+def test_posting_needs_login(client, space, member, write):
+    thread = write(member, space)
+    for url in (
+        reverse("community_new_thread", args=[space.slug]),
+        reverse("community_reply", args=[space.slug, thread.pk]),
+    ):
+        response = client.post(url, {"title": "x", "body": "y"})
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_therapist_without_the_member_role_cannot_post(client, therapist, space):
+    actions.do_accept_guidelines(therapist, space)
+    client.force_login(therapist)
+    assert client.get(reverse("community_new_thread", args=[space.slug])).status_code == 403
+
+
+def test_only_authors_edit_and_delete(client, member, member2, space, write):
+    post = write(member, space).posts.get()
+    client.force_login(member2)
+    assert client.get(reverse("community_edit_post", args=[post.pk])).status_code == 404
+    assert client.post(reverse("community_delete_post", args=[post.pk])).status_code == 404
+    client.force_login(member)
+    response = client.post(
+        reverse("community_edit_post", args=[post.pk]),
+        {"body": "Edited", "content_warning": "", "title": "T"},
+    )
+    assert response.status_code == 302
+    assert Post.objects.get(pk=post.pk).body == "Edited"
+
+
+def test_reacting_and_reporting_through_the_page(client, member, member2, space, write):
+    post = write(member, space).posts.get()
+    client.force_login(member2)
+    client.post(reverse("community_react", args=[post.pk]), {"kind": "strength"})
+    body = client.get(thread_url(post.thread)).content.decode()
+    assert 'aria-pressed="true">Sending strength' in body
+    response = client.post(
+        reverse("safety_report"),
+        {
+            "source_type": "community.post",
+            "source_id": str(post.pk),
+            "reason": "harassment",
+            "details": "mean",
+        },
+    )
+    assert response.status_code == 302
+    from kindred.safety.models import Flag
+
+    flag = Flag.objects.get()
+    assert (flag.subject, flag.text, flag.source_id) == (member, post.body, str(post.pk))
+
+
+def test_nobody_can_report_a_post_they_cannot_see(client, member, space, teen_space):
+    teen = UserFactory(handle="teen_tia", age_band="teen")
+    actions.do_accept_guidelines(teen, teen_space)
+    post = actions.do_create_thread(teen, teen_space, title="t", body="b").post
+    client.force_login(member)
+    response = client.post(
+        reverse("safety_report"),
+        {"source_type": "community.post", "source_id": str(post.pk), "reason": "spam"},
+    )
+    assert response.status_code == 422
+
+
+# --- Moderation ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "persona", ["member", "member2", "peer_supporter", "therapist", "staff"], indirect=True
+)
+def test_only_moderators_can_moderate(client, persona, member, space, write):
+    thread = write(member, space)
+    post = thread.posts.get()
+    client.force_login(persona)
+    assert (
+        client.post(reverse("community_hide_post", args=[post.pk]), {"reason": "x"}).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("community_lock", args=[thread.pk]), {"locked": "1"}).status_code == 404
+    )
+    assert (
+        client.get(reverse("community_suspend", args=[space.slug, member.handle])).status_code
+        == 404
+    )
+    post.refresh_from_db()
+    assert not post.is_hidden
+
+
+def test_a_moderator_hides_and_the_author_sees_why(
+    client, member, member2, moderator, space, write
+):
+    thread = write(member, space)
+    post = write.reply(member2, thread, body="Something unkind")
+    client.force_login(moderator)
+    client.post(
+        reverse("community_hide_post", args=[post.pk]), {"reason": "Unkind to another member"}
+    )
+    client.force_login(member)
+    assert "Something unkind" not in client.get(thread_url(thread)).content.decode()
+    client.force_login(member2)
+    body = client.get(thread_url(thread)).content.decode()
+    assert "Hidden by a moderator: Unkind to another member" in body
+
+
+def test_moderators_suspend_through_the_page(client, member, moderator, space):
+    client.force_login(moderator)
+    response = client.post(
+        reverse("community_suspend", args=[space.slug, member.handle]),
+        {"days": 2, "reason": "Spam"},
+    )
+    assert response.status_code == 302
+    client.force_login(member)
+    actions.do_accept_guidelines(member, space)
+    response = client.get(reverse("community_new_thread", args=[space.slug]))
+    assert response.status_code == 403 and "Spam" in response.content.decode()
+
+
+def test_activity_page_lists_only_my_posts(client, member, member2, space, write):
+    write(member, space, title="My own thread")
+    write(member2, space, title="Someone else's")
+    client.force_login(member)
+    body = client.get(reverse("community_activity")).content.decode()
+    assert "My own thread" in body and "Someone else" not in body
+
+
+def test_the_spaces_are_seeded(db):
+    assert set(Space.objects.values_list("slug", flat=True)) >= {
+        "depression-anxiety",
+        "addiction-recovery",
+        "chronic-illness-pain",
+        "grief-loss",
+        "caregivers",
+    }

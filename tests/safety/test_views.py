@@ -1,0 +1,256 @@
+"""Every safety page as anonymous, wrong user, wrong role and right user."""
+
+import pytest
+from django.urls import reverse
+
+from kindred.audit.models import AuditEvent
+from kindred.safety import actions
+from kindred.safety.models import Block, Flag, FlagStatus, SafetyPlan, SupportMessage
+
+HIGH_RISK = "I have the pills ready and I am going to take them all tonight"
+
+
+@pytest.fixture
+def flag(member):
+    return actions.screen_text(
+        member, HIGH_RISK, area="groups", source_type="groups.message", context="Tuesday group"
+    ).flag
+
+
+# --- Moderators' queue and flags ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "persona",
+    ["member", "member2", "peer_supporter", "facilitator", "therapist", "staff"],
+    indirect=True,
+)
+def test_non_moderators_never_see_the_queue(login, persona, flag):
+    client = login(persona)
+    assert client.get(reverse("safety_queue")).status_code == 404
+    assert client.get(reverse("safety_flag", args=[flag.pk])).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, flag):
+    for url in (
+        reverse("safety_queue"),
+        reverse("safety_flag", args=[flag.pk]),
+        reverse("safety_plan"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_moderators_see_the_queue_ordered_by_severity(
+    login, moderator, member, flag, django_assert_max_num_queries
+):
+    actions.do_report(member, reason="spam", details="ads", subject=None)
+    client = login(moderator)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("safety_queue"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.index(f"Open flag #{flag.pk}") < body.index("Report by a member")
+    assert "escalates in" in body
+    assert HIGH_RISK not in body  # the text is shown on the flag page only
+
+
+def test_the_queue_query_count_does_not_grow_with_flags(
+    login, moderator, member, django_assert_max_num_queries
+):
+    for _ in range(15):
+        actions.screen_text(member, HIGH_RISK, area="groups", source_type="t")
+    client = login(moderator)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("safety_queue"))
+
+
+def test_a_moderator_reads_a_flag_and_the_read_is_audited(login, moderator, flag):
+    response = login(moderator).get(reverse("safety_flag", args=[flag.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert HIGH_RISK in body and "Tuesday group" in body and "means" in body
+    assert flag.subject.legal_name not in body  # moderators see handles, never legal names
+    assert AuditEvent.objects.filter(event="safety.flag.read", actor_id=moderator.pk).count() == 1
+
+
+def test_a_missing_flag_looks_like_a_forbidden_one(login, moderator, member, flag):
+    missing = login(moderator).get(reverse("safety_flag", args=[flag.pk + 999]))
+    assert missing.status_code == 404
+    forbidden = login(member).get(reverse("safety_flag", args=[flag.pk]))
+    assert forbidden.status_code == 404
+
+
+def test_moderator_actions_through_the_page(login, moderator, member, flag):
+    client = login(moderator)
+    base = reverse("safety_flag", args=[flag.pk])
+    assert client.post(base + "acknowledge/").status_code == 302
+    client.post(base + "reach-out/", {"body": "We're here for you."})
+    client.post(base + "resolve/", {"outcome": "supported", "note": ""})
+    flag.refresh_from_db()
+    assert flag.status == FlagStatus.RESOLVED
+    assert SupportMessage.objects.get(recipient=member).body == "We're here for you."
+
+
+def test_an_invalid_action_form_keeps_what_the_moderator_wrote(login, moderator, flag):
+    client = login(moderator)
+    response = client.post(
+        reverse("safety_flag", args=[flag.pk]) + "resolve/",
+        {"outcome": "", "note": "My careful note"},
+    )
+    assert response.status_code == 422
+    assert "My careful note" in response.content.decode()
+
+
+def test_members_cannot_act_on_flags(login, member, member2, flag):
+    response = login(member2).post(reverse("safety_flag", args=[flag.pk]) + "acknowledge/")
+    # The role gate answers before the view: the same 404 as a missing page.
+    assert response.status_code == 404
+    flag.refresh_from_db()
+    assert flag.status == FlagStatus.OPEN
+
+
+def test_staff_see_escalated_flags_under_their_own_area(login, staff, flag):
+    response = login(staff).get(reverse("staff_flag", args=[flag.pk]))
+    assert response.status_code == 200
+
+
+def test_a_therapist_sees_only_flags_handed_to_them(
+    login, therapist, therapist2, moderator, flag, monkeypatch
+):
+    from kindred.accounts.models import User
+
+    assert login(therapist).get(reverse("therapist_flag", args=[flag.pk])).status_code == 404
+    monkeypatch.setattr(
+        actions, "treating_therapists", lambda m: User.objects.filter(pk=therapist.pk)
+    )
+    actions.do_hand_over(moderator, flag, therapist)
+    assert login(therapist).get(reverse("therapist_flag", args=[flag.pk])).status_code == 200
+    assert login(therapist2).get(reverse("therapist_flag", args=[flag.pk])).status_code == 404
+
+
+def test_duty_toggle(login, moderator):
+    client = login(moderator)
+    client.post(reverse("safety_duty"), {"on_duty": "1"})
+    assert moderator.duty.on_duty is True
+    assert (
+        "You are <strong>on duty</strong>" in client.get(reverse("safety_queue")).content.decode()
+    )
+
+
+# --- Safety plan -----------------------------------------------------------------
+
+
+def test_a_member_writes_and_reads_their_plan(login, member):
+    client = login(member)
+    assert "You have not written a plan yet" in client.get(reverse("safety_plan")).content.decode()
+    response = client.post(
+        reverse("safety_plan_edit"),
+        {
+            "warning_signs": "Not sleeping\nSkipping meals",
+            "people_to_ask": "Jo 07700 900123",
+            "reasons_for_living": "Biscuit",
+        },
+    )
+    assert response.status_code == 302
+    body = client.get(reverse("safety_plan")).content.decode()
+    for text in ("Not sleeping", "Skipping meals", "Jo 07700 900123", "Biscuit", "Samaritans"):
+        assert text in body
+
+
+def test_the_plan_editor_keeps_input_when_something_is_too_long(login, member):
+    response = login(member).post(
+        reverse("safety_plan_edit"), {"warning_signs": "Keep me", "coping_alone": "x" * 6000}
+    )
+    assert response.status_code == 422
+    assert "Keep me" in response.content.decode()
+    assert not SafetyPlan.objects.exists()
+
+
+def test_nobody_else_can_read_a_plan(login, member, member2, therapist, moderator):
+    actions.do_save_safety_plan(member, {"warning_signs": ["Private sign"]})
+    for other in (member2, therapist, moderator):
+        assert "Private sign" not in login(other).get(reverse("safety_plan")).content.decode()
+
+
+# --- Messages, reports, blocks ----------------------------------------------------
+
+
+def test_support_messages_are_private_to_their_recipient(login, member, member2, moderator, flag):
+    actions.do_reach_out(moderator, flag, "Checking in on you")
+    assert "Checking in on you" in login(member).get(reverse("safety_messages")).content.decode()
+    assert SupportMessage.objects.get().read_at is not None
+    assert (
+        "Checking in on you" not in login(member2).get(reverse("safety_messages")).content.decode()
+    )
+
+
+def test_reporting_a_person_lands_in_the_queue(login, member, member2):
+    response = login(member).post(
+        reverse("safety_report"),
+        {"handle": member2.handle, "reason": "harassment", "details": "keeps messaging me"},
+    )
+    assert response.status_code == 302
+    flag = Flag.objects.get()
+    assert (flag.subject, flag.reporter, flag.reason) == (member2, member, "harassment")
+
+
+def test_a_report_without_a_reason_keeps_the_details(login, member, member2):
+    response = login(member).post(
+        reverse("safety_report"), {"handle": member2.handle, "details": "what I typed"}
+    )
+    assert response.status_code == 422
+    assert "what I typed" in response.content.decode()
+    assert not Flag.objects.exists()
+
+
+def test_reporting_an_unknown_person_is_a_form_error(login, member):
+    response = login(member).post(
+        reverse("safety_report"), {"handle": "nobody_here", "reason": "spam"}
+    )
+    assert response.status_code == 422
+    assert "could not find that person" in response.content.decode()
+
+
+def test_unknown_content_types_cannot_be_reported(login, member):
+    response = login(member).post(
+        reverse("safety_report"), {"source_type": "nope.thing", "source_id": "1", "reason": "spam"}
+    )
+    assert response.status_code == 422
+    assert "could not find that content" in response.content.decode()
+
+
+def test_blocking_and_unblocking(login, member, member2):
+    client = login(member)
+    assert (
+        client.post(reverse("safety_blocks"), {"handle": member2.handle.upper()}).status_code == 302
+    )
+    assert Block.objects.filter(blocker=member, blocked=member2).exists()
+    assert member2.handle in client.get(reverse("safety_blocks")).content.decode()
+    assert client.post(reverse("safety_unblock", args=[member2.handle])).status_code == 302
+    assert not Block.objects.exists()
+    assert client.post(reverse("safety_unblock", args=[member2.handle])).status_code == 404
+
+
+def test_blocking_oneself_or_nobody_is_a_form_error(login, member):
+    client = login(member)
+    assert (
+        "cannot block yourself"
+        in client.post(reverse("safety_blocks"), {"handle": member.handle}).content.decode()
+    )
+    assert (
+        "could not find anyone"
+        in client.post(reverse("safety_blocks"), {"handle": "ghost"}).content.decode()
+    )
+
+
+def test_member_pages_need_login(client):
+    for name in (
+        "safety_plan",
+        "safety_plan_edit",
+        "safety_messages",
+        "safety_report",
+        "safety_blocks",
+    ):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
