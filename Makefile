@@ -46,7 +46,7 @@ test-sqlite: install browser-deps
 	KINDRED_TEST_REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -q --cov=kindred --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 test-postgres: install browser-deps
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_TEST_URL) KINDRED_TEST_REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -q $(PYTEST_ARGS)
 
 test: lint types migrations-check test-sqlite test-postgres
 

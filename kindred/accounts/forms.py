@@ -63,7 +63,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("handle", "legal_name", "country", "timezone")
+        fields = ("handle", "legal_name", "country", "timezone", "email_digest")
         labels = {"legal_name": "Legal name (only for therapy, never shown in peer spaces)"}
 
     def clean_handle(self) -> str:

@@ -58,6 +58,10 @@ class User(AbstractUser):
     timezone = models.CharField(max_length=64, default="UTC")
     # Teen and adult peer spaces are kept apart.
     age_band = models.CharField(max_length=5, choices=AgeBand.choices, default=AgeBand.ADULT)
+    email_digest = models.BooleanField(
+        default=False, help_text="A daily email listing unread notifications (titles only)."
+    )
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["handle"]

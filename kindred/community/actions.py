@@ -80,6 +80,7 @@ def _screen(author: Any, post: Post, space: Space) -> ScreenOutcome:
         source_type="community.post",
         source_id=post.pk,
         context=f"{space.name}: {post.thread.title[:80]}",
+        scope=f"community:{space.slug}",
     )
     level = outcome.result.level
     hold = outcome.hold

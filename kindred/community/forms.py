@@ -33,6 +33,15 @@ class ReplyForm(forms.Form):
     )
 
 
+class ReplyWithGuidelinesForm(ReplyForm):
+    """The reply form for someone who has not yet accepted the space's guidelines."""
+
+    accept_guidelines = forms.BooleanField(
+        label="I have read and accept this space's guidelines",
+        error_messages={"required": "Please accept the space's guidelines to reply."},
+    )
+
+
 class EditForm(ReplyForm):
     title = forms.CharField(max_length=MAX_TITLE, required=False)
 

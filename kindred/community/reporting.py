@@ -7,14 +7,14 @@ from typing import Any
 from kindred.safety import reportables
 
 
-def resolve_post(reporter: Any, source_id: str) -> tuple[Any, str]:
+def resolve_post(reporter: Any, source_id: str) -> tuple[Any, str, str]:
     from kindred.community.access import access_post
     from kindred.core.access import NotFound
 
     if not source_id.isdigit():
         raise NotFound("post")
     post = access_post(reporter, int(source_id))
-    return post.author, post.body
+    return post.author, post.body, f"community:{post.thread.space.slug}"
 
 
 def register_reportables() -> None:

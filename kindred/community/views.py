@@ -29,6 +29,7 @@ from kindred.community.forms import (
     EditForm,
     HideForm,
     ReplyForm,
+    ReplyWithGuidelinesForm,
     SearchForm,
     SuspendForm,
     ThreadForm,
@@ -192,7 +193,10 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
             for p in posts
         ],
         "next_after": next_after,
-        "reply_form": ReplyForm(),
+        "reply_form": ReplyForm()
+        if not request.user.is_authenticated
+        or actions.has_accepted_guidelines(request.user, thread.space)
+        else ReplyWithGuidelinesForm(),
         "muted": bool(read and read.muted),
         "can_moderate": can_moderate_space(request.user, thread.space),
         "support": support_level,
@@ -200,6 +204,8 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
         if request.user.is_authenticated
         else None,
     }
+    if context["can_moderate"]:
+        context["move_targets"] = Space.objects.filter(is_archived=False)
     if support_level:
         context["support_country"] = (
             crisis_context(request)["country"] or crisis_context(request)["anywhere"]
@@ -211,10 +217,18 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
 @require_POST
 def reply(request: AuthedHttpRequest, slug: str, thread_id: int) -> HttpResponse:
     thread = access_thread(request.user, thread_id)
-    form = ReplyForm(request.POST)
+    accepted = actions.has_accepted_guidelines(request.user, thread.space)
+    form = (ReplyForm if accepted else ReplyWithGuidelinesForm)(request.POST)
     if form.is_valid():
         try:
-            written = actions.do_reply(request.user, thread, **form.cleaned_data)
+            if not accepted:
+                actions.do_accept_guidelines(request.user, thread.space)
+            written = actions.do_reply(
+                request.user,
+                thread,
+                body=form.cleaned_data["body"],
+                content_warning=form.cleaned_data["content_warning"],
+            )
         except (actions.CommunityError, CannotPost) as exc:
             form.add_error(None, str(exc))
         else:

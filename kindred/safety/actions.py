@@ -69,6 +69,7 @@ def screen_text(
     source_type: str,
     source_id: str | int = "",
     context: str = "",
+    scope: str = "",
 ) -> ScreenOutcome:
     """Screen ``text`` written by ``author``; raise a flag at ``moderate`` or above."""
     result = screen(text, context=area)
@@ -82,6 +83,7 @@ def screen_text(
         source_type=source_type,
         source_id=str(source_id),
         context=context or area,
+        scope=scope or area,
     )
     return ScreenOutcome(result, flag, support=True, hold=policy_for(area, result.level) == "hold")
 
@@ -105,6 +107,7 @@ def do_raise_flag(
     reporter: Any = None,
     reason: str = "",
     level: str | None = None,
+    scope: str = "",
 ) -> Flag:
     with transaction.atomic():
         flag = Flag.objects.create(
@@ -119,6 +122,7 @@ def do_raise_flag(
             source_id=source_id,
             context=context,
             reason=reason,
+            scope=scope,
         )
         record_event(
             actor=reporter,
@@ -367,6 +371,7 @@ def do_report(
     source_type: str = "",
     source_id: str = "",
     quoted_text: str = "",
+    scope: str = "",
 ) -> Flag:
     if reason not in dict(REPORT_REASONS):
         raise SafetyActionError("Choose a reason.")
@@ -384,6 +389,7 @@ def do_report(
         reason=reason,
         # A worried member is a risk signal in itself: it runs on the high-risk clock.
         level="high" if reason == "risk" else "none",
+        scope=scope or "report",
     )
     return flag
 

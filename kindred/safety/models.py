@@ -94,6 +94,8 @@ class Flag(models.Model):
     context = models.CharField(
         max_length=120, blank=True, help_text="Where it was written, for the moderator"
     )
+    # Which queue it belongs to, e.g. "community:grief-loss", so moderators can filter.
+    scope = models.CharField(max_length=80, blank=True, db_index=True)
     text = EncryptedTextField(blank=True)
     level = models.CharField(max_length=10, default="none")
     score = models.FloatField(default=0.0)

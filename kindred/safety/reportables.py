@@ -1,8 +1,9 @@
 """Content that members can report: each app registers how to find its items.
 
-A resolver gets the reporter and the item id, and returns the author and the text
-(the text is copied into the flag, so a moderator sees what was reported even if
-the author edits it), or raises NotFound when the reporter may not see the item.
+A resolver gets the reporter and the item id, and returns the author, the text
+(copied into the flag, so a moderator sees what was reported even if the author
+edits it) and the queue scope (e.g. ``community:grief-loss``), or raises NotFound
+when the reporter may not see the item.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from kindred.core.access import NotFound
 
-Resolver = Callable[[Any, str], tuple[Any, str]]
+Resolver = Callable[[Any, str], tuple[Any, str, str]]
 _RESOLVERS: dict[str, Resolver] = {}
 
 
@@ -20,7 +21,7 @@ def register(source_type: str, resolver: Resolver) -> None:
     _RESOLVERS[source_type] = resolver
 
 
-def resolve(source_type: str, reporter: Any, source_id: str) -> tuple[Any, str]:
+def resolve(source_type: str, reporter: Any, source_id: str) -> tuple[Any, str, str]:
     resolver = _RESOLVERS.get(source_type)
     if resolver is None:
         raise NotFound("content")

@@ -49,10 +49,15 @@ _SEVERITY = Case(
 
 def queue(request: AuthedHttpRequest) -> HttpResponse:
     """Open flags, most severe and oldest first. Gated to moderators by RoleMFAMiddleware."""
+    scope = request.GET.get("scope", "")
+    open_flags = visible_flags(request.user).filter(
+        status__in=[FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED]
+    )
+    scopes = sorted(set(open_flags.values_list("scope", flat=True)))
+    if scope:
+        open_flags = open_flags.filter(scope=scope)
     flags = (
-        visible_flags(request.user)
-        .filter(status__in=[FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED])
-        .select_related("subject", "acknowledged_by")
+        open_flags.select_related("subject", "acknowledged_by")
         .annotate(severity=_SEVERITY)
         .order_by("severity", "created_at")[:200]
     )
@@ -62,7 +67,13 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "safety/queue.html",
-        {"rows": rows, "now": now, "on_duty": bool(duty and duty.on_duty)},
+        {
+            "rows": rows,
+            "now": now,
+            "on_duty": bool(duty and duty.on_duty),
+            "scopes": scopes,
+            "scope": scope,
+        },
     )
 
 
@@ -192,7 +203,7 @@ def report(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         try:
-            subject, quoted = _report_target(request.user, cleaned)
+            subject, quoted, scope = _report_target(request.user, cleaned)
             actions.do_report(
                 request.user,
                 reason=cleaned["reason"],
@@ -201,6 +212,7 @@ def report(request: AuthedHttpRequest) -> HttpResponse:
                 source_type=cleaned["source_type"],
                 source_id=cleaned["source_id"],
                 quoted_text=quoted,
+                scope=scope,
             )
         except actions.SafetyActionError as exc:
             form.add_error(None, str(exc))
@@ -214,7 +226,7 @@ def report(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "safety/report.html", {"form": form}, status=status)
 
 
-def _report_target(reporter: Any, cleaned: dict[str, Any]) -> tuple[Any, str]:
+def _report_target(reporter: Any, cleaned: dict[str, Any]) -> tuple[Any, str, str]:
     if cleaned["source_type"]:
         try:
             return reportables.resolve(cleaned["source_type"], reporter, cleaned["source_id"])
@@ -226,7 +238,7 @@ def _report_target(reporter: Any, cleaned: dict[str, Any]) -> tuple[Any, str]:
     subject = User.objects.filter(handle__iexact=handle, is_active=True).first()
     if subject is None:
         raise actions.SafetyActionError("We could not find that person.")
-    return subject, ""
+    return subject, "", "report"
 
 
 @login_required

@@ -226,3 +226,14 @@ def test_editing_a_held_post_does_not_release_it(member, space):
     post.refresh_from_db()
     assert post.is_held and written.screen.hold
     assert Thread.objects.get(pk=post.thread_id).is_held
+
+
+def test_flags_from_a_space_land_in_its_queue(member, member2, space, write):
+    from kindred.safety.actions import do_report
+
+    actions.do_accept_guidelines(member, space)
+    post = actions.do_create_thread(member, space, title="tonight", body=HIGH_RISK).post
+    assert Flag.objects.get().scope == "community:depression-anxiety"
+    do_report(member2, reason="spam", subject=member, scope="community:depression-anxiety")
+    assert Flag.objects.filter(scope="community:depression-anxiety").count() == 2
+    assert post.is_held

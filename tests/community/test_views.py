@@ -104,7 +104,9 @@ def test_a_thread_page_costs_the_same_queries_at_any_size(
     )
     client.force_login(member)
     client.get(thread_url(thread))  # warm the session
-    with django_assert_max_num_queries(10):
+    # session, user, roles, blocks, thread, posts, reactions, read marker, suspension,
+    # guidelines, notification badge: constant whatever the thread's length.
+    with django_assert_max_num_queries(11):
         response = client.get(thread_url(thread))
     assert response.status_code == 200
     assert response.content.decode().count('<li id="post-') == min(n_replies + 1, 50)
@@ -381,3 +383,33 @@ def test_the_spaces_are_seeded(db):
         "grief-loss",
         "caregivers",
     }
+
+
+def test_a_moderator_moves_a_thread_through_the_page(client, member, moderator, space, write):
+    thread = write(member, space)
+    client.force_login(moderator)
+    assert 'name="space"' in client.get(thread_url(thread)).content.decode()
+    client.post(reverse("community_move", args=[thread.pk]), {"space": "grief-loss"})
+    assert Thread.objects.get(pk=thread.pk).space.slug == "grief-loss"
+    client.post(reverse("community_move", args=[thread.pk]), {"space": "no-such-space"})
+    assert Thread.objects.get(pk=thread.pk).space.slug == "grief-loss"
+
+
+def test_a_first_reply_accepts_the_guidelines_in_the_form(client, member, member2, space, write):
+    thread = write(member, space)
+    client.force_login(member2)
+    assert "I have read and accept" in client.get(thread_url(thread)).content.decode()
+    response = client.post(
+        reverse("community_reply", args=[space.slug, thread.pk]), {"body": "Keep me"}
+    )
+    assert response.status_code == 422
+    assert (
+        "Keep me" in response.content.decode() and "accept the space" in response.content.decode()
+    )
+    response = client.post(
+        reverse("community_reply", args=[space.slug, thread.pk]),
+        {"body": "Keep me", "accept_guidelines": "on"},
+    )
+    assert response.status_code == 302
+    assert Post.objects.filter(author=member2, body="Keep me").exists()
+    assert "I have read and accept" not in client.get(thread_url(thread)).content.decode()

@@ -46,7 +46,7 @@ def test_moderators_see_the_queue_ordered_by_severity(
 ):
     actions.do_report(member, reason="spam", details="ads", subject=None)
     client = login(moderator)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("safety_queue"))
     body = response.content.decode()
     assert response.status_code == 200
@@ -61,7 +61,7 @@ def test_the_queue_query_count_does_not_grow_with_flags(
     for _ in range(15):
         actions.screen_text(member, HIGH_RISK, area="groups", source_type="t")
     client = login(moderator)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         client.get(reverse("safety_queue"))
 
 
@@ -254,3 +254,15 @@ def test_member_pages_need_login(client):
     ):
         response = client.get(reverse(name))
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+
+
+def test_the_queue_filters_by_scope(login, moderator, member):
+    actions.screen_text(
+        member, HIGH_RISK, area="community", source_type="t", scope="community:grief-loss"
+    )
+    actions.screen_text(member, HIGH_RISK, area="groups", source_type="t", scope="groups:tuesday")
+    client = login(moderator)
+    body = client.get(reverse("safety_queue"), {"scope": "community:grief-loss"}).content.decode()
+    assert body.count("Open flag #") == 1
+    assert '<option value="groups:tuesday">' in body
+    assert client.get(reverse("safety_queue")).content.decode().count("Open flag #") == 2

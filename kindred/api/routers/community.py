@@ -508,6 +508,7 @@ def report_post(request: HttpRequest, post_id: int, payload: ReportIn) -> Status
             source_type="community.post",
             source_id=str(post.pk),
             quoted_text=post.body,
+            scope=f"community:{post.thread.space.slug}",
         )
     except SafetyActionError as exc:
         raise refused(exc) from None

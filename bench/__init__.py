@@ -1,0 +1,1 @@
+"""Benchmarks. Not part of the product: nothing in kindred/ imports from here."""

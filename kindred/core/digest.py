@@ -1,0 +1,54 @@
+"""The optional daily email digest of unread notifications.
+
+Titles and links only: an email leaves our servers and may be read on a shared
+device, so it never carries what anyone wrote.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from kindred.accounts.models import User
+from kindred.core.models import Notification
+
+MAX_ITEMS = 20
+
+
+def send_digests(now: datetime | None = None) -> int:
+    """Email each opted-in person their unread notifications since their last digest."""
+    now = now or timezone.now()
+    sent = 0
+    for user in User.objects.filter(email_digest=True, is_active=True).iterator():
+        with transaction.atomic():
+            # Row lock: two workers running the schedule must not both send.
+            locked = User.objects.select_for_update().get(pk=user.pk)
+            unread = Notification.objects.filter(recipient=locked, read_at__isnull=True)
+            if locked.digest_sent_at:
+                unread = unread.filter(created_at__gt=locked.digest_sent_at)
+            items = list(unread.order_by("-created_at")[:MAX_ITEMS])
+            if not items:
+                continue
+            lines = [
+                f"- {n.title}\n  {settings.SITE_URL}{n.url or '/notifications/'}" for n in items
+            ]
+            body = (
+                f"Hello {locked.handle},\n\nHere is what happened on Kindred since your last digest:\n\n"
+                + "\n".join(lines)
+                + f"\n\nTurn these emails off in your settings: {settings.SITE_URL}/accounts/profile/\n"
+            )
+            locked.digest_sent_at = now
+            locked.save(update_fields=["digest_sent_at"])
+            subject = f"[Kindred] {len(items)} new notification{'s' if len(items) != 1 else ''}"
+            transaction.on_commit(partial(_send, subject, body, locked.email))
+            sent += 1
+    return sent
+
+
+def _send(subject: str, body: str, to: str) -> None:
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
