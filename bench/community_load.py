@@ -337,7 +337,7 @@ def machine() -> str:
         if line.startswith("model name"):
             cpu = line.split(":", 1)[1].strip()
             break
-    free = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout.strip()
+    free = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout.rstrip()
     return (
         f"- CPU: {cpu}; `nproc` = {os.cpu_count()}\n"
         f"- Python {platform.python_version()}, "
@@ -415,6 +415,11 @@ def main() -> int:
     parser.add_argument("--signed-in", action="store_true", help="add signed-in product rows")
     parser.add_argument("--out", type=Path, required=True, help="Markdown results file")
     parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="serve anonymous pages uncached (KINDRED_PAGE_CACHE=false): measures rendering",
+    )
+    parser.add_argument(
         "--explain", type=Path, help="EXPLAIN ANALYZE output (default: next to --out)"
     )
     args = parser.parse_args()
@@ -427,6 +432,8 @@ def main() -> int:
     started = time.monotonic()
     load_before = Path("/proc/loadavg").read_text().strip()
     env = bench_env(args.db)
+    env["KINDRED_PAGE_CACHE"] = "false" if args.no_page_cache else "true"
+    os.environ["KINDRED_PAGE_CACHE"] = env["KINDRED_PAGE_CACHE"]
     picked = pick_targets(args.db)
     migrate(args.db)  # the product's schema may have moved on since the seed
     collectstatic(env)  # DEBUG off: the manifest storage needs it
@@ -457,7 +464,8 @@ def main() -> int:
         [
             f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {time.monotonic() - started:.0f} s. "
             f"`kindred serve --workers {args.workers}` (uvicorn, DEBUG off, "
-            f"DB_CONN_MAX_AGE unset = 0), wrk -t2 -c{args.connections} -d{args.duration}s, "
+            f"PostgreSQL connection pool, anonymous page cache "
+            f"{'off' if args.no_page_cache else 'on'}), wrk -t2 -c{args.connections} -d{args.duration}s, "
             f"{args.requests} sequential requests per row (after 30 warm-up).",
             "",
             f"Thread: /spaces/{picked['thread_slug']}/threads/{picked['thread_id']}/ "

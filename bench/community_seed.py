@@ -7,7 +7,7 @@ Creates the database, runs ``kindred migrate`` against it, then fills it with se
 account, ``bench-reader``), 10,000 threads over the seeded spaces with a heavy-tailed size
 distribution (median ~35 posts, a few thousand-post threads, hundreds over 200), 1,000,000
 posts inserted in time order so a thread's posts are scattered over the table as in real
-life, ~5% of posts hidden/held, reactions on ~15% of posts, and ThreadRead rows. Ends with
+life, ~3% of replies hidden or held, reactions on ~14% of posts, and ThreadRead rows. Ends with
 ``ANALYZE``. Idempotent: a seeded database is left alone unless ``--reset`` is given.
 """
 
@@ -85,24 +85,28 @@ def thread_sizes(rng: random.Random) -> list[int]:
     return sizes
 
 
+def _is_seeded(db: str) -> bool:
+    with psycopg.connect(dsn(db)) as conn:
+        table = conn.execute("SELECT to_regclass('bench_seed_info') IS NOT NULL").fetchone()
+        if not table or not table[0]:
+            return False
+        return bool(conn.execute("SELECT 1 FROM bench_seed_info WHERE key = 'seeded'").fetchone())
+
+
 def ensure_database(db: str, reset: bool) -> bool:
-    """True when the database was (re)created and needs seeding."""
+    """True when the database was (re)created and needs seeding.
+
+    A database left half-seeded by an interrupted run is dropped and made again."""
     with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone()
-        if exists and reset:
+        if exists and not reset and _is_seeded(db):
+            return False
+        if exists:
             conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [db]
             )
             conn.execute(f'DROP DATABASE "{db}"')
-            exists = None
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{db}"')
-            return True
-    with psycopg.connect(dsn(db)) as conn:
-        done = conn.execute("SELECT to_regclass('bench_seed_info') IS NOT NULL").fetchone()
-        if done and done[0]:
-            row = conn.execute("SELECT value FROM bench_seed_info WHERE key = 'seeded'").fetchone()
-            return row is None
+        conn.execute(f'CREATE DATABASE "{db}"')
     return True
 
 

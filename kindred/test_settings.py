@@ -20,3 +20,5 @@ SECURE_SSL_REDIRECT = False
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
+# pytest-django creates and drops test databases; a pool would hold connections open.
+DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405

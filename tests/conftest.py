@@ -14,6 +14,16 @@ from tests.factories import UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (rate limits, page cache, versions)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def member(db):
     return UserFactory(handle="member_maya", email="maya@example.test", roles=[Role.MEMBER])
@@ -91,3 +101,54 @@ def login(client):
         return client
 
     return _login
+
+
+# --- Community --------------------------------------------------------------------
+
+
+@pytest.fixture
+def space(db):
+    from kindred.community.models import Space
+
+    return Space.objects.get(slug="depression-anxiety")
+
+
+@pytest.fixture
+def teen_space(db):
+    from kindred.community.models import Space
+
+    return Space.objects.get(slug="teen-support")
+
+
+@pytest.fixture
+def members_space(db):
+    from kindred.community.models import Space, Visibility
+
+    return Space.objects.create(
+        slug="members-corner",
+        name="Members' corner",
+        description="Only for signed-in members.",
+        guidelines="Be kind.",
+        visibility=Visibility.MEMBERS,
+    )
+
+
+class Writer:
+    """Post as someone through the real actions, accepting the guidelines first."""
+
+    def __call__(self, user, space, title="Finding my feet", body="Some days are harder.", **kw):
+        from kindred.community import actions
+
+        actions.do_accept_guidelines(user, space)
+        return actions.do_create_thread(user, space, title=title, body=body, **kw).post.thread
+
+    def reply(self, user, thread_, body="You're not alone in this.", **kw):
+        from kindred.community import actions
+
+        actions.do_accept_guidelines(user, thread_.space)
+        return actions.do_reply(user, thread_, body=body, **kw).post
+
+
+@pytest.fixture
+def write(db):
+    return Writer()

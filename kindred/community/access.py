@@ -19,8 +19,14 @@ def is_moderator(user: Any) -> bool:
 
 
 def can_moderate_space(user: Any, space: Space) -> bool:
-    # Space moderators hold the moderator role too (and so its second factor).
-    return is_moderator(user)
+    """Moderators of the space; a space with none named is shared by every moderator.
+
+    Space moderators hold the moderator role too (and so its second factor).
+    """
+    if not is_moderator(user):
+        return False
+    named = space.moderators.values_list("pk", flat=True)
+    return not named.exists() or user.pk in set(named)
 
 
 def visible_spaces(user: Any) -> QuerySet[Space]:

@@ -26,6 +26,7 @@ from kindred.community.models import (
     Thread,
     ThreadRead,
 )
+from kindred.community.pagecache import invalidate_on_commit
 from kindred.community.rendering import mentioned_handles, render_markdown
 from kindred.core.events import send_event_on_commit
 from kindred.core.notifications import do_notify
@@ -109,6 +110,7 @@ def do_create_thread(
     _check_posting(user, space)
     title, body, content_warning = _clean(title, body, content_warning)
     with transaction.atomic():
+        invalidate_on_commit(spaces=(space.pk,))
         now = timezone.now()
         thread = Thread.objects.create(space=space, author=user, title=title, last_activity_at=now)
         post = Post.objects.create(
@@ -136,6 +138,7 @@ def do_reply(user: Any, thread: Thread, *, body: str, content_warning: str = "")
         raise CommunityError("This thread is locked: no new replies.")
     _, body, content_warning = _clean(None, body, content_warning)
     with transaction.atomic():
+        invalidate_on_commit(threads=(thread.pk,), spaces=(space.pk,))
         post = Post.objects.create(
             thread=thread,
             author=user,
@@ -213,6 +216,7 @@ def do_edit_post(
         title if post.is_opening else None, body, content_warning
     )
     with transaction.atomic():
+        invalidate_on_commit(threads=(post.thread_id,), spaces=(post.thread.space_id,))
         PostRevision.objects.create(
             post=post,
             body=post.body,
@@ -237,6 +241,7 @@ def do_delete_post(user: Any, post: Post) -> None:
     if post.author_id != user.pk:
         raise CommunityError("You can only delete your own posts.")
     with transaction.atomic():
+        invalidate_on_commit(threads=(post.thread_id,), spaces=(post.thread.space_id,))
         post.is_deleted = True
         post.save(update_fields=["is_deleted"])
         if post.is_opening:
@@ -304,6 +309,7 @@ def do_record_visit(user: Any, space: Space) -> SpaceVisit | None:
 
 def do_set_post_hidden(moderator: Any, post: Post, hidden: bool, reason: str = "") -> None:
     with transaction.atomic():
+        invalidate_on_commit(threads=(post.thread_id,), spaces=(post.thread.space_id,))
         post.is_hidden = hidden
         post.hidden_reason = reason.strip()[:200] if hidden else ""
         fields = ["is_hidden", "hidden_reason"]
@@ -325,6 +331,7 @@ def do_set_post_hidden(moderator: Any, post: Post, hidden: bool, reason: str = "
 
 def do_release_held(moderator: Any, post: Post) -> None:
     with transaction.atomic():
+        invalidate_on_commit(threads=(post.thread_id,), spaces=(post.thread.space_id,))
         post.is_held = False
         post.save(update_fields=["is_held"])
         if post.is_opening:
@@ -340,6 +347,7 @@ def do_release_held(moderator: Any, post: Post) -> None:
 
 def do_set_locked(moderator: Any, thread: Thread, locked: bool) -> None:
     with transaction.atomic():
+        invalidate_on_commit(threads=(thread.pk,), spaces=(thread.space_id,))
         Thread.objects.filter(pk=thread.pk).update(is_locked=locked)
         thread.is_locked = locked
         record_event(
@@ -351,6 +359,7 @@ def do_set_locked(moderator: Any, thread: Thread, locked: bool) -> None:
 
 def do_move_thread(moderator: Any, thread: Thread, space: Space) -> None:
     with transaction.atomic():
+        invalidate_on_commit(threads=(thread.pk,), spaces=(thread.space_id, space.pk))
         old = thread.space_id
         Thread.objects.filter(pk=thread.pk).update(space=space)
         thread.space = space

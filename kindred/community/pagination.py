@@ -32,7 +32,11 @@ def thread_page(threads: QuerySet[Any], cursor: str | None) -> tuple[list[Any], 
     ordered = threads.order_by("-last_activity_at", "-id")
     if decoded is not None:
         at, pk = decoded
-        ordered = ordered.filter(Q(last_activity_at__lt=at) | Q(last_activity_at=at, id__lt=pk))
+        # The redundant ``lte`` gives PostgreSQL an index range to start from; the OR
+        # alone is a filter, which would scan every newer thread first.
+        ordered = ordered.filter(last_activity_at__lte=at).filter(
+            Q(last_activity_at__lt=at) | Q(last_activity_at=at, id__lt=pk)
+        )
     rows = list(ordered[: THREADS_PER_PAGE + 1])
     more = len(rows) > THREADS_PER_PAGE
     rows = rows[:THREADS_PER_PAGE]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("posts/<int:post_id>/edit/", views.edit_post, name="community_edit_post"),
     path("posts/<int:post_id>/delete/", views.delete_post, name="community_delete_post"),
     path("posts/<int:post_id>/react/", views.react, name="community_react"),
+    path("posts/<int:post_id>/history/", views.post_history, name="community_post_history"),
     path("posts/<int:post_id>/hide/", views.hide_post, name="community_hide_post"),
     path("posts/<int:post_id>/restore/", views.restore_post, name="community_restore_post"),
     path("posts/<int:post_id>/release/", views.release_post, name="community_release_post"),

@@ -1,18 +1,24 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
 from django.views.decorators.http import require_POST
 
 from kindred.accounts.models import User
-from kindred.community import actions
+from kindred.community import actions, pagecache
 from kindred.community.access import (
     CannotPost,
     access_post,
@@ -50,6 +56,10 @@ def space_list(request: HttpRequest) -> HttpResponse:
 
 def space_index(request: HttpRequest, slug: str) -> HttpResponse:
     space = access_space(request.user, slug)
+    return pagecache.cached_page(request, "space", space.pk, lambda: _space_page(request, space))
+
+
+def _space_page(request: HttpRequest, space: Space) -> HttpResponse:
     visit = actions.do_record_visit(request.user, space)
     threads, next_cursor = thread_page(
         visible_threads(request.user, space).select_related("author"), request.GET.get("before")
@@ -143,22 +153,15 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
     thread = access_thread(request.user, thread_id)
     if thread.space.slug != slug:
         return redirect(_thread_url(thread), permanent=True)
+    return pagecache.cached_page(
+        request, "thread", thread.pk, lambda: _thread_page(request, thread)
+    )
+
+
+def _thread_page(request: HttpRequest, thread: Thread) -> HttpResponse:
     posts, next_after = post_page(
         visible_posts(request.user, thread).select_related("author"), request.GET.get("after")
     )
-    # One query for every post on the page: counts per kind, and whether I gave it.
-    me = request.user.pk if request.user.is_authenticated else None
-    reaction_rows = (
-        Reaction.objects.filter(post__in=[p.pk for p in posts])
-        .values("post_id", "kind")
-        .annotate(n=Count("id"), mine=Count("id", filter=Q(user_id=me)))
-    )
-    mine: set[tuple[int, str]] = set()
-    kinds_by_post: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in reaction_rows:
-        kinds_by_post[row["post_id"]][row["kind"]] = row["n"]
-        if row["mine"]:
-            mine.add((row["post_id"], row["kind"]))
     read = (
         ThreadRead.objects.filter(user=request.user, thread=thread).first()
         if request.user.is_authenticated
@@ -173,25 +176,7 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
     context: dict[str, Any] = {
         "thread": thread,
         "space": thread.space,
-        "posts": [
-            {
-                "post": p,
-                "unread": request.user.is_authenticated
-                and p.pk > last_read
-                and p.author_id != request.user.pk,
-                "reactions": [
-                    {
-                        "kind": k,
-                        "label": label,
-                        "count": kinds_by_post[p.pk].get(k, 0),
-                        "mine": (p.pk, k) in mine,
-                    }
-                    for k, label in ReactionKind.choices
-                ],
-                "is_mine": request.user.is_authenticated and p.author_id == request.user.pk,
-            }
-            for p in posts
-        ],
+        "posts": posts,
         "next_after": next_after,
         "reply_form": ReplyForm()
         if not request.user.is_authenticated
@@ -206,11 +191,88 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
     }
     if context["can_moderate"]:
         context["move_targets"] = Space.objects.filter(is_archived=False)
-    if support_level:
-        context["support_country"] = (
-            crisis_context(request)["country"] or crisis_context(request)["anywhere"]
+    # Jinja2 autoescapes every value itself; the result is HTML for the page.
+    context["posts_html"] = mark_safe(  # noqa: S308
+        render_to_string(
+            "community/posts.html",
+            {
+                "posts": _post_rows(request.user, posts, last_read, thread.space),
+                "can_moderate": context["can_moderate"],
+                "report_url": reverse("safety_report"),
+            },
+            request=request,
+            using="jinja2",
         )
+    )
+    if support_level:
+        crisis = crisis_context(request)
+        context["support_country"] = crisis["country"] or crisis["anywhere"]
     return render(request, "community/thread.html", context)
+
+
+@cache
+def _post_url(name: str) -> str:
+    """A URL pattern for post actions, reversed once: ``.format(post_id)`` fills it in.
+
+    Reversing per post and per action costs more than the rest of the page.
+    """
+    return reverse(name, args=[_PLACEHOLDER]).replace(str(_PLACEHOLDER), "{}")
+
+
+_PLACEHOLDER = 987654321
+
+
+def _post_rows(user: Any, posts: list[Post], last_read: int, space: Space) -> list[dict[str, Any]]:
+    """What the thread page shows for each post, prepared in one pass."""
+    now = timezone.now()
+    base: list[dict[str, Any]] = [
+        {
+            "post": p,
+            "handle": p.author.handle,
+            "iso": p.created_at.isoformat(),
+            "since": timesince(p.created_at, now),
+        }
+        for p in posts
+    ]
+    if not user.is_authenticated:
+        return base
+    # One query for every post on the page: counts per kind, and whether I gave it.
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    mine: set[tuple[int, str]] = set()
+    rows = (
+        Reaction.objects.filter(post__in=[p.pk for p in posts])
+        .values("post_id", "kind")
+        .annotate(n=Count("id"), mine=Count("id", filter=Q(user_id=user.pk)))
+    )
+    for reaction in rows:
+        counts[reaction["post_id"]][reaction["kind"]] = reaction["n"]
+        if reaction["mine"]:
+            mine.add((reaction["post_id"], reaction["kind"]))
+    patterns = {
+        action: _post_url(f"community_{name}")
+        for action, name in (
+            ("react", "react"),
+            ("edit", "edit_post"),
+            ("delete", "delete_post"),
+            ("history", "post_history"),
+            ("hide", "hide_post"),
+            ("restore", "restore_post"),
+            ("release", "release_post"),
+        )
+    }
+    suspend = reverse("community_suspend", args=[space.slug, "HANDLE"]).replace("HANDLE", "{}")
+    for row in base:
+        p = row["post"]
+        is_mine = p.author_id == user.pk
+        row["is_mine"] = is_mine
+        row["unread"] = p.pk > last_read and not is_mine
+        row["reactions"] = [
+            (kind, label, counts[p.pk].get(kind, 0), (p.pk, kind) in mine)
+            for kind, label in ReactionKind.choices
+        ]
+        row["urls"] = {action: pattern.format(p.pk) for action, pattern in patterns.items()}
+        row["urls"]["suspend"] = suspend.format(quote(row["handle"]))
+    return base
 
 
 @login_required
@@ -333,6 +395,13 @@ def _moderated_post(request: HttpRequest, post_id: int) -> Post:
     if not can_moderate_space(request.user, post.thread.space):
         raise NotFound("post")
     return post
+
+
+def post_history(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
+    """Earlier versions of an edited post, for moderators."""
+    post = _moderated_post(request, post_id)
+    revisions = post.revisions.order_by("-created_at")
+    return render(request, "community/post_history.html", {"post": post, "revisions": revisions})
 
 
 @require_POST

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class MeasuresConfig(AppConfig):
     name = "kindred.measures"
     label = "measures"
+
+    def ready(self) -> None:
+        from kindred.measures.definitions import get_library
+
+        # Validate every instrument file at start-up: a broken definition stops the
+        # process with the file's name rather than mis-scoring someone later.
+        get_library()

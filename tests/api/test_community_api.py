@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kindred.accounts.roles import Role
 from kindred.community import actions
-from kindred.community.models import Post, Reaction, Space, Suspension, Thread, Visibility
+from kindred.community.models import Post, Reaction, Space, Suspension, Thread
 from kindred.community.pagination import POSTS_PER_PAGE, THREADS_PER_PAGE
 from kindred.safety.actions import do_block
 from kindred.safety.models import Flag, FlagKind
@@ -28,46 +28,8 @@ NOT_FOUND = {"space": "No such space.", "thread": "No such thread.", "post": "No
 
 
 @pytest.fixture
-def space():
-    return Space.objects.get(slug="depression-anxiety")
-
-
-@pytest.fixture
-def teen_space():
-    return Space.objects.get(slug="teen-support")
-
-
-@pytest.fixture
-def members_space():
-    return Space.objects.create(
-        slug="members-corner",
-        name="Members' corner",
-        description="Only for signed-in members.",
-        guidelines="Be kind.",
-        visibility=Visibility.MEMBERS,
-    )
-
-
-@pytest.fixture
 def teen():
     return UserFactory(handle="teen_tara", roles=[Role.MEMBER], age_band="teen")
-
-
-class Writer:
-    """Post as someone through the real actions, accepting the guidelines first."""
-
-    def __call__(self, user, space, title="Finding my feet", body="Some days are harder.", **kw):
-        actions.do_accept_guidelines(user, space)
-        return actions.do_create_thread(user, space, title=title, body=body, **kw).post.thread
-
-    def reply(self, user, thread_, body="You're not alone in this.", **kw):
-        actions.do_accept_guidelines(user, thread_.space)
-        return actions.do_reply(user, thread_, body=body, **kw).post
-
-
-@pytest.fixture
-def write():
-    return Writer()
 
 
 @pytest.fixture

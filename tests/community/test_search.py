@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from kindred.community import actions
-from kindred.community.models import Post, Space, Thread, Visibility
+from kindred.community.models import Post, Space, Thread
 from kindred.community.search import fts5_query, search_posts
 from kindred.safety.actions import do_block
 from tests.factories import UserFactory
@@ -28,17 +28,6 @@ def opening(thread):
 @pytest.fixture
 def other_space():
     return Space.objects.get(slug="grief-loss")
-
-
-@pytest.fixture
-def members_space():
-    return Space.objects.create(
-        slug="members-circle",
-        name="Members circle",
-        description="Signed-in members only.",
-        guidelines="Be kind.",
-        visibility=Visibility.MEMBERS,
-    )
 
 
 # --- Matching and ranking ------------------------------------------------------------

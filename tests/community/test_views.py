@@ -413,3 +413,41 @@ def test_a_first_reply_accepts_the_guidelines_in_the_form(client, member, member
     assert response.status_code == 302
     assert Post.objects.filter(author=member2, body="Keep me").exists()
     assert "I have read and accept" not in client.get(thread_url(thread)).content.decode()
+
+
+def test_moderators_see_earlier_versions_of_edited_posts(
+    client, member, member2, moderator, space, write
+):
+    post = write(member, space, body="The first words").posts.get()
+    actions.do_edit_post(member, post, body="The second words", title="T")
+    url = reverse("community_post_history", args=[post.pk])
+    for user in (member, member2):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+    client.force_login(moderator)
+    body = client.get(url).content.decode()
+    assert "The first words" in body and "The second words" in body
+
+
+def test_a_space_with_named_moderators_is_theirs_alone(client, member, moderator, space, write, db):
+    other = UserFactory(handle="mod_other", roles=["moderator"], mfa=True)
+    space.moderators.add(other)
+    post = write(member, space).posts.get()
+    client.force_login(moderator)
+    assert (
+        client.post(reverse("community_hide_post", args=[post.pk]), {"reason": "x"}).status_code
+        == 404
+    )
+    client.force_login(other)
+    assert (
+        client.post(reverse("community_hide_post", args=[post.pk]), {"reason": "x"}).status_code
+        == 302
+    )
+    assert Post.objects.get(pk=post.pk).is_hidden
+
+
+def test_the_post_list_escapes_what_people_type(client, member, space, write):
+    thread = write(member, space, body="fine", content_warning='<img src=x onerror="alert(1)">')
+    body = client.get(thread_url(thread)).content.decode()
+    assert '<img src=x onerror="alert(1)">' not in body
+    assert "&lt;img src=x onerror=" in body

@@ -1,0 +1,80 @@
+"""Whole-page cache for anonymous readers of community pages.
+
+Most forum traffic is people reading without an account, and their pages are the
+same for everyone. Each thread and space has a version in the cache; every change
+that anonymous readers could see (a reply, an edit, a hide, a lock, a move) sets a
+new version after commit, so a cached page is never served once it is out of date.
+Versions are nanosecond timestamps, not counters, so an evicted version can never
+come back and revive an old page. Pages also expire after ``TTL`` seconds, which
+bounds staleness from changes outside the community (a renamed handle).
+
+With the embedded default the cache is per process (one process); in production it
+is Redis, shared by every process.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+
+TTL = 300
+
+
+def _version_key(kind: str, pk: int) -> str:
+    return f"community:{kind}:{pk}:version"
+
+
+def version(kind: str, pk: int) -> int:
+    key = _version_key(kind, pk)
+    value = cache.get(key)
+    if value is None:
+        value = time.time_ns()
+        cache.add(key, value, None)
+        value = cache.get(key, value)
+    return int(value)
+
+
+def bump(kind: str, pk: int) -> None:
+    cache.set(_version_key(kind, pk), time.time_ns(), None)
+
+
+def invalidate_on_commit(*, threads: tuple[int, ...] = (), spaces: tuple[int, ...] = ()) -> None:
+    def run() -> None:
+        for pk in threads:
+            bump("thread", pk)
+        for pk in spaces:
+            bump("space", pk)
+
+    transaction.on_commit(run)
+
+
+def cacheable(request: HttpRequest) -> bool:
+    """An anonymous GET with no session and no pending messages: the page is everyone's."""
+    return (
+        settings.COMMUNITY_PAGE_CACHE
+        and request.method == "GET"
+        and not request.user.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def cached_page(
+    request: HttpRequest, kind: str, pk: int, render: Callable[[], HttpResponse]
+) -> HttpResponse:
+    if not cacheable(request):
+        return render()
+    key = f"community:page:{kind}:{pk}:{version(kind, pk)}:{request.get_full_path()}"
+    content: Any = cache.get(key)
+    if content is not None:
+        return HttpResponse(content)
+    response = render()
+    if response.status_code == 200 and not response.streaming:
+        cache.set(key, response.content, TTL)
+    return response

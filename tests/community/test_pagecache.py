@@ -1,0 +1,68 @@
+from django.urls import reverse
+
+from kindred.community import actions, pagecache
+from kindred.community.models import Post
+
+
+def thread_url(thread):
+    return reverse("community_thread", args=[thread.space.slug, thread.pk])
+
+
+def test_anonymous_readers_get_a_cached_page(
+    client, member, space, write, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    thread = write(member, space)
+    client.get(thread_url(thread))
+    with django_assert_max_num_queries(1):  # the access check only
+        response = client.get(thread_url(thread))
+    assert response.status_code == 200 and b"Finding my feet" in response.content
+
+
+def test_a_new_reply_is_visible_to_anonymous_readers_at_once(
+    client, member, member2, space, write, django_capture_on_commit_callbacks
+):
+    thread = write(member, space)
+    client.get(thread_url(thread))
+    client.get(reverse("community_space", args=[space.slug]))
+    with django_capture_on_commit_callbacks(execute=True):
+        write.reply(member2, thread, body="A brand new reply")
+    assert b"A brand new reply" in client.get(thread_url(thread)).content
+    assert b"1 reply" in client.get(reverse("community_space", args=[space.slug])).content
+
+
+def test_hiding_and_locking_invalidate_the_cached_page(
+    client, member, member2, moderator, space, write, django_capture_on_commit_callbacks
+):
+    thread = write(member, space)
+    reply = write.reply(member2, thread, body="Soon hidden")
+    assert b"Soon hidden" in client.get(thread_url(thread)).content
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_set_post_hidden(moderator, reply, True, "unkind")
+    assert b"Soon hidden" not in client.get(thread_url(thread)).content
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_set_locked(moderator, thread, True)
+    assert b"This thread is locked" in client.get(thread_url(thread)).content
+
+
+def test_a_hidden_thread_is_not_served_from_the_cache(
+    client, member, moderator, space, write, django_capture_on_commit_callbacks
+):
+    thread = write(member, space)
+    client.get(thread_url(thread))
+    # Even without the version bump, the access check runs before the cache.
+    Post.objects.filter(thread=thread).update(is_hidden=True)
+    type(thread).objects.filter(pk=thread.pk).update(is_hidden=True)
+    assert client.get(thread_url(thread)).status_code == 404
+
+
+def test_signed_in_pages_are_never_cached(client, member, member2, space, write):
+    thread = write(member, space)
+    client.force_login(member2)
+    client.get(thread_url(thread))
+    assert client.get(thread_url(thread)).context is not None  # rendered, not from the cache
+
+
+def test_versions_are_new_after_a_bump():
+    before = pagecache.version("thread", 1)
+    pagecache.bump("thread", 1)
+    assert pagecache.version("thread", 1) != before
