@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kindred.groups",
     "kindred.peers",
     "kindred.therapy",
+    "kindred.bookings",
     "kindred.measures",
     "kindred.care",
     "kindred.guide",

@@ -72,6 +72,14 @@ def access_thread(user: Any, thread_id: int) -> Thread:
     return thread
 
 
+def visible_thread_space_slug(user: Any, thread_id: int) -> str | None:
+    """The slug of the thread's space if ``user`` may read the thread, else None."""
+    slug: str | None = (
+        visible_threads(user).filter(pk=thread_id).values_list("space__slug", flat=True).first()
+    )
+    return slug
+
+
 def visible_posts(user: Any, thread: Thread) -> QuerySet[Post]:
     posts = Post.objects.filter(thread=thread)
     if is_moderator(user):

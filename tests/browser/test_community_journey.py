@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from typing import Any
 
 import pytest
@@ -124,3 +125,36 @@ def test_community_pages_have_no_axe_violations(
     ):
         page.goto(path)
         assert_no_axe_violations(page)
+
+
+def test_a_draft_survives_a_lost_session(new_context: Any, sign_in: Any, spaces: None) -> None:
+    """What someone typed is still there after their session expires and they log in again."""
+    from kindred.community.actions import do_accept_guidelines, do_create_thread
+    from kindred.community.models import Space
+
+    author = UserFactory(handle="quiet_harbour", roles=[Role.MEMBER])
+    replier = UserFactory(handle="north_star", roles=[Role.MEMBER])
+    space = Space.objects.get(slug="grief-loss")
+    do_accept_guidelines(author, space)
+    do_accept_guidelines(replier, space)
+    thread = do_create_thread(author, space, title="First birthday", body="Hard week.").post.thread
+    context = new_context()
+    sign_in(context, replier)
+    page = context.new_page()
+    url = f"/spaces/grief-loss/threads/{thread.pk}/"
+    page.goto(url)
+    page.get_by_label("Your reply").fill("A long reply I really do not want to lose")
+    # The session expires while they type; posting sends them to log in.
+    context.clear_cookies()
+    page.get_by_role("button", name="Post reply").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    sign_in(context, replier)
+    page.goto(url)
+    expect(page.get_by_label("Your reply")).to_have_value(
+        "A long reply I really do not want to lose"
+    )
+    page.get_by_role("button", name="Post reply").click()
+    expect(page.get_by_text("A long reply I really do not want to lose")).to_be_visible()
+    # Once the server has it, the browser forgets the draft.
+    page.goto(url)
+    expect(page.get_by_label("Your reply")).to_have_value("")
