@@ -82,3 +82,15 @@ def test_notifications_are_private_and_can_be_marked_read(login, member, member2
 def test_notifications_need_login(client):
     response = client.get(reverse("notifications"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_stale_form_gets_a_kind_page_not_a_technical_403():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("account_login"), {"login": "x@example.test", "password": "y"})
+    assert response.status_code == 403
+    assert "What you wrote is kept in this browser" in response.content.decode()
+    api = client.post("/api/v1/tokens", data="{}", content_type="application/json")
+    assert api.status_code in (401, 403) and api["Content-Type"].startswith("application/json")
