@@ -335,3 +335,13 @@ SAFETY_POLICIES = {
     "peers": {"moderate": "show", "high": "show"},
     "therapy": {"moderate": "show", "high": "show"},
 }
+
+# --- Bookings --------------------------------------------------------------------
+# Cancelling later than this before the start is recorded as a late cancellation.
+BOOKING_NOTICE_HOURS = env_int("BOOKING_NOTICE_HOURS", 24)
+# Reminders (email + in-app), in minutes before the start.
+BOOKING_REMINDER_MINUTES = tuple(
+    int(m) for m in env_list("BOOKING_REMINDER_MINUTES", ["1440", "60"])
+)
+# Video-session link for the two participants, e.g. https://meet.example.org/kindred-{booking_id}-{secret}
+SESSION_LINK_TEMPLATE = env_str("SESSION_LINK_TEMPLATE", "") or ""

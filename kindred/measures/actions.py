@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from kindred.audit.actions import record_event
+from kindred.measures.access import visible_responses
 from kindred.measures.availability import check_instrument_available
-from kindred.measures.models import Response
-from kindred.measures.scoring import Score, score
+from kindred.measures.models import Response, ResponseDraft
+from kindred.measures.scoring import Score, score, validate_answers
 from kindred.safety.actions import do_raise_flag
 from kindred.safety.models import Flag, FlagKind
 
@@ -58,6 +60,8 @@ def do_submit_response(
         )
         response.answers = stored  # assigned apart: the stubs type the field as text
         response.save()
+        # A finished questionnaire replaces any half-answered one of the same instrument.
+        ResponseDraft.objects.filter(member_id=member.pk, instrument_id=definition.id).delete()
         record_event(
             actor=member,
             event="measures.response_submitted",
@@ -87,3 +91,62 @@ def do_submit_response(
         flags=flags,
         show_crisis_resources=bool(result.critical_items_triggered),
     )
+
+
+def get_draft(member: Any, instrument_id: str) -> ResponseDraft | None:
+    """``member``'s unfinished answers to the instrument, if any (their own only)."""
+    return ResponseDraft.objects.filter(member_id=member.pk, instrument_id=instrument_id).first()
+
+
+def do_save_draft(
+    member: Any, instrument_id: str, answers: Mapping[str, int], *, step: int
+) -> ResponseDraft:
+    """Merge ``answers`` into the member's draft and remember the step to resume at.
+
+    Each answer is checked against the instrument before it is kept, so a draft never
+    holds something :func:`do_submit_response` would refuse as invalid.
+    """
+    definition = check_instrument_available(instrument_id)
+    validate_answers(definition, answers)
+    step = max(0, min(step, len(definition.items) - 1))
+    with transaction.atomic():
+        draft = (
+            ResponseDraft.objects.select_for_update()
+            .filter(member_id=member.pk, instrument_id=definition.id)
+            .first()
+        )
+        if draft is None or draft.instrument_version != definition.version:
+            if draft is not None:
+                draft.delete()
+            draft = ResponseDraft(
+                member=member, instrument_id=definition.id, instrument_version=definition.version
+            )
+            draft.answers = {}
+        draft.answers = {**(draft.answers or {}), **answers}
+        draft.step = step
+        draft.updated_at = timezone.now()
+        draft.save()
+    return draft
+
+
+def do_discard_draft(member: Any, instrument_id: str) -> None:
+    ResponseDraft.objects.filter(member_id=member.pk, instrument_id=instrument_id).delete()
+
+
+def do_export_responses(member: Any, *, request: Any = None) -> dict[str, Any]:
+    """The member's own responses as a FHIR R4 (R4B models) Bundle, as JSON-ready data.
+
+    Audited as ``measures.exported`` with the count only.
+    """
+    from kindred.measures.fhir import build_bundle  # fhir.resources is slow to import
+
+    responses = list(visible_responses(member).order_by("created_at", "id"))
+    bundle = build_bundle(member, responses)
+    record_event(
+        actor=member,
+        event="measures.exported",
+        target=member,
+        changes={"format": "fhir-r4b-bundle", "responses": len(responses)},
+        request=request,
+    )
+    return bundle.model_dump(mode="json", exclude_none=True)

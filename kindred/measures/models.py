@@ -61,3 +61,32 @@ class InstrumentLicence(models.Model):
 
     def __str__(self) -> str:
         return f"Licence confirmed for {self.instrument_id}"
+
+
+class ResponseDraft(models.Model):
+    """A questionnaire answered part-way, one question per screen.
+
+    One per member and instrument: each step saves here ("autosaved"), the member can
+    leave and resume at ``step``, and submitting deletes it. ``answers`` is encrypted
+    for the same reason as :attr:`Response.answers`.
+    """
+
+    member = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="measure_drafts"
+    )
+    instrument_id = models.CharField(max_length=40)
+    instrument_version = models.CharField(max_length=20)
+    answers = EncryptedJSONField()
+    # Index into the instrument's items of the question to show next.
+    step = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["member", "instrument_id"], name="measures_one_draft_per_instrument"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_id} draft {self.pk}"

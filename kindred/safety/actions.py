@@ -286,15 +286,9 @@ def do_reach_out(moderator: Any, flag: Flag, body: str) -> SupportMessage:
 
 
 def treating_therapists(member: Any) -> QuerySet[User]:
-    """Therapists currently treating ``member``: the therapy app's care relationships.
+    """Therapists currently treating ``member`` (an upcoming or recently attended booking)."""
+    from kindred.bookings.relationships import treating_therapists as lookup
 
-    Until the therapy capability records treatment relationships this is empty, and the
-    hand-over button says the member has no therapist on Kindred.
-    """
-    try:
-        from kindred.therapy.relationships import treating_therapists as lookup
-    except ImportError:
-        return User.objects.none()
     result: QuerySet[User] = lookup(member)
     return result
 

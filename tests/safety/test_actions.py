@@ -277,3 +277,26 @@ def test_the_safety_plan_is_encrypted_and_only_named_sections_are_kept(member):
     assert "Not sleeping" not in raw and "Biscuit" not in raw
     event = AuditEvent.objects.get(event="safety.plan_saved")
     assert event.changes == {"sections": ["warning_signs"]}
+
+
+def test_hand_over_reaches_the_therapist_the_member_has_booked(
+    member, moderator, therapist, therapist2, fixed_screen
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kindred.bookings.models import Booking
+
+    start = timezone.now() + timedelta(days=2)
+    Booking.objects.create(
+        therapist=therapist, member=member, starts_at=start, ends_at=start + timedelta(minutes=50)
+    )
+    assert list(actions.treating_therapists(member)) == [therapist]
+    fixed_screen("high")
+    flag = actions.screen_text(member, "x", area="groups", source_type="t").flag
+    with pytest.raises(actions.SafetyActionError):
+        actions.do_hand_over(moderator, flag, therapist2)
+    actions.do_hand_over(moderator, flag, therapist)
+    flag.refresh_from_db()
+    assert flag.handed_to == therapist

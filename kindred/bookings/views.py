@@ -1,0 +1,156 @@
+"""Member pages: my bookings, booking a therapist, the calendar feed."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kindred.bookings import actions, feeds, ics
+from kindred.bookings.access import access_bookable_therapist, access_booking
+from kindred.bookings.forms import BookForm
+from kindred.bookings.models import Booking, BookingStatus
+from kindred.bookings.relationships import treating_therapists
+from kindred.bookings.slots import slots_for
+from kindred.core.http import AuthedHttpRequest
+
+BOOKING_HORIZON = timedelta(days=14)
+PAST_SHOWN = 50
+
+
+def booking_rows(bookings: Any, user: Any, now: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "booking": b,
+            "when": actions.local_label(b.starts_at, user),
+            "other": b.therapist if b.member_id == user.pk else b.member,
+            "link": actions.session_link(b, user, now),
+        }
+        for b in bookings
+    ]
+
+
+@login_required
+def home(request: AuthedHttpRequest) -> HttpResponse:
+    now = timezone.now()
+    mine = Booking.objects.filter(member=request.user).select_related("therapist", "member")
+    upcoming = mine.filter(status=BookingStatus.BOOKED, ends_at__gt=now).order_by("starts_at")
+    past = mine.exclude(pk__in=upcoming.values("pk")).order_by("-starts_at")[:PAST_SHOWN]
+    return render(
+        request,
+        "bookings/home.html",
+        {
+            "upcoming": booking_rows(upcoming, request.user, now),
+            "past": booking_rows(past, request.user, now),
+            "therapists": treating_therapists(request.user, now),
+            "notice_hours": int(actions.notice_period().total_seconds() // 3600),
+        },
+    )
+
+
+def do_cancel_view(request: AuthedHttpRequest, booking_id: int, done: str) -> HttpResponse:
+    try:
+        booking = actions.do_cancel(request.user, booking_id, request=request)
+    except actions.BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        if booking.status == BookingStatus.CANCELLED_LATE:
+            messages.warning(request, "Cancelled. This was inside the notice period.")
+        else:
+            messages.success(request, "Cancelled.")
+    return redirect(done)
+
+
+@login_required
+@require_POST
+def cancel(request: AuthedHttpRequest, booking_id: int) -> HttpResponse:
+    return do_cancel_view(request, booking_id, "bookings_home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def therapist_slots(request: AuthedHttpRequest, therapist_id: int) -> HttpResponse:
+    therapist = access_bookable_therapist(therapist_id)
+    reschedule_id = request.GET.get("reschedule") or request.POST.get("reschedule")
+    moving: Booking | None = None
+    if reschedule_id and str(reschedule_id).isdigit():
+        moving = access_booking(request.user, int(reschedule_id))
+        if moving.member_id != request.user.pk or moving.therapist_id != therapist.pk:
+            moving = None
+    if request.method == "POST":
+        form = BookForm(request.POST)
+        if form.is_valid():
+            starts_at = form.cleaned_data["starts_at"]
+            try:
+                if moving is not None:
+                    actions.do_reschedule(request.user, moving.pk, starts_at, request=request)
+                else:
+                    actions.do_book(request.user, therapist, starts_at, request=request)
+            except actions.BookingError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "Booked. A confirmation is on its way by email.")
+                return redirect("bookings_home")
+        else:
+            messages.error(request, "Choose a time from the list.")
+    now = timezone.now()
+    zone = actions.zone_of(request.user)
+    days: OrderedDict[str, list[dict[str, str]]] = OrderedDict()
+    for slot in slots_for(therapist, now, now + BOOKING_HORIZON):
+        local = slot.starts_at.astimezone(zone)
+        days.setdefault(local.strftime("%A %d %B"), []).append(
+            {"value": slot.starts_at.isoformat(), "label": local.strftime("%H:%M")}
+        )
+    return render(
+        request,
+        "bookings/slots.html",
+        {
+            "therapist": therapist,
+            "days": days,
+            "zone": zone.key,
+            "moving": moving,
+            "moving_when": actions.local_label(moving.starts_at, request.user) if moving else "",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request: AuthedHttpRequest) -> HttpResponse:
+    new_url = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            feeds.do_revoke_calendar_feed(request.user, request=request)
+            messages.success(request, "Your calendar link no longer works.")
+            return redirect("bookings_calendar")
+        token = feeds.do_create_calendar_feed(request.user, request=request)
+        new_url = request.build_absolute_uri(reverse("bookings_calendar_feed", args=[token]))
+    return render(
+        request,
+        "bookings/calendar.html",
+        {"feed": feeds.live_feed(request.user), "new_url": new_url},
+    )
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """No login: the secret in the URL is the credential (calendar apps cannot log in)."""
+    from kindred.core.access import NotFound
+
+    user = feeds.get_feed_user(token)
+    if user is None:
+        raise NotFound("calendar")
+    now = timezone.now()
+    body = ics.calendar(actions.upcoming_for(user, now), user, now, name="Kindred sessions")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

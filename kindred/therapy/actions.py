@@ -1,0 +1,414 @@
+"""Therapist profile operations: every view, task and test goes through these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from kindred.accounts.access import check_role
+from kindred.accounts.models import User
+from kindred.accounts.roles import Role
+from kindred.audit.actions import record_event
+from kindred.core.notifications import do_notify
+from kindred.therapy import vocabulary
+from kindred.therapy.models import (
+    Decision,
+    LicenceVerification,
+    ProfileFacet,
+    ProfileStatus,
+    TherapistProfile,
+)
+
+LICENCE_FIELDS = ("licence_type", "licence_number", "jurisdiction", "licence_expires_on")
+PLAIN_FIELDS = (
+    "in_person_location",
+    "fee",
+    "currency",
+    "sliding_scale_min",
+    "sliding_scale_max",
+    "accepts_insurance",
+    "insurance_notes",
+    "accepting_new_clients",
+    "introduction",
+)
+WARNING_DAYS = (30, 7)
+PROFILE_URL = "/therapist/profile/"
+
+
+class TherapyError(Exception):
+    """Why the operation cannot go ahead (shown to the person who tried)."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    profile: TherapistProfile
+    # True when a licence edit took a listed profile out of the directory.
+    unlisted: bool
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _lock(profile: TherapistProfile) -> TherapistProfile:
+    # Row lock: a staff decision, a therapist's edit and the expiry sweep may race.
+    return TherapistProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+
+
+def check_profile_data(data: dict[str, Any]) -> None:
+    """Validate what forms can't see across fields; raise TherapyError."""
+    for kind in vocabulary.FACETS:
+        for code in data.get(kind, []):
+            if not vocabulary.is_valid(kind, code):
+                raise TherapyError(f"Unknown {kind}: {code}")
+    if vocabulary.IN_PERSON in data.get("format", []) and not data.get("in_person_location"):
+        raise TherapyError("Say where in-person sessions take place.")
+    low, high = data.get("sliding_scale_min"), data.get("sliding_scale_max")
+    if (low is None) != (high is None):
+        raise TherapyError("Give both ends of the sliding scale, or neither.")
+    if low is not None and high is not None:
+        if low > high:
+            raise TherapyError("The sliding scale's minimum is above its maximum.")
+        fee = data.get("fee")
+        if fee is not None and high > fee:
+            raise TherapyError("The sliding scale's maximum is above the full fee.")
+
+
+def _lowest_fee(profile: TherapistProfile) -> Decimal | None:
+    if profile.sliding_scale_min is not None:
+        return profile.sliding_scale_min
+    return profile.fee
+
+
+def do_save_profile(user: User, data: dict[str, Any], *, request: Any = None) -> Saved:
+    """Create or update ``user``'s own profile from cleaned form data.
+
+    A licence edit on a listed (or expired) profile sends it back to be checked again;
+    a changed expiry date re-arms the expiry warnings.
+    """
+    check_role(user, Role.THERAPIST)
+    check_profile_data(data)
+    with transaction.atomic():
+        profile, created = TherapistProfile.objects.get_or_create(user=user)
+        profile = _lock(profile)
+        changes: dict[str, Any] = {}
+        for field in LICENCE_FIELDS + PLAIN_FIELDS:
+            if field not in data:
+                continue
+            old, new = getattr(profile, field), data[field]
+            if old != new:
+                changes[field] = [_plain(old), _plain(new)]
+                setattr(profile, field, new)
+        licence_changed = any(f in changes for f in LICENCE_FIELDS)
+        unlisted = False
+        if licence_changed and profile.status in (ProfileStatus.VERIFIED, ProfileStatus.EXPIRED):
+            unlisted = profile.status == ProfileStatus.VERIFIED
+            changes["status"] = [profile.status, ProfileStatus.SUBMITTED]
+            profile.status = ProfileStatus.SUBMITTED
+            profile.submitted_at = timezone.now()
+        if "licence_expires_on" in changes:
+            profile.warned_30d_at = profile.warned_7d_at = None
+        profile.lowest_fee = _lowest_fee(profile)
+        profile.save()
+        facet_changes = _set_facets(profile, data)
+        changes.update(facet_changes)
+        if changes or created:
+            record_event(
+                actor=user,
+                event="therapy.profile_saved",
+                target=profile,
+                changes=changes,
+                request=request,
+            )
+        if changes.get("status"):
+            _notify_reviewers(profile)
+    return Saved(profile=profile, unlisted=unlisted)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal | date):
+        return str(value)
+    return value
+
+
+def _set_facets(profile: TherapistProfile, data: dict[str, Any]) -> dict[str, Any]:
+    current = profile.facet_codes()
+    changes: dict[str, Any] = {}
+    for kind in vocabulary.FACETS:
+        if kind not in data:
+            continue
+        wanted = set(data[kind])
+        held = set(current[kind])
+        if wanted == held:
+            continue
+        ProfileFacet.objects.filter(profile=profile, kind=kind, code__in=held - wanted).delete()
+        ProfileFacet.objects.bulk_create(
+            [ProfileFacet(profile=profile, kind=kind, code=c) for c in sorted(wanted - held)]
+        )
+        changes[kind] = [sorted(held), sorted(wanted)]
+    return changes
+
+
+def missing_for_submission(profile: TherapistProfile, today: date) -> list[str]:
+    """What the therapist still has to fill in before staff can check the licence."""
+    missing = [
+        label
+        for field, label in (
+            ("licence_type", "licence type"),
+            ("licence_number", "licence number"),
+            ("jurisdiction", "jurisdiction"),
+            ("licence_expires_on", "licence expiry date"),
+            ("fee", "fee per session"),
+            ("introduction", "introduction"),
+        )
+        if getattr(profile, field) in (None, "")
+    ]
+    if profile.licence_expires_on and profile.licence_expires_on < today:
+        missing.append("a licence that has not expired")
+    if not profile.facets.filter(kind="format").exists():
+        missing.append("at least one session format")
+    return missing
+
+
+def do_submit_for_verification(
+    user: User, *, now: datetime | None = None, request: Any = None
+) -> TherapistProfile:
+    check_role(user, Role.THERAPIST)
+    now = _now(now)
+    with transaction.atomic():
+        profile = TherapistProfile.objects.filter(user=user).first()
+        if profile is None:
+            raise TherapyError("Save your profile first.")
+        profile = _lock(profile)
+        if profile.status not in (ProfileStatus.DRAFT, ProfileStatus.REJECTED):
+            raise TherapyError("This profile is not waiting to be submitted.")
+        missing = missing_for_submission(profile, now.date())
+        if missing:
+            raise TherapyError("Before submitting, add: " + ", ".join(missing) + ".")
+        old = profile.status
+        profile.status = ProfileStatus.SUBMITTED
+        profile.submitted_at = now
+        profile.save(update_fields=["status", "submitted_at", "updated_at"])
+        record_event(
+            actor=user,
+            event="therapy.profile_submitted",
+            target=profile,
+            changes={"status": [old, profile.status]},
+            request=request,
+        )
+        _notify_reviewers(profile)
+    return profile
+
+
+def _notify_reviewers(profile: TherapistProfile) -> None:
+    staff = User.objects.filter(roles__role=Role.STAFF, is_active=True).distinct()
+    do_notify(
+        staff,
+        kind="therapy.verification_needed",
+        title=f"A therapist licence is waiting to be checked (profile #{profile.pk})",
+        url=f"/staff/therapists/{profile.pk}/",
+    )
+
+
+def _snapshot(profile: TherapistProfile) -> dict[str, Any]:
+    return {f: _plain(getattr(profile, f)) for f in LICENCE_FIELDS}
+
+
+def _decide(
+    staff: User,
+    profile: TherapistProfile,
+    decision: str,
+    evidence_notes: str,
+    reason: str,
+    now: datetime | None,
+    request: Any,
+) -> LicenceVerification:
+    check_role(staff, Role.STAFF)
+    now = _now(now)
+    if not evidence_notes.strip():
+        raise TherapyError("Write down what you checked.")
+    with transaction.atomic():
+        profile = _lock(profile)
+        if profile.status != ProfileStatus.SUBMITTED:
+            raise TherapyError("This profile is not waiting for a licence check.")
+        if profile.user_id == staff.pk:
+            raise TherapyError("Someone else has to check your own licence.")
+        if (
+            decision == Decision.VERIFIED
+            and profile.licence_expires_on
+            and profile.licence_expires_on < now.date()
+        ):
+            raise TherapyError("This licence has expired; it cannot be verified.")
+        check = LicenceVerification.objects.create(
+            profile=profile,
+            checked_by=staff,
+            decision=decision,
+            evidence_notes=evidence_notes,
+            reason=reason,
+            licence_snapshot=_snapshot(profile),
+            checked_at=now,
+        )
+        old = profile.status
+        if decision == Decision.VERIFIED:
+            profile.status = ProfileStatus.VERIFIED
+            profile.verified_at = now
+            profile.rejection_reason = ""
+        else:
+            profile.status = ProfileStatus.REJECTED
+            profile.rejection_reason = reason
+        profile.save(update_fields=["status", "verified_at", "rejection_reason", "updated_at"])
+        record_event(
+            actor=staff,
+            event=f"therapy.licence_{decision}",
+            target=profile,
+            changes={"status": [old, profile.status], "verification": check.pk},
+            request=request,
+        )
+        title = (
+            "Your licence is verified: your profile is listed in the directory"
+            if decision == Decision.VERIFIED
+            else "Your licence could not be verified: see why on your profile"
+        )
+        do_notify([profile.user], kind=f"therapy.licence_{decision}", title=title, url=PROFILE_URL)
+    return check
+
+
+def do_verify(
+    staff: User,
+    profile: TherapistProfile,
+    *,
+    evidence_notes: str,
+    now: datetime | None = None,
+    request: Any = None,
+) -> LicenceVerification:
+    return _decide(staff, profile, Decision.VERIFIED, evidence_notes, "", now, request)
+
+
+def do_reject(
+    staff: User,
+    profile: TherapistProfile,
+    *,
+    reason: str,
+    evidence_notes: str,
+    now: datetime | None = None,
+    request: Any = None,
+) -> LicenceVerification:
+    if not reason.strip():
+        raise TherapyError("Tell the therapist why (they will see this).")
+    return _decide(staff, profile, Decision.REJECTED, evidence_notes, reason, now, request)
+
+
+def unlist_expired(now: datetime | None = None) -> list[TherapistProfile]:
+    """Take every listed profile whose licence has lapsed out of the directory.
+
+    A licence is valid through its expiry date (UTC).
+    """
+    today = _now(now).date()
+    unlisted: list[TherapistProfile] = []
+    candidates = TherapistProfile.objects.filter(
+        status=ProfileStatus.VERIFIED, licence_expires_on__lt=today
+    )
+    for profile_id in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            profile = TherapistProfile.objects.select_for_update().filter(pk=profile_id).first()
+            if (
+                profile is None
+                or profile.status != ProfileStatus.VERIFIED
+                or profile.licence_expires_on is None
+                or profile.licence_expires_on >= today
+            ):
+                continue
+            profile.status = ProfileStatus.EXPIRED
+            profile.save(update_fields=["status", "updated_at"])
+            record_event(
+                actor=None,
+                event="therapy.licence_expired",
+                target=profile,
+                changes={"status": [ProfileStatus.VERIFIED, ProfileStatus.EXPIRED]},
+            )
+            do_notify(
+                [profile.user],
+                kind="therapy.licence_expired",
+                title="Your licence has expired, so your profile is no longer listed",
+                url=PROFILE_URL,
+            )
+            unlisted.append(profile)
+    return unlisted
+
+
+def warn_expiring(now: datetime | None = None) -> list[tuple[TherapistProfile, int]]:
+    """Tell listed therapists 30 and 7 days before their licence expires, once each.
+
+    A therapist first seen inside the 7-day window gets only the 7-day warning.
+    """
+    today = _now(now).date()
+    sent_at = _now(now)
+    warned: list[tuple[TherapistProfile, int]] = []
+    horizon = today + timedelta(days=max(WARNING_DAYS))
+    candidates = TherapistProfile.objects.filter(
+        status=ProfileStatus.VERIFIED,
+        licence_expires_on__gte=today,
+        licence_expires_on__lte=horizon,
+    )
+    for profile_id in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            profile = (
+                TherapistProfile.objects.select_for_update()
+                .select_related("user")
+                .filter(pk=profile_id)
+                .first()
+            )
+            if profile is None or profile.licence_expires_on is None:
+                continue
+            days_left = (profile.licence_expires_on - today).days
+            due = _due_warning(profile, days_left)
+            if due is None:
+                continue
+            profile.warned_30d_at = profile.warned_30d_at or sent_at
+            if due == 7:
+                profile.warned_7d_at = sent_at
+            profile.save(update_fields=["warned_30d_at", "warned_7d_at", "updated_at"])
+            _send_warning(profile, days_left)
+            warned.append((profile, due))
+    return warned
+
+
+def _due_warning(profile: TherapistProfile, days_left: int) -> int | None:
+    if days_left < 0 or profile.status != ProfileStatus.VERIFIED:
+        return None
+    if days_left <= 7:
+        return 7 if profile.warned_7d_at is None else None
+    if days_left <= 30:
+        return 30 if profile.warned_30d_at is None else None
+    return None
+
+
+def _send_warning(profile: TherapistProfile, days_left: int) -> None:
+    expires = f"{profile.licence_expires_on:%-d %B %Y}"
+    title = f"Your licence expires on {expires}: renew it to stay listed"
+    do_notify([profile.user], kind="therapy.licence_expiring", title=title, url=PROFILE_URL)
+    body = (
+        f"Hello {profile.user.legal_name or profile.user.handle},\n\n"
+        f"The licence on your Kindred therapist profile expires on {expires} "
+        f"({days_left} day{'s' if days_left != 1 else ''} from now). When it expires your "
+        "profile leaves the directory automatically.\n\n"
+        "Once you have renewed it, enter the new expiry date on your profile and we will "
+        f"check it again: {settings.SITE_URL}{PROFILE_URL}\n"
+    )
+    transaction.on_commit(
+        partial(
+            send_mail,
+            "[Kindred] Your licence expires soon",
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [profile.user.email],
+        )
+    )

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from django import forms
+
+from kindred.therapy import vocabulary
+from kindred.therapy.models import TherapistProfile
+
+LICENCE_NOTE = (
+    "Changing any licence detail takes a listed profile out of the directory until staff "
+    "have checked the licence again."
+)
+
+
+class ProfileForm(forms.ModelForm):
+    modality = forms.MultipleChoiceField(
+        label="Approaches you offer",
+        choices=vocabulary.MODALITIES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    specialty = forms.MultipleChoiceField(
+        label="What you help with",
+        choices=vocabulary.SPECIALTIES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    population = forms.MultipleChoiceField(
+        label="Who you work with",
+        choices=vocabulary.POPULATIONS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    language = forms.MultipleChoiceField(
+        label="Languages you offer sessions in",
+        choices=vocabulary.LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    format = forms.MultipleChoiceField(
+        label="Session formats",
+        choices=vocabulary.FORMATS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = TherapistProfile
+        fields = (
+            "licence_type",
+            "licence_number",
+            "jurisdiction",
+            "licence_expires_on",
+            "in_person_location",
+            "fee",
+            "currency",
+            "sliding_scale_min",
+            "sliding_scale_max",
+            "accepts_insurance",
+            "insurance_notes",
+            "accepting_new_clients",
+            "introduction",
+        )
+        labels = {
+            "licence_expires_on": "Licence expiry date",
+            "in_person_location": "Where in-person sessions take place",
+            "fee": "Full fee per session",
+            "sliding_scale_min": "Sliding scale: lowest fee",
+            "sliding_scale_max": "Sliding scale: highest fee",
+            "introduction": "Introduce yourself in plain language",
+        }
+        widgets = {
+            "licence_expires_on": forms.DateInput(attrs={"type": "date"}),
+            "introduction": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if self.instance.pk:
+            for kind, codes in self.instance.facet_codes().items():
+                self.fields[kind].initial = codes
+        for name in ("licence_type", "licence_number", "jurisdiction", "licence_expires_on"):
+            self.fields[name].help_text = LICENCE_NOTE
+
+
+class VerifyForm(forms.Form):
+    evidence_notes = forms.CharField(
+        label="What you checked (register, entry, date)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class RejectForm(VerifyForm):
+    reason = forms.CharField(label="Reason (the therapist sees this)", max_length=500)
