@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "kindred.peers",
     "kindred.therapy",
     "kindred.bookings",
+    "kindred.clinical",
+    "kindred.plans",
     "kindred.measures",
     "kindred.care",
     "kindred.guide",

@@ -1,0 +1,314 @@
+"""Clinical record operations: every view, task and test goes through these.
+
+Audit rows name the event, the ids and the note format, never the content.
+Callers have already called the matching ``access_*`` function; each ``do_*``
+re-checks what it depends on under the row lock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from kindred.audit.actions import record_event
+from kindred.bookings.models import Booking
+from kindred.clinical import icd10
+from kindred.clinical.models import (
+    IntakeForm,
+    NoteAddendum,
+    ProgressNote,
+    PsychotherapyNote,
+    WorkingDiagnosis,
+)
+from kindred.clinical.vocabulary import (
+    INTAKE_KEYS,
+    RATIONALE_REQUIRED,
+    NoteFormat,
+    RiskLevel,
+    section_keys,
+)
+from kindred.core.notifications import do_notify
+
+
+class ClinicalError(Exception):
+    """Why the operation cannot go ahead (shown to the person who tried)."""
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+# --- Intake -----------------------------------------------------------------------
+
+
+def do_request_intake(therapist: Any, member: Any, *, request: Any = None) -> IntakeForm:
+    """Ask a client to fill in the intake (idempotent)."""
+    with transaction.atomic():
+        intake, created = IntakeForm.objects.get_or_create(member=member, therapist=therapist)
+        if created:
+            record_event(
+                actor=therapist, event="clinical.intake.requested", target=intake, request=request
+            )
+            do_notify(
+                [member],
+                kind="clinical.intake",
+                title="Your therapist asked you to fill in an intake form.",
+                url=f"/my/intake/{therapist.pk}/",
+            )
+    return intake
+
+
+def check_intake_answers(answers: dict[str, Any]) -> dict[str, str]:
+    unknown = set(answers) - set(INTAKE_KEYS)
+    if unknown:
+        raise ClinicalError(f"Unknown intake question: {sorted(unknown)[0]}")
+    return {key: str(answers.get(key) or "").strip() for key in INTAKE_KEYS}
+
+
+def do_save_intake(
+    member: Any,
+    intake: IntakeForm,
+    answers: dict[str, Any],
+    *,
+    request: Any = None,
+    now: datetime | None = None,
+) -> IntakeForm:
+    """The client saves their answers (they may revise them)."""
+    clean = check_intake_answers(answers)
+    with transaction.atomic():
+        intake = IntakeForm.objects.select_for_update().get(pk=intake.pk)
+        if intake.member_id != member.pk:
+            raise ClinicalError("This is not your intake form.")
+        intake.answers = clean
+        intake.submitted_at = _now(now)
+        intake.save(update_fields=["answers", "submitted_at"])
+        record_event(actor=member, event="clinical.intake.saved", target=intake, request=request)
+    return intake
+
+
+# --- Working diagnoses ------------------------------------------------------------
+
+
+def do_set_diagnosis(
+    therapist: Any,
+    member: Any,
+    code: str,
+    note: str = "",
+    *,
+    request: Any = None,
+    now: datetime | None = None,
+) -> WorkingDiagnosis:
+    """Add a working diagnosis, or update the note of one already recorded."""
+    if not icd10.is_valid(code):
+        raise ClinicalError("Choose a code from the list.")
+    with transaction.atomic():
+        # Codes are encrypted, so the match happens here rather than in SQL.
+        existing = [
+            d
+            for d in WorkingDiagnosis.objects.select_for_update().filter(
+                member=member, therapist=therapist
+            )
+            if d.code == code
+        ]
+        if existing:
+            diagnosis = existing[0]
+            diagnosis.note = note.strip()
+            diagnosis.updated_at = _now(now)
+            diagnosis.save(update_fields=["note", "updated_at"])
+            event = "clinical.diagnosis.updated"
+        else:
+            diagnosis = WorkingDiagnosis.objects.create(
+                member=member, therapist=therapist, code=code, note=note.strip()
+            )
+            event = "clinical.diagnosis.added"
+        record_event(actor=therapist, event=event, target=diagnosis, request=request)
+    return diagnosis
+
+
+def do_remove_diagnosis(
+    therapist: Any, diagnosis: WorkingDiagnosis, *, request: Any = None
+) -> None:
+    with transaction.atomic():
+        if diagnosis.therapist_id != therapist.pk:
+            raise ClinicalError("Only the diagnosing therapist may remove it.")
+        record_event(
+            actor=therapist, event="clinical.diagnosis.removed", target=diagnosis, request=request
+        )
+        diagnosis.delete()
+
+
+# --- Progress notes -----------------------------------------------------------------
+
+
+def check_note(
+    fmt: str, content: dict[str, Any], risk_level: str, risk_rationale: str
+) -> dict[str, str]:
+    if fmt not in NoteFormat.values:
+        raise ClinicalError("Choose SOAP, DAP or BIRP.")
+    keys = section_keys(fmt)
+    unknown = set(content) - set(keys)
+    if unknown:
+        raise ClinicalError(f"Unknown section for {fmt.upper()}: {sorted(unknown)[0]}")
+    if risk_level not in RiskLevel.values:
+        raise ClinicalError("Record the client's risk status.")
+    if risk_level in RATIONALE_REQUIRED and not risk_rationale.strip():
+        raise ClinicalError("Say why you rated the risk this way.")
+    return {key: str(content.get(key) or "").strip() for key in keys}
+
+
+def _check_booking(booking: Booking | None, therapist: Any, member: Any) -> None:
+    if booking is not None and (
+        booking.therapist_id != therapist.pk or booking.member_id != member.pk
+    ):
+        raise ClinicalError("That session is not one of this client's sessions with you.")
+
+
+def do_save_note_draft(
+    therapist: Any,
+    member: Any,
+    *,
+    fmt: str,
+    content: dict[str, Any],
+    risk_level: str,
+    risk_rationale: str = "",
+    booking: Booking | None = None,
+    note: ProgressNote | None = None,
+    request: Any = None,
+    now: datetime | None = None,
+) -> ProgressNote:
+    """Create a draft (``note`` None) or revise one. A signed note is refused."""
+    clean = check_note(fmt, content, risk_level, risk_rationale)
+    _check_booking(booking, therapist, member)
+    with transaction.atomic():
+        if note is None:
+            note = ProgressNote(
+                member=member,
+                therapist=therapist,
+                booking=booking,
+                format=fmt,
+                risk_level=risk_level,
+                risk_rationale=risk_rationale.strip(),
+            )
+            note.content = clean  # assigned apart: the stubs type the field as text
+            note.save()
+            event = "clinical.note.drafted"
+        else:
+            # Row lock: a second tab signing the note must not race this edit.
+            note = ProgressNote.objects.select_for_update().get(pk=note.pk)
+            if note.therapist_id != therapist.pk or note.member_id != member.pk:
+                raise ClinicalError("This is not your note.")
+            if note.is_signed:
+                raise ClinicalError("This note is signed and cannot be changed; add an addendum.")
+            note.format = fmt
+            note.content = clean
+            note.risk_level = risk_level
+            note.risk_rationale = risk_rationale.strip()
+            note.booking = booking
+            note.updated_at = _now(now)
+            note.save(
+                update_fields=[
+                    "format",
+                    "content",
+                    "risk_level",
+                    "risk_rationale",
+                    "booking",
+                    "updated_at",
+                ]
+            )
+            event = "clinical.note.revised"
+        record_event(
+            actor=therapist,
+            event=event,
+            target=note,
+            changes={"format": fmt, "member": member.pk, "risk_level": risk_level},
+            request=request,
+        )
+    return note
+
+
+def do_sign_note(
+    therapist: Any, note: ProgressNote, *, request: Any = None, now: datetime | None = None
+) -> ProgressNote:
+    with transaction.atomic():
+        note = ProgressNote.objects.select_for_update().get(pk=note.pk)
+        if note.therapist_id != therapist.pk:
+            raise ClinicalError("Only the note's author may sign it.")
+        if note.is_signed:
+            raise ClinicalError("This note is already signed.")
+        if not any(note.content.values()):
+            raise ClinicalError("An empty note cannot be signed.")
+        note.signed_at = _now(now)
+        note.signed_by = therapist
+        note.save(update_fields=["signed_at", "signed_by"])
+        record_event(
+            actor=therapist,
+            event="clinical.note.signed",
+            target=note,
+            changes={"format": note.format, "member": note.member_id},
+            request=request,
+        )
+    return note
+
+
+def do_add_addendum(
+    therapist: Any, note: ProgressNote, text: str, *, request: Any = None
+) -> NoteAddendum:
+    """Correct or add to a signed note. Drafts are simply edited."""
+    text = text.strip()
+    if not text:
+        raise ClinicalError("Write the addendum.")
+    with transaction.atomic():
+        note = ProgressNote.objects.select_for_update().get(pk=note.pk)
+        if note.therapist_id != therapist.pk:
+            raise ClinicalError("Only the note's author may add to it.")
+        if not note.is_signed:
+            raise ClinicalError("This note is still a draft: edit it instead.")
+        addendum = NoteAddendum.objects.create(note=note, author=therapist, text=text)
+        record_event(
+            actor=therapist,
+            event="clinical.note.addendum_added",
+            target=addendum,
+            changes={"note": note.pk},
+            request=request,
+        )
+    return addendum
+
+
+# --- Psychotherapy (process) notes ----------------------------------------------------
+
+
+def do_save_psychotherapy_note(
+    therapist: Any,
+    member: Any,
+    text: str,
+    *,
+    note: PsychotherapyNote | None = None,
+    request: Any = None,
+    now: datetime | None = None,
+) -> PsychotherapyNote:
+    text = text.strip()
+    if not text:
+        raise ClinicalError("Write the note.")
+    with transaction.atomic():
+        if note is None:
+            note = PsychotherapyNote.objects.create(member=member, therapist=therapist, text=text)
+            event = "clinical.psychotherapy_note.created"
+        else:
+            note = PsychotherapyNote.objects.select_for_update().get(pk=note.pk)
+            if note.therapist_id != therapist.pk:
+                raise ClinicalError("This is not your note.")
+            note.text = text
+            note.updated_at = _now(now)
+            note.save(update_fields=["text", "updated_at"])
+            event = "clinical.psychotherapy_note.revised"
+        record_event(
+            actor=therapist,
+            event=event,
+            target=note,
+            changes={"member": member.pk},
+            request=request,
+        )
+    return note

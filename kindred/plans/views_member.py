@@ -1,0 +1,74 @@
+"""The member's own treatment plans under ``/my/plan/``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from kindred.core.http import AuthedHttpRequest
+from kindred.plans import actions
+from kindred.plans.access import access_member_plan
+from kindred.plans.forms import AcknowledgeForm, CommentForm
+from kindred.plans.models import TreatmentPlan
+from kindred.plans.pages import plan_context
+
+
+@login_required
+def index(request: AuthedHttpRequest) -> HttpResponse:
+    plans = list(TreatmentPlan.objects.filter(member=request.user).select_related("therapist"))
+    if len(plans) == 1:
+        return redirect("my_plan", plans[0].pk)
+    return render(request, "plans/member_index.html", {"plans": plans})
+
+
+@login_required
+def detail(request: AuthedHttpRequest, plan_id: int) -> HttpResponse:
+    plan = access_member_plan(request.user, plan_id)
+    context = plan_context(plan)
+    number = context["version"].number
+    context["ack_form"] = AcknowledgeForm(initial={"version": number})
+    context["comment_form"] = CommentForm(initial={"version": number})
+    return render(request, "plans/member_plan.html", context)
+
+
+@login_required
+@require_POST
+def acknowledge(request: AuthedHttpRequest, plan_id: int) -> HttpResponse:
+    plan = access_member_plan(request.user, plan_id)
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Something went wrong; please try again.")
+        return redirect("my_plan", plan.pk)
+    try:
+        actions.do_acknowledge(request.user, plan, form.cleaned_data["version"], request=request)
+    except actions.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Thank you. Your therapist can see you have read this plan.")
+    return redirect("my_plan", plan.pk)
+
+
+@login_required
+@require_POST
+def comment(request: AuthedHttpRequest, plan_id: int) -> HttpResponse:
+    plan = access_member_plan(request.user, plan_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_comment(
+                request.user,
+                plan,
+                form.cleaned_data["version"],
+                form.cleaned_data["text"],
+                request=request,
+            )
+        except actions.PlanError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Comment sent to your therapist.")
+    else:
+        messages.error(request, "Write a comment first.")
+    return redirect("my_plan", plan.pk)
