@@ -6,6 +6,7 @@ event goes through :func:`send_event_on_commit`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -16,6 +17,8 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 EVENT_MESSAGE_TYPE = "kindred.event"
+# Keeps loop-scheduled sends alive until they finish (the loop holds only weak references).
+_pending: set[asyncio.Task[None]] = set()
 
 
 def user_group(user_id: int) -> str:
@@ -30,8 +33,20 @@ def send_event_now(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    message = {"type": EVENT_MESSAGE_TYPE, "event": event}
     try:
-        async_to_sync(layer.group_send)(group, {"type": EVENT_MESSAGE_TYPE, "event": event})
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is not None:
+            # Called synchronously from a thread that runs an event loop: async_to_sync
+            # would refuse, so hand the send to that loop instead.
+            task = loop.create_task(layer.group_send(group, message))
+            _pending.add(task)
+            task.add_done_callback(_pending.discard)
+        else:
+            async_to_sync(layer.group_send)(group, message)
     except Exception:
         # The data is committed; a lost push is recovered by the client's next
         # page load. Log the event type only, never its payload.
