@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kindred.bookings",
     "kindred.clinical",
     "kindred.plans",
+    "kindred.messaging",
     "kindred.measures",
     "kindred.care",
     "kindred.guide",

@@ -46,6 +46,8 @@ api.add_router("", tokens.router)
 api.add_router("", crisis.router)
 api.add_router("", "kindred.api.routers.community.router")
 api.add_router("", "kindred.api.routers.measures.router")
+api.add_router("", "kindred.api.routers.therapy.router")
+api.add_router("", "kindred.api.routers.bookings.router")
 
 
 @api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs_asset")

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from kindred.audit.actions import record_event
-from kindred.measures.access import visible_responses
+from kindred.measures.access import access_assignment, access_client, visible_responses
 from kindred.measures.availability import check_instrument_available
-from kindred.measures.models import Response, ResponseDraft
+from kindred.measures.models import Assignment, Response, ResponseDraft
 from kindred.measures.scoring import Score, score, validate_answers
 from kindred.safety.actions import do_raise_flag
 from kindred.safety.models import Flag, FlagKind
@@ -44,9 +44,15 @@ def do_submit_response(
     answers that cannot be scored; nothing is stored then. The audit row carries the
     instrument and total only — never the answers. Each triggered critical item raises
     one high-level ``CRITICAL_ANSWER`` flag in the same transaction.
+
+    Without ``assigned_by``, an open due assignment of this instrument
+    (:func:`kindred.measures.schedules.due_assignments`) links the response to the
+    therapist who assigned it.
     """
     definition = check_instrument_available(instrument_id)
     result = score(definition, answers)
+    if assigned_by is None:
+        assigned_by = _assigning_therapist(member, definition.id)
     stored = {key: value for key, value in answers.items() if value is not None}
     with transaction.atomic():
         response = Response(
@@ -91,6 +97,88 @@ def do_submit_response(
         flags=flags,
         show_crisis_resources=bool(result.critical_items_triggered),
     )
+
+
+def _assigning_therapist(member: Any, instrument_id: str) -> Any:
+    from kindred.measures.schedules import due_assignments
+
+    due = [
+        d
+        for d in due_assignments(member, timezone.now())
+        if d.assignment.instrument_id == instrument_id
+    ]
+    return due[0].assignment.therapist if due else None
+
+
+class AssignmentError(ValueError):
+    pass
+
+
+def do_assign_measure(
+    therapist: Any,
+    member_id: Any,
+    instrument_id: str,
+    *,
+    every_days: int | None = None,
+    before_sessions: bool = False,
+    request: Any = None,
+) -> Assignment:
+    """Ask a client to complete an instrument on a schedule.
+
+    Raises :class:`~kindred.core.access.NotFound` unless ``therapist`` treats the member,
+    :class:`~kindred.measures.availability.InstrumentUnavailable` for an unknown or
+    unlicensed instrument, and :class:`AssignmentError` for a schedule that is empty or
+    duplicates an active assignment of the same instrument.
+    """
+    member = access_client(therapist, member_id)
+    definition = check_instrument_available(instrument_id)
+    if every_days is None and not before_sessions:
+        raise AssignmentError("Choose every so many days, before each session, or both.")
+    if every_days is not None and every_days < 1:
+        raise AssignmentError("Every how many days must be at least 1.")
+    with transaction.atomic():
+        if Assignment.objects.filter(
+            therapist=therapist, member=member, instrument_id=definition.id, active=True
+        ).exists():
+            raise AssignmentError(f"{definition.name} is already assigned to this client.")
+        assignment = Assignment.objects.create(
+            therapist=therapist,
+            member=member,
+            instrument_id=definition.id,
+            every_days=every_days,
+            before_sessions=before_sessions,
+        )
+        record_event(
+            actor=therapist,
+            event="measures.assigned",
+            target=assignment,
+            changes={
+                "member": member.pk,
+                "instrument": definition.id,
+                "every_days": every_days,
+                "before_sessions": before_sessions,
+            },
+            request=request,
+        )
+    return assignment
+
+
+def do_stop_assignment(therapist: Any, assignment_id: Any, *, request: Any = None) -> Assignment:
+    """Stop one of the therapist's assignments (kept, inactive, for the record)."""
+    with transaction.atomic():
+        assignment = access_assignment(therapist, assignment_id)
+        if assignment.active:
+            assignment.active = False
+            assignment.stopped_at = timezone.now()
+            assignment.save(update_fields=["active", "stopped_at"])
+            record_event(
+                actor=therapist,
+                event="measures.assignment_stopped",
+                target=assignment,
+                changes={"member": assignment.member_id, "instrument": assignment.instrument_id},
+                request=request,
+            )
+    return assignment
 
 
 def get_draft(member: Any, instrument_id: str) -> ResponseDraft | None:

@@ -74,3 +74,31 @@ class StepForm(forms.Form):
         self.item = item
         going_back = self.data.get("nav") == "back" if self.is_bound else False
         self.fields["answer"] = _field(definition, item, required=not going_back)
+
+
+class AssignForm(forms.Form):
+    """A therapist's "please complete this" for one client; choices set by the view."""
+
+    member = forms.TypedChoiceField(label="Client", coerce=int)
+    instrument = forms.ChoiceField(label="Questionnaire")
+    every_days = forms.IntegerField(
+        label="Every how many days", min_value=1, max_value=365, required=False
+    )
+    before_sessions = forms.BooleanField(label="Before each session", required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        clients: list[tuple[int, str]],
+        instruments: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = clients  # type: ignore[attr-defined]
+        self.fields["instrument"].choices = instruments  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("every_days") is None and not data.get("before_sessions"):
+            raise forms.ValidationError("Choose every so many days, before each session, or both.")
+        return data

@@ -90,3 +90,65 @@ class ResponseDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument_id} draft {self.pk}"
+
+
+class Assignment(models.Model):
+    """A therapist asking a client to complete an instrument on a schedule.
+
+    Due every ``every_days`` days from ``created_at`` and/or 24 hours before each of the
+    client's booked sessions with this therapist (``before_sessions``). Computed, not
+    stored: :func:`kindred.measures.schedules.due_assignments`. Stopping keeps the row
+    (``active=False``) so the history of what was asked stays.
+    """
+
+    therapist = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="measure_assignments_given"
+    )
+    member = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="measure_assignments"
+    )
+    instrument_id = models.CharField(max_length=40)
+    every_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    before_sessions = models.BooleanField(default=False)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(every_days__isnull=False) | models.Q(before_sessions=True),
+                name="measures_assignment_has_a_schedule",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(every_days__isnull=True) | models.Q(every_days__gte=1),
+                name="measures_assignment_every_days_positive",
+            ),
+            models.UniqueConstraint(
+                fields=["therapist", "member", "instrument_id"],
+                condition=models.Q(active=True),
+                name="measures_one_active_assignment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_id} assignment {self.pk}"
+
+
+class AssignmentReminder(models.Model):
+    """One row per (assignment, due moment): the marker that makes each reminder go once."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["assignment", "due_at"], name="measures_one_reminder_per_due"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder {self.pk} for assignment {self.assignment_id}"

@@ -54,7 +54,7 @@ def test_the_list_shows_only_your_own_tokens(login, member, member2, make_token)
 
 def test_the_list_never_contains_secrets(login, member, make_token):
     _, plaintext = make_token(member)
-    secret = plaintext.rsplit("_", 1)[-1]
+    secret = plaintext.split("_", 2)[2]
     response = login(member).get(TOKENS)
     assert secret not in response.content.decode()
     assert "secret_hash" not in response.json()[0]
@@ -103,7 +103,7 @@ def test_create_and_revoke_are_audited_without_the_secret(login, member):
         assert event.target_type == "api.apitoken"
         assert event.target_id == str(created["id"])
         assert created["token"] not in str(event.changes)
-        assert created["token"].rsplit("_", 1)[-1] not in str(event.changes)
+        assert created["token"].split("_", 2)[2] not in str(event.changes)
     assert events[0].changes["scopes"] == ["read"]
 
 

@@ -79,6 +79,7 @@ def test_member_care_pages_have_no_axe_violations(
         "/measures/phq9/history/",
         "/my/plan/",
         f"/my/intake/{care['therapist'].pk}/",
+        "/my/therapists/",
     ):
         response = page.goto(path)
         assert response is not None and response.status == 200, path
@@ -100,6 +101,9 @@ def test_therapist_pages_have_no_axe_violations(
         "/therapist/clients/",
         f"/therapist/clients/{member.pk}/",
         "/therapist/plans/",
+        "/therapist/messages/",
+        "/therapist/measures/",
+        f"/therapist/measures/{member.pk}/",
     ):
         response = page.goto(path)
         assert response is not None and response.status == 200, path
@@ -113,3 +117,16 @@ def test_care_pages_keep_to_the_content_security_policy(
     sign_in(page.context, care["member"])
     for path in ("/therapists/", "/bookings/", "/measures/phq9/history/", "/my/plan/"):
         page.goto(path)
+
+
+def test_staff_care_pages_have_no_axe_violations(
+    new_context: Any, sign_in: Any, care: dict[str, Any]
+) -> None:
+    staff = UserFactory(roles=[Role.STAFF], mfa=True, is_staff=True)
+    context = new_context(bypass_csp=True)
+    sign_in(context, staff)
+    page = context.new_page()
+    for path in ("/staff/", "/staff/therapists/", "/staff/outcomes/"):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert_no_axe_violations(page)

@@ -1,0 +1,142 @@
+"""Starting conversations, sending and reading secure messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from kindred.audit.actions import record_event
+from kindred.core.access import NotFound
+from kindred.core.notifications import do_notify
+from kindred.messaging.access import is_open
+from kindred.messaging.models import Conversation, Message
+from kindred.safety.actions import ScreenOutcome, screen_text
+
+MAX_MESSAGE_LENGTH = 5_000
+
+CLOSED_TEXT = (
+    "This conversation is closed because you are no longer in treatment together. "
+    "You can still read it, but new messages cannot be sent."
+)
+
+
+class MessagingError(Exception):
+    """The message cannot be sent (the text is shown to the writer)."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    message: Message
+    # Only for a member's message; ``None`` when the therapist wrote.
+    screen: ScreenOutcome | None
+
+    @property
+    def flagged(self) -> bool:
+        return self.screen is not None and self.screen.flag is not None
+
+
+def conversation_url(conversation: Conversation, user: Any) -> str:
+    """Where ``user`` (one of the two participants) reads the conversation."""
+    if user.pk == conversation.therapist_id:
+        return reverse("therapist_conversation", args=[conversation.pk])
+    return reverse("my_conversation", args=[conversation.pk])
+
+
+def do_start_conversation(
+    member: Any, therapist: Any, *, actor: Any = None, request: Any = None
+) -> Conversation:
+    """The conversation between the two, created if needed; ``actor`` (who started it)
+    defaults to the member.
+
+    Precondition: the caller checked the treatment relationship
+    (``access_treating_therapist`` or ``access_client``).
+    """
+    with transaction.atomic():
+        conversation, created = Conversation.objects.get_or_create(
+            member=member, therapist=therapist
+        )
+        if created:
+            record_event(
+                actor=actor or member,
+                event="messaging.conversation_started",
+                target=conversation,
+                changes={"member": member.pk, "therapist": therapist.pk},
+                request=request,
+            )
+    return conversation
+
+
+def check_send_message(sender: Any, conversation: Conversation, body: str) -> str:
+    """The text to store, or :class:`MessagingError` saying why it cannot be sent."""
+    if sender.pk not in (conversation.member_id, conversation.therapist_id):
+        raise NotFound("conversation")
+    body = (body or "").strip()
+    if not body:
+        raise MessagingError("Write a message first.")
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise MessagingError(
+            f"A message can be at most {MAX_MESSAGE_LENGTH:,} characters; this one has "
+            f"{len(body):,}. Please shorten it or send it in parts."
+        )
+    if not is_open(conversation):
+        raise MessagingError(CLOSED_TEXT)
+    return body
+
+
+def do_send_message(
+    sender: Any, conversation: Conversation, body: str, *, request: Any = None
+) -> Sent:
+    body = check_send_message(sender, conversation, body)
+    from_member = sender.pk == conversation.member_id
+    recipient = conversation.therapist if from_member else conversation.member
+    with transaction.atomic():
+        message = Message.objects.create(conversation=conversation, sender=sender, body=body)
+        screen = None
+        if from_member:
+            screen = screen_text(
+                sender,
+                body,
+                area="therapy",
+                source_type="messaging.message",
+                source_id=message.pk,
+                context="secure message to their therapist",
+                scope="therapy",
+            )
+            if screen.result.level != message.risk_level:
+                message.risk_level = screen.result.level
+                message.save(update_fields=["risk_level"])
+        conversation.last_message_at = message.created_at
+        conversation.save(update_fields=["last_message_at"])
+        flagged = screen is not None and screen.flag is not None
+        record_event(
+            actor=sender,
+            event="messaging.message_sent",
+            target=message,
+            changes={"conversation": conversation.pk, "flagged": flagged},
+            request=request,
+        )
+        # Titles travel by email digest and real-time push: never the message itself.
+        if flagged:
+            title = f"A new message from {sender.handle} may need urgent attention"
+        else:
+            title = f"New secure message from {sender.handle}"
+        do_notify(
+            [recipient],
+            kind="messaging.message",
+            title=title,
+            url=conversation_url(conversation, recipient),
+        )
+    return Sent(message, screen)
+
+
+def do_mark_read(user: Any, conversation: Conversation) -> int:
+    """Mark the other person's messages as read by ``user``; returns how many."""
+    return (
+        Message.objects.filter(conversation=conversation, read_at__isnull=True)
+        .exclude(sender_id=user.pk)
+        .update(read_at=timezone.now())
+    )
