@@ -74,6 +74,12 @@ def candidate_slots(therapist: Any, start: datetime, end: datetime) -> list[Slot
             therapist=therapist, ends_at__gt=start - timedelta(days=1), starts_at__lt=end
         )
     )
+    return _candidates(rules, exceptions, start, end)
+
+
+def _candidates(
+    rules: list[Any], exceptions: list[Any], start: datetime, end: datetime
+) -> list[Slot]:
     found: set[Slot] = set()
     for rule in rules:
         zone = ZoneInfo(rule.timezone)
@@ -94,6 +100,43 @@ def candidate_slots(therapist: Any, start: datetime, end: datetime) -> list[Slot
         if start <= s.starts_at < end
         and not any(s.starts_at < o.ends_at and o.starts_at < s.ends_at for o in offs)
     )
+
+
+def therapists_with_free_slots(
+    therapist_ids: list[int], start: datetime, end: datetime
+) -> set[int]:
+    """Which of these therapists (user ids) have at least one bookable slot in [start, end).
+
+    Three queries however many therapists: the directory filters on this.
+    """
+    rules: dict[int, list[Any]] = {}
+    for rule in WeeklyAvailability.objects.filter(therapist_id__in=therapist_ids):
+        rules.setdefault(rule.therapist_id, []).append(rule)
+    exceptions: dict[int, list[Any]] = {}
+    for exc in AvailabilityException.objects.filter(
+        therapist_id__in=therapist_ids, ends_at__gt=start - timedelta(days=1), starts_at__lt=end
+    ):
+        exceptions.setdefault(exc.therapist_id, []).append(exc)
+    taken: dict[int, list[tuple[datetime, datetime]]] = {}
+    for therapist_id, t_start, t_end in Booking.objects.filter(
+        therapist_id__in=therapist_ids,
+        status__in=OCCUPYING,
+        ends_at__gt=start,
+        starts_at__lt=end + timedelta(days=1),
+    ).values_list("therapist_id", "starts_at", "ends_at"):
+        taken.setdefault(therapist_id, []).append((t_start, t_end))
+    free: set[int] = set()
+    for therapist_id in set(rules) | set(exceptions):
+        booked = taken.get(therapist_id, [])
+        for slot in _candidates(
+            rules.get(therapist_id, []), exceptions.get(therapist_id, []), start, end
+        ):
+            if not any(
+                slot.starts_at < b_end and b_start < slot.ends_at for b_start, b_end in booked
+            ):
+                free.add(therapist_id)
+                break
+    return free
 
 
 def slots_for(therapist: Any, start: datetime, end: datetime) -> list[Slot]:

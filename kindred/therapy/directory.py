@@ -10,10 +10,12 @@ and legal name: unindexed, but it only narrows an already-filtered list.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from kindred.therapy import vocabulary
 from kindred.therapy.access import listed_profiles
@@ -22,15 +24,26 @@ from kindred.therapy.models import ProfileFacet, TherapistProfile
 PER_PAGE = 20
 
 
-def available_within(therapist_ids: list[int], days: int) -> set[int] | None:
-    """Hook for the bookings app: which of these therapists (user ids) have a free slot
-    in the next ``days`` days. ``None`` means "no filter applied"; until bookings
-    provides availability the directory shows no such filter."""
-    return None
+def available_within(therapist_ids: list[int], days: int) -> set[int]:
+    """Which of these therapists (user ids) have a free session in the next ``days`` days."""
+    from kindred.bookings.slots import therapists_with_free_slots
+
+    now = timezone.now()
+    return therapists_with_free_slots(therapist_ids, now, now + timedelta(days=days))
+
+
+AVAILABILITY_CHOICES = (("", "Any time"), ("7", "7 days"), ("14", "14 days"), ("28", "28 days"))
 
 
 class DirectoryForm(forms.Form):
     q = forms.CharField(label="Name or words in their introduction", max_length=100, required=False)
+    available_days = forms.TypedChoiceField(
+        label="Has a free session within",
+        choices=AVAILABILITY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     modality = forms.MultipleChoiceField(
         label="Approach", choices=vocabulary.MODALITIES, required=False
     )
@@ -93,6 +106,10 @@ def filtered_profiles(filters: dict[str, Any]) -> QuerySet[TherapistProfile]:
     q = (filters.get("q") or "").strip()
     if q:
         profiles = profiles.filter(Q(user__legal_name__icontains=q) | Q(introduction__icontains=q))
+    days = filters.get("available_days")
+    if days:
+        free = available_within(list(profiles.values_list("user_id", flat=True)), days)
+        profiles = profiles.filter(user_id__in=free)
     return profiles
 
 
@@ -157,6 +174,8 @@ def explain(profile: TherapistProfile, filters: dict[str, Any]) -> list[str]:
     if q:
         where = "name" if q in profile.user.legal_name.lower() else "introduction"
         reasons.append(f"“{filters['q'].strip()}” in their {where}")
+    if filters.get("available_days"):
+        reasons.append(f"Has a free session within {filters['available_days']} days")
     return reasons
 
 

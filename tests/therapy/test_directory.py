@@ -137,5 +137,47 @@ def test_pages_follow_each_other(people, monkeypatch):
     assert [r.profile for r in second] == [people["cleo"]] and after2 is None
 
 
-def test_the_availability_hook_applies_no_filter_yet():
-    assert available_within([1, 2], 7) is None
+def _weekly(user, start_hour=9, end_hour=17):
+    from datetime import time
+
+    from kindred.bookings.actions import do_add_weekly_availability
+
+    for weekday in range(7):
+        do_add_weekly_availability(
+            user, weekday=weekday, start_time=time(start_hour), end_time=time(end_hour)
+        )
+
+
+def test_availability_filters_to_therapists_with_a_free_session(
+    people, django_assert_max_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kindred.bookings.models import Booking
+    from kindred.bookings.slots import slots_for
+
+    ana, ben = people["ana"].user, people["ben"].user
+    _weekly(ana)
+    # Ben has one short window a day; every one of his slots in the next week is booked.
+    _weekly(ben, start_hour=9, end_hour=10)
+    now = timezone.now()
+    for slot in slots_for(ben, now, now + timedelta(days=7)):
+        Booking.objects.create(
+            therapist=ben, member=UserFactory(), starts_at=slot.starts_at, ends_at=slot.ends_at
+        )
+    ids = [p.user_id for p in people.values()]
+    with django_assert_max_num_queries(3):
+        free = available_within(ids, 7)
+    assert free == {ana.pk}
+    names = {p.user.legal_name for p in filtered_profiles({"available_days": 7})}
+    assert names == {"Ana Ruiz"}
+    assert "Has a free session within 7 days" in explain(people["ana"], {"available_days": 7})
+
+
+def test_no_availability_filter_means_everyone_listed(people):
+    assert {p.user.legal_name for p in filtered_profiles({"available_days": None})} >= {
+        "Ana Ruiz",
+        "Ben Okafor",
+    }
