@@ -91,6 +91,8 @@ def do_submit_response(
             )
             for hit in result.critical_items_triggered
         )
+        if flags:
+            _tell_treating_therapists(member, definition.name, response.pk)
     return SubmitOutcome(
         response=response,
         score=result,
@@ -238,3 +240,22 @@ def do_export_responses(member: Any, *, request: Any = None) -> dict[str, Any]:
         request=request,
     )
     return bundle.model_dump(mode="json", exclude_none=True)
+
+
+def _tell_treating_therapists(member: Any, instrument_name: str, response_id: int) -> None:
+    """A critical answer also reaches the member's therapist(s), not only the moderators.
+
+    The notification names the questionnaire and links to the client's results; the answer
+    itself is on the results page, where the read is audited.
+    """
+    from kindred.bookings.relationships import treating_therapists
+    from kindred.core.notifications import do_notify
+
+    therapists = list(treating_therapists(member))
+    if therapists:
+        do_notify(
+            therapists,
+            kind="measures.critical_answer",
+            title=f"A client's {instrument_name} has an answer that needs your attention today",
+            url=f"/therapist/measures/{member.pk}/",
+        )

@@ -128,5 +128,30 @@ def test_dast10_cannot_be_submitted_until_its_licence_is_confirmed(member, staff
 def test_a_flagged_submission_is_bounded_in_queries(
     member, moderator, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(25):
+    # +1 over the plain flag path: looking up the member's treating therapists.
+    with django_assert_max_num_queries(26):
         do_submit_response(member, "phq9", PHQ9 | {"q9": 3})
+
+
+def test_a_critical_answer_also_reaches_the_treating_therapist(db, member, therapist, therapist2):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kindred.bookings.models import Booking
+    from kindred.core.models import Notification
+    from kindred.measures.actions import do_submit_response
+
+    start = timezone.now() + timedelta(days=2)
+    Booking.objects.create(
+        therapist=therapist, member=member, starts_at=start, ends_at=start + timedelta(minutes=50)
+    )
+    answers = {f"q{i}": 0 for i in range(1, 9)} | {"q9": 1}
+    do_submit_response(member, "phq9", answers)
+    note = Notification.objects.get(recipient=therapist, kind="measures.critical_answer")
+    assert note.url == f"/therapist/measures/{member.pk}/"
+    assert "Several days" not in note.title  # no answer content in the notification
+    assert not Notification.objects.filter(recipient=therapist2).exists()
+    # No therapist, no therapist notification — the moderators' flag still rises.
+    do_submit_response(member, "phq9", {f"q{i}": 0 for i in range(1, 9)} | {"q9": 0})
+    assert Notification.objects.filter(kind="measures.critical_answer").count() == 1
