@@ -223,20 +223,26 @@ def do_discard_draft(member: Any, instrument_id: str) -> None:
     ResponseDraft.objects.filter(member_id=member.pk, instrument_id=instrument_id).delete()
 
 
-def do_export_responses(member: Any, *, request: Any = None) -> dict[str, Any]:
-    """The member's own responses as a FHIR R4 (R4B models) Bundle, as JSON-ready data.
+def do_export_responses(
+    member: Any, *, actor: Any = None, responses: Any = None, request: Any = None
+) -> dict[str, Any]:
+    """``member``'s responses as a FHIR R4 (R4B models) Bundle, as JSON-ready data.
 
-    Audited as ``measures.exported`` with the count only.
+    ``actor`` is who exports (the member, or their treating therapist after
+    ``access_client_results``, which passes the responses it allows). Audited as
+    ``measures.exported`` with the count only.
     """
     from kindred.measures.fhir import build_bundle  # fhir.resources is slow to import
 
-    responses = list(visible_responses(member).order_by("created_at", "id"))
-    bundle = build_bundle(member, responses)
+    actor = actor or member
+    chosen = responses if responses is not None else visible_responses(member)
+    rows = list(chosen.order_by("created_at", "id"))
+    bundle = build_bundle(member, rows)
     record_event(
-        actor=member,
+        actor=actor,
         event="measures.exported",
         target=member,
-        changes={"format": "fhir-r4b-bundle", "responses": len(responses)},
+        changes={"format": "fhir-r4b-bundle", "responses": len(rows)},
         request=request,
     )
     return bundle.model_dump(mode="json", exclude_none=True)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("assign/", views.assign, name="therapist_measures_assign"),
     path("assignments/<int:assignment_id>/stop/", views.stop, name="therapist_measures_stop"),
     path("<int:member_id>/", views.client, name="therapist_measures_client"),
+    path("<int:member_id>/export.fhir.json", views.client_export, name="therapist_measures_export"),
 ]

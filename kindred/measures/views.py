@@ -241,11 +241,16 @@ def history(request: AuthedHttpRequest, instrument: str) -> HttpResponse:
 @login_required
 @require_GET
 def export_fhir(request: AuthedHttpRequest) -> HttpResponse:
-    bundle = actions.do_export_responses(request.user, request=request)
+    return fhir_download(actions.do_export_responses(request.user, request=request))
+
+
+def fhir_download(
+    bundle: dict[str, Any], filename: str = "kindred-measures.fhir.json"
+) -> HttpResponse:
     response = HttpResponse(
         json.dumps(bundle, indent=2, ensure_ascii=False),
         content_type="application/fhir+json; charset=utf-8",
     )
-    response["Content-Disposition"] = 'attachment; filename="kindred-measures.fhir.json"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -140,3 +140,16 @@ def client(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
             ),
         },
     )
+
+
+@require_http_methods(["GET"])
+def client_export(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
+    """A client's results as FHIR, for the treating therapist (the read and export audited)."""
+    from kindred.measures.actions import do_export_responses
+    from kindred.measures.views import fhir_download
+
+    member, responses = access_client_results(
+        request.user, member_id, request=request, what="FHIR export"
+    )
+    bundle = do_export_responses(member, actor=request.user, responses=responses, request=request)
+    return fhir_download(bundle, filename=f"kindred-client-{member.pk}.fhir.json")

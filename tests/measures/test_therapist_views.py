@@ -196,3 +196,35 @@ def test_another_therapist_cannot_stop_it(login, member, therapist, therapist2, 
     assert response.status_code == 404
     assignment.refresh_from_db()
     assert assignment.active
+
+
+def test_the_treating_therapist_exports_a_clients_results_as_fhir(
+    client, member, therapist, therapist2
+):
+    import json
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kindred.audit.models import AuditEvent
+    from kindred.bookings.models import Booking
+    from kindred.measures.actions import do_submit_response
+
+    start = timezone.now() + timedelta(days=2)
+    Booking.objects.create(
+        therapist=therapist, member=member, starts_at=start, ends_at=start + timedelta(minutes=50)
+    )
+    do_submit_response(member, "phq9", {f"q{i}": 1 for i in range(1, 10)})
+    url = f"/therapist/measures/{member.pk}/export.fhir.json"
+    client.force_login(therapist2)
+    assert client.get(url).status_code == 404
+    client.force_login(therapist)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith(
+        "application/fhir+json"
+    )
+    bundle = json.loads(response.content)
+    assert bundle["resourceType"] == "Bundle"
+    assert "44261-6" in response.content.decode()
+    event = AuditEvent.objects.get(event="measures.exported")
+    assert event.actor_id == therapist.pk and event.target_id == str(member.pk)
