@@ -1,6 +1,6 @@
 """Convert the evaluation CSVs to JSON Lines for ``kindred screen --eval`` (output in /tmp).
 
-    python scripts/make_eval_sets.py --sdcnl /work/shared/data/sdcnl --rmhd RMHD.csv --out /tmp
+    python scripts/make_eval_sets.py --sdcnl ../shared/data/sdcnl --rmhd RMHD.csv --out var/eval
 
 Writes sdcnl_test.jsonl, sdcnl_train.jsonl (label = is_suicide; text = title + body) and
 rmhd.jsonl (label = posted in r/suicidewatch; group = subreddit). The files hold dataset text:

@@ -2,7 +2,7 @@
 
     kindred train_screen --rmhd rmhd_27subreddits_260posts_test.csv \
         [--lexicon construct_tracker/data/lexicons/suicide_risk_lexicon_v1-0] \
-        [--out kindred/safety/screening/model] [--oof-out /tmp/rmhd_oof.jsonl] \
+        [--out kindred/safety/screening/model] [--oof-out var/eval/rmhd_oof.jsonl] \
         [--format markdown] [--no-cv]
 
 Needs scikit-learn (a training-only dependency, not installed in production).
