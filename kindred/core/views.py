@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from kindred.core.health import run_checks
 from kindred.core.http import AuthedHttpRequest
 from kindred.core.models import Notification
+from kindred.core.notifications import do_mark_all_read
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -36,8 +36,6 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 def notifications(request: AuthedHttpRequest) -> HttpResponse:
     rows = list(Notification.objects.filter(recipient=request.user).order_by("-created_at")[:100])
     if request.method == "POST":
-        Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
+        do_mark_all_read(request.user)
         return redirect("notifications")
     return render(request, "core/notifications.html", {"notifications": rows})

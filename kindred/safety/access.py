@@ -40,6 +40,15 @@ def access_flag(user: Any, flag_id: int, *, write: bool = False) -> Flag:
     return flag
 
 
+def read_flag(user: Any, flag_id: int, *, request: Any = None) -> Flag:
+    """``access_flag`` for showing the flag: the read of what someone wrote is audited."""
+    from kindred.audit.actions import record_read
+
+    flag = access_flag(user, flag_id)
+    record_read(actor=user, target=flag, request=request, what="flag")
+    return flag
+
+
 def check_moderator(user: Any) -> None:
     check_role(user, Role.MODERATOR)
 

@@ -285,6 +285,12 @@ def do_reach_out(moderator: Any, flag: Flag, body: str) -> SupportMessage:
     return message
 
 
+def do_mark_support_messages_read(member: Any) -> int:
+    return SupportMessage.objects.filter(recipient=member, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 def treating_therapists(member: Any) -> QuerySet[User]:
     """Therapists currently treating ``member`` (an upcoming or recently attended booking)."""
     from kindred.bookings.relationships import treating_therapists as lookup

@@ -12,12 +12,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kindred.accounts.models import User
-from kindred.audit.actions import record_read
 from kindred.audit.models import AuditEvent
 from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
 from kindred.safety import actions, reportables
-from kindred.safety.access import access_flag, access_safety_plan, blocked_user_ids, visible_flags
+from kindred.safety.access import (
+    access_flag,
+    access_safety_plan,
+    blocked_user_ids,
+    read_flag,
+    visible_flags,
+)
 from kindred.safety.crisis import ANYWHERE, SESSION_KEY, crisis_context
 from kindred.safety.forms import BlockForm, ReachOutForm, ReportForm, ResolveForm, SafetyPlanForm
 from kindred.safety.models import (
@@ -85,8 +90,7 @@ def _deadline(flag: Any) -> Any:
 
 
 def flag_detail(request: AuthedHttpRequest, flag_id: int) -> HttpResponse:
-    flag = access_flag(request.user, flag_id)
-    record_read(actor=request.user, target=flag, request=request, what="flag")
+    flag = read_flag(request.user, flag_id, request=request)
     return _detail_with_errors(request, flag, status=200)
 
 
@@ -189,9 +193,7 @@ def safety_plan_edit(request: AuthedHttpRequest) -> HttpResponse:
 def support_messages(request: AuthedHttpRequest) -> HttpResponse:
     inbox = SupportMessage.objects.filter(recipient=request.user).order_by("-created_at")[:100]
     rows = list(inbox)
-    SupportMessage.objects.filter(recipient=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    actions.do_mark_support_messages_read(request.user)
     return render(request, "safety/messages.html", {"inbox": rows})
 
 
