@@ -82,3 +82,29 @@ def history_context(plan: TreatmentPlan) -> dict[str, Any]:
         previous = version
     rows.reverse()
     return {"plan": plan, "rows": rows}
+
+
+def post_comment(request: Any, plan: TreatmentPlan, *, success: str = "") -> None:
+    """The comment form of either side of a plan: post it, or say why not."""
+    from django.contrib import messages
+
+    from kindred.plans import actions
+    from kindred.plans.forms import CommentForm
+
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write a comment first.")
+        return
+    try:
+        actions.do_comment(
+            request.user,
+            plan,
+            form.cleaned_data["version"],
+            form.cleaned_data["text"],
+            request=request,
+        )
+    except actions.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        if success:
+            messages.success(request, success)

@@ -13,7 +13,7 @@ from kindred.plans import actions
 from kindred.plans.access import access_member_plan
 from kindred.plans.forms import AcknowledgeForm, CommentForm
 from kindred.plans.models import TreatmentPlan
-from kindred.plans.pages import plan_context
+from kindred.plans.pages import plan_context, post_comment
 
 
 @login_required
@@ -55,20 +55,5 @@ def acknowledge(request: AuthedHttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 def comment(request: AuthedHttpRequest, plan_id: int) -> HttpResponse:
     plan = access_member_plan(request.user, plan_id)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.do_comment(
-                request.user,
-                plan,
-                form.cleaned_data["version"],
-                form.cleaned_data["text"],
-                request=request,
-            )
-        except actions.PlanError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Comment sent to your therapist.")
-    else:
-        messages.error(request, "Write a comment first.")
+    post_comment(request, plan, success="Comment sent to your therapist.")
     return redirect("my_plan", plan.pk)

@@ -15,7 +15,7 @@ from kindred.plans.access import access_client, access_plan, current_version
 from kindred.plans.content import render_text
 from kindred.plans.forms import AttainmentForm, CommentForm, PlanForm, ValueForm
 from kindred.plans.models import TreatmentPlan
-from kindred.plans.pages import history_context, plan_context
+from kindred.plans.pages import history_context, plan_context, post_comment
 
 UNPROCESSABLE = 422
 
@@ -140,18 +140,5 @@ def score_attainment(request: AuthedHttpRequest, plan_id: int, key: int) -> Http
 @require_POST
 def comment(request: AuthedHttpRequest, plan_id: int) -> HttpResponse:
     plan = access_plan(request.user, plan_id, write=True, audit=False, request=request)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.do_comment(
-                request.user,
-                plan,
-                form.cleaned_data["version"],
-                form.cleaned_data["text"],
-                request=request,
-            )
-        except actions.PlanError as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, "Write a comment first.")
+    post_comment(request, plan)
     return redirect("therapist_plan", plan.pk)

@@ -20,6 +20,8 @@ from kindred.audit.actions import record_event
 from kindred.core.notifications import do_notify
 from kindred.therapy import vocabulary
 from kindred.therapy.models import (
+    LICENCE_FIELDS,
+    PLAIN_FIELDS,
     Decision,
     LicenceVerification,
     ProfileFacet,
@@ -27,18 +29,6 @@ from kindred.therapy.models import (
     TherapistProfile,
 )
 
-LICENCE_FIELDS = ("licence_type", "licence_number", "jurisdiction", "licence_expires_on")
-PLAIN_FIELDS = (
-    "in_person_location",
-    "fee",
-    "currency",
-    "sliding_scale_min",
-    "sliding_scale_max",
-    "accepts_insurance",
-    "insurance_notes",
-    "accepting_new_clients",
-    "introduction",
-)
 WARNING_DAYS = (30, 7)
 PROFILE_URL = "/therapist/profile/"
 

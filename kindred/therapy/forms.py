@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from kindred.therapy import vocabulary
-from kindred.therapy.models import TherapistProfile
+from kindred.therapy.models import LICENCE_FIELDS, PLAIN_FIELDS, TherapistProfile
 
 LICENCE_NOTE = (
     "Changing any licence detail takes a listed profile out of the directory until staff "
@@ -45,21 +45,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = TherapistProfile
-        fields = (
-            "licence_type",
-            "licence_number",
-            "jurisdiction",
-            "licence_expires_on",
-            "in_person_location",
-            "fee",
-            "currency",
-            "sliding_scale_min",
-            "sliding_scale_max",
-            "accepts_insurance",
-            "insurance_notes",
-            "accepting_new_clients",
-            "introduction",
-        )
+        fields = (*LICENCE_FIELDS, *PLAIN_FIELDS)
         labels = {
             "licence_expires_on": "Licence expiry date",
             "in_person_location": "Where in-person sessions take place",

@@ -17,6 +17,20 @@ from django.db import models
 
 from kindred.therapy import vocabulary
 
+# The profile fields a therapist edits: changing a licence field needs a new check.
+LICENCE_FIELDS = ("licence_type", "licence_number", "jurisdiction", "licence_expires_on")
+PLAIN_FIELDS = (
+    "in_person_location",
+    "fee",
+    "currency",
+    "sliding_scale_min",
+    "sliding_scale_max",
+    "accepts_insurance",
+    "insurance_notes",
+    "accepting_new_clients",
+    "introduction",
+)
+
 
 class ProfileStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
