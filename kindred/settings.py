@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kindred.safety",
     "kindred.api",
     "kindred.community",
+    "kindred.rooms",
     "kindred.groups",
     "kindred.peers",
     "kindred.therapy",

@@ -48,6 +48,11 @@ api.add_router("", "kindred.api.routers.community.router")
 api.add_router("", "kindred.api.routers.measures.router")
 api.add_router("", "kindred.api.routers.therapy.router")
 api.add_router("", "kindred.api.routers.bookings.router")
+api.add_router("", "kindred.api.routers.rooms.router")
+api.add_router("", "kindred.api.routers.groups.router")
+api.add_router("", "kindred.api.routers.peers.router")
+api.add_router("", "kindred.api.routers.care.router")
+api.add_router("", "kindred.api.routers.guide.router")
 
 
 @api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs_asset")

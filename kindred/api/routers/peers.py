@@ -1,0 +1,7 @@
+"""API for peers."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["peers"])

@@ -1,0 +1,61 @@
+"""What other apps tell the care app about a member: their team, their timeline.
+
+The care app must not import groups, peers or bookings models directly (they
+would import it back for consent checks), so each app registers plain functions
+here from its ``AppConfig.ready``. A source answers for one member and never
+decides access: the care app's views do that before calling it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TeamEntry:
+    """Someone involved in a member's care."""
+
+    person: Any  # accounts.User
+    relation: str  # "therapist", "peer_supporter" or "facilitator"
+    detail: str  # e.g. "Weekly sessions since March", "Tuesday evening group"
+    since: datetime | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One thing that happened in a member's care, for their own timeline."""
+
+    when: datetime
+    kind: str  # "session", "group", "measure", "plan", "connection", …
+    title: str
+    detail: str = ""
+    url: str | None = None
+
+
+TeamSource = Callable[[Any], Iterable[TeamEntry]]
+TimelineSource = Callable[[Any], Iterable[TimelineItem]]
+
+_team_sources: dict[str, TeamSource] = {}
+_timeline_sources: dict[str, TimelineSource] = {}
+
+
+def register_team_source(name: str, source: TeamSource) -> None:
+    _team_sources[name] = source
+
+
+def register_timeline_source(name: str, source: TimelineSource) -> None:
+    _timeline_sources[name] = source
+
+
+def team_for(member: Any) -> list[TeamEntry]:
+    entries = [entry for source in _team_sources.values() for entry in source(member)]
+    return sorted(entries, key=lambda e: (e.relation, e.person.handle))
+
+
+def timeline_for(member: Any) -> list[TimelineItem]:
+    items = [item for source in _timeline_sources.values() for item in source(member)]
+    return sorted(items, key=lambda i: i.when, reverse=True)

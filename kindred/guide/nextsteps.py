@@ -1,0 +1,55 @@
+"""Concrete next steps the decision guide can offer, contributed by other apps.
+
+The guide must not depend on the groups or peers models, so those apps register
+a source from their ``AppConfig.ready``. A source gets what the person told the
+guide (as :class:`GuideNeeds`) and the signed-in user (or ``None`` for an
+anonymous visitor) and returns at most a few steps, best first, each with the
+reason it fits in plain words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class GuideNeeds:
+    # Community space slugs the person's situation falls under, e.g.
+    # "depression-anxiety", "addiction-recovery", "chronic-illness-pain",
+    # "grief-loss", "caregivers".
+    topics: frozenset[str] = frozenset()
+    languages: tuple[str, ...] = ("en",)
+    # Most the person can pay per session; None = not said, 0 = free only.
+    max_fee: Decimal | None = None
+    # "online", "in_person", "video", "text", "group", "one_to_one"
+    formats: frozenset[str] = frozenset()
+    # Therapy modalities the person asked about, e.g. "cbt", "psychodynamic".
+    modalities: frozenset[str] = frozenset()
+    # "adult" or "teen"; None when unknown (anonymous and did not say).
+    age_band: str | None = None
+    # "weekday_evening", "weekend", … as the guide asks them.
+    times: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    kind: str  # "group", "space", "peer", "therapist"
+    title: str
+    url: str
+    reason: str
+
+
+NextStepSource = Callable[[GuideNeeds, Any], list[NextStep]]
+
+_sources: dict[str, NextStepSource] = {}
+
+
+def register_next_step_source(kind: str, source: NextStepSource) -> None:
+    _sources[kind] = source
+
+
+def next_steps(needs: GuideNeeds, user: Any, *, per_kind: int = 3) -> dict[str, list[NextStep]]:
+    return {kind: source(needs, user)[:per_kind] for kind, source in _sources.items()}

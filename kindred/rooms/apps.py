@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RoomsConfig(AppConfig):
+    name = "kindred.rooms"
+    label = "rooms"
+    verbose_name = "Real-time rooms"
