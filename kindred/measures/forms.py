@@ -58,6 +58,17 @@ class QuestionnaireForm(forms.Form):
         return [(item, self[item.id]) for item in self.definition.items]
 
 
+class DraftForm(QuestionnaireForm):
+    """The whole questionnaire as far as it has been answered, for a draft: each answer
+    must be one of the item's options, but blanks are fine and nothing is scored."""
+
+    def clean(self) -> dict[str, Any]:
+        return self.cleaned_data
+
+    def partial_answers(self) -> dict[str, int]:
+        return {key: value for key, value in self.answers().items() if value is not None}
+
+
 class StepForm(forms.Form):
     """One item, for the one-question-per-screen mode. "Back" needs no answer."""
 

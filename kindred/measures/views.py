@@ -11,10 +11,10 @@ import math
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.core.http import AuthedHttpRequest
 from kindred.measures import actions
@@ -32,7 +32,7 @@ from kindred.measures.definitions import (
     get_definition,
     get_library,
 )
-from kindred.measures.forms import QuestionnaireForm, StepForm
+from kindred.measures.forms import DraftForm, QuestionnaireForm, StepForm
 from kindred.measures.scoring import ScoringError, score
 from kindred.safety.crisis import crisis_context
 
@@ -104,20 +104,55 @@ def take(request: AuthedHttpRequest, instrument: str) -> HttpResponse:
     definition = _available(instrument)
     if request.GET.get("mode") == "step":
         return _take_step(request, definition)
+    draft = actions.get_draft(request.user, definition.id)
+    form: QuestionnaireForm
     if request.method == "POST":
-        form = QuestionnaireForm(definition, request.POST)
-        if form.is_valid():
+        if request.POST.get("action") == "save":
+            # "Save and finish later": keep every valid answer, even an incomplete set.
+            form = DraftForm(definition, request.POST)
+            if form.is_valid():
+                answers = form.partial_answers()
+                actions.do_save_draft(request.user, definition.id, answers, step=len(answers))
+                return redirect(f"{reverse('measures_take', args=[definition.id])}?saved=1")
+        elif (form := QuestionnaireForm(definition, request.POST)).is_valid():
             outcome = actions.do_submit_response(request.user, definition.id, form.answers())
             return redirect("measures_result", response_id=outcome.response.pk)
         status = 422
     else:
-        form = QuestionnaireForm(definition)
+        initial = dict(draft.answers or {}) if draft is not None else {}
+        form = QuestionnaireForm(definition, initial=initial)
         status = 200
     return render(
         request,
         "measures/take.html",
-        {"definition": definition, "form": form, "minutes": minutes_to_complete(definition)},
+        {
+            "definition": definition,
+            "form": form,
+            "minutes": minutes_to_complete(definition),
+            "draft": draft if request.method == "GET" else None,
+            "just_saved": request.GET.get("saved") == "1",
+        },
         status=status,
+    )
+
+
+@login_required
+@require_POST
+def save_draft(request: AuthedHttpRequest, instrument: str) -> JsonResponse:
+    """Autosave for the whole-form mode: the page posts the form after each answer.
+
+    Answers are checked one by one, so a half-finished form is kept; a value that is
+    not one of the options is refused with 422 and nothing from that post is saved.
+    """
+    definition = _available(instrument)
+    form = DraftForm(definition, request.POST)
+    if not form.is_valid():
+        errors = {key: [str(e) for e in errs] for key, errs in form.errors.items()}
+        return JsonResponse({"detail": "Some answers are not valid.", "errors": errors}, status=422)
+    answers = form.partial_answers()
+    draft = actions.do_save_draft(request.user, definition.id, answers, step=len(answers))
+    return JsonResponse(
+        {"saved": len(draft.answers or {}), "saved_at": draft.updated_at.isoformat()}
     )
 
 

@@ -215,6 +215,81 @@ def test_drafts_are_per_member(login, member, member2):
     assert "question 1 of 9" in page and "checked" not in page
 
 
+# --- Whole-form drafts ------------------------------------------------------------
+
+DRAFT = "/measures/phq9/draft/"
+
+
+def test_anonymous_visitors_cannot_autosave(client):
+    response = client.post(DRAFT, {"q1": "2"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not ResponseDraft.objects.exists()
+
+
+def test_autosave_refuses_get(login, member):
+    assert login(member).get(DRAFT).status_code == 405
+
+
+def test_autosave_keeps_a_half_finished_whole_form(login, member):
+    response = login(member).post(DRAFT, {"q1": "2", "q2": "", "q3": "1"})
+    assert response.status_code == 200
+    assert response.json()["saved"] == 2
+    draft = ResponseDraft.objects.get(member=member, instrument_id="phq9")
+    assert draft.answers == {"q1": 2, "q3": 1}
+    # The next autosave adds to what was kept.
+    login(member).post(DRAFT, {"q1": "2", "q3": "1", "q4": "0"})
+    draft.refresh_from_db()
+    assert draft.answers == {"q1": 2, "q3": 1, "q4": 0}
+
+
+def test_autosave_refuses_a_value_that_is_not_an_option_and_saves_nothing(login, member):
+    response = login(member).post(DRAFT, {"q1": "2", "q2": "7"})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["errors"]["q2"] == ["Please choose one of the answers shown."]
+    assert not ResponseDraft.objects.exists()
+
+
+def test_autosave_drafts_belong_to_the_writer_only(login, member, member2):
+    login(member).post(DRAFT, {"q1": "3"})
+    page = login(member2).get("/measures/phq9/").content.decode()
+    assert "We kept the answers" not in page and "checked" not in page
+
+
+def test_the_whole_form_comes_back_with_the_saved_answers(login, member):
+    do_save_draft(member, "phq9", {"q1": 3, "q2": 1}, step=2)
+    page = login(member).get("/measures/phq9/").content.decode()
+    assert "We kept the answers you gave" in page
+    assert page.count(" checked") == 2
+    assert 'id="id_q1_3" value="3" checked' in page.replace('name="q1" ', "")
+
+
+def test_save_and_finish_later_keeps_answers_without_scoring(login, member):
+    client = login(member)
+    response = client.post("/measures/phq9/", {"q1": "1", "q5": "2", "action": "save"})
+    assert response.status_code == 302 and response["Location"].endswith("?saved=1")
+    assert not Response.objects.exists()
+    assert ResponseDraft.objects.get(member=member).answers == {"q1": 1, "q5": 2}
+    assert "Your answers are saved" in client.get(response["Location"]).content.decode()
+
+
+def test_save_and_finish_later_with_a_bad_value_keeps_the_typed_answers(login, member):
+    response = login(member).post("/measures/phq9/", {"q1": "1", "q2": "9", "action": "save"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Please choose one of the answers shown." in page
+    assert 'value="1" checked' in page
+    assert not ResponseDraft.objects.exists()
+
+
+def test_submitting_the_whole_form_discards_its_draft(login, member):
+    do_save_draft(member, "phq9", {"q1": 3}, step=1)
+    answers = {k: str(v) for k, v in (PHQ9 | {"q9": 0}).items()}
+    response = login(member).post("/measures/phq9/", answers)
+    assert response.status_code == 302
+    assert not ResponseDraft.objects.exists()
+
+
 # --- History --------------------------------------------------------------------
 
 
