@@ -150,8 +150,13 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # Pub/sub publishes once per group and fans out inside each process:
+            # a third of the core layer's p99 in the rooms benchmark (BENCHMARKS.md).
+            # Nothing relies on the layer keeping a message: rooms catch up from the
+            # database by seq, notifications from the next page load.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # Room messages cross Redis; keep them unreadable there.
+            "CONFIG": {"hosts": [REDIS_URL], "symmetric_encryption_keys": [SECRET_KEY]},
         }
     }
 else:
@@ -349,3 +354,15 @@ BOOKING_REMINDER_MINUTES = tuple(
 )
 # Video-session link for the two participants, e.g. https://meet.example.org/kindred-{booking_id}-{secret}
 SESSION_LINK_TEMPLATE = env_str("SESSION_LINK_TEMPLATE", "") or ""
+
+# --- Groups ----------------------------------------------------------------------
+# Reminders (email + in-app), in minutes before a group session starts.
+GROUP_REMINDER_MINUTES = tuple(int(m) for m in env_list("GROUP_REMINDER_MINUTES", ["1440", "60"]))
+# How far ahead recurring sessions are created as rows (sign-up, reminders, feeds).
+GROUPS_SESSION_HORIZON_DAYS = env_int("GROUPS_SESSION_HORIZON_DAYS", 28)
+# The facilitator may open the room this long before the start.
+GROUPS_ROOM_OPENS_MINUTES_BEFORE = env_int("GROUPS_ROOM_OPENS_MINUTES_BEFORE", 60)
+# A room left open after its end is closed automatically after this long.
+GROUPS_ROOM_GRACE_MINUTES = env_int("GROUPS_ROOM_GRACE_MINUTES", 30)
+# Group-session messages are deleted this many days after the session ends.
+GROUPS_ROOM_RETENTION_DAYS = env_int("GROUPS_ROOM_RETENTION_DAYS", 7)

@@ -54,12 +54,23 @@ def _event(booking: Booking, viewer: Any, now: datetime) -> list[str]:
     ]
 
 
-def calendar(bookings: Iterable[Booking], viewer: Any, now: datetime, *, name: str = "") -> str:
+def calendar(
+    bookings: Iterable[Booking],
+    viewer: Any,
+    now: datetime,
+    *,
+    name: str = "",
+    extra_events: Iterable[list[str]] = (),
+) -> str:
+    """A calendar of ``bookings``; ``extra_events`` are other apps' VEVENTs (unfolded
+    lines), so one subscription covers a person's group sessions too."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Kindred//Bookings//EN"]
     lines += ["CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
     if name:
         lines.append(f"X-WR-CALNAME:{_escape(name)}")
     for booking in bookings:
         lines += _event(booking, viewer, now)
+    for event in extra_events:
+        lines += event
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)

@@ -148,8 +148,14 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = feeds.get_feed_user(token)
     if user is None:
         raise NotFound("calendar")
+    from kindred.groups import actions as group_actions
+    from kindred.groups import ics as group_ics
+
     now = timezone.now()
-    body = ics.calendar(actions.upcoming_for(user, now), user, now, name="Kindred sessions")
+    groups = [group_ics.session_event(s, now) for s in group_actions.upcoming_for(user, now)]
+    body = ics.calendar(
+        actions.upcoming_for(user, now), user, now, name="Kindred sessions", extra_events=groups
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"

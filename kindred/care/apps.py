@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CareConfig(AppConfig):
     name = "kindred.care"
     label = "care"
+
+    def ready(self) -> None:
+        from kindred.care import builtin
+
+        builtin.register()

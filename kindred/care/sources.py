@@ -59,3 +59,52 @@ def team_for(member: Any) -> list[TeamEntry]:
 def timeline_for(member: Any) -> list[TimelineItem]:
     items = [item for source in _timeline_sources.values() for item in source(member)]
     return sorted(items, key=lambda i: i.when, reverse=True)
+
+
+def unregister_team_source(name: str) -> None:
+    """Remove a team source (tests register their own and must take them away again)."""
+    _team_sources.pop(name, None)
+
+
+def unregister_timeline_source(name: str) -> None:
+    _timeline_sources.pop(name, None)
+
+
+def timeline_of_kind(member: Any, kind: str) -> list[TimelineItem]:
+    """The member's timeline items of one kind (``"group"`` for group attendance)."""
+    return [item for item in timeline_for(member) if item.kind == kind]
+
+
+# --- Services, for the de-identified outcomes dashboard ------------------------------
+#
+# Which members use which kind of help. A service source takes no member: it returns
+# the ids of every member who uses the service, in one query, so the dashboard's query
+# count stays the same however many members there are.
+
+SERVICE_THERAPY = "therapy"
+SERVICE_PEER_SUPPORT = "peer_support"
+SERVICES = (SERVICE_THERAPY, SERVICE_PEER_SUPPORT)
+
+ServiceSource = Callable[[], Iterable[int]]
+
+_service_sources: dict[str, tuple[str, ServiceSource]] = {}
+
+
+def register_service_source(name: str, service: str, source: ServiceSource) -> None:
+    """``service`` is :data:`SERVICE_THERAPY` or :data:`SERVICE_PEER_SUPPORT`; e.g. groups
+    registers ("groups", SERVICE_PEER_SUPPORT, members_who_attended_a_group)."""
+    if service not in SERVICES:
+        raise ValueError(f"unknown service {service!r}")
+    _service_sources[name] = (service, source)
+
+
+def unregister_service_source(name: str) -> None:
+    _service_sources.pop(name, None)
+
+
+def members_by_service() -> dict[str, set[int]]:
+    """Member ids per service, one query per registered source."""
+    result: dict[str, set[int]] = {service: set() for service in SERVICES}
+    for service, source in _service_sources.values():
+        result[service].update(source())
+    return result

@@ -9,6 +9,7 @@ reason it fits in plain words.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -42,6 +43,8 @@ class NextStep:
     reason: str
 
 
+logger = logging.getLogger(__name__)
+
 NextStepSource = Callable[[GuideNeeds, Any], list[NextStep]]
 
 _sources: dict[str, NextStepSource] = {}
@@ -52,4 +55,13 @@ def register_next_step_source(kind: str, source: NextStepSource) -> None:
 
 
 def next_steps(needs: GuideNeeds, user: Any, *, per_kind: int = 3) -> dict[str, list[NextStep]]:
-    return {kind: source(needs, user)[:per_kind] for kind, source in _sources.items()}
+    """Every registered source's steps. A source that fails is logged and left out: the
+    guide (and the crisis resources it may be showing) must not fail with it."""
+    steps: dict[str, list[NextStep]] = {}
+    for kind, source in _sources.items():
+        try:
+            steps[kind] = source(needs, user)[:per_kind]
+        except Exception:
+            # Only the kind: the needs describe the person's situation.
+            logger.exception("Next-step source %r failed", kind)
+    return steps

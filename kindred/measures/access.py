@@ -5,13 +5,18 @@
 * A therapist reads the results of a member they currently treat
   (:func:`access_client_results`; :func:`kindred.bookings.relationships.clients_of`),
   and every such read is audited with ``record_read`` here.
-* Nobody else: another therapist, moderators, peer supporters and staff get the same
-  :class:`NotFound` as for a missing id. Staff see only de-identified aggregates
-  (:mod:`kindred.measures.outcomes`).
+* Someone the member chose to share their results with — a peer supporter, a
+  facilitator — sees the trend (dates, totals, bands; never the answers) through a
+  consent grant with the ``measure_trends`` scope (:func:`access_shared_trends`,
+  checked by :mod:`kindred.care.grants`, every read audited there).
+* Nobody else: another therapist, moderators, peer supporters without a grant and staff
+  get the same :class:`NotFound` as for a missing id. Staff see only de-identified
+  aggregates (:mod:`kindred.measures.outcomes`).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -20,6 +25,7 @@ from kindred.accounts.models import User
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_read
 from kindred.bookings.relationships import clients_of
+from kindred.care.grants import MEASURE_TRENDS, access_shared
 from kindred.core.access import NotFound
 from kindred.measures.models import Assignment, Response
 
@@ -63,17 +69,43 @@ def access_client_results(
 ) -> tuple[User, QuerySet[Response]]:
     """The member and the responses ``user`` may read of theirs, the read audited.
 
-    Today only a treating therapist gets anything. Peer supporters never see results by
-    default: when the care capability brings consent grants ("share my PHQ-9 with my
-    peer supporter"), the grant check plugs in here — look the grant up for
-    ``(member, user)``, narrow the queryset to the granted instruments, and keep the
-    ``record_read`` below so those reads are audited the same way. Until then a peer
-    supporter, like everyone else who is not the treating therapist, gets
-    :class:`NotFound`, identical to a missing member.
+    Only a treating therapist gets the responses themselves. Peer supporters never see
+    results by default; with the member's consent grant they get the trend alone through
+    :func:`access_shared_trends`. Everyone else gets :class:`NotFound`, identical to a
+    missing member.
     """
     member = access_client(user, member_id)
     record_read(actor=user, target=member, request=request, what=what)
     return member, Response.objects.filter(member_id=member.pk)
+
+
+TrendRow = tuple[str, int, datetime, int]
+
+
+def access_shared_trends(
+    user: Any, member_id: Any, *, request: Any = None, limit: int = 200
+) -> tuple[User, list[TrendRow]]:
+    """A member's results over time for someone they share ``measure_trends`` with.
+
+    Only ``(instrument, response id, date, total)`` rows leave here, newest first and at
+    most ``limit`` per instrument: the answers (PHQ-9 item 9, say) are never part of a
+    shared trend. Without a live grant — none, expired or revoked — :class:`NotFound`,
+    as for a missing member; with one, the read is audited by the grant check.
+    """
+    member = access_shared(
+        user, member_id, MEASURE_TRENDS, request=request, what="questionnaire trends"
+    )
+    rows: list[TrendRow] = []
+    kept: dict[str, int] = {}
+    for row in (
+        Response.objects.filter(member_id=member.pk)
+        .order_by("-created_at", "-id")
+        .values_list("instrument_id", "id", "created_at", "total")
+    ):
+        if kept.get(row[0], 0) < limit:
+            kept[row[0]] = kept.get(row[0], 0) + 1
+            rows.append(row)
+    return member, rows
 
 
 def access_assignment(therapist: Any, assignment_id: Any) -> Assignment:

@@ -2,13 +2,15 @@
 
 A member counts once per measure when they have at least two responses to it: their
 first is compared with their latest (NHS Talking Therapies "paired" outcomes; thresholds
-from the definitions' ``talking_therapies``). Members are split by service:
+from the definitions' ``talking_therapies``). Members are split by the services they use,
+as the apps report them through :func:`kindred.care.sources.members_by_service` (one
+query per registered source, whatever the number of members):
 
-* ``therapy``: the member has any booking with a therapist;
-* ``peer_only``: no bookings at all.
-
-A "both" group (therapy plus peer connections or groups) needs peer connections and
-groups, which do not exist yet; the page says so rather than inventing it.
+* therapy: the member has (had) a treating therapist — an attended session or a booked
+  one to come (bookings);
+* peer support: the member attended a group or has a peer connection (groups, peers);
+* ``therapy_only``, ``peer_only``, ``both``, and ``neither`` for members who use only
+  the community spaces and check-ins.
 
 Small cells are suppressed: any count under :data:`MIN_CELL` is shown as "fewer than
 10", and so is every rate whose numerator or denominator is under it. Nothing here
@@ -21,9 +23,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 
-from kindred.bookings.models import Booking
+from kindred.care.sources import SERVICE_PEER_SUPPORT, SERVICE_THERAPY, members_by_service
 from kindred.measures.definitions import get_definition
 from kindred.measures.models import Response
 from kindred.measures.statistics import talking_therapies_outcome
@@ -32,7 +34,12 @@ from kindred.measures.statistics import talking_therapies_outcome
 MIN_CELL = 10
 SUPPRESSED = f"fewer than {MIN_CELL}"
 
-GROUPS = (("therapy", "Therapy (any booking)"), ("peer_only", "Peer support only (no bookings)"))
+GROUPS = (
+    ("peer_only", "Peer support only (groups or a peer connection, no therapy)"),
+    ("therapy_only", "Therapy only (no groups or peer connection)"),
+    ("both", "Therapy and peer support"),
+    ("neither", "Neither (community spaces and check-ins only)"),
+)
 MEASURES = (
     ("phq9", "PHQ-9 (depression)"),
     ("gad7", "GAD-7 (anxiety)"),
@@ -117,9 +124,12 @@ def _shown(group: str, measure: str, tally: Tally) -> OutcomeRow:
     )
 
 
-def paired_scores() -> list[tuple[int, str, int, int, bool]]:
-    """``(member_id, instrument, first total, latest total, in therapy)`` per member with
-    at least two PHQ-9 or GAD-7 responses. One aggregate query; stays in this module."""
+Paired = tuple[int, str, int, int]
+
+
+def paired_scores() -> list[Paired]:
+    """``(member_id, instrument, first total, latest total)`` per member with at least two
+    PHQ-9 or GAD-7 responses. One aggregate query; stays in this module."""
     same = Response.objects.filter(
         member_id=OuterRef("member_id"), instrument_id=OuterRef("instrument_id")
     )
@@ -131,23 +141,31 @@ def paired_scores() -> list[tuple[int, str, int, int, bool]]:
             n=Count("id"),
             first_total=Subquery(same.order_by("created_at", "id").values("total")[:1]),
             last_total=Subquery(same.order_by("-created_at", "-id").values("total")[:1]),
-            in_therapy=Exists(Booking.objects.filter(member_id=OuterRef("member_id"))),
         )
         .filter(n__gte=2)
-        .values_list("member_id", "instrument_id", "first_total", "last_total", "in_therapy")
+        .values_list("member_id", "instrument_id", "first_total", "last_total")
     )
 
 
-def tally(rows: Iterable[tuple[int, str, int, int, bool]]) -> dict[tuple[str, str], Tally]:
-    """Counts per (group, measure) from :func:`paired_scores` rows (pure)."""
+def service_group(member_id: int, services: dict[str, set[int]]) -> str:
+    therapy = member_id in services.get(SERVICE_THERAPY, set())
+    peer = member_id in services.get(SERVICE_PEER_SUPPORT, set())
+    if therapy and peer:
+        return "both"
+    if therapy:
+        return "therapy_only"
+    return "peer_only" if peer else "neither"
+
+
+def tally(rows: Iterable[Paired], services: dict[str, set[int]]) -> dict[tuple[str, str], Tally]:
+    """Counts per (group, measure) from :func:`paired_scores` rows and the member ids per
+    service (pure)."""
     tallies = {(g, m): Tally() for g, _ in GROUPS for m, _ in MEASURES}
     pairs: dict[int, dict[str, tuple[int, int]]] = {}
-    groups: dict[int, str] = {}
-    for member_id, instrument, first, last, in_therapy in rows:
+    for member_id, instrument, first, last in rows:
         pairs.setdefault(member_id, {})[instrument] = (first, last)
-        groups[member_id] = "therapy" if in_therapy else "peer_only"
     for member_id, measures in pairs.items():
-        group = groups[member_id]
+        group = service_group(member_id, services)
         for instrument, (first, last) in measures.items():
             tt = get_definition(instrument).talking_therapies
             assert tt is not None  # PHQ-9 and GAD-7 both carry the thresholds
@@ -175,5 +193,5 @@ def tally(rows: Iterable[tuple[int, str, int, int, bool]]) -> dict[tuple[str, st
 
 def get_outcome_rows() -> list[OutcomeRow]:
     """The dashboard's rows, small cells already suppressed."""
-    tallies = tally(paired_scores())
+    tallies = tally(paired_scores(), members_by_service())
     return [_shown(g, m, tallies[g, m]) for g, _ in GROUPS for m, _ in MEASURES]

@@ -397,10 +397,16 @@ def do_report(
 def do_block(user: Any, other: Any) -> bool:
     if user.pk == other.pk:
         raise SafetyActionError("You cannot block yourself.")
+    # Imported here: the care app depends on safety, not the other way round.
+    from kindred.care.actions import do_end_grants_between
+
     with transaction.atomic():
         _, created = Block.objects.get_or_create(blocker=user, blocked=other)
         if created:
             record_event(actor=user, event="safety.blocked", target=other)
+            # Sharing never outlives trust: a block ends what either shared with the other.
+            do_end_grants_between(user, other, reason="blocked")
+            do_end_grants_between(other, user, reason="blocked")
     forget_blocks(user, other)
     return created
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.test import Client
 
+from tests.browser.asgi_server import asgi_live_server  # noqa: F401
 from tests.browser.steps import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 
 
@@ -61,6 +64,26 @@ def new_context(browser: Any, live_server: Any, crisis_lines: None) -> Iterator[
     yield _new
     for context in contexts:
         context.close()
+    _wait_for_live_server_requests()
+
+
+def _wait_for_live_server_requests(timeout: float = 5.0) -> None:
+    """Let requests still running in the live server finish before the database flush.
+
+    A page closed mid-request (or a WebSocket retry, which the WSGI live server answers
+    as a plain request) would otherwise hold SQLite's shared in-memory tables and make
+    the flush between tests fail with "database table is locked".
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = [
+            thread
+            for thread in threading.enumerate()
+            if getattr(getattr(thread, "_target", None), "__name__", "") == "process_request_thread"
+        ]
+        if not busy:
+            return
+        time.sleep(0.05)
 
 
 @pytest.fixture

@@ -15,17 +15,38 @@ from tests.factories import UserFactory
 REDIS_URL = os.environ.get("KINDRED_TEST_REDIS_URL")
 
 
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+# "pubsub" is what production runs (kindred/settings.py with REDIS_URL), encrypted.
+REDIS_LAYERS = {
+    "redis": ("channels_redis.core.RedisChannelLayer", {}),
+    "pubsub": (
+        "channels_redis.pubsub.RedisPubSubChannelLayer",
+        {"symmetric_encryption_keys": ["test-secret"]},
+    ),
+}
+
+
+@pytest.fixture(
+    params=[
+        "memory",
+        pytest.param("redis", marks=pytest.mark.redis),
+        pytest.param("pubsub", marks=pytest.mark.redis),
+    ]
+)
 def layer(request, settings):
     if request.param == "memory":
         settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     else:
         if not REDIS_URL:
             pytest.skip("KINDRED_TEST_REDIS_URL is not set (make test sets it)")
+        backend, extra = REDIS_LAYERS[request.param]
         settings.CHANNEL_LAYERS = {
             "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [REDIS_URL], "prefix": f"kindred-test-{os.getpid()}"},
+                "BACKEND": backend,
+                "CONFIG": {
+                    "hosts": [REDIS_URL],
+                    "prefix": f"kindred-test-{os.getpid()}",
+                    **extra,
+                },
             }
         }
     channel_layers.backends.clear()

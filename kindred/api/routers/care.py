@@ -1,7 +1,363 @@
-"""API for care."""
+"""Combined care: your care team, what you share with whom, suggestions, your timeline.
+
+The same rules as the pages (:mod:`kindred.care.actions`, :mod:`kindred.care.grants`):
+you share with people on your care team only; nothing about a member is readable
+without their live grant (the same 404 as for a member who does not exist); every
+grant, revocation and use is in the audit log, which you can read at
+``/care/access-log``.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+from datetime import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+
+from kindred.api.auth import get_api_user
+from kindred.care import actions, grants, shared
+from kindred.care.accesslog import access_log_for
+from kindred.care.models import ConsentGrant, Referral
+from kindred.care.sources import team_for, timeline_for
 
 router = Router(tags=["care"])
+
+ScopeName = Literal["measure_trends", "plan_goals", "group_attendance", "safety_plan"]
+KindName = Literal["group", "space", "peer", "therapy"]
+
+
+# --- Schemas -----------------------------------------------------------------
+
+
+class TeamEntryOut(Schema):
+    person_id: int
+    handle: str
+    relation: str = Field(description="therapist, peer_supporter or facilitator")
+    detail: str
+    since: datetime | None
+    url: str | None
+
+
+class GrantIn(Schema):
+    grantee_id: int = Field(description="A person_id from your care team.")
+    scope: ScopeName
+    expires_at: datetime | None = Field(
+        None, description="When sharing stops by itself (timezone-aware); null: until revoked."
+    )
+
+
+class GrantOut(Schema):
+    id: int
+    grantee_id: int
+    grantee: str
+    scope: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    active: bool
+
+
+class SharedMemberOut(Schema):
+    member_id: int
+    handle: str
+    scopes: list[str]
+
+
+class TrendPointOut(Schema):
+    created_at: datetime
+    total: int
+    band: str
+    band_label: str
+    change: int | None
+    reliable: bool | None
+    improved: bool
+    deteriorated: bool
+
+
+class TrendOut(Schema):
+    instrument: str
+    name: str
+    points: list[TrendPointOut]
+
+
+class PlanGoalsOut(Schema):
+    therapist: str
+    version: int
+    goals: list[str]
+
+
+class TimelineItemOut(Schema):
+    when: datetime
+    kind: str
+    title: str
+    detail: str
+    url: str | None
+
+
+class SafetySectionOut(Schema):
+    key: str
+    title: str
+    items: list[str]
+
+
+class SafetyPlanOut(Schema):
+    sections: list[SafetySectionOut]
+    reasons_for_living: str
+
+
+class SharedDetailOut(Schema):
+    member_id: int
+    handle: str
+    scopes: list[str]
+    measure_trends: list[TrendOut] | None = None
+    plan_goals: list[PlanGoalsOut] | None = None
+    group_attendance: list[TimelineItemOut] | None = None
+    safety_plan: SafetyPlanOut | None = Field(
+        None, description="Null when not shared or not written yet (see scopes)."
+    )
+
+
+class ReferralIn(Schema):
+    member_id: int
+    kind: KindName = Field(
+        description="group, space or peer (a therapist to a client); therapy (a peer "
+        "supporter to a member they support: links to the decision guide)."
+    )
+    url: str = Field("", max_length=300, description="A page on this site, starting with /.")
+    title: str = Field("", max_length=200)
+    note: str = Field("", max_length=2000)
+
+
+class ReferralOut(Schema):
+    id: int
+    member_id: int
+    author_id: int
+    author: str
+    kind: str
+    url: str
+    title: str
+    note: str
+    status: str = Field(description="open, accepted or dismissed")
+    created_at: datetime
+    responded_at: datetime | None
+
+
+class AccessLogOut(Schema):
+    at: datetime
+    who: str
+    action: str
+    what: str
+
+
+# --- Helpers -----------------------------------------------------------------
+
+
+def describe_grant(grant: ConsentGrant) -> dict[str, Any]:
+    return {
+        "id": grant.pk,
+        "grantee_id": grant.grantee_id,
+        "grantee": grant.grantee.handle,
+        "scope": grant.scope,
+        "created_at": grant.created_at,
+        "expires_at": grant.expires_at,
+        "revoked_at": grant.revoked_at,
+        "active": grant.is_active(),
+    }
+
+
+def describe_referral(referral: Referral) -> dict[str, Any]:
+    return {
+        "id": referral.pk,
+        "member_id": referral.member_id,
+        "author_id": referral.author_id,
+        "author": referral.author.handle,
+        "kind": referral.kind,
+        "url": referral.url,
+        "title": referral.title,
+        "note": referral.note,
+        "status": referral.status,
+        "created_at": referral.created_at,
+        "responded_at": referral.responded_at,
+    }
+
+
+def describe_item(item: Any) -> dict[str, Any]:
+    return {
+        "when": item.when,
+        "kind": item.kind,
+        "title": item.title,
+        "detail": item.detail,
+        "url": item.url,
+    }
+
+
+# --- Endpoints ---------------------------------------------------------------
+
+
+@router.get("/care/team", response=list[TeamEntryOut], summary="Your care team")
+def list_team(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "person_id": e.person.pk,
+            "handle": e.person.handle,
+            "relation": e.relation,
+            "detail": e.detail,
+            "since": e.since,
+            "url": e.url,
+        }
+        for e in team_for(get_api_user(request))
+    ]
+
+
+@router.get("/care/grants", response=list[GrantOut], summary="What you share, and with whom")
+def list_grants(request: HttpRequest) -> list[dict[str, Any]]:
+    """Newest first, including revoked and expired grants (``active`` false)."""
+    rows = ConsentGrant.objects.filter(member=get_api_user(request)).select_related("grantee")
+    return [describe_grant(g) for g in rows[:200]]
+
+
+@router.post("/care/grants", response={201: GrantOut}, summary="Share something")
+def create_grant(request: HttpRequest, payload: GrantIn) -> Status[dict[str, Any]]:
+    """Granting a scope already shared with that person renews it with the new end."""
+    if payload.expires_at is not None and payload.expires_at.tzinfo is None:
+        raise HttpError(422, "expires_at needs a timezone.")
+    try:
+        grant = actions.do_grant(
+            get_api_user(request),
+            payload.grantee_id,
+            payload.scope,
+            expires_at=payload.expires_at,
+            request=request,
+        )
+    except actions.CareError as error:
+        raise HttpError(422, str(error)) from None
+    return Status(201, describe_grant(grant))
+
+
+@router.post("/care/grants/{grant_id}/revoke", response=GrantOut, summary="Stop sharing")
+def revoke_grant(request: HttpRequest, grant_id: int) -> dict[str, Any]:
+    """Takes effect at once. A grant that is not yours or already revoked: 404."""
+    grant = actions.do_revoke_grant(get_api_user(request), grant_id, request=request)
+    return describe_grant(grant)
+
+
+@router.get("/care/access-log", response=list[AccessLogOut], summary="Who looked at what")
+def list_access_log(request: HttpRequest) -> list[Any]:
+    return list(access_log_for(get_api_user(request)))
+
+
+@router.get("/care/shared", response=list[SharedMemberOut], summary="Members who share with you")
+def list_shared(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"member_id": m.pk, "handle": m.handle, "scopes": scopes}
+        for m, scopes in grants.shared_with(get_api_user(request))
+    ]
+
+
+@router.get(
+    "/care/shared/{member_id}",
+    response=SharedDetailOut,
+    summary="What one member shares with you",
+)
+def get_shared(request: HttpRequest, member_id: int) -> dict[str, Any]:
+    """Exactly the scopes the member shares with you now; each read is audited.
+    Nothing shared (or no such member): 404."""
+    user = get_api_user(request)
+    member, scopes = grants.access_sharing_member(user, member_id)
+    out: dict[str, Any] = {
+        "member_id": member.pk,
+        "handle": member.handle,
+        "scopes": sorted(scopes),
+    }
+    if grants.MEASURE_TRENDS in scopes:
+        out["measure_trends"] = [
+            {
+                "instrument": s.definition.id,
+                "name": s.definition.name,
+                "points": [
+                    {
+                        "created_at": p.created_at,
+                        "total": p.total,
+                        "band": p.band_key,
+                        "band_label": p.band_label,
+                        "change": p.change,
+                        "reliable": p.reliable,
+                        "improved": p.improved,
+                        "deteriorated": p.deteriorated,
+                    }
+                    for p in s.points
+                ],
+            }
+            for s in shared.measure_trends(user, member.pk, request=request)
+        ]
+    if grants.PLAN_GOALS in scopes:
+        out["plan_goals"] = [vars(p) for p in shared.plan_goals(user, member.pk, request=request)]
+    if grants.GROUP_ATTENDANCE in scopes:
+        out["group_attendance"] = [
+            describe_item(i) for i in shared.group_attendance(user, member.pk, request=request)
+        ]
+    if grants.SAFETY_PLAN in scopes:
+        plan = shared.safety_plan(user, member.pk, request=request)
+        if plan is not None:
+            sections, reasons = plan
+            out["safety_plan"] = {
+                "sections": [{"key": k, "title": t, "items": i} for k, t, i in sections],
+                "reasons_for_living": reasons,
+            }
+    return out
+
+
+@router.get("/care/referrals", response=list[ReferralOut], summary="Suggestions for you")
+def list_referrals(request: HttpRequest) -> list[dict[str, Any]]:
+    rows = Referral.objects.filter(member=get_api_user(request)).select_related("author")
+    return [describe_referral(r) for r in rows[:200]]
+
+
+@router.post("/care/referrals", response={201: ReferralOut}, summary="Suggest something")
+def create_referral(request: HttpRequest, payload: ReferralIn) -> Status[dict[str, Any]]:
+    """A therapist to a client they treat (group, space, peer); a peer supporter to a
+    member whose team they are on (therapy). Anyone else: 404, as for a missing member."""
+    try:
+        referral = actions.do_refer(
+            get_api_user(request),
+            payload.member_id,
+            kind=payload.kind,
+            url=payload.url,
+            title=payload.title,
+            note=payload.note,
+            request=request,
+        )
+    except actions.CareError as error:
+        raise HttpError(422, str(error)) from None
+    return Status(201, describe_referral(referral))
+
+
+def _respond(request: HttpRequest, referral_id: int, *, accept: bool) -> dict[str, Any]:
+    try:
+        referral = actions.do_respond_referral(
+            get_api_user(request), referral_id, accept=accept, request=request
+        )
+    except actions.CareError as error:
+        raise HttpError(409, str(error)) from None
+    return describe_referral(referral)
+
+
+@router.post(
+    "/care/referrals/{referral_id}/accept", response=ReferralOut, summary="Accept a suggestion"
+)
+def accept_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+    return _respond(request, referral_id, accept=True)
+
+
+@router.post(
+    "/care/referrals/{referral_id}/dismiss", response=ReferralOut, summary="Dismiss a suggestion"
+)
+def dismiss_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+    return _respond(request, referral_id, accept=False)
+
+
+@router.get("/care/timeline", response=list[TimelineItemOut], summary="Your care timeline")
+def list_timeline(request: HttpRequest) -> list[dict[str, Any]]:
+    return [describe_item(i) for i in timeline_for(get_api_user(request))]

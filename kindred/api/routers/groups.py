@@ -1,7 +1,288 @@
-"""API for groups."""
+"""Groups, sign-ups and room history: the same rules as the pages, through
+:mod:`kindred.groups.access` and :mod:`kindred.groups.actions`.
+
+Reading public adult groups needs no login; signing up does. A session's room
+history is for its people, while the session is on (afterwards nobody reads it).
+Missing and not-yours both answer 404 with the same detail.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import ConfigDict
+
+from kindred.api.auth import get_api_user
+from kindred.api.routers.community import READ_AUTH, get_reader
+from kindred.core.access import NotFound
+from kindred.groups import actions, tools
+from kindred.groups.access import access_group, access_session, can_join_room, is_facilitator
+from kindred.groups.models import Group, GroupSession, SignUp, SignUpStatus
+from kindred.groups.schedule import describe
+from kindred.rooms.actions import history
 
 router = Router(tags=["groups"])
+
+HISTORY_LIMIT = 200
+
+
+class SessionOut(Schema):
+    id: int
+    group_id: int
+    starts_at: datetime
+    ends_at: datetime
+    status: str = Field(description="scheduled, cancelled or ended")
+    places_left: int | None = Field(description="Drop-in groups: places left in this session.")
+    room_open: bool
+    url: str
+
+
+class GroupOut(Schema):
+    id: int
+    topic: str
+    description: str
+    space: str = Field(description="The community space's slug.")
+    format: str = Field(description="open (drop-in), cohort (closed) or popup")
+    capacity: int
+    schedule: str = Field(description="In plain words, on the facilitator's clock.")
+    recurrence: str = Field(description="RFC 5545 RRULE (without DTSTART).")
+    first_starts_at_local: datetime = Field(description="DTSTART, naive, in `timezone`.")
+    timezone: str
+    session_minutes: int
+    facilitators: list[str] = Field(description="Handles.")
+    waiting_for_quorum: bool = Field(description="Pop-up groups not yet open.")
+    quorum: int
+    url: str
+
+
+class GroupDetailOut(GroupOut):
+    norms: str = Field(description="Markdown.")
+    upcoming: list[SessionOut]
+    places_left: int | None = Field(description="Cohort and pop-up groups: places left.")
+
+
+class SignUpOut(Schema):
+    group_id: int
+    session_id: int | None = Field(description="Null for a place in the whole group.")
+    status: str = Field(description="joined, waitlisted or left")
+    waitlist_position: int | None
+    queued_at: datetime
+    joined_at: datetime | None
+
+
+class SignUpIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    session: int | None = Field(
+        default=None, ge=1, description="Required for drop-in groups; leave out otherwise."
+    )
+
+
+class RateIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    rating: int = Field(ge=1, le=5, description="1 (not helpful) to 5 (very helpful).")
+
+
+class RatedOut(Schema):
+    rating: int
+
+
+class MessageOut(Schema):
+    seq: int
+    kind: str = Field(description="text or system")
+    author: str | None = Field(description="Handle; null for system messages.")
+    body: str
+    created_at: datetime
+
+
+class HistoryOut(Schema):
+    room_id: int
+    ws_url: str
+    messages: list[MessageOut]
+    next_after: int | None = Field(description="Pass as ?after= for more; null at the end.")
+
+
+class HistoryQuery(Schema):
+    after: int = Field(default=0, ge=0)
+
+
+def describe_group(group: Group) -> dict[str, Any]:
+    return {
+        "id": group.pk,
+        "topic": group.topic,
+        "description": group.description,
+        "space": group.space.slug,
+        "format": group.format,
+        "capacity": group.capacity,
+        "schedule": describe(group.recurrence, group.first_starts_at_local, group.timezone),
+        "recurrence": group.recurrence,
+        "first_starts_at_local": group.first_starts_at_local,
+        "timezone": group.timezone,
+        "session_minutes": group.session_minutes,
+        "facilitators": [f.handle for f in group.facilitators.all()],
+        "waiting_for_quorum": group.is_waiting_for_quorum,
+        "quorum": group.quorum,
+        "url": reverse("groups_detail", args=[group.pk]),
+    }
+
+
+def describe_session(session: GroupSession, places: int | None) -> dict[str, Any]:
+    return {
+        "id": session.pk,
+        "group_id": session.group_id,
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "status": session.status,
+        "places_left": places,
+        "room_open": session.room_opened_at is not None and session.status == "scheduled",
+        "url": reverse("groups_session", args=[session.pk]),
+    }
+
+
+def describe_signup(signup: SignUp) -> dict[str, Any]:
+    return {
+        "group_id": signup.group_id,
+        "session_id": signup.session_id,
+        "status": signup.status,
+        "waitlist_position": actions.waitlist_position(signup)
+        if signup.status == SignUpStatus.WAITLISTED
+        else None,
+        "queued_at": signup.queued_at,
+        "joined_at": signup.joined_at,
+    }
+
+
+def _session_choice(user: Any, group: Group, session_id: int | None) -> GroupSession | None:
+    if session_id is None:
+        return None
+    session = access_session(user, session_id)
+    if session.group_id != group.pk:
+        raise NotFound("session")
+    return session
+
+
+@router.get("/groups", auth=READ_AUTH, response=list[GroupOut], summary="Groups you can join")
+def list_groups(request: HttpRequest) -> list[dict[str, Any]]:
+    from kindred.groups.access import visible_groups
+
+    groups = visible_groups(get_reader(request)).select_related("space")
+    return [describe_group(g) for g in groups.prefetch_related("facilitators")]
+
+
+@router.get(
+    "/groups/{group_id}",
+    auth=READ_AUTH,
+    response=GroupDetailOut,
+    summary="A group, its norms and upcoming sessions",
+)
+def get_group(request: HttpRequest, group_id: int) -> dict[str, Any]:
+    group = access_group(get_reader(request), group_id)
+    sessions = list(actions.upcoming_sessions(group)[:10])
+    return {
+        **describe_group(group),
+        "norms": group.norms,
+        "upcoming": [
+            describe_session(s, actions.places_left(group, s) if group.per_session else None)
+            for s in sessions
+        ],
+        "places_left": None if group.per_session else actions.places_left(group),
+    }
+
+
+@router.get("/groups/signups/mine", response=list[SignUpOut], summary="Your places and waitlists")
+def my_signups(request: HttpRequest) -> list[dict[str, Any]]:
+    user = get_api_user(request)
+    now = timezone.now()
+    rows = (
+        SignUp.objects.filter(user=user)
+        .exclude(status=SignUpStatus.LEFT)
+        .exclude(session__ends_at__lte=now)
+        .select_related("group", "session")
+        .order_by("queued_at")
+    )
+    return [describe_signup(s) for s in rows]
+
+
+@router.post(
+    "/groups/{group_id}/join",
+    response=SignUpOut,
+    summary="Take a place, or a place on the waitlist (idempotent)",
+)
+def join_group(request: HttpRequest, group_id: int, payload: SignUpIn) -> dict[str, Any]:
+    user = get_api_user(request)
+    group = access_group(user, group_id)
+    try:
+        signup = actions.do_join(user, group, _session_choice(user, group, payload.session))
+    except actions.GroupError as exc:
+        raise HttpError(422, str(exc)) from None
+    return describe_signup(signup)
+
+
+@router.post(
+    "/groups/{group_id}/leave",
+    response={200: SignUpOut, 204: None},
+    summary="Give up your place (the waitlist moves up); 204 if you had none",
+)
+def leave_group(request: HttpRequest, group_id: int, payload: SignUpIn) -> Any:
+    user = get_api_user(request)
+    group = access_group(user, group_id)
+    try:
+        signup = actions.do_leave(user, group, _session_choice(user, group, payload.session))
+    except actions.GroupError as exc:
+        raise HttpError(422, str(exc)) from None
+    if signup is None:
+        return Status(204, None)
+    return describe_signup(signup)
+
+
+@router.get(
+    "/groups/sessions/{session_id}/history",
+    response=HistoryOut,
+    summary="The room's messages, for its people while the session is on",
+)
+def session_history(
+    request: HttpRequest, session_id: int, query: Query[HistoryQuery]
+) -> dict[str, Any]:
+    user = get_api_user(request)
+    session = access_session(user, session_id)
+    room = tools.existing_room(session)
+    if room is None or not can_join_room(user, session):
+        raise NotFound("session")
+    messages = history(room, after_seq=query.after, limit=HISTORY_LIMIT, viewer=user)
+    return {
+        "room_id": room.pk,
+        "ws_url": f"/ws/rooms/{room.pk}/",
+        "messages": [
+            {
+                "seq": m.seq,
+                "kind": m.kind,
+                "author": m.author.handle if m.author else None,
+                "body": m.body,
+                "created_at": m.created_at,
+            }
+            for m in messages
+        ],
+        "next_after": messages[-1].seq if len(messages) == HISTORY_LIMIT else None,
+    }
+
+
+@router.post(
+    "/groups/sessions/{session_id}/rate", response=RatedOut, summary="Rate a session you were in"
+)
+def rate_session(request: HttpRequest, session_id: int, payload: RateIn) -> dict[str, int]:
+    user = get_api_user(request)
+    session = access_session(user, session_id)
+    if is_facilitator(user, session.group):
+        raise HttpError(422, "Facilitators don't rate their own sessions.")
+    try:
+        attendance = actions.do_rate_session(user, session, payload.rating)
+    except actions.GroupError as exc:
+        raise HttpError(422, str(exc)) from None
+    return {"rating": int(attendance.rating or 0)}

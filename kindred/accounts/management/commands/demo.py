@@ -20,6 +20,17 @@ class Command(BaseCommand):
             self.stdout.write(f"{state:7} {persona.key:12} {user.email:28}{mfa}")
         from kindred.community.demo import create_demo_community
 
-        threads = create_demo_community({persona.key: user for persona, user, _ in results})
+        users = {persona.key: user for persona, user, _ in results}
+        threads = create_demo_community(users)
         self.stdout.write(f"Community: {threads} demo thread(s) created.")
+        from kindred.care.demo import create_demo_care
+        from kindred.groups.demo import create_demo_groups
+        from kindred.guide.demo import create_demo_guide
+        from kindred.peers.demo import create_demo_connections, create_demo_peers
+
+        self.stdout.write(f"Groups: {create_demo_groups(users)} demo group(s) created.")
+        self.stdout.write(f"Peers: {create_demo_peers(users)} demo profile(s) created.")
+        self.stdout.write(f"Peers: {create_demo_connections(users)} demo connection(s) made.")
+        self.stdout.write(f"Care: {create_demo_care(users)} demo care item(s) created.")
+        self.stdout.write(f"Guide: {create_demo_guide(users)} demo saved guide(s) created.")
         self.stdout.write(f"Password for every demo account: {DEMO_PASSWORD}")

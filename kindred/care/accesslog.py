@@ -1,0 +1,83 @@
+"""The member's "who looked at what, and when" page, built from the audit log.
+
+Two kinds of rows: reads of the member's information by someone else (events whose
+target is the member's account — a grant used, a therapist reading their results) and
+the member's own grants and revocations. Three queries whatever the length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+
+from kindred.accounts.models import User
+from kindred.audit.models import AuditEvent
+from kindred.care.grants import SCOPE_LABELS, USED_EVENT
+from kindred.care.models import ConsentGrant
+
+LIMIT = 200
+EVENT_LABELS = {
+    "care.grant.created": "You shared",
+    "care.grant.renewed": "You renewed sharing",
+    "care.grant.revoked": "You stopped sharing",
+}
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    at: datetime
+    who: str
+    action: str
+    what: str
+
+
+def _what(event: AuditEvent) -> str:
+    changes = event.changes or {}
+    scope = changes.get("scope")
+    if scope in SCOPE_LABELS:
+        return SCOPE_LABELS[scope]
+    return str(changes.get("what") or "your information")
+
+
+def access_log_for(member: Any) -> list[LogEntry]:
+    grant_ids = [
+        str(pk) for pk in ConsentGrant.objects.filter(member=member).values_list("pk", flat=True)
+    ]
+    events = list(
+        AuditEvent.objects.filter(
+            Q(target_type="accounts.user", target_id=str(member.pk))
+            & ~Q(actor_id=member.pk)
+            & (Q(event=USED_EVENT) | Q(event__endswith=".read"))
+            | Q(target_type="care.consentgrant", target_id__in=grant_ids)
+        ).order_by("-seq")[:LIMIT]
+    )
+    ids = {e.actor_id for e in events if e.actor_id is not None}
+    grantee_ids = {e.changes.get("grantee_id") for e in events if isinstance(e.changes, dict)} - {
+        None
+    }
+    handles = dict(User.objects.filter(pk__in=ids | grantee_ids).values_list("pk", "handle"))
+    entries = []
+    for event in events:
+        if event.event in EVENT_LABELS and event.actor_id is None:
+            # Ended by the system with the relationship (a connection ended, a block).
+            grantee = handles.get(event.changes.get("grantee_id"), "a former member")
+            reason = event.changes.get("reason") or "the relationship ended"
+            entries.append(
+                LogEntry(
+                    event.at, "Kindred", f"Sharing with {grantee} ended: {reason}", _what(event)
+                )
+            )
+        elif event.event in EVENT_LABELS:
+            grantee = handles.get(event.changes.get("grantee_id"), "a former member")
+            entries.append(
+                LogEntry(
+                    event.at, "You", f"{EVENT_LABELS[event.event]} with {grantee}", _what(event)
+                )
+            )
+        else:
+            who = handles.get(event.actor_id, "A former member")  # type: ignore[arg-type]
+            entries.append(LogEntry(event.at, who, "Looked at", _what(event)))
+    return entries

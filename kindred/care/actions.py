@@ -1,0 +1,247 @@
+"""Changing consent grants and referrals. Views, the API and demo data all call these.
+
+Each ``do_*`` writes its audit row in the same transaction as the change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from kindred.accounts.models import User
+from kindred.audit.actions import record_event
+from kindred.care.access import (
+    access_referable_member,
+    team_people,
+)
+from kindred.care.grants import SCOPE_LABELS, SCOPES
+from kindred.care.models import ConsentGrant, Referral, ReferralKind, ReferralStatus
+from kindred.core.access import NotFound
+from kindred.core.notifications import do_notify
+
+THERAPY_TITLE = "Would talking to a therapist help? Try the decision guide"
+
+
+class CareError(ValueError):
+    """A request that cannot be done as asked; the message is for the person."""
+
+
+# --- Grants -----------------------------------------------------------------------------
+
+
+def check_grant(member: User, grantee_id: Any, scope: str, expires_at: datetime | None) -> User:
+    if scope not in SCOPES:
+        raise CareError("Choose what to share.")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise CareError("The end date must be in the future.")
+    try:
+        grantee_pk = int(grantee_id)
+    except (TypeError, ValueError):
+        raise CareError("Choose someone from your care team.") from None
+    if grantee_pk == member.pk or grantee_pk not in team_people(member):
+        raise CareError("Choose someone from your care team.")
+    grantee = User.objects.filter(pk=grantee_pk, is_active=True).first()
+    if grantee is None:
+        raise CareError("Choose someone from your care team.")
+    return grantee
+
+
+def do_grant(
+    member: User,
+    grantee_id: Any,
+    scope: str,
+    *,
+    expires_at: datetime | None = None,
+    request: Any = None,
+) -> ConsentGrant:
+    """Share ``scope`` with someone on the member's team. Granting a scope that is
+    already shared renews it with the new end date (one live grant per scope)."""
+    grantee = check_grant(member, grantee_id, scope, expires_at)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                grant = (
+                    ConsentGrant.objects.select_for_update()
+                    .filter(member=member, grantee=grantee, scope=scope, revoked_at__isnull=True)
+                    .first()
+                )
+                renewed = grant is not None
+                if grant is None:
+                    grant = ConsentGrant.objects.create(
+                        member=member, grantee=grantee, scope=scope, expires_at=expires_at
+                    )
+                else:
+                    grant.expires_at = expires_at
+                    grant.save(update_fields=["expires_at"])
+                record_event(
+                    actor=member,
+                    event="care.grant.renewed" if renewed else "care.grant.created",
+                    target=grant,
+                    changes={
+                        "scope": scope,
+                        "grantee_id": grantee.pk,
+                        "expires_at": expires_at.isoformat() if expires_at else None,
+                    },
+                    request=request,
+                )
+                if not renewed:
+                    do_notify(
+                        [grantee],
+                        kind="care_grant",
+                        title=f"{member.handle} shared {SCOPE_LABELS[scope].lower()} with you",
+                        url=reverse("care_shared_member", args=[member.pk]),
+                    )
+                return grant
+        except IntegrityError:
+            # Another request created the same grant between our read and insert: the
+            # second pass finds it (the partial unique constraint decided the race).
+            continue
+    raise CareError("Please try again.")
+
+
+def do_revoke_grant(member: User, grant_id: Any, *, request: Any = None) -> ConsentGrant:
+    """Stop sharing at once: every later check (``has_grant``) sees ``revoked_at``."""
+    try:
+        pk = int(grant_id)
+    except (TypeError, ValueError):
+        raise NotFound("grant") from None
+    with transaction.atomic():
+        # The row lock orders a revoke against a concurrent renewal of the same grant.
+        grant = (
+            ConsentGrant.objects.select_for_update()
+            .filter(pk=pk, member_id=member.pk, revoked_at__isnull=True)
+            .first()
+        )
+        if grant is None:
+            raise NotFound("grant")
+        grant.revoked_at = timezone.now()
+        grant.save(update_fields=["revoked_at"])
+        record_event(
+            actor=member,
+            event="care.grant.revoked",
+            target=grant,
+            changes={"scope": grant.scope, "grantee_id": grant.grantee_id},
+            request=request,
+        )
+    return grant
+
+
+def do_end_grants_between(member: Any, grantee: Any, *, reason: str) -> int:
+    """Revoke everything ``member`` shares with ``grantee`` — for the peers and groups apps
+    to call when a connection ends or a block is made, so sharing never outlives the
+    relationship it was given for. Audited per grant (``care.grant.revoked`` with the
+    reason); returns how many ended."""
+    with transaction.atomic():
+        rows = list(
+            ConsentGrant.objects.select_for_update().filter(
+                member_id=member.pk, grantee_id=grantee.pk, revoked_at__isnull=True
+            )
+        )
+        now = timezone.now()
+        for grant in rows:
+            grant.revoked_at = now
+            grant.save(update_fields=["revoked_at"])
+            record_event(
+                actor=None,
+                event="care.grant.revoked",
+                target=grant,
+                changes={"scope": grant.scope, "grantee_id": grantee.pk, "reason": reason},
+            )
+    return len(rows)
+
+
+# --- Referrals --------------------------------------------------------------------------
+
+
+def check_local_url(url: str) -> str:
+    url = (url or "").strip()
+    # Only pages of this site: a referral must never send a member somewhere else.
+    if not url.startswith("/") or url.startswith("//") or "\\" in url or len(url) > 300:
+        raise CareError("Link to a page on this site (starting with /).")
+    return url
+
+
+def do_refer(
+    author: User,
+    member_id: Any,
+    *,
+    kind: str,
+    url: str = "",
+    title: str = "",
+    note: str = "",
+    request: Any = None,
+) -> Referral:
+    member, kinds = access_referable_member(author, member_id)
+    if kind not in kinds:
+        raise CareError("You cannot suggest this to this member.")
+    if kind == ReferralKind.THERAPY:
+        # A peer supporter's suggestion always points at the decision guide, where the
+        # member weighs the options themselves.
+        url, title = "/guide/", title.strip() or THERAPY_TITLE
+    else:
+        url = check_local_url(url)
+    title = title.strip()
+    if not title or len(title) > 200:
+        raise CareError("Give the suggestion a short title (up to 200 characters).")
+    if len(note) > 2000:
+        raise CareError("Keep the note under 2000 characters.")
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            member=member, author=author, kind=kind, url=url, title=title, note=note.strip()
+        )
+        record_event(
+            actor=author,
+            event="care.referral.created",
+            target=referral,
+            changes={"kind": kind, "member_id": member.pk},
+            request=request,
+        )
+        do_notify(
+            [member],
+            kind="care_referral",
+            title=f"{author.handle} suggested something for you",
+            url=reverse("care_referrals"),
+        )
+    return referral
+
+
+def do_respond_referral(
+    member: User, referral_id: Any, *, accept: bool, request: Any = None
+) -> Referral:
+    try:
+        pk = int(referral_id)
+    except (TypeError, ValueError):
+        raise NotFound("referral") from None
+    with transaction.atomic():
+        referral = (
+            Referral.objects.select_for_update()
+            .select_related("author")
+            .filter(pk=pk, member_id=member.pk)
+            .first()
+        )
+        if referral is None:
+            raise NotFound("referral")
+        if referral.status != ReferralStatus.OPEN:
+            raise CareError("You have already answered this suggestion.")
+        referral.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.DISMISSED
+        referral.responded_at = timezone.now()
+        referral.save(update_fields=["status", "responded_at"])
+        record_event(
+            actor=member,
+            event="care.referral.accepted" if accept else "care.referral.dismissed",
+            target=referral,
+            changes={"kind": referral.kind},
+            request=request,
+        )
+        if accept:
+            do_notify(
+                [referral.author],
+                kind="care_referral",
+                title=f"{member.handle} accepted your suggestion",
+                url="",
+            )
+    return referral

@@ -1,0 +1,107 @@
+"""Consent grants (what a member shares with whom) and referrals between carers.
+
+Grant rows are never deleted: revoking stamps ``revoked_at`` so the history of who
+could see what stays readable next to the audit log.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from kindred.core.fields import EncryptedTextField
+
+
+class Scope(models.TextChoices):
+    MEASURE_TRENDS = "measure_trends", "My questionnaire results over time"
+    PLAN_GOALS = "plan_goals", "The goals in my treatment plan (not my therapist's notes)"
+    GROUP_ATTENDANCE = "group_attendance", "The groups I have attended"
+    SAFETY_PLAN = "safety_plan", "My safety plan"
+
+
+class ConsentGrant(models.Model):
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_grants_given"
+    )
+    grantee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_grants_received"
+    )
+    scope = models.CharField(max_length=20, choices=Scope.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+        constraints: ClassVar = [
+            # One live grant per person and scope; granting again renews it.
+            models.UniqueConstraint(
+                fields=["member", "grantee", "scope"],
+                condition=Q(revoked_at__isnull=True),
+                name="care_one_live_grant_per_scope",
+            ),
+        ]
+        indexes: ClassVar = [
+            # has_grant and "shared with me" look grants up from the grantee's side.
+            models.Index(fields=["grantee", "member", "scope"], name="care_grant_grantee_idx"),
+            models.Index(fields=["member", "revoked_at"], name="care_grant_member_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"grant {self.pk}: {self.scope} of {self.member_id} to {self.grantee_id}"
+
+    def is_active(self, now: datetime | None = None) -> bool:
+        moment = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > moment)
+
+
+class ReferralKind(models.TextChoices):
+    GROUP = "group", "A support group"
+    SPACE = "space", "A community space"
+    PEER = "peer", "A peer-support connection"
+    THERAPY = "therapy", "Considering therapy"
+
+
+class ReferralStatus(models.TextChoices):
+    OPEN = "open", "Waiting for you"
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class Referral(models.Model):
+    """A carer's recommendation to a member. The target is generic (kind, url, title)
+    so it can point at pages of apps this one does not import."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_referrals"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_referrals_made"
+    )
+    kind = models.CharField(max_length=10, choices=ReferralKind.choices)
+    url = models.CharField(max_length=300)
+    title = models.CharField(max_length=200)
+    # Why the carer suggests it: private between the two of them.
+    note = EncryptedTextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+        indexes: ClassVar = [
+            models.Index(
+                fields=["member", "status", "created_at"], name="care_referral_member_idx"
+            ),
+            models.Index(fields=["author", "created_at"], name="care_referral_author_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"referral {self.pk} ({self.kind}) for {self.member_id}"

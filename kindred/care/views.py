@@ -1,0 +1,236 @@
+"""The member's care pages under ``/my/care/``, and what carers see of them.
+
+Reads go through :mod:`kindred.care.grants` / :mod:`kindred.care.shared` (grants
+checked, uses audited); changes through :mod:`kindred.care.actions`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kindred.accounts.access import has_mfa
+from kindred.accounts.roles import Role
+from kindred.bookings.relationships import clients_of
+from kindred.care import actions, grants, shared
+from kindred.care.access import PEER_KINDS_STR, access_referable_member
+from kindred.care.accesslog import access_log_for
+from kindred.care.forms import GrantForm, ReferralForm
+from kindred.care.models import ConsentGrant, Referral, ReferralStatus
+from kindred.care.sources import team_for, timeline_for
+from kindred.core.http import AuthedHttpRequest
+
+UNPROCESSABLE = 422
+RELATION_LABELS = {
+    "therapist": "Therapist",
+    "peer_supporter": "Peer supporter",
+    "facilitator": "Group facilitator",
+}
+
+
+def _team_choices(team: list[Any]) -> list[tuple[int, str]]:
+    seen: dict[int, str] = {}
+    for entry in team:
+        label = f"{entry.person.handle} ({RELATION_LABELS.get(entry.relation, entry.relation)})"
+        seen[entry.person.pk] = (
+            seen[entry.person.pk] + ", " + label if entry.person.pk in seen else label
+        )
+    return list(seen.items())
+
+
+@login_required
+@require_GET
+def team(request: AuthedHttpRequest) -> HttpResponse:
+    entries = team_for(request.user)
+    live = grants.active_grants().filter(member=request.user).values_list("grantee_id", "scope")
+    shared_scopes: dict[int, list[str]] = {}
+    for grantee_id, scope in live:
+        shared_scopes.setdefault(grantee_id, []).append(grants.SCOPE_LABELS[scope])
+    rows = [
+        {
+            "entry": e,
+            "relation": RELATION_LABELS.get(e.relation, e.relation),
+            "shared": shared_scopes.get(e.person.pk, []),
+        }
+        for e in entries
+    ]
+    open_referrals = Referral.objects.filter(
+        member=request.user, status=ReferralStatus.OPEN
+    ).count()
+    return render(request, "care/team.html", {"rows": rows, "open_referrals": open_referrals})
+
+
+def _grants_page(request: AuthedHttpRequest, form: GrantForm | None = None) -> HttpResponse:
+    team_choices = _team_choices(team_for(request.user))
+    if form is None:
+        form = GrantForm(team=team_choices)
+    now_live = grants.live()
+    mine = ConsentGrant.objects.filter(member=request.user).select_related("grantee")
+    return render(
+        request,
+        "care/grants.html",
+        {
+            "form": form,
+            "has_team": bool(team_choices),
+            "active": list(mine.filter(now_live).order_by("grantee__handle", "scope")),
+            "ended": list(mine.exclude(now_live).order_by("-created_at")[:50]),
+            "labels": grants.SCOPE_LABELS,
+        },
+        status=UNPROCESSABLE if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grants_page(request: AuthedHttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _grants_page(request)
+    form = GrantForm(request.POST, team=_team_choices(team_for(request.user)))
+    if not form.is_valid():
+        return _grants_page(request, form)
+    try:
+        actions.do_grant(
+            request.user,
+            form.cleaned_data["grantee"],
+            form.cleaned_data["scope"],
+            expires_at=form.expires_at(),
+            request=request,
+        )
+    except actions.CareError as error:
+        form.add_error(None, str(error))
+        return _grants_page(request, form)
+    messages.success(request, "Shared. You can stop sharing here at any time.")
+    return redirect("care_grants")
+
+
+@login_required
+@require_POST
+def revoke(request: AuthedHttpRequest, grant_id: int) -> HttpResponse:
+    grant = actions.do_revoke_grant(request.user, grant_id, request=request)
+    messages.success(
+        request,
+        f"Stopped sharing {grants.SCOPE_LABELS[grant.scope].lower()} with {grant.grantee.handle}.",
+    )
+    return redirect("care_grants")
+
+
+@login_required
+@require_GET
+def access_log(request: AuthedHttpRequest) -> HttpResponse:
+    return render(request, "care/access_log.html", {"entries": access_log_for(request.user)})
+
+
+@login_required
+@require_GET
+def timeline(request: AuthedHttpRequest) -> HttpResponse:
+    return render(request, "care/timeline.html", {"items": timeline_for(request.user)})
+
+
+@login_required
+@require_GET
+def referrals(request: AuthedHttpRequest) -> HttpResponse:
+    rows = list(Referral.objects.filter(member=request.user).select_related("author")[:100])
+    return render(
+        request,
+        "care/referrals.html",
+        {
+            "open": [r for r in rows if r.status == ReferralStatus.OPEN],
+            "answered": [r for r in rows if r.status != ReferralStatus.OPEN],
+        },
+    )
+
+
+def _respond(request: AuthedHttpRequest, referral_id: int, *, accept: bool) -> HttpResponse:
+    try:
+        referral = actions.do_respond_referral(
+            request.user, referral_id, accept=accept, request=request
+        )
+    except actions.CareError as error:
+        messages.error(request, str(error))
+        return redirect("care_referrals")
+    if accept:
+        messages.success(request, "Accepted. Here is the page they suggested.")
+        return redirect(referral.url)
+    messages.success(request, "Dismissed.")
+    return redirect("care_referrals")
+
+
+@login_required
+@require_POST
+def accept(request: AuthedHttpRequest, referral_id: int) -> HttpResponse:
+    return _respond(request, referral_id, accept=True)
+
+
+@login_required
+@require_POST
+def dismiss(request: AuthedHttpRequest, referral_id: int) -> HttpResponse:
+    return _respond(request, referral_id, accept=False)
+
+
+@login_required
+@require_GET
+def shared_list(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    clients = list(clients_of(user)) if user.has_role(Role.THERAPIST) and has_mfa(user) else []
+    return render(
+        request,
+        "care/shared_list.html",
+        {
+            "sharing": [
+                (member, [grants.SCOPE_LABELS[s] for s in scopes])
+                for member, scopes in grants.shared_with(user)
+            ],
+            "clients": clients,
+        },
+    )
+
+
+@login_required
+@require_GET
+def shared_member(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
+    member, scopes = grants.access_sharing_member(request.user, member_id)
+    context: dict[str, Any] = {"member": member, "scopes": scopes}
+    if grants.MEASURE_TRENDS in scopes:
+        context["trends"] = shared.measure_trends(request.user, member.pk, request=request)
+    if grants.PLAN_GOALS in scopes:
+        context["plans"] = shared.plan_goals(request.user, member.pk, request=request)
+    if grants.GROUP_ATTENDANCE in scopes:
+        context["groups"] = shared.group_attendance(request.user, member.pk, request=request)
+    if grants.SAFETY_PLAN in scopes:
+        context["safety"] = shared.safety_plan(request.user, member.pk, request=request)
+        context["safety_shared"] = True
+    return render(request, "care/shared_member.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def refer(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
+    member, kinds = access_referable_member(request.user, member_id)
+    form = ReferralForm(request.POST or None, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_refer(
+                request.user,
+                member.pk,
+                kind=form.cleaned_data["kind"],
+                url=form.cleaned_data["url"],
+                title=form.cleaned_data["title"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except actions.CareError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Suggestion sent to {member.handle}.")
+            return redirect("care_shared")
+    return render(
+        request,
+        "care/refer.html",
+        {"member": member, "form": form, "peer_only": kinds == PEER_KINDS_STR},
+        status=UNPROCESSABLE if form.is_bound else 200,
+    )

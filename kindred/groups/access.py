@@ -1,0 +1,144 @@
+"""Who sees and does what with groups and their sessions. The one place these rules live.
+
+Groups live in community spaces and follow the spaces' rules: a teen sees teen
+groups, an adult adult ones, a visitor public adult ones. Missing and forbidden
+are the same :class:`NotFound`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from kindred.accounts.roles import Role
+from kindred.community.access import active_suspension, visible_spaces
+from kindred.core.access import NotFound
+from kindred.groups.models import (
+    Attendance,
+    Group,
+    GroupSession,
+    SessionStatus,
+    SignUp,
+    SignUpStatus,
+)
+from kindred.safety.access import blocked_user_ids
+
+
+def room_grace() -> timedelta:
+    """How long after its scheduled end a session's room may still be read."""
+    return timedelta(minutes=getattr(settings, "GROUPS_ROOM_GRACE_MINUTES", 30))
+
+
+def is_facilitator(user: Any, group: Group) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.FACILITATOR):
+        return False
+    return group.facilitators.filter(pk=user.pk).exists()
+
+
+def visible_groups(user: Any) -> QuerySet[Group]:
+    spaces = visible_spaces(user)
+    query = Q(is_active=True, space__in=spaces)
+    if getattr(user, "is_authenticated", False):
+        # Facilitators always see what they run, active or not.
+        query |= Q(facilitators=user)
+    return Group.objects.filter(query).distinct()
+
+
+def access_group(user: Any, group_id: int, *, write: bool = False) -> Group:
+    """A group ``user`` may see; with ``write``, one they facilitate."""
+    group = visible_groups(user).select_related("space").filter(pk=group_id).first()
+    if group is None or (write and not is_facilitator(user, group)):
+        raise NotFound("group")
+    return group
+
+
+def access_session(user: Any, session_id: int, *, write: bool = False) -> GroupSession:
+    """A session of a group ``user`` may see; with ``write``, one they facilitate."""
+    session = (
+        GroupSession.objects.select_related("group", "group__space").filter(pk=session_id).first()
+    )
+    if session is None:
+        raise NotFound("session")
+    try:
+        access_group(user, session.group_id, write=write)
+    except NotFound:
+        raise NotFound("session") from None
+    return session
+
+
+def participant_signups(session: GroupSession) -> QuerySet[SignUp]:
+    """The joined sign-ups that give a place in ``session``."""
+    if session.group.per_session:
+        return SignUp.objects.filter(session=session, status=SignUpStatus.JOINED)
+    return SignUp.objects.filter(
+        group_id=session.group_id, session__isnull=True, status=SignUpStatus.JOINED
+    )
+
+
+def is_signed_up(user: Any, session: GroupSession) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return participant_signups(session).filter(user=user).exists()
+
+
+def blocked_with_facilitator(user: Any, group: Group) -> bool:
+    blocked = blocked_user_ids(user)
+    return bool(blocked) and group.facilitators.filter(pk__in=blocked).exists()
+
+
+def attendance_of(user: Any, session: GroupSession) -> Attendance | None:
+    return Attendance.objects.filter(session=session, user=user).first()
+
+
+def room_is_live(session: GroupSession, now: datetime | None = None) -> bool:
+    """The room of a session may be read: opened, not ended, not long past its end."""
+    now = now or timezone.now()
+    return (
+        session.status == SessionStatus.SCHEDULED
+        and session.room_opened_at is not None
+        and now < session.ends_at + room_grace()
+    )
+
+
+def can_join_room(user: Any, session: GroupSession, now: datetime | None = None) -> bool:
+    """Read the room and hear it live: during the session only, and only its people.
+
+    Facilitators of the group; signed-up members of the session's age band who
+    were not removed and have not blocked (or been blocked by) a facilitator.
+    Nobody once it ended: the room is for the hour, not an archive.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if not room_is_live(session, now):
+        return False
+    group = session.group
+    if is_facilitator(user, group):
+        return True
+    if user.age_band != group.space.age_band or not is_signed_up(user, session):
+        return False
+    if blocked_with_facilitator(user, group):
+        return False
+    attendance = attendance_of(user, session)
+    return attendance is None or attendance.removed_at is None
+
+
+def write_refusal(user: Any, session: GroupSession) -> str | None:
+    """Why ``user`` may not write in the room now (None: they may). Caller checked can_join."""
+    if is_facilitator(user, session.group):
+        return None
+    attendance = attendance_of(user, session)
+    if attendance is not None and attendance.removed_at is not None:
+        return "The facilitator has removed you from this session."
+    if attendance is not None and attendance.muted_at is not None:
+        reason = f" Reason: {attendance.mute_reason}" if attendance.mute_reason else ""
+        return f"The facilitator has muted you.{reason}"
+    suspension = active_suspension(user, session.group.space)
+    if suspension is not None:
+        return f"You can't write until {suspension.until:%-d %B %Y, %H:%M} UTC. Reason: {suspension.reason}"
+    if attendance is None or attendance.checked_in_at is None:
+        return "Check in first: share a word for how you are, or pass."
+    return None

@@ -1,0 +1,377 @@
+"""Group operations, shared by pages, the API, tasks and tests.
+
+Places are counted under a row lock (``select_for_update``) on the thing that has
+the capacity: the session for a drop-in group, the group for a cohort or pop-up.
+Two people asking for the last place at once are serialised by the database; one
+joins, the other goes on the waitlist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from kindred.accounts.roles import Role
+from kindred.audit.actions import record_event
+from kindred.community.models import Space
+from kindred.core.notifications import do_notify
+from kindred.groups.access import blocked_with_facilitator, is_facilitator
+from kindred.groups.models import (
+    Attendance,
+    Group,
+    GroupFormat,
+    GroupSession,
+    SessionStatus,
+    SignUp,
+    SignUpStatus,
+)
+from kindred.groups.schedule import ScheduleError, occurrences, parse_rule, zone
+
+MAX_TOPIC = 120
+MAX_DESCRIPTION = 2000
+MAX_NORMS = 4000
+
+
+class GroupError(Exception):
+    """A rule stops this action; the message is for the person."""
+
+
+def horizon() -> timedelta:
+    """How far ahead sessions are materialised."""
+    return timedelta(days=getattr(settings, "GROUPS_SESSION_HORIZON_DAYS", 28))
+
+
+def local_label(at: datetime, user: Any) -> str:
+    """``at`` on ``user``'s clock, e.g. "Tue 14 Jan 2025, 19:00 GMT"."""
+    try:
+        tz = zone(getattr(user, "timezone", "") or "UTC")
+    except ScheduleError:
+        tz = zone("UTC")
+    return at.astimezone(tz).strftime("%a %d %b %Y, %H:%M %Z")
+
+
+# --- Groups --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    space: Space
+    topic: str
+    description: str
+    format: str
+    capacity: int
+    recurrence: str
+    first_starts_at_local: datetime
+    timezone: str
+    session_minutes: int = 90
+    norms: str = ""
+    quorum: int = 3
+
+
+def check_group_spec(spec: GroupSpec) -> None:
+    if not spec.topic.strip() or len(spec.topic) > MAX_TOPIC:
+        raise GroupError(f"Give the group a topic of at most {MAX_TOPIC} characters.")
+    if len(spec.description) > MAX_DESCRIPTION or len(spec.norms) > MAX_NORMS:
+        raise GroupError("The description or the norms are too long.")
+    if spec.format not in GroupFormat.values:
+        raise GroupError("Choose open drop-in, closed cohort or pop-up.")
+    if not 2 <= spec.capacity <= 50:
+        raise GroupError("A group has room for 2 to 50 people.")
+    if not 15 <= spec.session_minutes <= 240:
+        raise GroupError("Sessions last 15 minutes to 4 hours.")
+    if spec.format == GroupFormat.POPUP and not 2 <= spec.quorum <= spec.capacity:
+        raise GroupError("A pop-up group opens with 2 or more people, at most its capacity.")
+    try:
+        zone(spec.timezone)
+        parse_rule(spec.recurrence, spec.first_starts_at_local)
+    except ScheduleError as exc:
+        raise GroupError(str(exc)) from None
+
+
+def do_create_group(creator: Any, spec: GroupSpec, *, now: datetime | None = None) -> Group:
+    """A new group run by ``creator`` (a facilitator), with its upcoming sessions."""
+    if not creator.has_role(Role.FACILITATOR):
+        raise GroupError("Only facilitators can start groups.")
+    check_group_spec(spec)
+    with transaction.atomic():
+        group = Group.objects.create(
+            space=spec.space,
+            topic=spec.topic.strip(),
+            description=spec.description.strip(),
+            format=spec.format,
+            capacity=spec.capacity,
+            recurrence=spec.recurrence.strip().removeprefix("RRULE:"),
+            starts_on=spec.first_starts_at_local.date(),
+            start_time=spec.first_starts_at_local.time().replace(second=0, microsecond=0),
+            timezone=spec.timezone,
+            session_minutes=spec.session_minutes,
+            norms=spec.norms.strip() or Group._meta.get_field("norms").get_default(),
+            quorum=spec.quorum,
+            created_by=creator,
+        )
+        group.facilitators.add(creator)
+        record_event(actor=creator, event="groups.group_created", target=group)
+        do_materialise_sessions(group, now=now)
+    return group
+
+
+def do_materialise_sessions(group: Group, *, now: datetime | None = None) -> int:
+    """Store the group's sessions that start within the horizon; returns how many are new.
+
+    Idempotent (unique group + start); a pop-up group has none until it opens.
+    """
+    if not group.is_active or group.is_waiting_for_quorum:
+        return 0
+    now = now or timezone.now()
+    length = timedelta(minutes=group.session_minutes)
+    starts = occurrences(
+        group.recurrence, group.first_starts_at_local, group.timezone, now, now + horizon()
+    )
+    existing = set(
+        GroupSession.objects.filter(group=group, starts_at__in=starts).values_list(
+            "starts_at", flat=True
+        )
+    )
+    new = [
+        GroupSession(group=group, starts_at=at, ends_at=at + length)
+        for at in starts
+        if at not in existing
+    ]
+    GroupSession.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def upcoming_sessions(group: Group, now: datetime | None = None) -> Any:
+    now = now or timezone.now()
+    return GroupSession.objects.filter(
+        group=group, status=SessionStatus.SCHEDULED, ends_at__gt=now
+    ).order_by("starts_at")
+
+
+# --- Sign-up -------------------------------------------------------------------
+
+
+def check_can_sign_up(user: Any, group: Group) -> None:
+    if not getattr(user, "is_authenticated", False):
+        raise GroupError("Log in to join a group.")
+    if not user.has_role(Role.MEMBER):
+        raise GroupError("Groups are for members.")
+    if not group.is_active:
+        raise GroupError("This group is not meeting any more.")
+    if user.age_band != group.space.age_band:
+        raise GroupError("This group is for another age group.")
+    if is_facilitator(user, group):
+        raise GroupError("You facilitate this group.")
+    if blocked_with_facilitator(user, group):
+        raise GroupError("You can't join a group run by someone you have blocked.")
+
+
+def _lock(group: Group, session: GroupSession | None) -> None:
+    """Take the row lock that serialises places: the session (drop-in) or the group."""
+    if session is not None:
+        GroupSession.objects.select_for_update().filter(pk=session.pk).first()
+    else:
+        Group.objects.select_for_update().filter(pk=group.pk).first()
+
+
+def _signups(group: Group, session: GroupSession | None) -> Any:
+    if session is not None:
+        return SignUp.objects.filter(session=session)
+    return SignUp.objects.filter(group=group, session__isnull=True)
+
+
+def _target(group: Group, session: GroupSession | None) -> GroupSession | None:
+    if group.per_session:
+        if session is None:
+            raise GroupError("Choose a session to sign up for.")
+        if session.group_id != group.pk:
+            raise GroupError("That session belongs to another group.")
+        if session.status != SessionStatus.SCHEDULED or session.starts_at <= timezone.now():
+            raise GroupError("Sign-up for this session has closed.")
+        return session
+    # Cohort and pop-up places are for the whole group.
+    return None
+
+
+def do_join(user: Any, group: Group, session: GroupSession | None = None) -> SignUp:
+    """A place if there is one, else a place on the waitlist. Joining twice changes nothing."""
+    check_can_sign_up(user, group)
+    session = _target(group, session)
+    now = timezone.now()
+    with transaction.atomic():
+        _lock(group, session)
+        group.refresh_from_db(fields=["opened_at"])
+        signup = _signups(group, session).select_for_update().filter(user=user).first()
+        if signup is not None and signup.status != SignUpStatus.LEFT:
+            return signup
+        taken = _signups(group, session).filter(status=SignUpStatus.JOINED).count()
+        waiting = _signups(group, session).filter(status=SignUpStatus.WAITLISTED).exists()
+        has_place = taken < group.capacity and not waiting and not group.is_waiting_for_quorum
+        status = SignUpStatus.JOINED if has_place else SignUpStatus.WAITLISTED
+        if signup is None:
+            signup = SignUp(group=group, session=session, user=user)
+        signup.status = status
+        signup.queued_at = now
+        signup.joined_at = now if has_place else None
+        signup.left_at = None
+        signup.save()
+        if group.is_waiting_for_quorum:
+            _open_popup_if_quorum(group, now)
+            signup.refresh_from_db()
+    return signup
+
+
+def do_leave(user: Any, group: Group, session: GroupSession | None = None) -> SignUp | None:
+    """Give up a place (or a place in the queue); the head of the waitlist moves up."""
+    if group.per_session and session is None:
+        raise GroupError("Choose a session to leave.")
+    session = session if group.per_session else None
+    now = timezone.now()
+    with transaction.atomic():
+        _lock(group, session)
+        signup = _signups(group, session).select_for_update().filter(user=user).first()
+        if signup is None or signup.status == SignUpStatus.LEFT:
+            return None
+        had_place = signup.status == SignUpStatus.JOINED
+        signup.status = SignUpStatus.LEFT
+        signup.left_at = now
+        signup.save(update_fields=["status", "left_at"])
+        if had_place:
+            _promote(group, session, now)
+    return signup
+
+
+def _promote(group: Group, session: GroupSession | None, now: datetime) -> list[SignUp]:
+    """Fill free places from the head of the waitlist. Caller holds the lock of ``_lock``."""
+    taken = _signups(group, session).filter(status=SignUpStatus.JOINED).count()
+    free = group.capacity - taken
+    if free <= 0:
+        return []
+    promoted = list(
+        _signups(group, session)
+        .filter(status=SignUpStatus.WAITLISTED)
+        .select_related("user")
+        .order_by("queued_at", "pk")[:free]
+    )
+    for signup in promoted:
+        signup.status = SignUpStatus.JOINED
+        signup.joined_at = now
+        signup.save(update_fields=["status", "joined_at"])
+    if promoted:
+        when = f" on {local_label(session.starts_at, promoted[0].user)}" if session else ""
+        for signup in promoted:
+            do_notify(
+                [signup.user],
+                kind="groups.promoted",
+                title=f"A place opened up in “{group.topic}”{when}: you're in.",
+                url=reverse("groups_detail", args=[group.pk]),
+            )
+    return promoted
+
+
+def _open_popup_if_quorum(group: Group, now: datetime) -> bool:
+    """Open a pop-up group once ``quorum`` people wait. Caller holds the group's lock."""
+    waiting = _signups(group, None).filter(status=SignUpStatus.WAITLISTED).count()
+    if waiting < group.quorum:
+        return False
+    group.opened_at = now
+    group.save(update_fields=["opened_at"])
+    do_materialise_sessions(group, now=now)
+    promoted = _promote(group, None, now)
+    first = upcoming_sessions(group, now).first()
+    for signup in promoted:
+        when = f" First session: {local_label(first.starts_at, signup.user)}." if first else ""
+        do_notify(
+            [signup.user],
+            kind="groups.popup_opened",
+            title=f"“{group.topic}” is opening: enough people are waiting.{when}",
+            url=reverse("groups_detail", args=[group.pk]),
+        )
+    do_notify(
+        group.facilitators.all(),
+        kind="groups.popup_opened",
+        title=f"Your pop-up group “{group.topic}” reached its quorum and is opening.",
+        url=reverse("groups_detail", args=[group.pk]),
+    )
+    record_event(actor=None, event="groups.popup_opened", target=group)
+    return True
+
+
+def signup_for(user: Any, group: Group, session: GroupSession | None = None) -> SignUp | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        _signups(group, session if group.per_session else None)
+        .filter(user=user)
+        .exclude(status=SignUpStatus.LEFT)
+        .first()
+    )
+
+
+def waitlist_position(signup: SignUp) -> int:
+    """1 for the head of the waitlist."""
+    ahead = (
+        _signups(signup.group, signup.session)
+        .filter(status=SignUpStatus.WAITLISTED, queued_at__lt=signup.queued_at)
+        .count()
+    )
+    return ahead + 1
+
+
+def places_left(group: Group, session: GroupSession | None = None) -> int:
+    taken = (
+        _signups(group, session if group.per_session else None)
+        .filter(status=SignUpStatus.JOINED)
+        .count()
+    )
+    return max(group.capacity - taken, 0)
+
+
+# --- After the session -----------------------------------------------------------
+
+
+def do_rate_session(user: Any, session: GroupSession, rating: int) -> Attendance:
+    """The short check-out rating (1–5), once per person who was there."""
+    if not 1 <= rating <= 5:
+        raise GroupError("Choose a rating from 1 to 5.")
+    with transaction.atomic():
+        attendance = (
+            Attendance.objects.select_for_update().filter(session=session, user=user).first()
+        )
+        if attendance is None or not attendance.attended:
+            raise GroupError("Only people who were in the session can rate it.")
+        if attendance.rated_at is not None:
+            raise GroupError("You have rated this session already. Thank you!")
+        attendance.rating = rating
+        attendance.rated_at = timezone.now()
+        attendance.save(update_fields=["rating", "rated_at"])
+    return attendance
+
+
+def sessions_for(user: Any) -> Any:
+    """Every session ``user`` has a place in or facilitates (any status, any time)."""
+    from django.db.models import Q
+
+    mine = SignUp.objects.filter(user=user, status=SignUpStatus.JOINED)
+    return GroupSession.objects.filter(
+        Q(pk__in=mine.filter(session__isnull=False).values("session_id"))
+        | Q(group_id__in=mine.filter(session__isnull=True).values("group_id"))
+        | Q(group__in=Group.objects.filter(facilitators=user).values("pk"))
+    )
+
+
+def upcoming_for(user: Any, now: datetime | None = None) -> Any:
+    """The scheduled sessions ahead of ``user``, soonest first (for pages and feeds)."""
+    now = now or timezone.now()
+    return (
+        sessions_for(user)
+        .filter(status=SessionStatus.SCHEDULED, ends_at__gt=now)
+        .select_related("group")
+        .order_by("starts_at")
+    )

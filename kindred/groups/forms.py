@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from django import forms
+
+from kindred.groups.models import GroupFormat
+
+RATINGS = [
+    (5, "Very helpful"),
+    (4, "Helpful"),
+    (3, "Okay"),
+    (2, "Not very helpful"),
+    (1, "Not helpful"),
+]
+
+
+class SessionChoiceForm(forms.Form):
+    """Which session a drop-in sign-up is for (empty for a whole-group place)."""
+
+    session = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="How helpful was this session for you?",
+        choices=RATINGS,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+
+
+class CheckInForm(forms.Form):
+    mood_word = forms.CharField(
+        label="One word for how you are right now",
+        max_length=30,
+        required=False,
+        help_text="Or pass: you never have to share.",
+    )
+    passed = forms.BooleanField(label="Pass", required=False)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        word = (data.get("mood_word") or "").strip()
+        if not word and not data.get("passed"):
+            raise forms.ValidationError("Share a word, or choose to pass.")
+        if len(word.split()) > 3:
+            self.add_error("mood_word", "Just a word or two.")
+        data["mood_word"] = word
+        return data
+
+
+class ParticipantActionForm(forms.Form):
+    """Mute or remove: who, and why (the person sees the reason)."""
+
+    user = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    reason = forms.CharField(label="Reason (the person sees this)", max_length=200)
+
+
+class UnmuteForm(forms.Form):
+    user = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class HandForm(forms.Form):
+    raised = forms.BooleanField(required=False)
+
+
+class GroupForm(forms.Form):
+    space = forms.SlugField(label="Community space")
+    topic = forms.CharField(max_length=120)
+    description = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    format = forms.ChoiceField(choices=GroupFormat.choices)
+    capacity = forms.IntegerField(min_value=2, max_value=50, initial=10)
+    first_starts_at_local = forms.DateTimeField(
+        label="First session (on your clock)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    recurrence = forms.CharField(
+        label="Repeats (RFC 5545 rule)",
+        max_length=300,
+        initial="FREQ=WEEKLY;BYDAY=TU",
+        help_text="E.g. FREQ=WEEKLY;BYDAY=TU for every Tuesday, FREQ=WEEKLY;INTERVAL=2;BYDAY=SA for every other Saturday.",
+    )
+    session_minutes = forms.IntegerField(min_value=15, max_value=240, initial=90)
+    quorum = forms.IntegerField(
+        min_value=2,
+        max_value=50,
+        initial=3,
+        help_text="Pop-up groups only: how many waiting people open it.",
+    )
+    norms = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Leave empty for the standard norms.",
+    )

@@ -1,0 +1,105 @@
+"""The live room of a group session, as a kind of :mod:`kindred.rooms` room.
+
+Kind ``groups.session``; the room's ``object_id`` is the session's pk. Who may be
+in it and who may write are decided by :mod:`kindred.groups.access`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from kindred.core.events import send_event_on_commit, user_group
+from kindred.core.notifications import do_notify
+from kindred.groups.access import can_join_room, write_refusal
+from kindred.groups.models import GroupSession
+from kindred.rooms.actions import room_user_group, support_event
+from kindred.rooms.models import Room, RoomMessage
+from kindred.safety.actions import ScreenOutcome
+
+KIND = "groups.session"
+
+# What a facilitator is asked to do when someone in the room may be at risk. Peers,
+# not clinicians: stay with the person, get them to help, hand over to moderators.
+RISK_STEPS = (
+    "Reach out to them privately now, kindly and directly: ask how they are and whether they are safe.",
+    "If they may act on it soon, share the crisis lines below and encourage them to call or use the Get help now page.",
+    "Keep the group safe: pause the topic or take a short break if the room needs it.",
+    "A moderator has been alerted too; you don't have to handle this alone.",
+    "If someone is in immediate danger, call the local emergency number.",
+)
+
+
+def session_of(room: Room) -> GroupSession | None:
+    if room.kind != KIND:
+        return None
+    return (
+        GroupSession.objects.select_related("group", "group__space")
+        .filter(pk=room.object_id)
+        .first()
+    )
+
+
+def risk_alert(session: GroupSession, room: Room, author: Any, level: str) -> dict[str, Any]:
+    """The private event a facilitator gets: who, how worried, what to do. No message text."""
+    resources = support_event(author, level)
+    return {
+        "type": "groups.risk",
+        "session": session.pk,
+        "room": room.pk,
+        "handle": author.handle,
+        "level": level,
+        "steps": list(RISK_STEPS),
+        "country": resources["country"],
+        "anywhere": resources["anywhere"],
+        "help_url": resources["help_url"],
+        "url": reverse("groups_session", args=[session.pk]),
+    }
+
+
+class SessionRoomKind:
+    def can_join(self, user: Any, room: Room) -> bool:
+        session = session_of(room)
+        return session is not None and can_join_room(user, session)
+
+    def write_refusal(self, user: Any, room: Room) -> str | None:
+        session = session_of(room)
+        if session is None:
+            return "This session no longer exists."
+        return write_refusal(user, session)
+
+    def screening_area(self, room: Room) -> str:
+        return "groups"
+
+    def on_risk(self, message: RoomMessage, outcome: ScreenOutcome) -> None:
+        """Alert the session's facilitators privately, at once (inside the posting transaction).
+
+        The moderators' flag and the writer's crisis resources come from the engine.
+        Nothing the person wrote goes into the alert or the notification.
+        """
+        session = session_of(message.room)
+        author = message.author
+        if session is None or author is None:
+            return
+        facilitators = [f for f in session.group.facilitators.all() if f.pk != author.pk]
+        if not facilitators:
+            return
+        alert = risk_alert(session, message.room, author, outcome.result.level)
+        for facilitator in facilitators:
+            send_event_on_commit(user_group(facilitator.pk), alert)
+            # Also into the room page they have open, where the tools panel shows it.
+            send_event_on_commit(
+                room_user_group(message.room.pk, facilitator.pk), {"type": "event", "event": alert}
+            )
+        do_notify(
+            facilitators,
+            kind="groups.risk",
+            title=f"{author.handle} may need support now in “{session.group.topic}”. "
+            "Open the room for suggested steps and crisis lines.",
+            url=alert["url"],
+        )
+
+    def label(self, room: Room) -> str:
+        session = session_of(room)
+        return f"Group: {session.group.topic}" if session else "Group session"

@@ -1,0 +1,119 @@
+// Group session page: react to the room engine's custom events ("room:event",
+// detail = the event dict) so everyone sees the facilitator's changes at once.
+(function () {
+  "use strict";
+
+  var body = document.body;
+  if (!body || body.dataset.page !== "group-session") return;
+  var me = body.dataset.me || "";
+
+  function byId(id) { return document.getElementById(id); }
+
+  function showHands(queue) {
+    var list = byId("hand-queue");
+    var empty = byId("hand-queue-empty");
+    if (!list) return;
+    list.textContent = "";
+    queue.forEach(function (handle) {
+      var item = document.createElement("li");
+      item.textContent = handle;
+      list.appendChild(item);
+    });
+    if (empty) empty.hidden = queue.length > 0;
+  }
+
+  function setStatus(handle, text) {
+    var rows = document.querySelectorAll("#participants tr[data-handle]");
+    Array.prototype.forEach.call(rows, function (row) {
+      if (row.dataset.handle === handle) {
+        var cell = row.querySelector(".status");
+        if (cell) cell.textContent = text;
+      }
+    });
+  }
+
+  function notice(text) {
+    var region = byId("live-events");
+    if (!region) return;
+    var item = document.createElement("p");
+    item.className = "message info";
+    item.textContent = text;
+    region.appendChild(item);
+  }
+
+  function lineText(line) {
+    var parts = [line.name];
+    if (line.phone) parts.push("call " + line.phone);
+    if (line.text) parts.push("text " + line.text);
+    if (line.hours) parts.push("(" + line.hours + ")");
+    return parts.join(" ");
+  }
+
+  function showRisk(event) {
+    var panel = byId("risk-alerts");
+    var list = byId("risk-alert-list");
+    if (!panel || !list) return;
+    var box = document.createElement("div");
+    var lead = document.createElement("p");
+    lead.textContent = event.handle + " wrote something that suggests " + event.level +
+      " risk. Only you and the moderators are told.";
+    box.appendChild(lead);
+    var steps = document.createElement("ol");
+    (event.steps || []).forEach(function (step) {
+      var item = document.createElement("li");
+      item.textContent = step;
+      steps.appendChild(item);
+    });
+    box.appendChild(steps);
+    [event.country, event.anywhere].forEach(function (country) {
+      if (!country) return;
+      var heading = document.createElement("p");
+      heading.textContent = "Crisis lines: " + country.name +
+        (country.emergency_number ? " (emergency " + country.emergency_number + ")" : "");
+      box.appendChild(heading);
+      var lines = document.createElement("ul");
+      (country.lines || []).forEach(function (line) {
+        var item = document.createElement("li");
+        item.textContent = lineText(line);
+        lines.appendChild(item);
+      });
+      box.appendChild(lines);
+    });
+    var help = document.createElement("a");
+    help.href = event.help_url || "/help/";
+    help.textContent = "Get help now page";
+    box.appendChild(help);
+    list.insertBefore(box, list.firstChild);
+    panel.hidden = false;
+  }
+
+  document.addEventListener("room:event", function (domEvent) {
+    var event = domEvent.detail || {};
+    switch (event.type) {
+      case "groups.hands":
+        showHands(event.queue || []);
+        if (event.turn && event.turn === me) notice("It's your turn to speak.");
+        break;
+      case "groups.norms_pinned":
+        var norms = byId("pinned-norms");
+        if (norms) norms.hidden = false;
+        break;
+      case "groups.checkin":
+        setStatus(event.handle, "Checked in");
+        break;
+      case "groups.muted":
+        setStatus(event.handle, event.muted ? "Muted" : "Checked in");
+        if (event.handle === me) {
+          notice(event.muted ? "The facilitator has muted you." : "You can write again.");
+        }
+        break;
+      case "groups.risk":
+        showRisk(event);
+        break;
+      case "groups.ended":
+        notice("The session has ended. Thank you for being here.");
+        window.setTimeout(function () { window.location.reload(); }, 1500);
+        break;
+    }
+  });
+})();

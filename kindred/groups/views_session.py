@@ -1,0 +1,289 @@
+"""A session's page: the live room, the check-in, the facilitator's tools, the rating.
+
+Every tool is a POST that calls one ``do_*`` in :mod:`kindred.groups.tools` and
+comes back to the page; the room's clients learn of the change through the engine
+(``room:event`` in the browser, handled by ``groups/session.js``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Avg, Count
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
+
+from kindred.accounts.models import User
+from kindred.community.rendering import render_markdown
+from kindred.core.access import NotFound
+from kindred.core.http import AuthedHttpRequest
+from kindred.groups import actions, tools
+from kindred.groups.access import (
+    access_session,
+    attendance_of,
+    can_join_room,
+    is_facilitator,
+    is_signed_up,
+    participant_signups,
+    room_is_live,
+    write_refusal,
+)
+from kindred.groups.forms import CheckInForm, HandForm, ParticipantActionForm, RateForm, UnmuteForm
+from kindred.groups.models import Attendance, GroupSession, SessionStatus
+
+
+def _page_session(user: Any, session_id: int) -> GroupSession:
+    """The session, for its facilitators, its people and those who were there."""
+    session = access_session(user, session_id)
+    if is_facilitator(user, session.group) or is_signed_up(user, session):
+        return session
+    if Attendance.objects.filter(session=session, user=user).exists():
+        return session
+    raise NotFound("session")
+
+
+@login_required
+@require_GET
+def session_page(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    user = request.user
+    session = _page_session(user, session_id)
+    group = session.group
+    facilitating = is_facilitator(user, group)
+    now = timezone.now()
+    context: dict[str, Any] = {
+        "session": session,
+        "group": group,
+        "when": actions.local_label(session.starts_at, user),
+        "facilitating": facilitating,
+        "norms_html": mark_safe(render_markdown(group.norms)),  # noqa: S308 (sanitised by nh3)
+        "live": room_is_live(session, now),
+        "ended": session.status == SessionStatus.ENDED,
+    }
+    room = tools.existing_room(session)
+    attendance = attendance_of(user, session)
+    if room is not None and room.is_open and can_join_room(user, session, now):
+        if not facilitating:
+            attendance = tools.do_record_room_visit(user, session)
+        refusal = write_refusal(user, session)
+        context.update(
+            {
+                "room": room,
+                "ws_url": f"/ws/rooms/{room.pk}/",
+                "can_write": refusal is None,
+                "write_refusal": refusal,
+                "hands": tools.hand_queue(session),
+            }
+        )
+        if not facilitating and (attendance is None or attendance.checked_in_at is None):
+            context["checkin_form"] = CheckInForm()
+    context["attendance"] = attendance
+    if (
+        context["ended"]
+        and attendance is not None
+        and attendance.attended
+        and attendance.rated_at is None
+        and not facilitating
+    ):
+        context["rate_form"] = RateForm()
+    if facilitating:
+        context["participants"] = _participant_rows(session)
+        if context["ended"]:
+            context["ratings"] = Attendance.objects.filter(
+                session=session, rating__isnull=False
+            ).aggregate(count=Count("id"), average=Avg("rating"))
+    return render(request, "groups/session.html", context)
+
+
+def _participant_rows(session: GroupSession) -> list[dict[str, Any]]:
+    signups = list(participant_signups(session).select_related("user").order_by("queued_at"))
+    by_user = {a.user_id: a for a in Attendance.objects.filter(session=session)}
+    return [
+        {"user": s.user, "attendance": by_user.get(s.user_id)}
+        for s in sorted(signups, key=lambda s: s.user.handle.lower())
+    ]
+
+
+def _tool(
+    request: AuthedHttpRequest, session_id: int, run: Callable[[GroupSession], str | None]
+) -> HttpResponse:
+    session = access_session(request.user, session_id, write=True)
+    try:
+        done = run(session)
+    except actions.GroupError as exc:
+        messages.error(request, str(exc))
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect("groups_session", session.pk)
+
+
+def _target(session: GroupSession, user_id: int) -> User:
+    """A participant of ``session`` (the same error for anyone else)."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not is_signed_up(user, session):
+        raise NotFound("participant")
+    return user
+
+
+@login_required
+@require_POST
+def open_room(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    def run(session: GroupSession) -> str:
+        tools.do_open_session_room(request.user, session)
+        return "The room is open."
+
+    return _tool(request, session_id, run)
+
+
+@login_required
+@require_POST
+def close_room(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    def run(session: GroupSession) -> str:
+        tools.do_close_session_room(request.user, session)
+        return "The room is closed for now. You can open it again."
+
+    return _tool(request, session_id, run)
+
+
+@login_required
+@require_POST
+def pin_norms(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    def run(session: GroupSession) -> str:
+        tools.do_pin_norms(request.user, session)
+        return "The norms are pinned."
+
+    return _tool(request, session_id, run)
+
+
+@login_required
+@require_POST
+def next_hand(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    def run(session: GroupSession) -> str:
+        handle = tools.do_next_hand(request.user, session)
+        return f"Over to {handle}." if handle else "No hands are raised."
+
+    return _tool(request, session_id, run)
+
+
+@login_required
+@require_POST
+def mute(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    form = ParticipantActionForm(request.POST)
+
+    def run(session: GroupSession) -> str:
+        if not form.is_valid():
+            raise actions.GroupError("Give a reason; the person sees it.")
+        target = _target(session, form.cleaned_data["user"])
+        tools.do_mute(request.user, session, target, form.cleaned_data["reason"])
+        return f"{target.handle} is muted."
+
+    return _tool(request, session_id, run)
+
+
+@login_required
+@require_POST
+def unmute(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    form = UnmuteForm(request.POST)
+
+    def run(session: GroupSession) -> str:
+        if not form.is_valid():
+            raise actions.GroupError("Choose someone.")
+        target = _target(session, form.cleaned_data["user"])
+        tools.do_unmute(request.user, session, target)
+        return f"{target.handle} can write again."
+
+    return _tool(request, session_id, run)
+
+
+@login_required
+@require_POST
+def remove(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    form = ParticipantActionForm(request.POST)
+
+    def run(session: GroupSession) -> str:
+        if not form.is_valid():
+            raise actions.GroupError("Give a reason; the person sees it.")
+        target = _target(session, form.cleaned_data["user"])
+        tools.do_remove(request.user, session, target, form.cleaned_data["reason"])
+        return f"{target.handle} has been removed from this session."
+
+    return _tool(request, session_id, run)
+
+
+@login_required
+@require_POST
+def end_session(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    def run(session: GroupSession) -> str:
+        summary = tools.do_end_session(request.user, session)
+        return (
+            f"The session has ended. {summary['attended']} of {summary['signed_up']} "
+            "signed-up people came."
+        )
+
+    return _tool(request, session_id, run)
+
+
+# --- Participants ------------------------------------------------------------------------
+
+
+def _live_session(request: AuthedHttpRequest, session_id: int) -> GroupSession:
+    session = _page_session(request.user, session_id)
+    if not can_join_room(request.user, session):
+        raise NotFound("session")
+    return session
+
+
+@login_required
+@require_POST
+def check_in(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    session = _live_session(request, session_id)
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        try:
+            tools.do_check_in(
+                request.user,
+                session,
+                mood_word=form.cleaned_data["mood_word"],
+                passed=bool(form.cleaned_data["passed"]),
+            )
+        except actions.GroupError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("groups_session", session.pk)
+
+
+@login_required
+@require_POST
+def hand(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    session = _live_session(request, session_id)
+    form = HandForm(request.POST)
+    form.is_valid()
+    try:
+        tools.do_set_hand(request.user, session, bool(form.cleaned_data.get("raised")))
+    except actions.GroupError as exc:
+        messages.error(request, str(exc))
+    return redirect("groups_session", session.pk)
+
+
+@login_required
+@require_POST
+def rate(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    session = _page_session(request.user, session_id)
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the answers.")
+    else:
+        try:
+            actions.do_rate_session(request.user, session, form.cleaned_data["rating"])
+        except actions.GroupError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Thank you. Your facilitator sees only the overall picture.")
+    return redirect("groups_session", session.pk)

@@ -1,0 +1,648 @@
+"""Peer-support operations shared by the pages, the API, tasks and tests.
+
+``check_*`` validates and authorises, ``do_*`` changes data, writes the audit row
+in the same transaction and sends events after commit. What people write (the
+story, a request note) passes the safety screen inside that transaction; the
+story and the note never appear in the audit log.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from kindred.audit.actions import record_event
+from kindred.core.access import NotFound
+from kindred.core.events import send_event_on_commit, user_group
+from kindred.core.notifications import do_notify
+from kindred.peers import taxonomy
+from kindred.peers.access import (
+    access_peer,
+    active_caseload,
+    check_peers_user,
+    is_supporter,
+    is_suspended_sitewide,
+)
+from kindred.peers.models import (
+    MAX_CASELOAD,
+    MAX_NOTE,
+    MAX_STORY,
+    AgeRange,
+    Connection,
+    ConnectionStatus,
+    Gender,
+    HiddenSuggestion,
+    PeerProfile,
+    ProfileRemoval,
+    ProfileTag,
+    Rating,
+    Seeks,
+    Training,
+)
+from kindred.safety.actions import ScreenOutcome, screen_text
+
+logger = logging.getLogger(__name__)
+
+# Someone who sends many requests no one has answered is more likely pestering
+# than looking; past this they wait for answers first.
+MAX_PENDING_REQUESTS = 5
+MAX_TAGS = 12
+SCREEN_AREA = "peers"
+NOT_AVAILABLE = "This person is not available for a connection right now."
+
+
+class PeersError(Exception):
+    """Why the action cannot be done (shown to the person), optionally for one field."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _languages() -> dict[str, str]:
+    from kindred.therapy.vocabulary import LANGUAGES
+
+    return dict(LANGUAGES)
+
+
+# --- Profile -------------------------------------------------------------------
+
+
+@dataclass
+class SavedProfile:
+    profile: PeerProfile
+    # The safety screen of the story, when it was changed (None otherwise).
+    screen: ScreenOutcome | None
+
+
+PROFILE_FIELDS = (
+    "tags",
+    "story",
+    "languages",
+    "timezone",
+    "availability",
+    "seeks",
+    "gender",
+    "age_range",
+    "wants_genders",
+    "wants_age_ranges",
+    "caseload_limit",
+    "is_listed",
+)
+
+
+def clean_profile(user: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """Validate every field of a profile; raise :class:`PeersError` naming the field."""
+    import zoneinfo
+
+    def choices(name: str, allowed: Any, values: Any) -> list[str]:
+        values = list(dict.fromkeys(values or []))
+        unknown = [v for v in values if v not in allowed]
+        if unknown:
+            raise PeersError(f"Unknown choice: {', '.join(map(str, unknown))}.", field=name)
+        return values
+
+    out: dict[str, Any] = {}
+    try:
+        out["tags"] = taxonomy.validate_tags(data.get("tags") or [])
+    except ValueError as exc:
+        raise PeersError(str(exc), field="tags") from None
+    if len(out["tags"]) > MAX_TAGS:
+        raise PeersError(f"Choose at most {MAX_TAGS} experiences.", field="tags")
+    try:
+        out["availability"] = taxonomy.validate_slots(data.get("availability") or [])
+    except ValueError as exc:
+        raise PeersError(str(exc), field="availability") from None
+    story = (data.get("story") or "").strip()
+    if len(story) > MAX_STORY:
+        raise PeersError(f"Keep your story under {MAX_STORY} characters.", field="story")
+    out["story"] = story
+    out["languages"] = choices("languages", _languages(), data.get("languages"))
+    if not out["languages"]:
+        raise PeersError("Choose at least one language you can talk in.", field="languages")
+    tz = (data.get("timezone") or "UTC").strip()
+    if tz not in zoneinfo.available_timezones() and tz != "UTC":
+        raise PeersError("Choose a time zone from the list.", field="timezone")
+    out["timezone"] = tz
+    seeks = data.get("seeks") or Seeks.SUPPORT
+    if seeks not in Seeks.values:
+        raise PeersError("Choose what you are looking for.", field="seeks")
+    out["seeks"] = seeks
+    gender = data.get("gender") or ""
+    if gender and gender not in Gender.values:
+        raise PeersError("Choose a gender from the list, or leave it blank.", field="gender")
+    out["gender"] = gender
+    age_range = data.get("age_range") or ""
+    if age_range and age_range not in AgeRange.values:
+        raise PeersError("Choose an age range from the list.", field="age_range")
+    if age_range and user.age_band != "adult":
+        # Teens are matched only with teens; the finer ranges are adult ones.
+        age_range = ""
+    out["age_range"] = age_range
+    out["wants_genders"] = choices("wants_genders", Gender.values, data.get("wants_genders"))
+    out["wants_age_ranges"] = choices(
+        "wants_age_ranges", AgeRange.values, data.get("wants_age_ranges")
+    )
+    limit = data.get("caseload_limit")
+    if limit is not None and limit != "":
+        try:
+            limit = int(limit)
+        except (TypeError, ValueError):
+            raise PeersError("The caseload limit is a number.", field="caseload_limit") from None
+        if not 1 <= limit <= MAX_CASELOAD:
+            raise PeersError(
+                f"Choose a caseload limit from 1 to {MAX_CASELOAD}.", field="caseload_limit"
+            )
+        out["caseload_limit"] = limit
+    out["is_listed"] = bool(data.get("is_listed", True))
+    return out
+
+
+def story_vector(story: str) -> bytes | None:
+    """The story's embedding as float32 bytes, or None (no story, or the model failed).
+
+    Computed before the transaction: the model takes milliseconds per text once
+    loaded, and a failure must not lose what the person wrote (the periodic task
+    fills in missing vectors).
+    """
+    if not story:
+        return None
+    from kindred.peers.indexing import encode_vector
+
+    try:
+        from kindred.peers.matching.embedding import embed
+
+        return encode_vector(embed([story])[0])
+    except Exception:
+        logger.exception("story embedding failed; the periodic task will retry")
+        return None
+
+
+def detect_themes(story: str) -> list[str]:
+    if not story:
+        return []
+    try:
+        from kindred.peers.matching.explain import story_themes
+    except ImportError:
+        return []
+    return sorted(story_themes(story))
+
+
+def do_save_profile(user: Any, data: dict[str, Any], *, request: Any = None) -> SavedProfile:
+    """Create or update ``user``'s profile from ``data`` (all of :data:`PROFILE_FIELDS`)."""
+    check_peers_user(user)
+    cleaned = clean_profile(user, data)
+    supporter = is_supporter(user)
+    existing = PeerProfile.objects.filter(user_id=user.pk).first()
+    story_changed = existing is None or existing.story != cleaned["story"]
+    vector = story_vector(cleaned["story"]) if story_changed else None
+    themes = detect_themes(cleaned["story"]) if story_changed else None
+    screen: ScreenOutcome | None = None
+    try:
+        with transaction.atomic():
+            profile = existing or PeerProfile(user=user)
+            before = {f: getattr(profile, f) for f in PROFILE_FIELDS if f != "tags"}
+            before_tags = set(profile.tag_ids) if existing else set()
+            for name in PROFILE_FIELDS:
+                if name == "tags" or (name == "caseload_limit" and not supporter):
+                    continue
+                if name in cleaned:
+                    setattr(profile, name, cleaned[name])
+            if story_changed:
+                profile.story_vector = vector
+                profile.story_themes = themes or []
+            profile.updated_at = timezone.now()
+            profile.save()
+            if set(cleaned["tags"]) != before_tags:
+                ProfileTag.objects.filter(profile=profile).exclude(tag__in=cleaned["tags"]).delete()
+                ProfileTag.objects.bulk_create(
+                    [
+                        ProfileTag(profile=profile, tag=t)
+                        for t in cleaned["tags"]
+                        if t not in before_tags
+                    ]
+                )
+            if story_changed and cleaned["story"]:
+                screen = screen_text(
+                    user,
+                    cleaned["story"],
+                    area=SCREEN_AREA,
+                    source_type="peers.profile",
+                    source_id=user.pk,
+                    context="peer profile story",
+                )
+            changed = sorted(
+                f for f in before if f not in ("story_vector",) and before[f] != getattr(profile, f)
+            )
+            if set(cleaned["tags"]) != before_tags:
+                changed.append("tags")
+            # Field names only: the story and the tags are what the person shared in confidence.
+            record_event(
+                actor=user,
+                event="peers.profile_created" if existing is None else "peers.profile_updated",
+                target=profile,
+                changes={"fields": sorted(changed)},
+                request=request,
+            )
+    except IntegrityError:
+        # The same person created their profile twice at once (two tabs): one wins.
+        raise PeersError(
+            "Your profile was just saved from another window. Reload and try again."
+        ) from None
+    return SavedProfile(profile=profile, screen=screen)
+
+
+def do_delete_profile(user: Any, *, request: Any = None) -> bool:
+    """Delete the profile for good: story, vector, tags and trainings.
+
+    Pending requests end without a word to the other side (to whoever asked,
+    it reads "not available"); active connections and their chats stay until
+    someone ends them.
+    """
+    with transaction.atomic():
+        profile = PeerProfile.objects.select_for_update().filter(user_id=user.pk).first()
+        if profile is None:
+            return False
+        now = timezone.now()
+        Connection.objects.filter(requester=user, status=ConnectionStatus.PENDING).update(
+            status=ConnectionStatus.WITHDRAWN, responded_at=now
+        )
+        Connection.objects.filter(recipient=user, status=ConnectionStatus.PENDING).update(
+            status=ConnectionStatus.DECLINED, responded_at=now
+        )
+        profile.delete()
+        ProfileRemoval.objects.create(user_id=user.pk, removed_at=now)
+        record_event(
+            actor=user,
+            event="peers.profile_deleted",
+            target_type="peers.peerprofile",
+            target_id=user.pk,
+            request=request,
+        )
+        transaction.on_commit(lambda: _forget_locally(user.pk))
+    return True
+
+
+def _forget_locally(user_id: int) -> None:
+    from kindred.peers.indexing import forget
+
+    forget(user_id)
+
+
+def do_add_training(
+    user: Any,
+    *,
+    name: str,
+    completed_on: date,
+    provider: str = "",
+    expires_on: date | None = None,
+    request: Any = None,
+) -> Training:
+    if not is_supporter(user):
+        raise NotFound("page")
+    profile = PeerProfile.objects.filter(user_id=user.pk).first()
+    if profile is None:
+        raise PeersError("Create your peer profile first.")
+    name = name.strip()
+    if not name:
+        raise PeersError("Name the training or certificate.", field="name")
+    if expires_on is not None and expires_on < completed_on:
+        raise PeersError("The expiry date comes after the date you completed it.", "expires_on")
+    if completed_on > timezone.localdate():
+        raise PeersError("The completion date cannot be in the future.", field="completed_on")
+    with transaction.atomic():
+        training = Training.objects.create(
+            profile=profile,
+            name=name[:150],
+            provider=provider.strip()[:150],
+            completed_on=completed_on,
+            expires_on=expires_on,
+        )
+        record_event(
+            actor=user,
+            event="peers.training_added",
+            target=training,
+            changes={"name": training.name, "expires_on": str(expires_on or "")},
+            request=request,
+        )
+    return training
+
+
+def do_remove_training(user: Any, training_id: int, *, request: Any = None) -> None:
+    training = Training.objects.filter(pk=training_id, profile__user_id=user.pk).first()
+    if training is None:
+        raise NotFound("training")
+    with transaction.atomic():
+        record_event(actor=user, event="peers.training_removed", target=training, request=request)
+        training.delete()
+
+
+# --- Suggestions -----------------------------------------------------------------
+
+
+def do_hide_suggestion(user: Any, peer_id: int) -> None:
+    """Never suggest this person to ``user`` again; they are not told."""
+    peer = access_peer(user, peer_id)
+    HiddenSuggestion.objects.get_or_create(user=user, hidden=peer)
+
+
+# --- Requests and connections -------------------------------------------------------
+
+
+def _match_profile_pair(requester: Any, recipient: Any) -> tuple[Any, Any]:
+    from kindred.peers.suggestions import build_match_profiles
+
+    profiles = build_match_profiles([requester.pk, recipient.pk])
+    return profiles.get(requester.pk), profiles.get(recipient.pk)
+
+
+def supporter_for(requester: Any, recipient: Any, req: Any, rec: Any) -> Any:
+    """Who gives support in this pair, so their caseload counts it (None for equals)."""
+    if req.seeks == Seeks.SUPPORT and rec.seeks != Seeks.SUPPORT and is_supporter(recipient):
+        return recipient
+    if rec.seeks == Seeks.SUPPORT and req.seeks != Seeks.SUPPORT and is_supporter(requester):
+        return requester
+    if is_supporter(recipient) and not is_supporter(requester):
+        return recipient
+    if is_supporter(requester) and not is_supporter(recipient):
+        return requester
+    return None
+
+
+def check_request(requester: Any, recipient_id: int) -> Any:
+    """The recipient, if ``requester`` may ask them now; else raise.
+
+    Anything that is about the other person (their preferences, their full
+    caseload) reads "not available", never the reason.
+    """
+    check_peers_user(requester)
+    if is_suspended_sitewide(requester):
+        raise PeersError("You can't ask anyone to connect while your account is suspended.")
+    if not PeerProfile.objects.filter(user_id=requester.pk).exists():
+        raise PeersError("Create your peer profile first.")
+    recipient = access_peer(requester, recipient_id)
+    if Connection.objects.filter(
+        Q(requester=requester, recipient=recipient) | Q(requester=recipient, recipient=requester),
+        status__in=[ConnectionStatus.PENDING, ConnectionStatus.ACTIVE],
+    ).exists():
+        raise PeersError("You already have a request or a connection with this person.")
+    pending = Connection.objects.filter(
+        requester=requester, status=ConnectionStatus.PENDING
+    ).count()
+    if pending >= MAX_PENDING_REQUESTS:
+        raise PeersError(
+            f"You have {pending} requests waiting for an answer. Wait for them, or withdraw one."
+        )
+    from kindred.peers.matching.filters import compatible
+    from kindred.peers.suggestions import age_ranges_fit
+
+    mine, theirs = _match_profile_pair(requester, recipient)
+    profiles = {
+        p.user_id: p for p in PeerProfile.objects.filter(user_id__in=[requester.pk, recipient.pk])
+    }
+    if (
+        mine is None
+        or theirs is None
+        or not compatible(mine, theirs, blocked=frozenset())
+        or not age_ranges_fit(profiles[requester.pk], profiles[recipient.pk])
+    ):
+        raise PeersError(NOT_AVAILABLE)
+    return recipient
+
+
+@dataclass
+class SentRequest:
+    connection: Connection
+    screen: ScreenOutcome | None
+
+
+def do_request(
+    requester: Any, recipient_id: int, note: str = "", *, request: Any = None
+) -> SentRequest:
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise PeersError(f"Keep the note under {MAX_NOTE} characters.", field="note")
+    recipient = check_request(requester, recipient_id)
+    mine, theirs = _match_profile_pair(requester, recipient)
+    supporter = supporter_for(requester, recipient, mine, theirs)
+    screen = None
+    try:
+        with transaction.atomic():
+            connection = Connection.objects.create(
+                requester=requester, recipient=recipient, supporter=supporter, note=note
+            )
+            if note:
+                screen = screen_text(
+                    requester,
+                    note,
+                    area=SCREEN_AREA,
+                    source_type="peers.connection",
+                    source_id=connection.pk,
+                    context="peer connection request",
+                )
+            record_event(
+                actor=requester,
+                event="peers.request_sent",
+                target=connection,
+                changes={"recipient": recipient.pk},
+                request=request,
+            )
+            do_notify(
+                [recipient],
+                kind="peers.request",
+                title=f"{requester.handle} would like to connect with you",
+                url=reverse("peers_connection", args=[connection.pk]),
+            )
+    except IntegrityError:
+        # Both people asked each other at the same moment: the database kept one.
+        raise PeersError("You already have a request or a connection with this person.") from None
+    return SentRequest(connection=connection, screen=screen)
+
+
+def _lock_pending(user: Any, connection: Connection, *, side: str) -> Connection:
+    locked = Connection.objects.select_for_update().get(pk=connection.pk)
+    if getattr(locked, f"{side}_id") != user.pk:
+        raise NotFound("connection")
+    if locked.status != ConnectionStatus.PENDING:
+        raise PeersError("This request has already been answered.")
+    return locked
+
+
+def do_accept(user: Any, connection: Connection, *, request: Any = None) -> Connection:
+    """Accept a request addressed to ``user``; opens the chat.
+
+    Row locks, always in this order: the connection, then the supporter's profile.
+    Holding the profile row while counting makes two simultaneous accepts for the
+    same supporter take turns, so the caseload limit cannot be overshot.
+    """
+    with transaction.atomic():
+        locked = _lock_pending(user, connection, side="recipient")
+        if locked.supporter_id is not None:
+            profile = PeerProfile.objects.select_for_update().filter(user_id=locked.supporter_id)
+            limit_row = profile.values_list("caseload_limit", flat=True).first()
+            limit = limit_row if limit_row is not None else 0
+            count = active_caseload(locked.supporter)
+            if count >= limit:
+                if locked.supporter_id == user.pk:
+                    raise PeersError(
+                        f"Your caseload is full ({count} of {limit}). End a connection or "
+                        "raise your limit before accepting someone new."
+                    )
+                raise PeersError(NOT_AVAILABLE)
+        now = timezone.now()
+        locked.status = ConnectionStatus.ACTIVE
+        locked.responded_at = now
+        locked.started_at = now
+        locked.save(update_fields=["status", "responded_at", "started_at"])
+        record_event(actor=user, event="peers.request_accepted", target=locked, request=request)
+        from kindred.peers.chat import open_chat
+
+        open_chat(locked)
+        url = reverse("peers_connection", args=[locked.pk])
+        do_notify(
+            [locked.requester],
+            kind="peers.accepted",
+            title=f"{user.handle} accepted your request. You can talk now.",
+            url=url,
+        )
+        for uid in (locked.requester_id, locked.recipient_id):
+            send_event_on_commit(
+                user_group(uid), {"type": "peers.connection", "id": locked.pk, "status": "active"}
+            )
+    connection.refresh_from_db()
+    return connection
+
+
+def do_decline(user: Any, connection: Connection, *, request: Any = None) -> Connection:
+    """Decline privately: the requester is not notified and sees "not available"."""
+    with transaction.atomic():
+        locked = _lock_pending(user, connection, side="recipient")
+        locked.status = ConnectionStatus.DECLINED
+        locked.responded_at = timezone.now()
+        locked.save(update_fields=["status", "responded_at"])
+        record_event(actor=user, event="peers.request_declined", target=locked, request=request)
+    connection.refresh_from_db()
+    return connection
+
+
+def do_withdraw(user: Any, connection: Connection, *, request: Any = None) -> Connection:
+    with transaction.atomic():
+        locked = _lock_pending(user, connection, side="requester")
+        locked.status = ConnectionStatus.WITHDRAWN
+        locked.responded_at = timezone.now()
+        locked.save(update_fields=["status", "responded_at"])
+        record_event(actor=user, event="peers.request_withdrawn", target=locked, request=request)
+    connection.refresh_from_db()
+    return connection
+
+
+def do_end(
+    user: Any, connection: Connection, *, request: Any = None, notify: bool = True
+) -> Connection:
+    """Either side ends an active connection; the chat closes for both."""
+    with transaction.atomic():
+        locked = Connection.objects.select_for_update().get(pk=connection.pk)
+        if not locked.involves(user.pk):
+            raise NotFound("connection")
+        if locked.status != ConnectionStatus.ACTIVE:
+            raise PeersError("This connection is not active.")
+        locked.status = ConnectionStatus.ENDED
+        locked.ended_at = timezone.now()
+        locked.ended_by = user
+        locked.save(update_fields=["status", "ended_at", "ended_by"])
+        record_event(actor=user, event="peers.connection_ended", target=locked, request=request)
+        from kindred.peers.chat import close_chat
+
+        close_chat(locked)
+        from kindred.care.actions import do_end_grants_between
+
+        # What the member shared with their peer was for this connection only.
+        do_end_grants_between(locked.requester, locked.recipient, reason="connection_ended")
+        do_end_grants_between(locked.recipient, locked.requester, reason="connection_ended")
+        other = locked.other(user.pk)
+        if notify:
+            do_notify(
+                [locked.recipient if other == locked.recipient_id else locked.requester],
+                kind="peers.ended",
+                title=f"Your connection with {user.handle} has ended.",
+                url=reverse("peers_connection", args=[locked.pk]),
+            )
+        for uid in (locked.requester_id, locked.recipient_id):
+            send_event_on_commit(
+                user_group(uid), {"type": "peers.connection", "id": locked.pk, "status": "ended"}
+            )
+    connection.refresh_from_db()
+    return connection
+
+
+def do_rate(
+    user: Any, connection: Connection, *, stars: int, comment: str = "", request: Any = None
+) -> Rating:
+    if not connection.involves(user.pk):
+        raise NotFound("connection")
+    if connection.started_at is None:
+        raise PeersError("You can rate a connection once it has started.")
+    if not 1 <= int(stars) <= 5:
+        raise PeersError("Choose 1 to 5 stars.", field="stars")
+    comment = (comment or "").strip()[:1000]
+    with transaction.atomic():
+        rating, created = Rating.objects.update_or_create(
+            connection=connection, rater=user, defaults={"stars": int(stars), "comment": comment}
+        )
+        record_event(
+            actor=user,
+            event="peers.connection_rated",
+            target=connection,
+            changes={"stars": rating.stars, "updated": not created},
+            request=request,
+        )
+    return rating
+
+
+def do_block_peer(user: Any, connection: Connection, *, request: Any = None) -> None:
+    """Block the other person: ends the connection (or its request) and hides them both ways."""
+    from kindred.safety.actions import do_block
+
+    if not connection.involves(user.pk):
+        raise NotFound("connection")
+    other = connection.recipient if connection.requester_id == user.pk else connection.requester
+    with transaction.atomic():
+        locked = Connection.objects.select_for_update().get(pk=connection.pk)
+        if locked.status == ConnectionStatus.ACTIVE:
+            do_end(user, locked, request=request, notify=False)
+        elif locked.status == ConnectionStatus.PENDING:
+            new = (
+                ConnectionStatus.DECLINED
+                if locked.recipient_id == user.pk
+                else ConnectionStatus.WITHDRAWN
+            )
+            Connection.objects.filter(pk=locked.pk).update(status=new, responded_at=timezone.now())
+        do_block(user, other)
+    connection.refresh_from_db()
+
+
+def do_report_peer(user: Any, connection: Connection, *, reason: str, details: str = "") -> Any:
+    """Report the other person to the moderators (they are not told who reported)."""
+    from kindred.safety.actions import do_report
+
+    if not connection.involves(user.pk):
+        raise NotFound("connection")
+    other = connection.recipient if connection.requester_id == user.pk else connection.requester
+    quoted = connection.note if connection.requester_id == other.pk else ""
+    return do_report(
+        user,
+        reason=reason,
+        details=details,
+        subject=other,
+        source_type="peers.connection",
+        source_id=str(connection.pk),
+        quoted_text=quoted,
+        scope=SCREEN_AREA,
+    )

@@ -1,0 +1,205 @@
+"""Forms for the peer pages. They parse input; :mod:`kindred.peers.actions` validates it."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+from zoneinfo import available_timezones
+
+from django import forms
+
+from kindred.peers import taxonomy
+from kindred.peers.models import (
+    MAX_CASELOAD,
+    MAX_NOTE,
+    MAX_STORY,
+    AgeRange,
+    Gender,
+    Seeks,
+)
+from kindred.safety.actions import REPORT_REASONS
+
+STORY_HELP = (
+    "In your own words, what have you been through? It is used only to find people with "
+    "similar experience and is never shown to anyone: a suggestion says only what you "
+    "truly have in common. It is encrypted, and deleting your profile deletes it for good."
+)
+
+
+@cache
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(tz, tz) for tz in sorted(available_timezones())]
+
+
+def tag_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Experience tags grouped by category, for an <optgroup>-style checkbox list."""
+    return [
+        (taxonomy.CATEGORY_LABELS.get(category, category), [(t.id, t.label) for t in tags])
+        for category, tags in taxonomy.tags_by_category().items()
+    ]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    from kindred.therapy.vocabulary import LANGUAGES
+
+    return list(LANGUAGES)
+
+
+class ProfileForm(forms.Form):
+    tags = forms.MultipleChoiceField(
+        label="What you have lived through",
+        choices=tag_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose what you are comfortable sharing. Only tags you share with someone "
+        "are ever mentioned to them.",
+    )
+    story = forms.CharField(
+        label="Your story",
+        required=False,
+        strip=False,
+        help_text=STORY_HELP,
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": MAX_STORY}),
+    )
+    seeks = forms.ChoiceField(
+        label="What are you looking for?",
+        choices=Seeks.choices,
+        widget=forms.RadioSelect,
+        initial=Seeks.SUPPORT,
+    )
+    languages = forms.MultipleChoiceField(
+        label="Languages you can talk in",
+        choices=language_choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["en"],
+    )
+    timezone = forms.ChoiceField(label="Your time zone", choices=timezone_choices, initial="UTC")
+    availability = forms.MultipleChoiceField(
+        label="When you are usually free to talk",
+        choices=lambda: list(taxonomy.AVAILABILITY_SLOTS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    gender = forms.ChoiceField(
+        label="Your gender (optional)",
+        choices=[("", "Prefer not to say"), *Gender.choices],
+        required=False,
+        help_text="Only used to respect other people's preferences.",
+    )
+    age_range = forms.ChoiceField(
+        label="Your age (optional)",
+        choices=[("", "Prefer not to say"), *AgeRange.choices],
+        required=False,
+    )
+    wants_genders = forms.MultipleChoiceField(
+        label="I would rather talk with (leave empty for anyone)",
+        choices=Gender.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    wants_age_ranges = forms.MultipleChoiceField(
+        label="Ages I would rather talk with (leave empty for any)",
+        choices=AgeRange.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    caseload_limit = forms.IntegerField(
+        label="Most people you support at once",
+        min_value=1,
+        max_value=MAX_CASELOAD,
+        required=False,
+        help_text="You will not be offered to anyone new while you are at this number.",
+    )
+    is_listed = forms.BooleanField(
+        label="Suggest me to others",
+        required=False,
+        initial=True,
+        help_text="Untick to pause: nobody new will be offered your profile.",
+    )
+
+    GROUPS = (
+        ("About you", ("tags", "story", "seeks")),
+        ("How to talk", ("languages", "timezone", "availability")),
+        ("Preferences", ("gender", "age_range", "wants_genders", "wants_age_ranges")),
+        ("Being suggested", ("caseload_limit", "is_listed")),
+    )
+
+    def __init__(self, *args: Any, supporter: bool = False, teen: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not supporter:
+            del self.fields["caseload_limit"]
+        if teen:
+            # Teens are matched only with teens; the adult ranges do not apply.
+            del self.fields["age_range"]
+            del self.fields["wants_age_ranges"]
+
+    def groups(self) -> list[tuple[str, list[Any]]]:
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.GROUPS
+        ]
+
+    @staticmethod
+    def initial_from(profile: Any) -> dict[str, Any]:
+        return {
+            "tags": profile.tag_ids,
+            "story": profile.story,
+            "seeks": profile.seeks,
+            "languages": profile.languages,
+            "timezone": profile.timezone,
+            "availability": profile.availability,
+            "gender": profile.gender,
+            "age_range": profile.age_range,
+            "wants_genders": profile.wants_genders,
+            "wants_age_ranges": profile.wants_age_ranges,
+            "caseload_limit": profile.caseload_limit,
+            "is_listed": profile.is_listed,
+        }
+
+
+class TrainingForm(forms.Form):
+    name = forms.CharField(label="Training or certificate", max_length=150)
+    provider = forms.CharField(label="Who gave it (optional)", max_length=150, required=False)
+    completed_on = forms.DateField(
+        label="Completed on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_on = forms.DateField(
+        label="Expires on (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class RequestForm(forms.Form):
+    note = forms.CharField(
+        label="A short note (optional)",
+        required=False,
+        max_length=MAX_NOTE,
+        help_text="Say hello and why you would like to talk. Keep private details for later.",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_NOTE}),
+    )
+
+
+class RatingForm(forms.Form):
+    stars = forms.TypedChoiceField(
+        label="How helpful has this connection been?",
+        coerce=int,
+        choices=[(n, f"{n} of 5") for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="Anything to add? (private: the other person never sees it)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(label="What is wrong?", choices=REPORT_REASONS)
+    details = forms.CharField(
+        label="Details (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

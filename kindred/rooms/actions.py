@@ -1,0 +1,363 @@
+"""Room operations, shared by the WebSocket consumer, the API, other apps and tests.
+
+Ordering. A message's ``seq`` is ``Room.last_seq + 1`` taken under the room's row lock
+(``select_for_update``), so within a room commit order equals seq order. A client that
+has seen seq N and asks for "everything after N" can therefore never miss a message
+that committed late with a lower number. Every message is stored before it is
+broadcast: broadcasts go out only after the posting transaction commits.
+
+Held messages. Every text message is screened with
+:func:`kindred.safety.actions.screen_text`. When the safety policy of the kind's
+screening area says ``hold`` for the level found (by default no live-room area holds:
+a facilitator or peer is present and a hidden message breaks the conversation), the
+room stores the message but shows it only to its writer — in their own sockets, in
+the history they read and in the API — until a moderator releases it with
+:func:`do_release_message`. Release gives the message the room's next seq, so it
+appears where the room is at that moment and clients that resume "after N" still
+receive it; the writer's client replaces its earlier copy (``replaces``). The kind's
+``on_risk`` runs for every message screened moderate or above, held or not, so the
+kind can alert its own people (e.g. the facilitator) privately; the writer is sent
+crisis resources at once whenever the screen asks for support.
+
+Audit. Room lifecycle changes (close, open, release) are audited. Single messages
+are not: room text is peer conversation, not clinical data, and the audit chain's
+global lock would serialise every room on the site.
+
+Nothing here logs message text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from kindred.audit.actions import record_event
+from kindred.core.events import send_event_on_commit
+from kindred.rooms import conf
+from kindred.rooms.kinds import get_kind
+from kindred.rooms.models import MessageKind, Room, RoomConnection, RoomMessage
+from kindred.safety.actions import screen_text
+from kindred.safety.models import CrisisCountry
+
+CLOSED_DETAIL = "This room is closed."
+NOT_IN_ROOM_DETAIL = "You are not in this room."
+EMPTY_DETAIL = "Write something first."
+RATE_DETAIL = "You are sending messages too quickly. Wait a few seconds and try again."
+
+
+class RoomError(Exception):
+    """A rule stops this message; ``detail`` is for the person."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+# --- Channel groups ----------------------------------------------------------------
+
+
+def room_group(room_id: int) -> str:
+    """Every socket in the room."""
+    return f"rooms.{room_id}"
+
+
+def room_user_group(room_id: int, user_id: int) -> str:
+    """One person's sockets in one room (private events, removal)."""
+    return f"rooms.{room_id}.user.{user_id}"
+
+
+# --- Rooms -------------------------------------------------------------------------
+
+
+def get_or_create_room(kind: str, object_id: int) -> Room:
+    get_kind(kind)  # An unknown kind is a programming error: fail here, not at join.
+    room, _ = Room.objects.get_or_create(kind=kind, object_id=object_id)
+    return room
+
+
+def do_close_room(room: Room, *, actor: Any = None) -> None:
+    """Close the room to new messages and disconnect everyone with ``{"type": "closed"}``."""
+    with transaction.atomic():
+        locked = Room.objects.select_for_update().get(pk=room.pk)
+        if locked.is_open:
+            locked.is_open = False
+            locked.closed_at = timezone.now()
+            locked.save(update_fields=["is_open", "closed_at"])
+            record_event(actor=actor, event="rooms.room_closed", target=locked)
+        send_event_on_commit(room_group(room.pk), {"type": "closed"})
+    room.is_open, room.closed_at = locked.is_open, locked.closed_at
+
+
+def do_open_room(room: Room, *, actor: Any = None) -> None:
+    with transaction.atomic():
+        locked = Room.objects.select_for_update().get(pk=room.pk)
+        if not locked.is_open:
+            locked.is_open = True
+            locked.closed_at = None
+            locked.save(update_fields=["is_open", "closed_at"])
+            record_event(actor=actor, event="rooms.room_opened", target=locked)
+    room.is_open, room.closed_at = True, None
+
+
+# --- Messages ----------------------------------------------------------------------
+
+
+def serialize_message(message: RoomMessage) -> dict[str, Any]:
+    """The wire form of a message (the ``author`` relation should be loaded)."""
+    data: dict[str, Any] = {
+        "type": "message",
+        "seq": message.seq,
+        "kind": message.kind,
+        "author": message.author.handle if message.author is not None else None,
+        "body": message.body,
+        "created_at": message.created_at.isoformat(),
+    }
+    if message.is_held:
+        data["held"] = True
+    return data
+
+
+def check_post_message(room: Room, author: Any, body: Any) -> str:
+    """The cleaned body, or :class:`RoomError`. Counts the attempt against the rate limit."""
+    if not room.is_open:
+        raise RoomError(CLOSED_DETAIL)
+    kind = get_kind(room.kind)
+    if not getattr(author, "is_authenticated", False) or not kind.can_join(author, room):
+        raise RoomError(NOT_IN_ROOM_DETAIL)
+    refusal = kind.write_refusal(author, room)
+    if refusal:
+        raise RoomError(refusal)
+    text = body.strip() if isinstance(body, str) else ""
+    if not text:
+        raise RoomError(EMPTY_DETAIL)
+    limit = conf.get("ROOM_MAX_MESSAGE_LENGTH")
+    if len(text) > limit:
+        raise RoomError(
+            f"Messages can be at most {limit:,} characters (this one has {len(text):,})."
+        )
+    _count_against_rate_limit(room, author)
+    return text
+
+
+def _count_against_rate_limit(room: Room, author: Any) -> None:
+    """A fixed window per person per room, in the shared cache (so across processes)."""
+    window = conf.get("ROOM_RATE_LIMIT_SECONDS")
+    key = f"rooms:rate:{room.pk}:{author.pk}:{int(timezone.now().timestamp()) // window}"
+    cache.add(key, 0, timeout=window * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # Evicted between add and incr.
+        cache.set(key, 1, timeout=window * 2)
+        count = 1
+    if count > conf.get("ROOM_RATE_LIMIT_MESSAGES"):
+        raise RoomError(RATE_DETAIL)
+
+
+def _next_seq(room_id: int) -> Room:
+    """Lock the room row and advance ``last_seq``. Caller is inside ``transaction.atomic``."""
+    locked = Room.objects.select_for_update().get(pk=room_id)
+    locked.last_seq += 1
+    Room.objects.filter(pk=room_id).update(last_seq=locked.last_seq)
+    return locked
+
+
+def do_post_message(room: Room, author: Any, body: str) -> RoomMessage:
+    """Store, screen and (after commit) broadcast one message; :class:`RoomError` if refused."""
+    text = check_post_message(room, author, body)
+    kind = get_kind(room.kind)
+    with transaction.atomic():
+        locked = _next_seq(room.pk)
+        # Closing takes the same lock, so this answer is final for this message.
+        if not locked.is_open:
+            raise RoomError(CLOSED_DETAIL)
+        message = RoomMessage.objects.create(
+            room=locked, seq=locked.last_seq, author=author, kind=MessageKind.TEXT, body=text
+        )
+        outcome = screen_text(
+            author,
+            text,
+            area=kind.screening_area(locked),
+            source_type="rooms.message",
+            source_id=message.pk,
+            context=kind.label(locked),
+        )
+        if outcome.result.level != message.risk_level or outcome.hold:
+            # Most messages screen "none": skip the write for them.
+            message.risk_level = outcome.result.level
+            message.is_held = outcome.hold
+            message.save(update_fields=["risk_level", "is_held"])
+        if outcome.flag is not None:
+            kind.on_risk(message, outcome)
+        payload = serialize_message(message)
+        if message.is_held:
+            send_event_on_commit(room_user_group(room.pk, author.pk), payload)
+        else:
+            send_event_on_commit(room_group(room.pk), payload)
+        if outcome.support:
+            send_event_on_commit(
+                room_user_group(room.pk, author.pk), support_event(author, outcome.result.level)
+            )
+    room.last_seq = locked.last_seq
+    return message
+
+
+def do_post_system(room: Room, text: str) -> RoomMessage:
+    """A notice from the app itself ("The session has started."), stored and seq'd."""
+    with transaction.atomic():
+        locked = _next_seq(room.pk)
+        message = RoomMessage.objects.create(
+            room=locked, seq=locked.last_seq, author=None, kind=MessageKind.SYSTEM, body=text
+        )
+        send_event_on_commit(room_group(room.pk), serialize_message(message))
+    room.last_seq = locked.last_seq
+    return message
+
+
+def do_release_message(moderator: Any, message: RoomMessage) -> RoomMessage:
+    """Show a held message to the room. It takes the next seq (see the module docstring)."""
+    with transaction.atomic():
+        current = RoomMessage.objects.select_for_update().get(pk=message.pk)
+        if not current.is_held:
+            return current
+        old_seq = current.seq
+        locked = _next_seq(current.room_id)
+        current.seq = locked.last_seq
+        current.is_held = False
+        current.save(update_fields=["seq", "is_held"])
+        record_event(
+            actor=moderator,
+            event="rooms.message_released",
+            target=current,
+            changes={"seq": [old_seq, current.seq]},
+        )
+        payload = serialize_message(RoomMessage.objects.select_related("author").get(pk=current.pk))
+        payload["replaces"] = old_seq
+        send_event_on_commit(room_group(current.room_id), payload)
+    return current
+
+
+def history(
+    room: Room, *, after_seq: int = 0, limit: int = 200, viewer: Any = None
+) -> list[RoomMessage]:
+    """Messages after ``after_seq`` in seq order. No access check: callers check.
+
+    Held messages are included only for their author (``viewer``).
+    """
+    visible = Q(is_held=False)
+    viewer_id = getattr(viewer, "pk", None)
+    if viewer_id is not None:
+        visible |= Q(author_id=viewer_id)
+    return list(
+        RoomMessage.objects.filter(visible, room=room, seq__gt=after_seq)
+        .select_related("author")
+        .order_by("seq")[:limit]
+    )
+
+
+def support_event(user: Any, level: str) -> dict[str, Any]:
+    """Crisis resources for the writer's country (and those that work anywhere)."""
+    code = (getattr(user, "country", "") or settings.KINDRED_DEFAULT_COUNTRY or "").upper()
+    countries = {
+        c.code: c
+        for c in CrisisCountry.objects.filter(code__in=[code, "XX"]).prefetch_related("lines")
+    }
+
+    def describe(country: CrisisCountry | None) -> dict[str, Any] | None:
+        if country is None:
+            return None
+        return {
+            "name": country.name,
+            "emergency_number": country.emergency_number,
+            "lines": [
+                {
+                    "name": line.name,
+                    "phone": line.phone,
+                    "text": line.text,
+                    "chat_url": line.chat_url,
+                    "website": line.website,
+                    "hours": line.hours,
+                }
+                for line in country.lines.all()
+            ],
+        }
+
+    return {
+        "type": "support",
+        "level": level,
+        "country": describe(countries.get(code)) if code != "XX" else None,
+        "anywhere": describe(countries.get("XX")),
+        "help_url": "/help/",
+    }
+
+
+# --- Live-only events ----------------------------------------------------------------
+
+
+def do_broadcast(room: Room, event: dict[str, Any]) -> None:
+    """Send app state (not stored) to everyone in the room, after commit."""
+    send_event_on_commit(room_group(room.pk), {"type": "event", "event": event})
+
+
+def do_disconnect_user(room: Room, user_id: int, reason: str) -> None:
+    """Close ``user_id``'s sockets in the room with ``{"type": "removed", "reason"}``.
+
+    Call after the change that removed them (their reconnect is then refused by
+    ``can_join``).
+    """
+    send_event_on_commit(room_user_group(room.pk, user_id), {"type": "removed", "reason": reason})
+
+
+# --- Presence ------------------------------------------------------------------------
+
+
+def presence_handles(room_id: int) -> list[str]:
+    fresh_after = timezone.now() - timedelta(seconds=conf.get("ROOM_PRESENCE_STALE_SECONDS"))
+    handles = (
+        RoomConnection.objects.filter(room_id=room_id, seen_at__gte=fresh_after)
+        .values_list("user__handle", flat=True)
+        .distinct()
+    )
+    return sorted(handles, key=str.lower)
+
+
+def do_join_presence(room_id: int, user: Any, channel_name: str) -> None:
+    RoomConnection.objects.update_or_create(
+        channel_name=channel_name,
+        defaults={"room_id": room_id, "user": user, "seen_at": timezone.now()},
+    )
+
+
+def do_leave_presence(room_id: int, channel_name: str) -> None:
+    RoomConnection.objects.filter(room_id=room_id, channel_name=channel_name).delete()
+
+
+def do_touch_presence(room_id: int, channel_name: str) -> int:
+    """Refresh a socket's row; returns the room's ``last_seq`` (to spot missed messages)."""
+    RoomConnection.objects.filter(channel_name=channel_name).update(seen_at=timezone.now())
+    return Room.objects.filter(pk=room_id).values_list("last_seq", flat=True).first() or 0
+
+
+# --- Retention -----------------------------------------------------------------------
+
+
+def purge_expired_messages(now: datetime | None = None) -> int:
+    """Delete the messages of rooms closed more than ``ROOM_RETENTION_DAYS`` ago."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=conf.get("ROOM_RETENTION_DAYS"))
+    rooms = Room.objects.filter(is_open=False, closed_at__lte=cutoff).values("pk")
+    deleted, _ = RoomMessage.objects.filter(room__in=rooms).delete()
+    return deleted
+
+
+def purge_stale_connections(now: datetime | None = None) -> int:
+    """Forget the sockets of processes that died without saying goodbye."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=conf.get("ROOM_PRESENCE_STALE_SECONDS"))
+    deleted, _ = RoomConnection.objects.filter(seen_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,56 @@
+"""What a room belongs to decides who may be in it: one :class:`RoomKind` per app.
+
+Apps register their kind in ``AppConfig.ready()``::
+
+    register_kind("groups.session", SessionRoomKind())
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from kindred.rooms.models import Room, RoomMessage
+    from kindred.safety.actions import ScreenOutcome
+
+
+class RoomKind(Protocol):
+    def can_join(self, user: Any, room: Room) -> bool:
+        """May read the history and receive live messages."""
+        ...
+
+    def write_refusal(self, user: Any, room: Room) -> str | None:
+        """None when ``user`` may post now, else the reason shown to them."""
+        ...
+
+    def screening_area(self, room: Room) -> str:
+        """The safety area whose policy applies (e.g. "groups", "peers")."""
+        ...
+
+    def on_risk(self, message: RoomMessage, outcome: ScreenOutcome) -> None:
+        """Called inside the posting transaction for a message screened moderate or above."""
+        ...
+
+    def label(self, room: Room) -> str: ...
+
+
+_registry: dict[str, RoomKind] = {}
+
+
+def register_kind(name: str, kind: RoomKind) -> None:
+    if len(name) > 40:
+        raise ValueError(f"Room kind names are at most 40 characters: {name!r}")
+    _registry[name] = kind
+
+
+def get_kind(name: str) -> RoomKind:
+    """The registered kind; ``LookupError`` for an unknown name."""
+    try:
+        return _registry[name]
+    except KeyError:
+        raise LookupError(f"No room kind {name!r} is registered.") from None
+
+
+def unregister_kind(name: str) -> None:
+    """For tests that register a kind of their own."""
+    _registry.pop(name, None)

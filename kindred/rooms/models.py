@@ -1,0 +1,96 @@
+"""Live text rooms: a room per (kind, object), its messages in seq order, open sockets.
+
+What a room belongs to (a group session, a peer connection) is named by ``kind`` and
+``object_id`` rather than a foreign key, so one engine serves every app; the app's
+:class:`kindred.rooms.kinds.RoomKind` decides who may join and write.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.timezone import now
+
+from kindred.core.fields import EncryptedTextField
+
+
+class Room(models.Model):
+    kind = models.CharField(max_length=40)
+    object_id = models.PositiveBigIntegerField()
+    is_open = models.BooleanField(default=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # The seq of the newest message; advanced only under this row's lock.
+    last_seq = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=now, editable=False)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="rooms_one_room_per_object"),
+        ]
+        indexes: ClassVar = [
+            # The retention sweep: closed rooms by closing time.
+            models.Index(fields=["is_open", "closed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id}"
+
+
+class MessageKind(models.TextChoices):
+    TEXT = "text", "Text"
+    SYSTEM = "system", "System"
+
+
+class RoomMessage(models.Model):
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
+    seq = models.PositiveBigIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=10, choices=MessageKind.choices, default=MessageKind.TEXT)
+    body = EncryptedTextField()
+    created_at = models.DateTimeField(default=now, editable=False)
+    # The screen's level ("none" for system messages).
+    risk_level = models.CharField(max_length=10, default="none")
+    # Held by the safety policy: only its author sees it until a moderator releases it.
+    is_held = models.BooleanField(default=False)
+
+    class Meta:
+        ordering: ClassVar = ["room", "seq"]
+        constraints: ClassVar = [
+            # Also the index for "messages of a room after seq N".
+            models.UniqueConstraint(fields=["room", "seq"], name="rooms_unique_seq_per_room"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room_id}#{self.seq}"
+
+
+class RoomConnection(models.Model):
+    """One open WebSocket in a room, written by whichever ASGI process holds it.
+
+    The table is the presence list shared by all processes. A process that dies
+    cannot delete its rows, so each socket refreshes ``seen_at`` on the client's
+    pings and presence ignores rows older than ``ROOM_PRESENCE_STALE_SECONDS``.
+    """
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="connections")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel_name = models.CharField(max_length=200, unique=True)
+    connected_at = models.DateTimeField(default=now, editable=False)
+    seen_at = models.DateTimeField(default=now)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["room", "seen_at"]),
+            models.Index(fields=["seen_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.channel_name

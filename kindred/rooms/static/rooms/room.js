@@ -1,0 +1,271 @@
+/* Live rooms: one socket per [data-room] element.
+ *
+ * The server sends each message once and in seq order per socket; across reconnects
+ * this client resumes "after the last seq seen" and drops any seq it already shows.
+ * The text being written stays in the box until the server acknowledges it.
+ * App events ({"type": "event"}) are re-dispatched as a bubbling "room:event"
+ * CustomEvent whose detail is the event dict, for page scripts to react to.
+ */
+(function () {
+  "use strict";
+  if (window.kindredRooms) return;
+  window.kindredRooms = true;
+
+  var PING_MS = 25000;
+  var TYPING_SEND_MS = 3000;
+  var TYPING_SHOW_MS = 4000;
+  var MAX_BACKOFF_MS = 30000;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function socketUrl(path, after) {
+    var url = new URL(path, window.location.href);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    url.searchParams.set("after", String(after));
+    return url.toString();
+  }
+
+  function Room(root) {
+    this.root = root;
+    this.path = root.getAttribute("data-ws-url");
+    this.handle = root.getAttribute("data-handle");
+    this.list = root.querySelector("[data-room-messages]");
+    this.status = root.querySelector("[data-room-status]");
+    this.presence = root.querySelector("[data-room-presence]");
+    this.typing = root.querySelector("[data-room-typing]");
+    this.support = root.querySelector("[data-room-support]");
+    this.form = root.querySelector("[data-room-form]");
+    this.input = root.querySelector("[data-room-input]");
+    this.error = root.querySelector("[data-room-error]");
+    this.lastSeq = 0;
+    this.seen = {};
+    this.pending = {};
+    this.attempts = 0;
+    this.stopped = false;
+    this.lastTypingSent = 0;
+    this.typingTimer = null;
+    this.typingHandle = null;
+    this.socket = null;
+    this.bind();
+    this.connect();
+  }
+
+  Room.prototype.bind = function () {
+    var self = this;
+    if (this.form) {
+      this.form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        self.send();
+      });
+      this.input.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && !event.shiftKey) {
+          event.preventDefault();
+          self.send();
+        }
+      });
+      this.input.addEventListener("input", function () {
+        var now = Date.now();
+        if (now - self.lastTypingSent > TYPING_SEND_MS && self.isOpen()) {
+          self.lastTypingSent = now;
+          self.socket.send(JSON.stringify({ type: "typing" }));
+        }
+      });
+    }
+    window.setInterval(function () {
+      if (self.isOpen()) self.socket.send(JSON.stringify({ type: "ping" }));
+    }, PING_MS);
+  };
+
+  Room.prototype.isOpen = function () {
+    return this.socket !== null && this.socket.readyState === WebSocket.OPEN;
+  };
+
+  Room.prototype.setStatus = function (text) {
+    if (this.status.textContent !== text) this.status.textContent = text;
+  };
+
+  Room.prototype.showError = function (text) {
+    if (!this.error) return;
+    this.error.textContent = text;
+    this.error.hidden = !text;
+  };
+
+  Room.prototype.connect = function () {
+    var self = this;
+    var socket = new WebSocket(socketUrl(this.path, this.lastSeq));
+    this.socket = socket;
+    socket.addEventListener("open", function () {
+      self.attempts = 0;
+      self.setStatus("Connected.");
+    });
+    socket.addEventListener("message", function (event) {
+      var data;
+      try {
+        data = JSON.parse(event.data);
+      } catch (e) {
+        return;
+      }
+      self.handle_(data);
+    });
+    socket.addEventListener("close", function (event) {
+      if (self.socket !== socket) return;
+      self.socket = null;
+      if (self.stopped) return;
+      if (event.code === 4403 || event.code === 4410) {
+        self.stop(event.code === 4410 ? "This room is closed." : "You can no longer join this room.");
+        return;
+      }
+      self.attempts += 1;
+      var delay = Math.min(MAX_BACKOFF_MS, 500 * Math.pow(2, self.attempts - 1));
+      delay = delay / 2 + Math.random() * delay / 2;
+      self.setStatus("Connection lost. Reconnecting…");
+      window.setTimeout(function () { self.connect(); }, delay);
+    });
+  };
+
+  Room.prototype.stop = function (text) {
+    this.stopped = true;
+    this.setStatus(text);
+    if (this.form) {
+      this.input.disabled = true;
+      this.form.querySelector("button").disabled = true;
+    }
+    if (this.socket) this.socket.close();
+  };
+
+  Room.prototype.send = function () {
+    var body = this.input.value.trim();
+    if (!body) {
+      this.showError("Write something first.");
+      return;
+    }
+    if (!this.isOpen()) {
+      // The text stays in the box: nothing is lost while offline.
+      this.showError("Not connected right now. Your message is still here; send it again once reconnected.");
+      return;
+    }
+    var clientId = String(Date.now()) + "-" + Math.random().toString(36).slice(2, 8);
+    this.pending[clientId] = this.input.value;
+    this.socket.send(JSON.stringify({ type: "message", body: body, client_id: clientId }));
+  };
+
+  Room.prototype.handle_ = function (data) {
+    switch (data.type) {
+      case "message": this.addMessage(data); break;
+      case "ack": this.acked(data); break;
+      case "error":
+        delete this.pending[data.client_id];
+        this.showError(data.detail);
+        break;
+      case "presence": this.showPresence(data.handles || []); break;
+      case "typing": this.showTyping(data.handle); break;
+      case "event":
+        this.root.dispatchEvent(new CustomEvent("room:event", { detail: data.event, bubbles: true }));
+        break;
+      case "support": this.showSupport(data); break;
+      case "closed": this.stop("This room is closed."); break;
+      case "removed": this.stop(data.reason || "You were removed from this room."); break;
+      default: break;
+    }
+  };
+
+  Room.prototype.acked = function (data) {
+    var sent = this.pending[data.client_id];
+    delete this.pending[data.client_id];
+    // Clear the box only if it still holds what was sent (not something typed since).
+    if (sent !== undefined && this.input.value === sent) this.input.value = "";
+    this.showError("");
+  };
+
+  Room.prototype.addMessage = function (m) {
+    if (m.replaces !== undefined) {
+      var old = this.list.querySelector('[data-seq="' + Number(m.replaces) + '"]');
+      if (old) old.remove();
+    }
+    if (this.seen[m.seq]) return;
+    this.seen[m.seq] = true;
+    if (m.author && this.typingHandle === m.author) {
+      // They sent what they were typing.
+      window.clearTimeout(this.typingTimer);
+      this.typing.textContent = "";
+      this.typingHandle = null;
+    }
+    if (m.seq > this.lastSeq) this.lastSeq = m.seq;
+    var item = el("li", "room-message" + (m.kind === "system" ? " system" : "") + (m.held ? " held" : ""));
+    item.setAttribute("data-seq", String(m.seq));
+    var meta = el("p", "meta");
+    var who = m.author === null ? "Kindred" : (m.author === this.handle ? "You" : m.author);
+    meta.appendChild(el("span", "author", who));
+    var time = el("time", "", "");
+    time.setAttribute("datetime", m.created_at);
+    time.textContent = " · " + new Date(m.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    meta.appendChild(time);
+    if (m.held) meta.appendChild(el("span", "held-note", " · only you can see this until a moderator has looked at it"));
+    item.appendChild(meta);
+    item.appendChild(el("p", "body", m.body));
+    // Keep seq order even if a message arrives after a later one.
+    var next = null;
+    var items = this.list.children;
+    for (var i = items.length - 1; i >= 0; i--) {
+      if (Number(items[i].getAttribute("data-seq")) > m.seq) next = items[i];
+      else break;
+    }
+    this.list.insertBefore(item, next);
+    if (!next) this.list.scrollTop = this.list.scrollHeight;
+  };
+
+  Room.prototype.showPresence = function (handles) {
+    var self = this;
+    this.presence.textContent = "";
+    handles.forEach(function (h) {
+      self.presence.appendChild(el("li", "", h === self.handle ? h + " (you)" : h));
+    });
+  };
+
+  Room.prototype.showTyping = function (handle) {
+    var self = this;
+    this.typingHandle = handle;
+    this.typing.textContent = handle + " is typing…";
+    window.clearTimeout(this.typingTimer);
+    this.typingTimer = window.setTimeout(function () { self.typing.textContent = ""; }, TYPING_SHOW_MS);
+  };
+
+  Room.prototype.showSupport = function (data) {
+    var panel = el("section", "support-panel");
+    panel.setAttribute("role", "alert");
+    panel.appendChild(el("h3", "", "We're glad you wrote this down. You don't have to carry it alone."));
+    panel.appendChild(el("p", "", "If you might act on these thoughts, please reach out to someone now."));
+    var countries = [data.country, data.anywhere].filter(Boolean);
+    countries.forEach(function (country) {
+      if (country.emergency_number) {
+        panel.appendChild(el("p", "", "In an emergency call " + country.emergency_number + "."));
+      }
+      var lines = el("ul", "crisis-lines");
+      country.lines.forEach(function (line) {
+        var text = line.name + (line.phone ? ": " + line.phone : "") + (line.text ? " · " + line.text : "") + (line.hours ? " (" + line.hours + ")" : "");
+        lines.appendChild(el("li", "", text));
+      });
+      panel.appendChild(lines);
+    });
+    var more = el("a", "", "More crisis lines");
+    more.href = data.help_url || "/help/";
+    var p = el("p");
+    p.appendChild(more);
+    panel.appendChild(p);
+    this.support.textContent = "";
+    this.support.appendChild(panel);
+  };
+
+  function start() {
+    var roots = document.querySelectorAll("[data-room]");
+    for (var i = 0; i < roots.length; i++) new Room(roots[i]);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

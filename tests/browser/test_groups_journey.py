@@ -1,0 +1,145 @@
+"""A group session, live: the facilitator opens the room, a member checks in, they talk,
+the member reloads and keeps the history, the facilitator mutes them and ends the session.
+
+Two browser contexts on the real ASGI server (HTTP + WebSockets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from kindred.accounts.roles import Role
+from kindred.community.models import Space
+from kindred.groups import actions
+from kindred.groups.models import Attendance, GroupSession, SessionStatus
+from tests.browser.steps import DESKTOP, MOBILE, assert_no_axe_violations
+from tests.factories import UserFactory
+from tests.groups.factories import make_group, make_session
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def open_page(
+    browser: Any, asgi_live_server: str, crisis_lines: None, settings: Any
+) -> Iterator[Any]:
+    """A signed-in page on the ASGI server; fails the test on any CSP refusal."""
+    contexts: list[Any] = []
+    refused: list[str] = []
+
+    def _open(user: Any, path: str, viewport: dict[str, int] = DESKTOP, **options: Any) -> Any:
+        context = browser.new_context(base_url=asgi_live_server, viewport=viewport, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": asgi_live_server}])
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                refused.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        page.goto(path)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+    assert not refused, "CSP violations:\n" + "\n".join(refused)
+
+
+@pytest.fixture
+def people(transactional_db: None) -> dict[str, Any]:
+    space, _ = Space.objects.get_or_create(
+        slug="depression-anxiety",
+        defaults={"name": "Depression & anxiety", "description": "-", "guidelines": "Be kind."},
+    )
+    frank = UserFactory(handle="facil_frank", roles=[Role.MEMBER, Role.FACILITATOR])
+    maya = UserFactory(handle="member_maya", roles=[Role.MEMBER])
+    group = make_group(frank, space)
+    session = make_session(group)
+    actions.do_join(maya, group, session)
+    return {"frank": frank, "maya": maya, "group": group, "session": session}
+
+
+def send(page: Any, text: str) -> None:
+    page.get_by_label("Your message").fill(text)
+    page.get_by_role("button", name="Send").click()
+
+
+def bodies(page: Any) -> Any:
+    return page.locator(".room-message .body")
+
+
+def test_facilitator_and_member_run_a_session_live(open_page, people):
+    session: GroupSession = people["session"]
+    path = f"/groups/sessions/{session.pk}/"
+
+    frank = open_page(people["frank"], path)
+    frank.get_by_role("button", name="Open the room").click()
+    expect(frank.locator("[data-room-status]")).to_have_text("Connected.")
+    expect(bodies(frank)).to_contain_text(["The facilitator opened the room. Welcome."])
+
+    maya = open_page(people["maya"], path, viewport=MOBILE)
+    expect(maya.locator("[data-room-status]")).to_have_text("Connected.")
+    maya.get_by_label("One word for how you are right now").fill("hopeful")
+    maya.get_by_role("button", name="Check in").click()
+    expect(frank.locator(".room-message").last).to_contain_text("member_maya checked in: hopeful")
+    expect(frank.locator("#participants tr[data-handle='member_maya'] .status")).to_have_text(
+        "Checked in"
+    )
+
+    expect(maya.locator("[data-room-status]")).to_have_text("Connected.")
+    send(maya, "Hello everyone, first time here.")
+    expect(bodies(frank).last).to_have_text("Hello everyone, first time here.")
+    send(frank, "Welcome, Maya. Glad you came.")
+    expect(bodies(maya).last).to_have_text("Welcome, Maya. Glad you came.")
+
+    maya.reload()
+    expect(maya.locator("[data-room-status]")).to_have_text("Connected.")
+    expect(bodies(maya)).to_contain_text(
+        ["Hello everyone, first time here.", "Welcome, Maya. Glad you came."]
+    )
+
+    frank.get_by_label("Reason to mute member_maya").fill("Let's give others a turn")
+    frank.get_by_role("button", name="Mute", exact=True).click()
+    expect(frank.get_by_role("button", name="Unmute member_maya")).to_be_visible()
+    expect(maya.locator("#live-events")).to_contain_text("The facilitator has muted you.")
+    send(maya, "Can I still talk?")
+    expect(maya.locator("[data-room-error]")).to_contain_text("Let's give others a turn")
+    expect(maya.get_by_label("Your message")).to_have_value("Can I still talk?")
+
+    frank.get_by_role("button", name="End the session").click()
+    expect(frank.locator("#attendance-summary")).to_contain_text("member_maya")
+    expect(maya.get_by_role("heading", name="This session has ended")).to_be_visible()
+    expect(maya.locator("[data-room]")).to_have_count(0)
+    maya.get_by_label("Very helpful", exact=True).check()
+    maya.get_by_role("button", name="Send").click()
+    expect(maya.get_by_text("Thank you for your rating.")).to_be_visible()
+
+    session.refresh_from_db()
+    assert session.status == SessionStatus.ENDED
+    attendance = Attendance.objects.get(session=session, user=people["maya"])
+    assert attendance.rating == 5 and attendance.muted_at is not None
+
+
+def test_the_session_page_is_accessible(open_page, people):
+    session = people["session"]
+    # axe is injected as an inline script, which the real CSP (checked above) refuses.
+    frank = open_page(people["frank"], f"/groups/sessions/{session.pk}/", bypass_csp=True)
+    frank.get_by_role("button", name="Open the room").click()
+    expect(frank.locator("[data-room-status]")).to_have_text("Connected.")
+    maya = open_page(
+        people["maya"], f"/groups/sessions/{session.pk}/", viewport=MOBILE, bypass_csp=True
+    )
+    expect(maya.locator("[data-room-status]")).to_have_text("Connected.")
+    assert_no_axe_violations(maya)
+    assert_no_axe_violations(frank)

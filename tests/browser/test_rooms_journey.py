@@ -1,0 +1,116 @@
+"""Two people in one live room, through room.js on the real ASGI server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from kindred.rooms.models import RoomMessage
+from tests.browser.steps import DESKTOP, MOBILE, assert_no_axe_violations
+from tests.rooms.factories import install_test_kind, make_room, uninstall_test_kind
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def room_kind() -> Iterator[Any]:
+    kind = install_test_kind()
+    yield kind
+    uninstall_test_kind()
+
+
+@pytest.fixture
+def open_page(
+    browser: Any, asgi_live_server: str, crisis_lines: None, settings: Any
+) -> Iterator[Any]:
+    """A signed-in page on the ASGI server; fails the test on any CSP refusal."""
+    settings.ROOT_URLCONF = "tests.testapp.urls"
+    contexts: list[Any] = []
+    refused: list[str] = []
+
+    def _open(user: Any, path: str, viewport: dict[str, int] = DESKTOP, **options: Any) -> Any:
+        context = browser.new_context(base_url=asgi_live_server, viewport=viewport, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": asgi_live_server}])
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                refused.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        page.goto(path)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+    assert not refused, "CSP violations:\n" + "\n".join(refused)
+
+
+def send(page: Any, text: str) -> None:
+    page.get_by_label("Your message").fill(text)
+    page.get_by_role("button", name="Send").click()
+
+
+def test_two_people_talk_live_and_a_reload_shows_the_history(open_page, room_kind, member, member2):
+    room = make_room(room_kind, member, member2)
+    maya = open_page(member, f"/test-rooms/{room.pk}/")
+    sam = open_page(member2, f"/test-rooms/{room.pk}/", viewport=MOBILE)
+    for page in (maya, sam):
+        expect(page.locator("[data-room-status]")).to_have_text("Connected.")
+    expect(maya.locator("[data-room-presence] li")).to_have_text(
+        ["member_maya (you)", "member_sam"]
+    )
+
+    send(maya, "Hello Sam, how was your week?")
+    expect(sam.locator(".room-message .body")).to_have_text(["Hello Sam, how was your week?"])
+    # The box empties once the server has stored the message.
+    expect(maya.get_by_label("Your message")).to_have_value("")
+
+    sam.get_by_label("Your message").press_sequentially("Bet")
+    expect(maya.locator("[data-room-typing]")).to_have_text("member_sam is typing…")
+    sam.get_by_label("Your message").fill("Better, thanks. You?")
+    sam.get_by_role("button", name="Send").click()
+    expected = ["Hello Sam, how was your week?", "Better, thanks. You?"]
+    expect(maya.locator(".room-message .body")).to_have_text(expected)
+    expect(maya.locator(".room-message .author")).to_have_text(["You", "member_sam"])
+
+    maya.reload()
+    expect(maya.locator(".room-message .body")).to_have_text(expected)
+    assert list(RoomMessage.objects.filter(room=room).values_list("seq", flat=True)) == [1, 2]
+
+
+def test_the_room_is_accessible(open_page, room_kind, member, member2):
+    room = make_room(room_kind, member, member2)
+    # axe is injected as an inline script, which the real CSP (checked above) refuses.
+    page = open_page(member, f"/test-rooms/{room.pk}/", viewport=MOBILE, bypass_csp=True)
+    expect(page.locator("[data-room-status]")).to_have_text("Connected.")
+    send(page, "Checking in.")
+    expect(page.locator(".room-message .body")).to_have_text(["Checking in."])
+    assert_no_axe_violations(page)
+
+
+def test_an_error_keeps_the_unsent_text(open_page, room_kind, member, member2):
+    room = make_room(room_kind, member, member2)
+    maya = open_page(member, f"/test-rooms/{room.pk}/")
+    expect(maya.locator("[data-room-status]")).to_have_text("Connected.")
+    room_kind.muted.add(member.pk)
+    send(maya, "Can I still talk?")
+    expect(maya.get_by_role("alert")).to_have_text("The facilitator has muted you.")
+    expect(maya.get_by_label("Your message")).to_have_value("Can I still talk?")
+    assert not RoomMessage.objects.filter(room=room).exists()
+
+
+def test_a_non_member_gets_no_room(open_page, room_kind, member, outsider):
+    room = make_room(room_kind, member)
+    page = open_page(outsider, f"/test-rooms/{room.pk}/")
+    assert page.locator("[data-room]").count() == 0

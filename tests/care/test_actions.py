@@ -1,0 +1,198 @@
+"""Granting, revoking and referring: who may, what is checked, what is recorded."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from kindred.audit.models import AuditEvent
+from kindred.care import actions, grants
+from kindred.care.models import ConsentGrant, Referral, ReferralStatus
+from kindred.core.access import NotFound
+from kindred.core.models import Notification
+from tests.care.factories import book
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Grants -----------------------------------------------------------------------------
+
+
+def test_a_member_shares_with_someone_on_their_team(care_team, member, peer_supporter):
+    grant = actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+    assert (grant.member, grant.grantee, grant.scope) == (
+        member,
+        peer_supporter,
+        grants.MEASURE_TRENDS,
+    )
+    event = AuditEvent.objects.get(event="care.grant.created")
+    assert event.actor_id == member.pk
+    assert event.changes == {
+        "scope": grants.MEASURE_TRENDS,
+        "grantee_id": peer_supporter.pk,
+        "expires_at": None,
+    }
+    note = Notification.objects.get(recipient=peer_supporter)
+    assert note.url == f"/my/care/shared/{member.pk}/"
+
+
+@pytest.mark.parametrize("who", ["member2", "therapist2", "member", "nobody", "text"])
+def test_only_team_members_can_be_grantees(care_team, member, member2, therapist2, who):
+    grantee_id = {
+        "member2": member2.pk,
+        "therapist2": therapist2.pk,
+        "member": member.pk,
+        "nobody": 10**6,
+        "text": "abc",
+    }[who]
+    with pytest.raises(actions.CareError):
+        actions.do_grant(member, grantee_id, grants.MEASURE_TRENDS)
+    assert not ConsentGrant.objects.exists()
+    assert not AuditEvent.objects.filter(event__startswith="care.").exists()
+
+
+def test_the_therapist_from_bookings_is_on_the_team(care_team, member, therapist):
+    actions.do_grant(member, therapist.pk, grants.GROUP_ATTENDANCE)
+    assert grants.has_grant(therapist, member, grants.GROUP_ATTENDANCE)
+
+
+def test_a_scope_and_expiry_are_checked(care_team, member, peer_supporter):
+    with pytest.raises(actions.CareError):
+        actions.do_grant(member, peer_supporter.pk, "notes")
+    with pytest.raises(actions.CareError):
+        actions.do_grant(
+            member,
+            peer_supporter.pk,
+            grants.SAFETY_PLAN,
+            expires_at=timezone.now() - timedelta(minutes=1),
+        )
+    assert not ConsentGrant.objects.exists()
+
+
+def test_only_the_member_can_revoke_and_only_once(care_team, member, member2, peer_supporter):
+    grant = actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    for other in (member2, peer_supporter):
+        with pytest.raises(NotFound):
+            actions.do_revoke_grant(other, grant.pk)
+    assert grants.has_grant(peer_supporter, member, grants.SAFETY_PLAN)
+    actions.do_revoke_grant(member, grant.pk)
+    with pytest.raises(NotFound):
+        actions.do_revoke_grant(member, grant.pk)
+    with pytest.raises(NotFound):
+        actions.do_revoke_grant(member, "x")
+    revoked = AuditEvent.objects.get(event="care.grant.revoked")
+    assert revoked.changes == {"scope": grants.SAFETY_PLAN, "grantee_id": peer_supporter.pk}
+
+
+def test_after_revoking_a_new_grant_can_be_made(care_team, member, peer_supporter):
+    first = actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    actions.do_revoke_grant(member, first.pk)
+    second = actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    assert second.pk != first.pk
+    assert grants.has_grant(peer_supporter, member, grants.SAFETY_PLAN)
+
+
+def test_grants_end_with_the_relationship(care_team, member, peer_supporter, therapist):
+    for scope in (grants.MEASURE_TRENDS, grants.SAFETY_PLAN):
+        actions.do_grant(member, peer_supporter.pk, scope)
+    actions.do_grant(member, therapist.pk, grants.GROUP_ATTENDANCE)
+    assert actions.do_end_grants_between(member, peer_supporter, reason="connection ended") == 2
+    assert grants.granted_scopes(peer_supporter, member) == set()
+    assert grants.has_grant(therapist, member, grants.GROUP_ATTENDANCE)
+    ended = AuditEvent.objects.filter(event="care.grant.revoked")
+    assert [e.changes["reason"] for e in ended] == ["connection ended"] * 2
+    assert actions.do_end_grants_between(member, peer_supporter, reason="again") == 0
+
+
+# --- Referrals --------------------------------------------------------------------------
+
+
+def test_a_therapist_recommends_a_group_to_a_client(care_team, member, therapist):
+    referral = actions.do_refer(
+        therapist,
+        member.pk,
+        kind="group",
+        url="/groups/7/",
+        title="Tuesday anxiety circle",
+        note="You mentioned feeling alone with this.",
+    )
+    assert (referral.kind, referral.url, referral.status) == ("group", "/groups/7/", "open")
+    assert Notification.objects.get(recipient=member).url == "/my/care/suggestions/"
+    assert AuditEvent.objects.get(event="care.referral.created").changes == {
+        "kind": "group",
+        "member_id": member.pk,
+    }
+
+
+def test_a_therapist_cannot_refer_someone_they_do_not_treat(
+    care_team, member2, therapist, therapist2, member
+):
+    for author, target in ((therapist, member2), (therapist2, member)):
+        with pytest.raises(NotFound):
+            actions.do_refer(author, target.pk, kind="space", url="/spaces/x/", title="A space")
+    assert not Referral.objects.exists()
+
+
+def test_a_therapist_needs_a_second_factor(care_team, member):
+    no_mfa = UserFactory(handle="dr_nomfa", roles=["therapist"])
+    book(member, no_mfa, days=5)
+    with pytest.raises(NotFound):
+        actions.do_refer(no_mfa, member.pk, kind="group", url="/groups/1/", title="Group")
+
+
+def test_a_therapist_does_not_suggest_therapy_and_links_stay_on_the_site(
+    care_team, member, therapist
+):
+    with pytest.raises(actions.CareError):
+        actions.do_refer(therapist, member.pk, kind="therapy", title="Therapy")
+    for url in ("https://evil.example/", "//evil.example/x", "groups/1", "/\\evil", ""):
+        with pytest.raises(actions.CareError):
+            actions.do_refer(therapist, member.pk, kind="group", url=url, title="Group")
+    with pytest.raises(actions.CareError):
+        actions.do_refer(therapist, member.pk, kind="group", url="/groups/1/", title="  ")
+    assert not Referral.objects.exists()
+
+
+def test_a_peer_supporter_suggests_therapy_through_the_guide(care_team, member, peer_supporter):
+    referral = actions.do_refer(
+        peer_supporter, member.pk, kind="therapy", url="https://elsewhere.example/"
+    )
+    assert referral.url == "/guide/"
+    assert referral.title == actions.THERAPY_TITLE
+    with pytest.raises(actions.CareError):
+        actions.do_refer(peer_supporter, member.pk, kind="group", url="/groups/1/", title="G")
+
+
+def test_a_peer_supporter_off_the_team_cannot_suggest(
+    care_team, member2, peer_supporter, outsider, member
+):
+    with pytest.raises(NotFound):
+        actions.do_refer(peer_supporter, member2.pk, kind="therapy")
+    with pytest.raises(NotFound):
+        actions.do_refer(outsider, member.pk, kind="therapy")
+    # On the team as a peer supporter but without the role: nothing either.
+    care_team.add(member, outsider, "peer_supporter")
+    with pytest.raises(NotFound):
+        actions.do_refer(outsider, member.pk, kind="therapy")
+
+
+def test_the_member_accepts_or_dismisses_once(
+    care_team, member, member2, therapist, peer_supporter
+):
+    group = actions.do_refer(therapist, member.pk, kind="group", url="/groups/1/", title="G")
+    therapy = actions.do_refer(peer_supporter, member.pk, kind="therapy")
+    with pytest.raises(NotFound):
+        actions.do_respond_referral(member2, group.pk, accept=True)
+    accepted = actions.do_respond_referral(member, group.pk, accept=True)
+    assert accepted.status == ReferralStatus.ACCEPTED and accepted.responded_at
+    assert Notification.objects.filter(recipient=therapist, kind="care_referral").count() == 1
+    dismissed = actions.do_respond_referral(member, therapy.pk, accept=False)
+    assert dismissed.status == ReferralStatus.DISMISSED
+    assert not Notification.objects.filter(recipient=peer_supporter).exists()
+    with pytest.raises(actions.CareError):
+        actions.do_respond_referral(member, group.pk, accept=False)
+    events = set(AuditEvent.objects.values_list("event", flat=True))
+    assert {"care.referral.accepted", "care.referral.dismissed"} <= events

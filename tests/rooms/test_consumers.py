@@ -1,0 +1,331 @@
+"""The room socket on the real router, over the in-memory layer and (when set) Redis."""
+
+from __future__ import annotations
+
+import pytest
+from channels.db import database_sync_to_async as sync_to_async
+from django.contrib.auth.models import AnonymousUser
+
+from kindred.rooms import actions
+from kindred.rooms.models import RoomConnection
+from tests.rooms.conftest import connect, drain, receive_until
+from tests.rooms.factories import make_room
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+HIGH_RISK = "I have the pills ready and I am going to take them all tonight"
+
+
+@pytest.fixture
+def room(room_kind, member, member2):
+    return make_room(room_kind, member, member2)
+
+
+async def post(room, user, body):
+    return await sync_to_async(actions.do_post_message)(room, user, body)
+
+
+async def seqs_of(communicator, count):
+    return [(await receive_until(communicator, "message"))["seq"] for _ in range(count)]
+
+
+async def closed_code(communicator):
+    frame = await communicator.receive_output(timeout=3)
+    assert frame["type"] == "websocket.close", frame
+    return frame["code"]
+
+
+async def test_a_message_sent_on_the_socket_is_acked_and_reaches_everyone(
+    layer, room, member, member2
+):
+    maya, ok1, _ = await connect(member, room.pk)
+    sam, ok2, _ = await connect(member2, room.pk)
+    assert ok1 and ok2
+    await maya.send_json_to({"type": "message", "body": "hello room", "client_id": "c-1"})
+    assert await receive_until(maya, "ack") == {"type": "ack", "client_id": "c-1", "seq": 1}
+    received = await receive_until(sam, "message")
+    assert {k: received[k] for k in ("type", "seq", "kind", "author", "body")} == {
+        "type": "message",
+        "seq": 1,
+        "kind": "text",
+        "author": "member_maya",
+        "body": "hello room",
+    }
+    assert (await receive_until(maya, "message"))["seq"] == 1
+    await maya.disconnect()
+    await sam.disconnect()
+
+
+async def test_every_socket_receives_messages_in_seq_order_once(layer, room, member, member2):
+    maya, _, _ = await connect(member, room.pk)
+    sam, _, _ = await connect(member2, room.pk)
+    for n in range(6):
+        sender = maya if n % 2 else sam
+        await sender.send_json_to({"type": "message", "body": f"m{n}", "client_id": str(n)})
+    assert await seqs_of(maya, 6) == [1, 2, 3, 4, 5, 6]
+    assert await seqs_of(sam, 6) == [1, 2, 3, 4, 5, 6]
+    leftovers = [f for f in await drain(maya) + await drain(sam) if f["type"] == "message"]
+    assert leftovers == []
+    await maya.disconnect()
+    await sam.disconnect()
+
+
+async def test_a_reconnecting_client_gets_what_it_missed_without_duplicates(
+    layer, room, member, member2
+):
+    for n in range(3):
+        await post(room, member2, f"before {n}")
+    maya, _, _ = await connect(member, room.pk)
+    assert await seqs_of(maya, 3) == [1, 2, 3]
+    await maya.disconnect()
+    for n in range(3):
+        await post(room, member2, f"while away {n}")
+
+    maya, _, _ = await connect(member, room.pk, after=3)
+    missed = [await receive_until(maya, "message") for _ in range(3)]
+    assert [(m["seq"], m["body"]) for m in missed] == [
+        (4, "while away 0"),
+        (5, "while away 1"),
+        (6, "while away 2"),
+    ]
+    await post(room, member2, "live again")
+    assert await seqs_of(maya, 1) == [7]
+    assert [f for f in await drain(maya) if f["type"] == "message"] == []
+    await maya.disconnect()
+
+
+async def test_out_of_order_broadcasts_are_delivered_in_seq_order(
+    layer, room, member, member2, monkeypatch
+):
+    """Two processes may broadcast seq 3 before seq 2; the socket still delivers 2, 3."""
+    maya, _, _ = await connect(member, room.pk)
+    held_back: list = []
+    monkeypatch.setattr(
+        "kindred.rooms.actions.send_event_on_commit",
+        lambda group, event: held_back.append((group, event)),
+    )
+    await post(room, member2, "two... one")
+    await post(room, member2, "three")
+    monkeypatch.undo()
+    from kindred.core.events import send_event_now
+
+    for group, event in reversed(held_back):
+        await sync_to_async(send_event_now)(group, event)
+    received = [await receive_until(maya, "message") for _ in range(2)]
+    assert [m["seq"] for m in received] == [1, 2]
+    assert [f for f in await drain(maya) if f["type"] == "message"] == []
+    await maya.disconnect()
+
+
+async def test_a_lost_broadcast_is_recovered_from_the_next_one(
+    layer, room, member, member2, monkeypatch
+):
+    maya, _, _ = await connect(member, room.pk)
+    monkeypatch.setattr("kindred.rooms.actions.send_event_on_commit", lambda group, event: None)
+    await post(room, member2, "never broadcast")
+    monkeypatch.undo()
+    await post(room, member2, "broadcast")
+    assert [(await receive_until(maya, "message"))["body"] for _ in range(2)] == [
+        "never broadcast",
+        "broadcast",
+    ]
+    await maya.disconnect()
+
+
+@pytest.mark.parametrize("who", ["outsider", "anonymous"])
+async def test_a_non_member_cannot_join_or_read(layer, room, member, outsider, who):
+    await post(room, member, "private words")
+    user = outsider if who == "outsider" else AnonymousUser()
+    _, connected, code = await connect(user, room.pk)
+    assert not connected and code == 4403
+
+
+async def test_a_missing_room_is_refused_like_a_forbidden_one(layer, room, member):
+    _, connected, code = await connect(member, room.pk + 999)
+    assert not connected and code == 4403
+
+
+async def test_write_refusal_length_and_empty_come_back_as_errors(
+    layer, room_kind, room, member, settings
+):
+    settings.ROOM_MAX_MESSAGE_LENGTH = 10
+    maya, _, _ = await connect(member, room.pk)
+    await maya.send_json_to({"type": "message", "body": "x" * 11, "client_id": "long"})
+    error = await receive_until(maya, "error")
+    assert error["client_id"] == "long" and "at most 10 characters" in error["detail"]
+    await maya.send_json_to({"type": "message", "body": "  ", "client_id": "empty"})
+    assert (await receive_until(maya, "error"))["detail"] == "Write something first."
+    room_kind.muted.add(member.pk)
+    await maya.send_json_to({"type": "message", "body": "hi", "client_id": "muted"})
+    assert await receive_until(maya, "error") == {
+        "type": "error",
+        "client_id": "muted",
+        "detail": "The facilitator has muted you.",
+    }
+    await maya.disconnect()
+
+
+async def test_the_rate_limit_is_an_error_on_the_socket(layer, room, member, settings):
+    settings.ROOM_RATE_LIMIT_MESSAGES = 2
+    settings.ROOM_RATE_LIMIT_SECONDS = 60
+    maya, _, _ = await connect(member, room.pk)
+    for n in range(3):
+        await maya.send_json_to({"type": "message", "body": f"m{n}", "client_id": str(n)})
+    assert (await receive_until(maya, "ack"))["client_id"] == "0"
+    assert (await receive_until(maya, "ack"))["client_id"] == "1"
+    error = await receive_until(maya, "error")
+    assert error == {"type": "error", "client_id": "2", "detail": actions.RATE_DETAIL}
+    await maya.disconnect()
+
+
+async def test_closing_the_room_disconnects_everyone(layer, room, member, member2):
+    maya, _, _ = await connect(member, room.pk)
+    sam, _, _ = await connect(member2, room.pk)
+    await post(room, member2, "goodbye")
+    await sync_to_async(actions.do_close_room)(room)
+    for communicator in (maya, sam):
+        assert (await receive_until(communicator, "message"))["body"] == "goodbye"
+        assert await receive_until(communicator, "closed") == {"type": "closed"}
+        assert await closed_code(communicator) == 4410
+
+
+async def test_joining_a_closed_room_sends_the_history_then_closed(layer, room, member):
+    await post(room, member, "last words")
+    await sync_to_async(actions.do_close_room)(room)
+    maya, connected, _ = await connect(member, room.pk)
+    assert connected
+    assert (await receive_until(maya, "message"))["body"] == "last words"
+    assert await receive_until(maya, "closed") == {"type": "closed"}
+    assert await closed_code(maya) == 4410
+
+
+async def test_a_removed_user_is_told_and_disconnected_and_cannot_rejoin(
+    layer, room_kind, room, member, member2
+):
+    maya, _, _ = await connect(member, room.pk)
+    sam, _, _ = await connect(member2, room.pk)
+    room_kind.remove(room, member2)
+    await sync_to_async(actions.do_disconnect_user)(room, member2.pk, "You were removed.")
+    assert await receive_until(sam, "removed") == {"type": "removed", "reason": "You were removed."}
+    assert await closed_code(sam) == 4403
+    assert await presence_becomes(maya, ["member_maya"])
+    _, connected, code = await connect(member2, room.pk)
+    assert not connected and code == 4403
+    await maya.disconnect()
+
+
+async def presence_becomes(communicator, handles):
+    """Presence is coalesced (one broadcast per burst of joins): wait for the list."""
+    for _ in range(10):
+        if (await receive_until(communicator, "presence"))["handles"] == handles:
+            return True
+    return False
+
+
+async def test_presence_follows_joins_and_leaves(layer, room, member, member2):
+    maya, _, _ = await connect(member, room.pk)
+    assert await presence_becomes(maya, ["member_maya"])
+    sam, _, _ = await connect(member2, room.pk)
+    assert await presence_becomes(maya, ["member_maya", "member_sam"])
+    assert await presence_becomes(sam, ["member_maya", "member_sam"])
+    assert await sync_to_async(RoomConnection.objects.filter(room=room).count)() == 2
+    await sam.disconnect()
+    assert await presence_becomes(maya, ["member_maya"])
+    await maya.disconnect()
+    assert await sync_to_async(RoomConnection.objects.filter(room=room).count)() == 0
+
+
+async def test_typing_reaches_the_others_only(layer, room, member, member2):
+    maya, _, _ = await connect(member, room.pk)
+    sam, _, _ = await connect(member2, room.pk)
+    await drain(maya)
+    await maya.send_json_to({"type": "typing"})
+    assert await receive_until(sam, "typing") == {"type": "typing", "handle": "member_maya"}
+    assert [f for f in await drain(maya) if f["type"] == "typing"] == []
+    await maya.disconnect()
+    await sam.disconnect()
+
+
+async def test_app_events_ping_and_junk(layer, room, member):
+    maya, _, _ = await connect(member, room.pk)
+    await sync_to_async(actions.do_broadcast)(room, {"kind": "hands", "queue": []})
+    assert await receive_until(maya, "event") == {
+        "type": "event",
+        "event": {"kind": "hands", "queue": []},
+    }
+    await maya.send_to(text_data="{not json")
+    await maya.send_json_to(["not", "an", "object"])
+    await maya.send_json_to({"type": "ping"})
+    assert await receive_until(maya, "pong") == {"type": "pong"}
+    await maya.disconnect()
+
+
+async def test_a_risky_message_sends_the_writer_support_privately(layer, room, member, member2):
+    maya, _, _ = await connect(member, room.pk)
+    sam, _, _ = await connect(member2, room.pk)
+    await maya.send_json_to({"type": "message", "body": HIGH_RISK, "client_id": "r"})
+    frames = await drain(maya, timeout=0.5)
+    support = [f for f in frames if f["type"] == "support"]
+    assert support and support[0]["level"] == "high" and support[0]["help_url"] == "/help/"
+    sam_frames = await drain(sam, timeout=0.5)
+    assert [f["type"] for f in sam_frames if f["type"] in {"support", "message"}] == ["message"]
+    await maya.disconnect()
+    await sam.disconnect()
+
+
+async def test_a_held_message_is_shown_only_to_its_writer(
+    layer, room_kind, room, member, member2, settings
+):
+    room_kind.area = "testholding"
+    settings.SAFETY_POLICIES = {
+        **settings.SAFETY_POLICIES,
+        "testholding": {"moderate": "show", "high": "hold"},
+    }
+    maya, _, _ = await connect(member, room.pk)
+    sam, _, _ = await connect(member2, room.pk)
+    await maya.send_json_to({"type": "message", "body": HIGH_RISK, "client_id": "h"})
+    mine = await receive_until(maya, "message")
+    assert mine["seq"] == 1 and mine["held"] is True
+    await post(room, member2, "after")
+    # Sam's socket skips the gap the held message leaves and never sees it.
+    assert [(m["seq"], m["body"]) for m in [await receive_until(sam, "message")]] == [(2, "after")]
+    await sam.disconnect()
+    sam, _, _ = await connect(member2, room.pk)
+    assert [m["seq"] for m in [await receive_until(sam, "message")]] == [2]
+    assert [f for f in await drain(sam) if f["type"] == "message"] == []
+    await maya.disconnect()
+    await sam.disconnect()
+
+
+async def test_a_ping_recovers_a_lost_broadcast_and_refreshes_presence(
+    layer, room, member, member2, monkeypatch
+):
+    monkeypatch.setattr("kindred.rooms.consumers.TOUCH_EVERY_SECONDS", 0)
+    maya, _, _ = await connect(member, room.pk)
+    monkeypatch.setattr("kindred.rooms.actions.send_event_on_commit", lambda group, event: None)
+    await post(room, member2, "lost on the way")
+    assert [f for f in await drain(maya) if f["type"] == "message"] == []
+    before = await sync_to_async(RoomConnection.objects.get)(room=room)
+    await maya.send_json_to({"type": "ping"})
+    assert await receive_until(maya, "pong") == {"type": "pong"}
+    assert (await receive_until(maya, "message"))["body"] == "lost on the way"
+    after = await sync_to_async(RoomConnection.objects.get)(room=room)
+    assert after.seen_at > before.seen_at
+    await maya.disconnect()
+
+
+async def test_a_bad_after_parameter_reads_from_the_start(layer, room, member):
+    await post(room, member, "first")
+    from channels.routing import URLRouter
+    from channels.testing import WebsocketCommunicator
+
+    from kindred.routing import websocket_urlpatterns
+
+    communicator = WebsocketCommunicator(
+        URLRouter(websocket_urlpatterns), f"/ws/rooms/{room.pk}/?after=abc"
+    )
+    communicator.scope["user"] = member
+    connected, _ = await communicator.connect()
+    assert connected
+    assert (await receive_until(communicator, "message"))["seq"] == 1
+    await communicator.disconnect()
