@@ -167,8 +167,17 @@ def _next_seq(room_id: int) -> Room:
     return locked
 
 
-def do_post_message(room: Room, author: Any, body: str) -> RoomMessage:
-    """Store, screen and (after commit) broadcast one message; :class:`RoomError` if refused."""
+def do_post_message(room: Room, author: Any, body: str, *, client_id: str = "") -> RoomMessage:
+    """Store, screen and (after commit) broadcast one message; :class:`RoomError` if refused.
+
+    ``client_id`` makes a resend idempotent: if this author already stored a message
+    with it in this room, that message is returned and nothing new is stored.
+    """
+    client_id = (client_id or "")[:64]
+    if client_id:
+        earlier = _sent_before(room, author, client_id)
+        if earlier is not None:
+            return earlier
     text = check_post_message(room, author, body)
     kind = get_kind(room.kind)
     with transaction.atomic():
@@ -176,8 +185,18 @@ def do_post_message(room: Room, author: Any, body: str) -> RoomMessage:
         # Closing takes the same lock, so this answer is final for this message.
         if not locked.is_open:
             raise RoomError(CLOSED_DETAIL)
+        if client_id:
+            # Checked again under the room lock: two resends racing store one message.
+            earlier = _sent_before(room, author, client_id)
+            if earlier is not None:
+                return earlier
         message = RoomMessage.objects.create(
-            room=locked, seq=locked.last_seq, author=author, kind=MessageKind.TEXT, body=text
+            room=locked,
+            seq=locked.last_seq,
+            author=author,
+            kind=MessageKind.TEXT,
+            body=text,
+            client_id=client_id,
         )
         outcome = screen_text(
             author,
@@ -205,6 +224,10 @@ def do_post_message(room: Room, author: Any, body: str) -> RoomMessage:
             )
     room.last_seq = locked.last_seq
     return message
+
+
+def _sent_before(room: Room, author: Any, client_id: str) -> RoomMessage | None:
+    return RoomMessage.objects.filter(room=room, author=author, client_id=client_id).first()
 
 
 def do_post_system(room: Room, text: str) -> RoomMessage:

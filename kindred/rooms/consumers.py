@@ -151,7 +151,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         client_id = str(client_id)[:MAX_CLIENT_ID] if client_id is not None else ""
         try:
             message = await database_sync_to_async(actions.do_post_message)(
-                self.room, self.user, content.get("body")
+                self.room, self.user, content.get("body"), client_id=client_id
             )
         except actions.RoomError as error:
             await self.send_json({"type": "error", "client_id": client_id, "detail": error.detail})

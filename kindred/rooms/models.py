@@ -60,12 +60,20 @@ class RoomMessage(models.Model):
     risk_level = models.CharField(max_length=10, default="none")
     # Held by the safety policy: only its author sees it until a moderator releases it.
     is_held = models.BooleanField(default=False)
+    # The sender's own id for this message: a resend after a dropped connection (the
+    # ack never arrived) carries the same id and is answered with the stored message.
+    client_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering: ClassVar = ["room", "seq"]
         constraints: ClassVar = [
             # Also the index for "messages of a room after seq N".
             models.UniqueConstraint(fields=["room", "seq"], name="rooms_unique_seq_per_room"),
+            models.UniqueConstraint(
+                fields=["room", "author", "client_id"],
+                condition=~models.Q(client_id=""),
+                name="rooms_unique_client_id_per_author",
+            ),
         ]
 
     def __str__(self) -> str:

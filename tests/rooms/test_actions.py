@@ -61,6 +61,17 @@ def test_messages_get_consecutive_seqs_and_are_encrypted_at_rest(room, member, m
     assert "hello" not in raw
 
 
+def test_a_client_id_makes_a_resend_idempotent_per_author(room, member, member2):
+    first = actions.do_post_message(room, member, "hello", client_id="abc")
+    again = actions.do_post_message(room, member, "hello", client_id="abc")
+    other = actions.do_post_message(room, member2, "hello", client_id="abc")
+    plain = [actions.do_post_message(room, member, "hello") for _ in range(2)]
+    assert again.pk == first.pk and again.seq == 1
+    assert other.seq == 2  # the id is the sender's own: another author may reuse it
+    assert [m.seq for m in plain] == [3, 4]  # no id, no de-duplication
+    assert RoomMessage.objects.filter(room=room).count() == 4
+
+
 def test_a_message_is_broadcast_only_after_it_committed(
     room, member, pushed, django_capture_on_commit_callbacks
 ):

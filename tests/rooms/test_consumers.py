@@ -56,6 +56,25 @@ async def test_a_message_sent_on_the_socket_is_acked_and_reaches_everyone(
     await sam.disconnect()
 
 
+async def test_a_resend_with_the_same_client_id_is_acked_with_the_stored_message(
+    layer, room, member, member2
+):
+    """The ack of the first send was lost with the connection; the resend stores nothing new."""
+    maya, ok, _ = await connect(member, room.pk)
+    assert ok
+    await maya.send_json_to({"type": "message", "body": "are you there?", "client_id": "c-7"})
+    assert (await receive_until(maya, "ack"))["seq"] == 1
+    await maya.disconnect()
+
+    again, ok, _ = await connect(member, room.pk, after=1)
+    assert ok
+    await again.send_json_to({"type": "message", "body": "are you there?", "client_id": "c-7"})
+    assert await receive_until(again, "ack") == {"type": "ack", "client_id": "c-7", "seq": 1}
+    count = await sync_to_async(room.messages.count)()
+    assert count == 1
+    await again.disconnect()
+
+
 async def test_every_socket_receives_messages_in_seq_order_once(layer, room, member, member2):
     maya, _, _ = await connect(member, room.pk)
     sam, _, _ = await connect(member2, room.pk)

@@ -55,6 +55,12 @@ class HistoryQuery(Schema):
 
 class MessageIn(Schema):
     body: str = Field(max_length=20_000, description="Plain text; the room's length limit applies.")
+    client_id: str = Field(
+        "",
+        max_length=64,
+        description="Your own id for this message: posting again with the same id returns "
+        "the stored message instead of a copy (safe retries).",
+    )
 
 
 def describe_room(room: Room) -> dict[str, Any]:
@@ -105,7 +111,7 @@ def post_room_message(
     user = get_api_user(request)
     room = access_room(user, room_id)
     try:
-        message = actions.do_post_message(room, user, payload.body)
+        message = actions.do_post_message(room, user, payload.body, client_id=payload.client_id)
     except actions.RoomError as error:
         status = 429 if error.detail == actions.RATE_DETAIL else 422
         raise HttpError(status, error.detail) from None

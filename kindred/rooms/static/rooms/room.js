@@ -149,7 +149,15 @@
       this.showError("Not connected right now. Your message is still here; send it again once reconnected.");
       return;
     }
-    var clientId = String(Date.now()) + "-" + Math.random().toString(36).slice(2, 8);
+    // Sending the same text again after a dropped connection reuses its id, so the
+    // server answers with the message it may already have stored instead of a copy.
+    var clientId = null;
+    for (var id in this.pending) {
+      if (this.pending[id] === this.input.value) clientId = id;
+    }
+    if (clientId === null) {
+      clientId = String(Date.now()) + "-" + Math.random().toString(36).slice(2, 8);
+    }
     this.pending[clientId] = this.input.value;
     this.socket.send(JSON.stringify({ type: "message", body: body, client_id: clientId }));
   };
