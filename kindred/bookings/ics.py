@@ -14,11 +14,11 @@ from django.conf import settings
 from kindred.bookings.models import Booking, BookingStatus
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
-def _fold(line: str) -> str:
+def fold_line(line: str) -> str:
     """Lines longer than 75 octets continue on the next line after a space."""
     out: list[str] = []
     current = b""
@@ -32,7 +32,7 @@ def _fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
-def _stamp(at: datetime) -> str:
+def stamp(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
@@ -44,11 +44,11 @@ def _event(booking: Booking, viewer: Any, now: datetime) -> list[str]:
     site = getattr(settings, "SITE_NAME", "Kindred")
     return [
         "BEGIN:VEVENT",
-        f"UID:booking-{booking.pk}@{_escape(site.lower())}",
-        f"DTSTAMP:{_stamp(now)}",
-        f"DTSTART:{_stamp(booking.starts_at)}",
-        f"DTEND:{_stamp(booking.ends_at)}",
-        f"SUMMARY:{_escape(f'{summary} ({site})')}",
+        f"UID:booking-{booking.pk}@{escape(site.lower())}",
+        f"DTSTAMP:{stamp(now)}",
+        f"DTSTART:{stamp(booking.starts_at)}",
+        f"DTEND:{stamp(booking.ends_at)}",
+        f"SUMMARY:{escape(f'{summary} ({site})')}",
         "STATUS:" + ("CONFIRMED" if booking.status == BookingStatus.BOOKED else "CANCELLED"),
         "END:VEVENT",
     ]
@@ -67,10 +67,10 @@ def calendar(
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Kindred//Bookings//EN"]
     lines += ["CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
     if name:
-        lines.append(f"X-WR-CALNAME:{_escape(name)}")
+        lines.append(f"X-WR-CALNAME:{escape(name)}")
     for booking in bookings:
         lines += _event(booking, viewer, now)
     for event in extra_events:
         lines += event
     lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+    return "".join(fold_line(line) + "\r\n" for line in lines)

@@ -26,7 +26,7 @@ def reminder_offsets() -> list[int]:
     return sorted({int(m) for m in getattr(settings, "BOOKING_REMINDER_MINUTES", (24 * 60, 60))})
 
 
-def _describe(minutes: int) -> str:
+def describe_offset(minutes: int) -> str:
     if minutes % 60 == 0:
         hours = minutes // 60
         return f"{hours} hour{'s' if hours != 1 else ''}"
@@ -70,7 +70,9 @@ def _send_one(booking_id: int, minutes: int, now: datetime) -> bool:
                 (booking.therapist, booking.member, reverse("therapist_bookings")),
             ):
                 when = local_label(booking.starts_at, user)
-                title = f"Reminder: session with {other.handle} in {_describe(minutes)} ({when})"
+                title = (
+                    f"Reminder: session with {other.handle} in {describe_offset(minutes)} ({when})"
+                )
                 do_notify([user], kind="booking_reminder", title=title, url=url)
                 send_mail(
                     f"Reminder: session at {when}",

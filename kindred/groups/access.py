@@ -85,6 +85,17 @@ def is_signed_up(user: Any, session: GroupSession) -> bool:
     return participant_signups(session).filter(user=user).exists()
 
 
+def access_participant(session: GroupSession, user_id: Any) -> Any:
+    """A participant of ``session`` (the same error for anyone else), for the
+    facilitator tools that act on one person."""
+    from kindred.accounts.models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not is_signed_up(user, session):
+        raise NotFound("participant")
+    return user
+
+
 def blocked_with_facilitator(user: Any, group: Group) -> bool:
     blocked = blocked_user_ids(user)
     return bool(blocked) and group.facilitators.filter(pk__in=blocked).exists()

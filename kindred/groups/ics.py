@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.conf import settings
 
-from kindred.bookings.ics import _escape, _fold, _stamp
+from kindred.bookings.ics import escape, fold_line, stamp
 from kindred.groups.models import GroupSession, SessionStatus
 
 
@@ -19,11 +19,11 @@ def session_event(session: GroupSession, now: datetime, *, url: str = "") -> lis
     site = getattr(settings, "SITE_NAME", "Kindred")
     lines = [
         "BEGIN:VEVENT",
-        f"UID:group-session-{session.pk}@{_escape(site.lower())}",
-        f"DTSTAMP:{_stamp(now)}",
-        f"DTSTART:{_stamp(session.starts_at)}",
-        f"DTEND:{_stamp(session.ends_at)}",
-        f"SUMMARY:{_escape(f'Group: {session.group.topic} ({site})')}",
+        f"UID:group-session-{session.pk}@{escape(site.lower())}",
+        f"DTSTAMP:{stamp(now)}",
+        f"DTSTART:{stamp(session.starts_at)}",
+        f"DTEND:{stamp(session.ends_at)}",
+        f"SUMMARY:{escape(f'Group: {session.group.topic} ({site})')}",
         "STATUS:" + ("CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED"),
     ]
     if url:
@@ -42,13 +42,13 @@ def calendar(
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Kindred//Groups//EN"]
     lines += ["CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
     if name:
-        lines.append(f"X-WR-CALNAME:{_escape(name)}")
+        lines.append(f"X-WR-CALNAME:{escape(name)}")
     for session in sessions:
         lines += session_event(session, now, url=(urls or {}).get(session.pk, ""))
     lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+    return "".join(fold_line(line) + "\r\n" for line in lines)
 
 
 def folded(lines: Iterable[str]) -> str:
     """Lines as they go into a calendar file (for a feed that merges several sources)."""
-    return "".join(_fold(line) + "\r\n" for line in lines)
+    return "".join(fold_line(line) + "\r\n" for line in lines)

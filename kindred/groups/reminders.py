@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from kindred.accounts.models import User
-from kindred.bookings.reminders import _describe as describe_offset
+from kindred.bookings.reminders import describe_offset
 from kindred.core.notifications import do_notify
 from kindred.groups.access import participant_signups
 from kindred.groups.actions import local_label

@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from kindred.accounts.models import User
 from kindred.community.rendering import render_markdown
 from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
 from kindred.groups import actions, tools
 from kindred.groups.access import (
+    access_participant,
     access_session,
     attendance_of,
     can_join_room,
@@ -123,14 +123,6 @@ def _tool(
     return redirect("groups_session", session.pk)
 
 
-def _target(session: GroupSession, user_id: int) -> User:
-    """A participant of ``session`` (the same error for anyone else)."""
-    user = User.objects.filter(pk=user_id).first()
-    if user is None or not is_signed_up(user, session):
-        raise NotFound("participant")
-    return user
-
-
 @login_required
 @require_POST
 def open_room(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
@@ -179,7 +171,7 @@ def mute(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     def run(session: GroupSession) -> str:
         if not form.is_valid():
             raise actions.GroupError("Give a reason; the person sees it.")
-        target = _target(session, form.cleaned_data["user"])
+        target = access_participant(session, form.cleaned_data["user"])
         tools.do_mute(request.user, session, target, form.cleaned_data["reason"])
         return f"{target.handle} is muted."
 
@@ -194,7 +186,7 @@ def unmute(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     def run(session: GroupSession) -> str:
         if not form.is_valid():
             raise actions.GroupError("Choose someone.")
-        target = _target(session, form.cleaned_data["user"])
+        target = access_participant(session, form.cleaned_data["user"])
         tools.do_unmute(request.user, session, target)
         return f"{target.handle} can write again."
 
@@ -209,7 +201,7 @@ def remove(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     def run(session: GroupSession) -> str:
         if not form.is_valid():
             raise actions.GroupError("Give a reason; the person sees it.")
-        target = _target(session, form.cleaned_data["user"])
+        target = access_participant(session, form.cleaned_data["user"])
         tools.do_remove(request.user, session, target, form.cleaned_data["reason"])
         return f"{target.handle} has been removed from this session."
 

@@ -162,3 +162,14 @@ def test_after_the_end_a_participant_sees_the_rating_form_not_the_room(
     assert "Thank you for your rating" in client.get(url(session)).content.decode()
     client.force_login(facilitator)
     assert "average 5.0 of 5" in client.get(url(session)).content.decode()
+
+
+@pytest.mark.parametrize("name", ["mute", "unmute", "remove"])
+def test_tools_refuse_a_person_who_is_not_in_the_session(
+    client, live, session, facilitator, outsider, name
+):
+    """Someone real but not signed up gets the same 404 as a missing id, and nothing changes."""
+    client.force_login(facilitator)
+    response = client.post(url(session, name), {"user": outsider.pk, "reason": "x"})
+    assert response.status_code == 404
+    assert not Attendance.objects.filter(user=outsider).exists()
