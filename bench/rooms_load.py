@@ -391,10 +391,10 @@ def main() -> None:
     )
     parser.add_argument(
         "--layer",
-        choices=["redis", "pubsub"],
-        default="redis",
-        help="redis: the product's RedisChannelLayer; pubsub: channels_redis's "
-        "RedisPubSubChannelLayer (bench.rooms_settings), for comparison",
+        choices=["product", "core"],
+        default="product",
+        help="product: kindred.settings (channels_redis's pub/sub layer, encrypted); "
+        "core: channels_redis's RedisChannelLayer (bench.rooms_settings), for comparison",
     )
     parser.add_argument("--connect-concurrency", type=int, default=50)
     parser.add_argument("--db", default="kindred_bench_rooms")
@@ -431,7 +431,7 @@ def main() -> None:
             wait_port(redis_port)
             redis_url = f"redis://127.0.0.1:{redis_port}/0"
         env = server_env(args, redis_url)
-        if args.layer == "pubsub":
+        if args.layer == "core":
             env["DJANGO_SETTINGS_MODULE"] = "bench.rooms_settings"
         os.environ.update(env)
 

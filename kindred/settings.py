@@ -150,8 +150,9 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            # Pub/sub publishes once per group and fans out inside each process:
-            # a third of the core layer's p99 in the rooms benchmark (BENCHMARKS.md).
+            # Pub/sub publishes once per group and fans out inside each process, where
+            # the core layer copies it into one Redis list per socket (rooms benchmark
+            # in BENCHMARKS.md).
             # Nothing relies on the layer keeping a message: rooms catch up from the
             # database by seq, notifications from the next page load.
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",

@@ -19,9 +19,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+
+from kindred.core.sharedcache import shared_cache
 
 TTL = 300
 
@@ -32,6 +33,7 @@ def _version_key(kind: str, pk: int) -> str:
 
 def version(kind: str, pk: int) -> int:
     key = _version_key(kind, pk)
+    cache = shared_cache()
     value = cache.get(key)
     if value is None:
         value = time.time_ns()
@@ -41,7 +43,7 @@ def version(kind: str, pk: int) -> int:
 
 
 def bump(kind: str, pk: int) -> None:
-    cache.set(_version_key(kind, pk), time.time_ns(), None)
+    shared_cache().set(_version_key(kind, pk), time.time_ns(), None)
 
 
 def invalidate_on_commit(*, threads: tuple[int, ...] = (), spaces: tuple[int, ...] = ()) -> None:
@@ -71,10 +73,10 @@ def cached_page(
     if not cacheable(request):
         return render()
     key = f"community:page:{kind}:{pk}:{version(kind, pk)}:{request.get_full_path()}"
-    content: Any = cache.get(key)
+    content: Any = shared_cache().get(key)
     if content is not None:
         return HttpResponse(content)
     response = render()
     if response.status_code == 200 and not response.streaming:
-        cache.set(key, response.content, TTL)
+        shared_cache().set(key, response.content, TTL)
     return response

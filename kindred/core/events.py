@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+from collections.abc import Callable
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -45,12 +47,44 @@ def send_event_now(group: str, event: dict[str, Any]) -> None:
             task = loop.create_task(layer.group_send(group, message))
             _pending.add(task)
             task.add_done_callback(_pending.discard)
+            task.add_done_callback(_reporter(event))
+        elif (outer := _awaiting_loop()) is not None:
+            # Inside sync_to_async (a consumer's or an ASGI view's database thread):
+            # hand the send to the loop that awaits us and go on. Waiting for it, as
+            # async_to_sync does, kept the process's one database thread idle
+            # until the busy loop got round to the publish. Sends scheduled this way
+            # start in call order, and the layers publish in that order.
+            future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), outer)
+            future.add_done_callback(_reporter(event))
         else:
             async_to_sync(layer.group_send)(group, message)
-    except Exception:
-        # The data is committed; a lost push is recovered by the client's next
-        # page load. Log the event type only, never its payload.
-        logger.exception("event delivery failed", extra={"event_type": event.get("type")})
+    except Exception as error:
+        _log_failure(event, error)
+
+
+def _awaiting_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the coroutine that called into this thread, if it still runs."""
+    local = SyncToAsync.threadlocal
+    if getattr(local, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop: asyncio.AbstractEventLoop | None = getattr(local, "main_event_loop", None)
+    if loop is None or loop.is_closed() or not loop.is_running():
+        return None
+    return loop
+
+
+def _reporter(event: dict[str, Any]) -> Callable[[Any], None]:
+    def report(future: Any) -> None:
+        if not future.cancelled() and future.exception() is not None:
+            _log_failure(event, future.exception())
+
+    return report
+
+
+def _log_failure(event: dict[str, Any], error: BaseException) -> None:
+    # The data is committed; a lost push is recovered by the client's next page
+    # load or a room's seq catch-up. Log the event type only, never its payload.
+    logger.error("event delivery failed", exc_info=error, extra={"event_type": event.get("type")})
 
 
 def send_event_on_commit(group: str, event: dict[str, Any]) -> None:

@@ -10,8 +10,9 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
+
+from kindred.core.sharedcache import shared_cache
 
 
 def _check_database() -> dict[str, Any]:
@@ -23,6 +24,7 @@ def _check_database() -> dict[str, Any]:
 
 def _check_cache() -> dict[str, Any]:
     key = f"healthz:{uuid.uuid4().hex}"
+    cache = shared_cache()
     cache.set(key, "1", 10)
     if cache.get(key) != "1":
         raise RuntimeError("value written to the cache could not be read back")

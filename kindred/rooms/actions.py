@@ -32,13 +32,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from kindred.audit.actions import record_event
 from kindred.core.events import send_event_on_commit
+from kindred.core.sharedcache import shared_cache
 from kindred.rooms import conf
 from kindred.rooms.kinds import get_kind
 from kindred.rooms.models import MessageKind, Room, RoomConnection, RoomMessage
@@ -149,6 +149,7 @@ def _count_against_rate_limit(room: Room, author: Any) -> None:
     """A fixed window per person per room, in the shared cache (so across processes)."""
     window = conf.get("ROOM_RATE_LIMIT_SECONDS")
     key = f"rooms:rate:{room.pk}:{author.pk}:{int(timezone.now().timestamp()) // window}"
+    cache = shared_cache()
     cache.add(key, 0, timeout=window * 2)
     try:
         count = cache.incr(key)
@@ -159,12 +160,25 @@ def _count_against_rate_limit(room: Room, author: Any) -> None:
         raise RoomError(RATE_DETAIL)
 
 
-def _next_seq(room_id: int) -> Room:
-    """Lock the room row and advance ``last_seq``. Caller is inside ``transaction.atomic``."""
-    locked = Room.objects.select_for_update().get(pk=room_id)
-    locked.last_seq += 1
-    Room.objects.filter(pk=room_id).update(last_seq=locked.last_seq)
-    return locked
+def _next_seq(room_id: int) -> tuple[int, bool]:
+    """Advance the room's ``last_seq``; return it and whether the room is open.
+
+    Caller is inside ``transaction.atomic``. The UPDATE takes the row lock until
+    commit, exactly as ``select_for_update`` would, and RETURNING saves the separate
+    SELECT: this runs for every message posted anywhere on the site.
+    """
+    table = connection.ops.quote_name(Room._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Only the quoted table name is interpolated; the id is a parameter.
+            f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s "  # noqa: S608
+            "RETURNING last_seq, is_open",
+            [room_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Room.DoesNotExist(f"room {room_id}")
+    return int(row[0]), bool(row[1])
 
 
 def do_post_message(room: Room, author: Any, body: str, *, client_id: str = "") -> RoomMessage:
@@ -179,20 +193,27 @@ def do_post_message(room: Room, author: Any, body: str, *, client_id: str = "") 
         if earlier is not None:
             return earlier
     text = check_post_message(room, author, body)
+    try:
+        return _store_message(room, author, text, client_id)
+    except IntegrityError:
+        # Two resends raced past the check above; the unique constraint let one
+        # store it (the other's transaction, seq included, rolled back).
+        earlier = _sent_before(room, author, client_id) if client_id else None
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _store_message(room: Room, author: Any, text: str, client_id: str) -> RoomMessage:
     kind = get_kind(room.kind)
     with transaction.atomic():
-        locked = _next_seq(room.pk)
+        seq, is_open = _next_seq(room.pk)
         # Closing takes the same lock, so this answer is final for this message.
-        if not locked.is_open:
+        if not is_open:
             raise RoomError(CLOSED_DETAIL)
-        if client_id:
-            # Checked again under the room lock: two resends racing store one message.
-            earlier = _sent_before(room, author, client_id)
-            if earlier is not None:
-                return earlier
         message = RoomMessage.objects.create(
-            room=locked,
-            seq=locked.last_seq,
+            room=room,
+            seq=seq,
             author=author,
             kind=MessageKind.TEXT,
             body=text,
@@ -201,10 +222,10 @@ def do_post_message(room: Room, author: Any, body: str, *, client_id: str = "") 
         outcome = screen_text(
             author,
             text,
-            area=kind.screening_area(locked),
+            area=kind.screening_area(room),
             source_type="rooms.message",
             source_id=message.pk,
-            context=kind.label(locked),
+            context=kind.label(room),
         )
         if outcome.result.level != message.risk_level or outcome.hold:
             # Most messages screen "none": skip the write for them.
@@ -222,7 +243,7 @@ def do_post_message(room: Room, author: Any, body: str, *, client_id: str = "") 
             send_event_on_commit(
                 room_user_group(room.pk, author.pk), support_event(author, outcome.result.level)
             )
-    room.last_seq = locked.last_seq
+    room.last_seq = seq
     return message
 
 
@@ -233,12 +254,12 @@ def _sent_before(room: Room, author: Any, client_id: str) -> RoomMessage | None:
 def do_post_system(room: Room, text: str) -> RoomMessage:
     """A notice from the app itself ("The session has started."), stored and seq'd."""
     with transaction.atomic():
-        locked = _next_seq(room.pk)
+        seq, _ = _next_seq(room.pk)
         message = RoomMessage.objects.create(
-            room=locked, seq=locked.last_seq, author=None, kind=MessageKind.SYSTEM, body=text
+            room=room, seq=seq, author=None, kind=MessageKind.SYSTEM, body=text
         )
         send_event_on_commit(room_group(room.pk), serialize_message(message))
-    room.last_seq = locked.last_seq
+    room.last_seq = seq
     return message
 
 
@@ -249,8 +270,7 @@ def do_release_message(moderator: Any, message: RoomMessage) -> RoomMessage:
         if not current.is_held:
             return current
         old_seq = current.seq
-        locked = _next_seq(current.room_id)
-        current.seq = locked.last_seq
+        current.seq, _ = _next_seq(current.room_id)
         current.is_held = False
         current.save(update_fields=["seq", "is_held"])
         record_event(

@@ -35,9 +35,9 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from kindred.core.access import NotFound
+from kindred.core.consumers import JsonConsumer
 from kindred.core.events import EVENT_MESSAGE_TYPE
 from kindred.rooms import actions
 from kindred.rooms.access import access_room
@@ -51,7 +51,7 @@ TYPING_EVERY_SECONDS = 2.0
 TOUCH_EVERY_SECONDS = 20.0  # below room.js's 25 s ping, so every ping heals
 
 
-class RoomConsumer(AsyncJsonWebsocketConsumer):
+class RoomConsumer(JsonConsumer):
     room: Room
     last_seq: int
     finished: bool

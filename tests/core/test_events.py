@@ -1,5 +1,7 @@
 """Events reach the browser only after commit, over in-memory and Redis channel layers."""
 
+import asyncio
+import logging
 import os
 
 import pytest
@@ -9,7 +11,13 @@ from channels.testing import WebsocketCommunicator
 from django.db import transaction
 
 from kindred.core.consumers import EventsConsumer
-from kindred.core.events import role_group, send_event_on_commit, user_group
+from kindred.core.events import (
+    EVENT_MESSAGE_TYPE,
+    role_group,
+    send_event_now,
+    send_event_on_commit,
+    user_group,
+)
 from tests.factories import UserFactory
 
 REDIS_URL = os.environ.get("KINDRED_TEST_REDIS_URL")
@@ -125,3 +133,71 @@ async def test_the_socket_answers_pings_and_ignores_other_input(layer):
     await communicator.send_json_to({"type": "impersonate", "user": 1})
     assert await communicator.receive_nothing(timeout=0.2)
     await communicator.disconnect()
+
+
+class GatedLayer:
+    """A channel layer whose sends wait until the test opens the gate."""
+
+    def __init__(self, *, fail: bool = False) -> None:
+        self.gate = asyncio.Event()
+        self.sent: list[tuple[str, dict]] = []
+        self.fail = fail
+
+    async def group_send(self, group, message):
+        await self.gate.wait()
+        if self.fail:
+            raise ConnectionError("redis went away")
+        self.sent.append((group, message))
+
+    async def until_sent(self, count):
+        for _ in range(200):
+            if len(self.sent) >= count:
+                return
+            await asyncio.sleep(0.01)
+
+
+@pytest.mark.asyncio
+async def test_a_send_from_a_database_thread_does_not_wait_for_the_layer(monkeypatch):
+    """The process's one database thread goes on while the loop publishes, in call order."""
+    layer = GatedLayer()
+    monkeypatch.setattr("kindred.core.events.get_channel_layer", lambda: layer)
+
+    def send_three():
+        for n in range(3):
+            send_event_now("rooms.1", {"type": "message", "seq": n + 1})
+
+    await asyncio.wait_for(sync_to_async(send_three)(), timeout=2)
+    assert layer.sent == []
+    layer.gate.set()
+    await layer.until_sent(3)
+    assert layer.sent == [
+        ("rooms.1", {"type": EVENT_MESSAGE_TYPE, "event": {"type": "message", "seq": n}})
+        for n in (1, 2, 3)
+    ]
+
+
+@pytest.mark.asyncio
+async def test_a_failed_send_is_logged_without_its_payload(monkeypatch, caplog):
+    layer = GatedLayer(fail=True)
+    monkeypatch.setattr("kindred.core.events.get_channel_layer", lambda: layer)
+    layer.gate.set()
+    with caplog.at_level(logging.ERROR, logger="kindred.core.events"):
+        await sync_to_async(send_event_now)("rooms.1", {"type": "message", "body": "my secret"})
+        for _ in range(200):
+            if caplog.records:
+                break
+            await asyncio.sleep(0.01)
+    [record] = caplog.records
+    assert record.getMessage() == "event delivery failed"
+    assert record.event_type == "message"
+    assert "my secret" not in caplog.text
+
+
+def test_a_send_outside_any_event_loop_completes_before_returning(monkeypatch):
+    layer = GatedLayer()
+    layer.gate.set()
+    monkeypatch.setattr("kindred.core.events.get_channel_layer", lambda: layer)
+    send_event_now("user.1", {"type": "notification"})
+    assert layer.sent == [
+        ("user.1", {"type": EVENT_MESSAGE_TYPE, "event": {"type": "notification"}})
+    ]

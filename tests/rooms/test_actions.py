@@ -349,3 +349,44 @@ def test_concurrent_posts_get_unique_consecutive_seqs(room_kind, settings):
             m.body for m in RoomMessage.objects.filter(room=room, author=user).order_by("seq")
         ]
         assert bodies == [f"{user.pk}:{n}" for n in range(per_writer)]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_racing_resends_of_one_client_id_store_one_message(room_kind, settings):
+    """Sends racing past the first check meet the unique constraint; all get one message."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (row locks under real concurrency)")
+    from tests.factories import UserFactory
+
+    settings.ROOM_RATE_LIMIT_MESSAGES = 1000
+    writer = UserFactory()
+    room = make_room(room_kind, writer)
+    attempts = 6
+    barrier = threading.Barrier(attempts)
+    answers: list[int] = []
+    errors: list[BaseException] = []
+
+    def resend():
+        try:
+            barrier.wait()
+            message = actions.do_post_message(
+                Room.objects.get(pk=room.pk), writer, "did this go through?", client_id="c-9"
+            )
+            answers.append(message.seq)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=resend) for _ in range(attempts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert RoomMessage.objects.filter(room=room).count() == 1
+    assert answers == [1] * attempts
+    room.refresh_from_db()
+    # The losers' seqs rolled back with their transactions: no gap for the room.
+    assert room.last_seq == 1

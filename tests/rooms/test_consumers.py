@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 import pytest
 from channels.db import database_sync_to_async as sync_to_async
+from channels.layers import get_channel_layer
 from django.contrib.auth.models import AnonymousUser
 
+from kindred.core.events import EVENT_MESSAGE_TYPE
 from kindred.rooms import actions
 from kindred.rooms.models import RoomConnection
 from tests.rooms.conftest import connect, drain, receive_until
@@ -348,3 +353,44 @@ async def test_a_bad_after_parameter_reads_from_the_start(layer, room, member):
     assert connected
     assert (await receive_until(communicator, "message"))["seq"] == 1
     await communicator.disconnect()
+
+
+async def test_a_broadcast_reaches_the_socket_while_the_database_thread_is_busy(
+    layer, room, member
+):
+    """A process has one database thread; a slow query there must not hold up delivery.
+
+    channels' own dispatch waits for that thread before every event, for every socket.
+    """
+    maya, ok, _ = await connect(member, room.pk)
+    assert ok
+    await drain(maya)
+    release = threading.Event()
+    started = threading.Event()
+
+    def slow_query():
+        started.set()
+        release.wait(10)
+
+    busy = asyncio.ensure_future(sync_to_async(slow_query)())
+    try:
+        while not started.is_set():
+            await asyncio.sleep(0.01)
+        event = {
+            "type": "message",
+            "seq": 1,
+            "kind": "text",
+            "author": "member_sam",
+            "body": "still here",
+            "created_at": "2026-11-26T20:00:00+00:00",
+        }
+        await get_channel_layer().group_send(
+            actions.room_group(room.pk), {"type": EVENT_MESSAGE_TYPE, "event": event}
+        )
+        received = await receive_until(maya, "message", timeout=2)
+        assert (received["seq"], received["body"]) == (1, "still here")
+        assert not busy.done()
+    finally:
+        release.set()
+        await busy
+    await maya.disconnect()
