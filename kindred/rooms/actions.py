@@ -36,12 +36,14 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kindred.accounts.models import User
 from kindred.audit.actions import record_event
 from kindred.core.events import send_event_on_commit
 from kindred.core.sharedcache import shared_cache
 from kindred.rooms import conf
 from kindred.rooms.kinds import get_kind
 from kindred.rooms.models import MessageKind, Room, RoomConnection, RoomMessage
+from kindred.safety.access import blocked_user_ids
 from kindred.safety.actions import screen_text
 from kindred.safety.models import CrisisCountry
 
@@ -290,17 +292,29 @@ def history(
 ) -> list[RoomMessage]:
     """Messages after ``after_seq`` in seq order. No access check: callers check.
 
-    Held messages are included only for their author (``viewer``).
+    Held messages are included only for their author (``viewer``); messages of people
+    the viewer blocked, or who blocked the viewer, are left out.
     """
     visible = Q(is_held=False)
     viewer_id = getattr(viewer, "pk", None)
     if viewer_id is not None:
         visible |= Q(author_id=viewer_id)
-    return list(
-        RoomMessage.objects.filter(visible, room=room, seq__gt=after_seq)
-        .select_related("author")
-        .order_by("seq")[:limit]
-    )
+    messages = RoomMessage.objects.filter(visible, room=room, seq__gt=after_seq)
+    hidden = blocked_user_ids(viewer) if viewer is not None else set()
+    if hidden:
+        messages = messages.exclude(author_id__in=hidden)
+    return list(messages.select_related("author").order_by("seq")[:limit])
+
+
+def hidden_handles(viewer: Any) -> set[str]:
+    """Handles whose live messages, typing and presence ``viewer`` does not see.
+
+    Blocks hide people both ways everywhere; in a shared room that means per socket.
+    """
+    hidden = blocked_user_ids(viewer) if viewer is not None else set()
+    if not hidden:
+        return set()
+    return set(User.objects.filter(pk__in=hidden).values_list("handle", flat=True))
 
 
 def support_event(user: Any, level: str) -> dict[str, Any]:

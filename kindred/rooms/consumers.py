@@ -14,6 +14,11 @@ Each socket delivers a room's messages strictly in seq order, each once:
   forgets them; channels_redis expires them after a day) and compares the room's
   ``last_seq`` with the socket's, so even a lost broadcast is delivered within a ping.
 
+People blocked either way are hidden per socket: their messages (history and live),
+typing and presence never reach the other. A live message hidden this way still
+advances the socket's seq, so it causes no catch-up. The set is read at connect and
+again on each heal (a block made while connected takes effect within a ping).
+
 Presence is a table of open sockets (:class:`kindred.rooms.models.RoomConnection`)
 rather than per-process memory: every ASGI process sees the same rows, it needs no
 Redis on the embedded default, and it survives a Redis restart. Rows of a process
@@ -42,6 +47,7 @@ from kindred.core.events import EVENT_MESSAGE_TYPE
 from kindred.rooms import actions
 from kindred.rooms.access import access_room
 from kindred.rooms.models import Room
+from kindred.safety.access import forget_blocks
 
 DENIED = 4403
 CLOSED = 4410
@@ -56,10 +62,12 @@ class RoomConsumer(JsonConsumer):
     last_seq: int
     finished: bool
     groups_joined: list[str]
+    hidden: set[str]
 
     async def connect(self) -> None:
         self.groups_joined = []
         self.finished = False
+        self.hidden = set()
         user = self.scope.get("user")
         room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
         try:
@@ -81,7 +89,7 @@ class RoomConsumer(JsonConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         # One trip to the database thread: the backlog, presence row, open or closed.
-        batch, is_open = await database_sync_to_async(_join)(
+        batch, is_open, self.hidden = await database_sync_to_async(_join)(
             self.room, self.last_seq, user, self.channel_name
         )
         await self._send_batch(batch)
@@ -140,8 +148,8 @@ class RoomConsumer(JsonConsumer):
         """
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
-        last_seq = await database_sync_to_async(actions.do_touch_presence)(
-            self.room.pk, self.channel_name
+        last_seq, self.hidden = await database_sync_to_async(_refresh)(
+            self.room, self.user, self.channel_name
         )
         if last_seq > self.last_seq:
             await self._catch_up()
@@ -186,8 +194,11 @@ class RoomConsumer(JsonConsumer):
         if kind == "message":
             await self._deliver(event)
         elif kind == "typing":
-            if event.get("handle") != self.handle:
+            if event.get("handle") != self.handle and event.get("handle") not in self.hidden:
                 await self.send_json(event)
+        elif kind == "presence":
+            handles = [h for h in event.get("handles", []) if h not in self.hidden]
+            await self.send_json({**event, "handles": handles})
         elif kind == "closed":
             await self._send_closed()
         elif kind == "removed":
@@ -208,7 +219,8 @@ class RoomConsumer(JsonConsumer):
             await self._catch_up()
             if seq <= self.last_seq:
                 return
-        await self.send_json(event)
+        if event.get("author") not in self.hidden:
+            await self.send_json(event)
         self.last_seq = seq
 
 
@@ -222,11 +234,18 @@ def _after(query_string: bytes) -> int:
 
 def _join(
     room: Room, after: int, user: Any, channel_name: str
-) -> tuple[list[dict[str, Any]], bool]:
+) -> tuple[list[dict[str, Any]], bool, set[str]]:
     batch = _history_payloads(room, after, user)
     actions.do_join_presence(room.pk, user, channel_name)
     is_open = Room.objects.filter(pk=room.pk).values_list("is_open", flat=True).first()
-    return batch, bool(is_open)
+    return batch, bool(is_open), actions.hidden_handles(user)
+
+
+def _refresh(room: Room, user: Any, channel_name: str) -> tuple[int, set[str]]:
+    # The user object lives as long as the socket: drop its cached blocks first.
+    forget_blocks(user)
+    last_seq = actions.do_touch_presence(room.pk, channel_name)
+    return last_seq, actions.hidden_handles(user)
 
 
 # Presence goes out at most once per PRESENCE_EVERY_SECONDS per room and process: a

@@ -390,3 +390,21 @@ def test_racing_resends_of_one_client_id_store_one_message(room_kind, settings):
     room.refresh_from_db()
     # The losers' seqs rolled back with their transactions: no gap for the room.
     assert room.last_seq == 1
+
+
+def test_history_leaves_out_people_blocked_either_way(room_kind, member, member2, peer_supporter):
+    from kindred.safety.actions import do_block
+
+    room = make_room(room_kind, member, member2, peer_supporter)
+    for author, body in [(member, "maya"), (member2, "sam"), (peer_supporter, "priya")]:
+        actions.do_post_message(room, author, body)
+    do_block(member2, member)  # Sam blocked Maya: hidden both ways.
+
+    def bodies(viewer):
+        return [m.body for m in actions.history(room, viewer=viewer)]
+
+    assert bodies(member) == ["maya", "priya"]
+    assert bodies(member2) == ["sam", "priya"]
+    assert bodies(peer_supporter) == ["maya", "sam", "priya"]
+    assert actions.hidden_handles(member) == {"member_sam"}
+    assert actions.hidden_handles(peer_supporter) == set()

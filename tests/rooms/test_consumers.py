@@ -394,3 +394,69 @@ async def test_a_broadcast_reaches_the_socket_while_the_database_thread_is_busy(
         release.set()
         await busy
     await maya.disconnect()
+
+
+async def test_people_blocked_either_way_are_hidden_from_each_other_in_the_room(
+    layer, room_kind, member, member2, peer_supporter
+):
+    """Maya blocked Sam: neither sees the other's messages, typing or presence; Priya sees both."""
+    from kindred.safety.actions import do_block
+
+    room = await sync_to_async(make_room)(room_kind, member, member2, peer_supporter)
+    await post(room, member2, "sam before")
+    await sync_to_async(do_block)(member, member2)
+    maya, _, _ = await connect(member, room.pk)
+    sam, _, _ = await connect(member2, room.pk)
+    priya, _, _ = await connect(peer_supporter, room.pk)
+    # History: Sam's earlier message is left out for Maya, not for Priya.
+    assert [m["body"] for m in [await receive_until(priya, "message")]] == ["sam before"]
+
+    await sam.send_json_to({"type": "message", "body": "sam live", "client_id": "s1"})
+    assert (await receive_until(sam, "ack"))["seq"] == 2
+    await maya.send_json_to({"type": "message", "body": "maya live", "client_id": "m1"})
+    assert (await receive_until(maya, "ack"))["seq"] == 3
+    await sam.send_json_to({"type": "typing"})
+
+    assert [(await receive_until(priya, "message"))["body"] for _ in range(2)] == [
+        "sam live",
+        "maya live",
+    ]
+    assert (await receive_until(priya, "typing"))["handle"] == "member_sam"
+    assert await presence_becomes(priya, ["member_maya", "member_sam", "peer_priya"])
+    assert await presence_becomes(maya, ["member_maya", "peer_priya"])
+    assert await presence_becomes(sam, ["member_sam", "peer_priya"])
+
+    maya_frames = await drain(maya)
+    sam_frames = await drain(sam)
+    assert [f["body"] for f in maya_frames if f["type"] == "message"] == ["maya live"]
+    assert [f["body"] for f in sam_frames if f["type"] == "message"] == [
+        "sam before",
+        "sam live",
+    ]
+    assert [f for f in maya_frames if f["type"] == "typing"] == []
+    # The hidden seq 2 caused no catch-up: Maya's next message arrives once, in order.
+    await post(room, peer_supporter, "priya")
+    assert [(await receive_until(maya, "message"))["seq"]] == [4]
+    assert [f for f in await drain(maya) if f["type"] == "message"] == []
+    for socket in (maya, sam, priya):
+        await socket.disconnect()
+
+
+async def test_a_block_made_while_connected_takes_effect_at_the_next_ping(
+    layer, room, member, member2, monkeypatch
+):
+    from kindred.safety.actions import do_block
+
+    monkeypatch.setattr("kindred.rooms.consumers.TOUCH_EVERY_SECONDS", 0)
+    maya, _, _ = await connect(member, room.pk)
+    await post(room, member2, "seen")
+    assert (await receive_until(maya, "message"))["body"] == "seen"
+    await sync_to_async(do_block)(member, member2)
+    await maya.send_json_to({"type": "ping"})
+    assert await receive_until(maya, "pong") == {"type": "pong"}
+    await drain(maya)
+    await post(room, member2, "hidden now")
+    await post(room, member, "mine")
+    assert [(await receive_until(maya, "message"))["body"]] == ["mine"]
+    assert [f for f in await drain(maya) if f["type"] == "message"] == []
+    await maya.disconnect()
