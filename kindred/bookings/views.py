@@ -152,7 +152,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     from kindred.groups import ics as group_ics
 
     now = timezone.now()
-    groups = [group_ics.session_event(s, now) for s in group_actions.upcoming_for(user, now)]
+    # Cancelled group sessions stay in, marked cancelled, so subscribed calendars drop them.
+    groups = [group_ics.session_event(s, now) for s in group_actions.calendar_for(user, now)]
     body = ics.calendar(
         actions.upcoming_for(user, now), user, now, name="Kindred sessions", extra_events=groups
     )

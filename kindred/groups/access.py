@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from kindred.accounts.access import has_mfa
 from kindred.accounts.roles import Role
 from kindred.community.access import active_suspension, visible_spaces
 from kindred.core.access import NotFound
@@ -39,7 +40,20 @@ def is_facilitator(user: Any, group: Group) -> bool:
     return group.facilitators.filter(pk=user.pk).exists()
 
 
+def is_groups_staff(user: Any) -> bool:
+    """Staff (with their second factor) look after every group."""
+    return bool(
+        getattr(user, "is_authenticated", False) and user.has_role(Role.STAFF) and has_mfa(user)
+    )
+
+
+def can_manage_group(user: Any, group: Group) -> bool:
+    """Edit the group, cancel a session, archive it: its facilitators, and staff."""
+    return is_facilitator(user, group) or is_groups_staff(user)
+
+
 def visible_groups(user: Any) -> QuerySet[Group]:
+    """The groups listed for ``user``: active ones in spaces they may read."""
     spaces = visible_spaces(user)
     query = Q(is_active=True, space__in=spaces)
     if getattr(user, "is_authenticated", False):
@@ -48,26 +62,64 @@ def visible_groups(user: Any) -> QuerySet[Group]:
     return Group.objects.filter(query).distinct()
 
 
-def access_group(user: Any, group_id: int, *, write: bool = False) -> Group:
-    """A group ``user`` may see; with ``write``, one they facilitate."""
-    group = visible_groups(user).select_related("space").filter(pk=group_id).first()
-    if group is None or (write and not is_facilitator(user, group)):
+def readable_groups(user: Any) -> QuerySet[Group]:
+    """The groups whose page ``user`` may open.
+
+    The listed ones, and an archived group for the people who still held a place
+    (or a place in the queue) in it, so they can see what happened. Staff: all.
+    """
+    if is_groups_staff(user):
+        return Group.objects.all()
+    spaces = visible_spaces(user)
+    query = Q(is_active=True, space__in=spaces)
+    if getattr(user, "is_authenticated", False):
+        query |= Q(facilitators=user)
+        query |= Q(
+            space__in=spaces,
+            signups__user=user,
+            signups__status__in=[SignUpStatus.JOINED, SignUpStatus.WAITLISTED],
+        )
+    return Group.objects.filter(query).distinct()
+
+
+def access_group(user: Any, group_id: int, *, write: bool = False, manage: bool = False) -> Group:
+    """A group ``user`` may see; with ``write``, one they facilitate (the live tools);
+    with ``manage``, one they may edit, cancel sessions of and archive (facilitators, staff)."""
+    group = readable_groups(user).select_related("space").filter(pk=group_id).first()
+    if group is None:
+        raise NotFound("group")
+    if (write and not is_facilitator(user, group)) or (
+        manage and not can_manage_group(user, group)
+    ):
         raise NotFound("group")
     return group
 
 
-def access_session(user: Any, session_id: int, *, write: bool = False) -> GroupSession:
-    """A session of a group ``user`` may see; with ``write``, one they facilitate."""
+def access_session(
+    user: Any, session_id: int, *, write: bool = False, manage: bool = False
+) -> GroupSession:
+    """A session of a group ``user`` may see; ``write`` and ``manage`` as for the group."""
     session = (
         GroupSession.objects.select_related("group", "group__space").filter(pk=session_id).first()
     )
     if session is None:
         raise NotFound("session")
     try:
-        access_group(user, session.group_id, write=write)
+        access_group(user, session.group_id, write=write, manage=manage)
     except NotFound:
         raise NotFound("session") from None
     return session
+
+
+def signups_of_session(session: GroupSession) -> QuerySet[SignUp]:
+    """Everyone holding a place or a place in the queue that covers ``session``
+    (the people told when it is cancelled)."""
+    statuses = [SignUpStatus.JOINED, SignUpStatus.WAITLISTED]
+    if session.group.per_session:
+        return SignUp.objects.filter(session=session, status__in=statuses)
+    return SignUp.objects.filter(
+        group_id=session.group_id, session__isnull=True, status__in=statuses
+    )
 
 
 def participant_signups(session: GroupSession) -> QuerySet[SignUp]:

@@ -147,11 +147,17 @@ def do_materialise_sessions(group: Group, *, now: datetime | None = None) -> int
     return len(new)
 
 
-def upcoming_sessions(group: Group, now: datetime | None = None) -> Any:
+def upcoming_sessions(
+    group: Group, now: datetime | None = None, *, include_cancelled: bool = False
+) -> Any:
+    """Sessions not yet over; with ``include_cancelled``, the cancelled ones too (to say so)."""
     now = now or timezone.now()
-    return GroupSession.objects.filter(
-        group=group, status=SessionStatus.SCHEDULED, ends_at__gt=now
-    ).order_by("starts_at")
+    statuses = [SessionStatus.SCHEDULED]
+    if include_cancelled:
+        statuses.append(SessionStatus.CANCELLED)
+    return GroupSession.objects.filter(group=group, status__in=statuses, ends_at__gt=now).order_by(
+        "starts_at"
+    )
 
 
 # --- Sign-up -------------------------------------------------------------------
@@ -206,7 +212,15 @@ def do_join(user: Any, group: Group, session: GroupSession | None = None) -> Sig
     now = timezone.now()
     with transaction.atomic():
         _lock(group, session)
-        group.refresh_from_db(fields=["opened_at"])
+        # Read again under the lock: the group may have been archived, or the session
+        # cancelled, since the checks above (they lock the same rows).
+        group.refresh_from_db(fields=["opened_at", "is_active"])
+        if not group.is_active:
+            raise GroupError("This group is not meeting any more.")
+        if session is not None:
+            session.refresh_from_db(fields=["status"])
+            if session.status != SessionStatus.SCHEDULED:
+                raise GroupError("Sign-up for this session has closed.")
         signup = _signups(group, session).select_for_update().filter(user=user).first()
         if signup is not None and signup.status != SignUpStatus.LEFT:
             return signup
@@ -363,6 +377,18 @@ def sessions_for(user: Any) -> Any:
         Q(pk__in=mine.filter(session__isnull=False).values("session_id"))
         | Q(group_id__in=mine.filter(session__isnull=True).values("group_id"))
         | Q(group__in=Group.objects.filter(facilitators=user).values("pk"))
+    )
+
+
+def calendar_for(user: Any, now: datetime | None = None) -> Any:
+    """The sessions for ``user``'s calendar feed: the ones ahead, the cancelled ones too,
+    so a subscribed calendar shows them cancelled (STATUS:CANCELLED) rather than gone."""
+    now = now or timezone.now()
+    return (
+        sessions_for(user)
+        .filter(status__in=[SessionStatus.SCHEDULED, SessionStatus.CANCELLED], ends_at__gt=now)
+        .select_related("group")
+        .order_by("starts_at")
     )
 
 

@@ -92,3 +92,43 @@ class GroupForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Leave empty for the standard norms.",
     )
+
+
+class GroupEditForm(forms.Form):
+    """What a facilitator may change once the group runs."""
+
+    topic = forms.CharField(max_length=120)
+    description = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    norms = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Markdown. Leave empty for the standard norms.",
+    )
+    capacity = forms.IntegerField(
+        min_value=2,
+        max_value=50,
+        help_text="More places: people on the waitlist move up in the order they asked, and "
+        "are told. Fewer places than people who already have one: nobody loses their place; "
+        "new sign-ups go on the waitlist until places free up.",
+    )
+    session_minutes = forms.IntegerField(
+        label="Session length (minutes)",
+        min_value=15,
+        max_value=240,
+        help_text="Applies to the sessions that have not started yet.",
+    )
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (everyone signed up sees this)",
+        max_length=200,
+        help_text="A short reason, at most 200 characters.",
+    )
+
+
+class ArchiveGroupForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Yes, archive this group: cancel its upcoming sessions and stop new sign-ups",
+    )

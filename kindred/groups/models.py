@@ -123,6 +123,10 @@ class GroupSession(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Cancelled by a facilitator or staff (one session, or all ahead when the group is archived);
+    # the reason is shown to the people signed up.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
     # Attendance counts and handles only: never anything anyone wrote.
     summary = models.JSONField(default=dict, blank=True)
 

@@ -59,7 +59,15 @@ def existing_room(session: GroupSession) -> Room | None:
 
 def _locked(session: GroupSession) -> GroupSession:
     """The session row, locked: tools on one session run one at a time."""
-    locked = GroupSession.objects.select_for_update().select_related("group").get(pk=session.pk)
+    # Only the session row: locking the joined group too would make a drop-in join, which
+    # holds the session and then key-share locks the group, deadlock with it.
+    locked = (
+        GroupSession.objects.select_for_update(of=("self",))
+        .select_related("group")
+        .get(pk=session.pk)
+    )
+    if locked.status == SessionStatus.CANCELLED:
+        raise GroupError("This session is cancelled.")
     if locked.status != SessionStatus.SCHEDULED:
         raise GroupError("This session has ended.")
     return locked

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kindred.groups import views, views_session
+from kindred.groups import views, views_manage, views_session
 
 urlpatterns = [
     path("", views.group_list, name="groups_list"),
@@ -9,6 +9,8 @@ urlpatterns = [
     path("<int:group_id>/", views.group_detail, name="groups_detail"),
     path("<int:group_id>/join/", views.join, name="groups_join"),
     path("<int:group_id>/leave/", views.leave, name="groups_leave"),
+    path("<int:group_id>/edit/", views_manage.edit_group, name="groups_edit"),
+    path("<int:group_id>/archive/", views_manage.archive_group, name="groups_archive"),
     path("sessions/<int:session_id>/", views_session.session_page, name="groups_session"),
     path("sessions/<int:session_id>/calendar.ics", views.session_ics, name="groups_session_ics"),
     path(
@@ -28,4 +30,9 @@ urlpatterns = [
     path("sessions/<int:session_id>/unmute/", views_session.unmute, name="groups_session_unmute"),
     path("sessions/<int:session_id>/remove/", views_session.remove, name="groups_session_remove"),
     path("sessions/<int:session_id>/end/", views_session.end_session, name="groups_session_end"),
+    path(
+        "sessions/<int:session_id>/cancel/",
+        views_manage.cancel_session,
+        name="groups_session_cancel",
+    ),
 ]

@@ -26,6 +26,7 @@ from kindred.groups.access import (
     access_group,
     access_session,
     is_facilitator,
+    is_groups_staff,
     is_signed_up,
     visible_groups,
 )
@@ -95,7 +96,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     now = timezone.now()
     user = request.user
     facilitating = is_facilitator(user, group)
-    sessions = list(actions.upcoming_sessions(group, now)[:SESSIONS_SHOWN])
+    sessions = list(actions.upcoming_sessions(group, now, include_cancelled=True)[:SESSIONS_SHOWN])
     counts = _joined_counts([group], sessions)
     mine = {}
     if user.is_authenticated:
@@ -147,6 +148,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             if group.is_waiting_for_quorum
             else None,
             "facilitating": facilitating,
+            "managing": facilitating or is_groups_staff(user),
             "roster": roster,
         },
     )
@@ -264,5 +266,5 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise NotFound("calendar")
     now = timezone.now()
     return _calendar_response(
-        ics.calendar(actions.upcoming_for(user, now), now, name="Kindred groups")
+        ics.calendar(actions.calendar_for(user, now), now, name="Kindred groups")
     )

@@ -28,20 +28,28 @@ from kindred.groups.access import (
     access_session,
     attendance_of,
     can_join_room,
+    can_manage_group,
     is_facilitator,
     is_signed_up,
     participant_signups,
     room_is_live,
     write_refusal,
 )
-from kindred.groups.forms import CheckInForm, HandForm, ParticipantActionForm, RateForm, UnmuteForm
+from kindred.groups.forms import (
+    CancelSessionForm,
+    CheckInForm,
+    HandForm,
+    ParticipantActionForm,
+    RateForm,
+    UnmuteForm,
+)
 from kindred.groups.models import Attendance, GroupSession, SessionStatus
 
 
 def _page_session(user: Any, session_id: int) -> GroupSession:
     """The session, for its facilitators, its people and those who were there."""
     session = access_session(user, session_id)
-    if is_facilitator(user, session.group) or is_signed_up(user, session):
+    if can_manage_group(user, session.group) or is_signed_up(user, session):
         return session
     if Attendance.objects.filter(session=session, user=user).exists():
         return session
@@ -64,7 +72,14 @@ def session_page(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
         "norms_html": mark_safe(render_markdown(group.norms)),  # noqa: S308 (sanitised by nh3)
         "live": room_is_live(session, now),
         "ended": session.status == SessionStatus.ENDED,
+        "cancelled": session.status == SessionStatus.CANCELLED,
     }
+    if (
+        session.status == SessionStatus.SCHEDULED
+        and session.ends_at > now
+        and (facilitating or can_manage_group(user, group))
+    ):
+        context["cancel_form"] = CancelSessionForm()
     room = tools.existing_room(session)
     attendance = attendance_of(user, session)
     if room is not None and room.is_open and can_join_room(user, session, now):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from kindred.api.actions import do_create_token
+from kindred.audit.models import AuditEvent
+from kindred.core.models import Notification
 from kindred.groups import actions, tools
-from kindred.groups.models import SignUp, SignUpStatus
+from kindred.groups.models import SessionStatus, SignUp, SignUpStatus
 from kindred.rooms.actions import do_post_message
 from tests.factories import UserFactory
 from tests.groups.factories import make_group, make_session
@@ -152,3 +154,164 @@ def test_rate_after_the_session(client, live, session, member, member2, facilita
     response = post(client, url, {"rating": 4}, member)
     assert response.status_code == 200 and response.json() == {"rating": 4}
     assert post(client, url, {"rating": 5}, member).status_code == 422
+
+
+# --- Edit, cancel, archive -----------------------------------------------------------------
+
+
+def patch(client, url, data, user=None, **kw):
+    headers = auth(user, **kw) if user else {}
+    return client.patch(url, data, content_type="application/json", **headers)
+
+
+@pytest.fixture
+def other_facilitator(db):
+    from kindred.accounts.roles import Role
+
+    return UserFactory(handle="facil_fern", roles=[Role.MEMBER, Role.FACILITATOR])
+
+
+def manage_calls(group, session):
+    return [
+        (patch, f"/api/v1/groups/{group.pk}", {"capacity": 9}),
+        (post, f"/api/v1/groups/sessions/{session.pk}/cancel", {"reason": "Unwell"}),
+        (post, f"/api/v1/groups/{group.pk}/archive", {}),
+    ]
+
+
+def unchanged(group, session):
+    group.refresh_from_db()
+    session.refresh_from_db()
+    return group.is_active and group.capacity == 8 and session.status == SessionStatus.SCHEDULED
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_managing_needs_login(client, group, session, index):
+    send, url, data = manage_calls(group, session)[index]
+    assert send(client, url, data).status_code == 401
+    assert unchanged(group, session)
+
+
+@pytest.mark.parametrize("index", range(3))
+@pytest.mark.parametrize("who", ["member", "other_facilitator", "moderator"])
+def test_managing_is_404_for_anyone_but_its_facilitators_and_staff(
+    client, request, group, session, member, index, who
+):
+    actions.do_join(member, group, session)
+    send, url, data = manage_calls(group, session)[index]
+    response = send(client, url, data, request.getfixturevalue(who))
+    assert response.status_code == 404
+    assert response.json()["detail"] in ("No such group.", "No such session.")
+    assert unchanged(group, session)
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_managing_needs_the_write_scope(client, group, session, facilitator, index):
+    send, url, data = manage_calls(group, session)[index]
+    assert send(client, url, data, facilitator, scopes=("read",)).status_code == 403
+    assert unchanged(group, session)
+
+
+@pytest.mark.parametrize("who", ["facilitator", "staff"])
+def test_patch_a_group(client, request, who, facilitator, space):
+    group = make_group(facilitator, space, capacity=2)
+    session = make_session(group)
+    people = [UserFactory() for _ in range(3)]
+    for person in people:
+        actions.do_join(person, group, session)
+    response = patch(
+        client,
+        f"/api/v1/groups/{group.pk}",
+        {"capacity": 3, "topic": "Anxiety, together", "session_minutes": 60},
+        request.getfixturevalue(who),
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["capacity"] == 3 and body["topic"] == "Anxiety, together"
+    assert body["session_minutes"] == 60 and body["archived"] is False
+    assert SignUp.objects.get(user=people[2]).status == SignUpStatus.JOINED
+    session.refresh_from_db()
+    assert (session.ends_at - session.starts_at).total_seconds() == 3600
+    group.refresh_from_db()
+    assert group.description.startswith("A weekly evening group")  # not sent, kept
+    assert AuditEvent.objects.filter(event="groups.group_updated").count() == 1
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"capacity": 1},
+        {"capacity": "many"},
+        {"session_minutes": 500},
+        {"topic": ""},
+        {"topic": None},
+        {"topic": "   "},
+        {"format": "cohort"},
+    ],
+)
+def test_bad_patches_are_422_and_change_nothing(client, group, session, facilitator, payload):
+    response = patch(client, f"/api/v1/groups/{group.pk}", payload, facilitator)
+    assert response.status_code == 422 and "detail" in response.json()
+    assert unchanged(group, session)
+
+
+def test_patch_of_a_missing_group_is_404(client, facilitator):
+    response = patch(client, "/api/v1/groups/999999", {"capacity": 4}, facilitator)
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("who", ["facilitator", "staff"])
+def test_cancel_a_session(client, request, who, group, session, member, member2):
+    actions.do_join(member, group, session)
+    actions.do_join(member2, group, session)
+    url = f"/api/v1/groups/sessions/{session.pk}/cancel"
+    user = request.getfixturevalue(who)
+    response = post(client, url, {"reason": "Facilitator unwell"}, user)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "cancelled" and body["cancel_reason"] == "Facilitator unwell"
+    notes = Notification.objects.filter(kind="groups.session_cancelled")
+    assert sorted(notes.values_list("recipient_id", flat=True)) == sorted([member.pk, member2.pk])
+    # Idempotent.
+    again = post(client, url, {"reason": "Something else"}, user)
+    assert again.status_code == 200 and again.json()["cancel_reason"] == "Facilitator unwell"
+    assert notes.count() == 2
+
+
+@pytest.mark.parametrize(
+    "payload", [{}, {"reason": ""}, {"reason": "   "}, {"reason": "x" * 201}, {"reason": 1}]
+)
+def test_bad_cancel_input_is_422(client, group, session, facilitator, payload):
+    response = post(client, f"/api/v1/groups/sessions/{session.pk}/cancel", payload, facilitator)
+    assert response.status_code == 422 and "detail" in response.json()
+    assert unchanged(group, session)
+
+
+def test_an_ended_session_cannot_be_cancelled(client, group, session, facilitator):
+    tools.do_end_session(facilitator, session)
+    response = post(
+        client, f"/api/v1/groups/sessions/{session.pk}/cancel", {"reason": "x"}, facilitator
+    )
+    assert response.status_code == 422 and "over" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("who", ["facilitator", "staff"])
+def test_archive_a_group(client, request, who, group, session, member, member2):
+    actions.do_join(member, group, session)
+    response = post(client, f"/api/v1/groups/{group.pk}/archive", {}, request.getfixturevalue(who))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["archived"] is True and body["sessions_cancelled"] >= 1
+    session.refresh_from_db()
+    assert session.status == SessionStatus.CANCELLED
+    # Gone from the list; still readable by the person who was signed up; not by others.
+    assert group.pk not in [g["id"] for g in client.get("/api/v1/groups", **auth(member)).json()]
+    detail = client.get(f"/api/v1/groups/{group.pk}", **auth(member)).json()
+    assert detail["archived"] is True and detail["upcoming"] == []
+    assert client.get(f"/api/v1/groups/{group.pk}", **auth(member2)).status_code == 404
+    join = post(client, f"/api/v1/groups/{group.pk}/join", {"session": session.pk}, member)
+    assert join.status_code == 422
+    again = post(client, f"/api/v1/groups/{group.pk}/archive", {}, request.getfixturevalue(who))
+    assert again.status_code == 200 and again.json()["sessions_cancelled"] == 0
+    edit = patch(client, f"/api/v1/groups/{group.pk}", {"capacity": 9}, group.facilitators.get())
+    assert edit.status_code == 422 and "archived" in edit.json()["detail"]

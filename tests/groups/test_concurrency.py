@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -91,3 +92,90 @@ def test_concurrent_leaves_and_joins_keep_the_session_exactly_full():
     assert joined.count() == CAPACITY
     # The five who waited longest (before anyone in the race) got the freed places.
     assert set(joined.values_list("user_id", flat=True)) == {p.pk for p in first[CAPACITY:]}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_raising_capacity_while_people_join_promotes_the_waitlist_in_order():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite's in-memory test database is not shared by threads")
+    from kindred.groups import manage
+
+    facilitator = UserFactory(roles=[Role.MEMBER, Role.FACILITATOR])
+    group = make_group(facilitator, _space(), capacity=CAPACITY)
+    session = make_session(group)
+    first = [UserFactory(handle=f"early_{i}", roles=[Role.MEMBER]) for i in range(CAPACITY + 5)]
+    for person in first:
+        actions.do_join(person, group, session)
+    late = [UserFactory(handle=f"late_{i}", roles=[Role.MEMBER]) for i in range(10)]
+    new_capacity = CAPACITY + 3
+
+    def work(person):
+        if person is facilitator:
+            manage.do_update_group(
+                facilitator,
+                group,
+                manage.GroupChanges(
+                    topic=group.topic,
+                    description=group.description,
+                    norms=group.norms,
+                    capacity=new_capacity,
+                    session_minutes=group.session_minutes,
+                ),
+            )
+        else:
+            actions.do_join(person, group, session)
+
+    _race(work, [facilitator, *late])
+
+    joined = SignUp.objects.filter(session=session, status=SignUpStatus.JOINED)
+    assert joined.count() == new_capacity
+    # The places went to the people who had waited longest, never to a late arrival.
+    assert set(joined.values_list("user_id", flat=True)) == {p.pk for p in first[:new_capacity]}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_archiving_while_people_join_leaves_nothing_scheduled_and_never_deadlocks():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite's in-memory test database is not shared by threads")
+    from django.utils import timezone
+
+    from kindred.core.models import Notification
+    from kindred.groups import manage
+    from kindred.groups.models import GroupSession, SessionStatus
+
+    facilitator = UserFactory(roles=[Role.MEMBER, Role.FACILITATOR])
+    group = make_group(facilitator, _space(), capacity=CAPACITY)
+    session = make_session(group)
+    people = [UserFactory(handle=f"joiner_{i}", roles=[Role.MEMBER]) for i in range(15)]
+
+    def work(person):
+        if person is facilitator:
+            manage.do_archive_group(facilitator, group)
+            return
+        # Refused if the group closed first, as it should be.
+        with contextlib.suppress(actions.GroupError):
+            actions.do_join(person, group, session)
+
+    _race(work, [facilitator, *people])
+
+    session.refresh_from_db()
+    assert session.status == SessionStatus.CANCELLED
+    assert not GroupSession.objects.filter(
+        group=group, status=SessionStatus.SCHEDULED, starts_at__gt=timezone.now()
+    ).exists()
+    joined = SignUp.objects.filter(session=session, status=SignUpStatus.JOINED)
+    assert joined.count() <= CAPACITY
+    # Whoever got in before the archive was told it is off; nobody got in after it.
+    signed_up = set(
+        SignUp.objects.filter(session=session)
+        .exclude(status=SignUpStatus.LEFT)
+        .values_list("user_id", flat=True)
+    )
+    told = set(
+        Notification.objects.filter(kind="groups.group_archived").values_list(
+            "recipient_id", flat=True
+        )
+    )
+    assert signed_up == told

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from kindred.bookings.feeds import do_create_calendar_feed
-from kindred.groups import actions, ics
+from kindred.groups import actions, ics, manage
 from tests.groups.factories import make_session
 
 REQUIRED = ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY")
@@ -102,3 +102,26 @@ def test_the_personal_calendar_feed_includes_my_group_sessions(client, group, se
     assert response.status_code == 200
     events = assert_valid_ics(response.content.decode())
     assert [e["UID"] for e in events] == [f"group-session-{session.pk}@kindred"]
+
+
+def test_a_cancelled_session_stays_in_the_feed_marked_cancelled(
+    client, group, session, member, facilitator
+):
+    actions.do_join(member, group, session)
+    manage.do_cancel_session(facilitator, session, "Facilitator unwell")
+    token = do_create_calendar_feed(member)
+    events = assert_valid_ics(client.get(f"/groups/calendar/{token}.ics").content.decode())
+    assert [(e["UID"], e["STATUS"]) for e in events] == [
+        (f"group-session-{session.pk}@kindred", "CANCELLED")
+    ]
+    assert "unwell" not in client.get(f"/groups/calendar/{token}.ics").content.decode()
+    # The personal feed (therapy and groups together) says the same.
+    personal = assert_valid_ics(client.get(f"/calendar/{token}.ics").content.decode())
+    assert [(e["UID"], e["STATUS"]) for e in personal] == [
+        (f"group-session-{session.pk}@kindred", "CANCELLED")
+    ]
+    client.force_login(member)
+    one = assert_valid_ics(
+        client.get(f"/groups/sessions/{session.pk}/calendar.ics").content.decode()
+    )
+    assert one[0]["STATUS"] == "CANCELLED"

@@ -6,7 +6,7 @@ from django.core import mail
 from django.utils import timezone
 
 from kindred.core.models import Notification
-from kindred.groups import actions
+from kindred.groups import actions, manage
 from kindred.groups.models import GroupFormat, ReminderSent, SignUp
 from kindred.groups.reminders import send_due_reminders
 from kindred.groups.tasks import send_group_reminders
@@ -68,3 +68,15 @@ def test_the_periodic_task_sends_them(group, member, settings):
     _joined_long_ago(member)
     send_group_reminders.call_local()
     assert ReminderSent.objects.filter(session=session, user=member, offset_minutes=60).exists()
+
+
+def test_cancelled_sessions_get_no_reminders(group, member, facilitator, settings):
+    settings.GROUP_REMINDER_MINUTES = (60,)
+    session = make_session(group, starts_in=timedelta(minutes=30))
+    actions.do_join(member, group, session)
+    _joined_long_ago(member)
+    manage.do_cancel_session(facilitator, session, "Facilitator unwell")
+    assert send_due_reminders(timezone.now()) == 0
+    assert not ReminderSent.objects.exists()
+    assert not Notification.objects.filter(kind="groups.reminder").exists()
+    assert mail.outbox == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kindred.accounts.roles import Role
-from kindred.groups import actions, tools
+from kindred.groups import actions, manage, tools
 from kindred.groups.models import Attendance, SessionStatus
 from kindred.rooms.models import Room
 from tests.factories import UserFactory
@@ -173,3 +173,29 @@ def test_tools_refuse_a_person_who_is_not_in_the_session(
     response = client.post(url(session, name), {"user": outsider.pk, "reason": "x"})
     assert response.status_code == 404
     assert not Attendance.objects.filter(user=outsider).exists()
+
+
+def test_a_cancelled_session_says_so_with_no_room_or_tools(
+    client, signed_up, session, member, facilitator
+):
+    manage.do_cancel_session(facilitator, session, "Facilitator unwell")
+    client.force_login(member)
+    body = client.get(url(session)).content.decode()
+    assert "Cancelled: Facilitator unwell" in body
+    assert "data-room" not in body and "opens when the facilitator opens it" not in body
+    client.force_login(facilitator)
+    body = client.get(url(session)).content.decode()
+    assert "Cancelled: Facilitator unwell" in body
+    assert 'id="facilitator-tools"' not in body and 'id="cancel-session"' not in body
+    assert client.post(url(session, "open")).status_code == 302
+    session.refresh_from_db()
+    assert session.room_opened_at is None
+
+
+def test_the_cancel_form_is_for_facilitators_only(client, signed_up, session, member, facilitator):
+    client.force_login(member)
+    assert 'id="cancel-session"' not in client.get(url(session)).content.decode()
+    client.force_login(facilitator)
+    body = client.get(url(session)).content.decode()
+    assert 'id="cancel-session"' in body
+    assert '<label for="id_reason"' in body and "csrfmiddlewaretoken" in body

@@ -21,7 +21,7 @@ from pydantic import ConfigDict
 from kindred.api.auth import get_api_user
 from kindred.api.routers.community import READ_AUTH, get_reader
 from kindred.core.access import NotFound
-from kindred.groups import actions, tools
+from kindred.groups import actions, manage, tools
 from kindred.groups.access import access_group, access_session, can_join_room, is_facilitator
 from kindred.groups.models import Group, GroupSession, SignUp, SignUpStatus
 from kindred.groups.schedule import describe
@@ -38,6 +38,7 @@ class SessionOut(Schema):
     starts_at: datetime
     ends_at: datetime
     status: str = Field(description="scheduled, cancelled or ended")
+    cancel_reason: str | None = Field(default=None, description="Why it was cancelled.")
     places_left: int | None = Field(description="Drop-in groups: places left in this session.")
     room_open: bool
     url: str
@@ -65,6 +66,38 @@ class GroupDetailOut(GroupOut):
     norms: str = Field(description="Markdown.")
     upcoming: list[SessionOut]
     places_left: int | None = Field(description="Cohort and pop-up groups: places left.")
+    archived: bool = Field(description="Archived groups no longer meet or take sign-ups.")
+
+
+class GroupPatchIn(Schema):
+    """Only the fields sent change. Fewer places than people who have one: nobody loses
+    theirs, new sign-ups wait. More places: the waitlist moves up in order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topic: str | None = Field(default=None, min_length=1, max_length=120)
+    description: str | None = Field(default=None, max_length=2000)
+    norms: str | None = Field(
+        default=None, max_length=4000, description="Markdown; empty: the standard norms."
+    )
+    capacity: int | None = Field(default=None, ge=2, le=50)
+    session_minutes: int | None = Field(
+        default=None, ge=15, le=240, description="Applies to sessions that have not started."
+    )
+
+
+class CancelIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(
+        min_length=1, max_length=200, description="Shown to everyone signed up for the session."
+    )
+
+
+class ArchivedOut(Schema):
+    id: int
+    archived: bool
+    sessions_cancelled: int = Field(description="Sessions cancelled by this call.")
 
 
 class SignUpOut(Schema):
@@ -140,6 +173,7 @@ def describe_session(session: GroupSession, places: int | None) -> dict[str, Any
         "starts_at": session.starts_at,
         "ends_at": session.ends_at,
         "status": session.status,
+        "cancel_reason": session.cancel_reason or None,
         "places_left": places,
         "room_open": session.room_opened_at is not None and session.status == "scheduled",
         "url": reverse("groups_session", args=[session.pk]),
@@ -183,7 +217,10 @@ def list_groups(request: HttpRequest) -> list[dict[str, Any]]:
     summary="A group, its norms and upcoming sessions",
 )
 def get_group(request: HttpRequest, group_id: int) -> dict[str, Any]:
-    group = access_group(get_reader(request), group_id)
+    return _group_detail(access_group(get_reader(request), group_id))
+
+
+def _group_detail(group: Group) -> dict[str, Any]:
     sessions = list(actions.upcoming_sessions(group)[:10])
     return {
         **describe_group(group),
@@ -193,7 +230,60 @@ def get_group(request: HttpRequest, group_id: int) -> dict[str, Any]:
             for s in sessions
         ],
         "places_left": None if group.per_session else actions.places_left(group),
+        "archived": not group.is_active,
     }
+
+
+@router.patch(
+    "/groups/{group_id}",
+    response=GroupDetailOut,
+    summary="Change a group you facilitate (staff: any group)",
+)
+def update_group(request: HttpRequest, group_id: int, payload: GroupPatchIn) -> dict[str, Any]:
+    user = get_api_user(request)
+    group = access_group(user, group_id, manage=True)
+    sent = payload.model_dump(exclude_unset=True)
+    if any(value is None for value in sent.values()):
+        raise HttpError(422, "A field sent can't be null; leave it out to keep it.")
+    current: dict[str, Any] = {
+        "topic": group.topic,
+        "description": group.description,
+        "norms": group.norms,
+        "capacity": group.capacity,
+        "session_minutes": group.session_minutes,
+    }
+    try:
+        manage.do_update_group(user, group, manage.GroupChanges(**{**current, **sent}))
+    except actions.GroupError as exc:
+        raise HttpError(422, str(exc)) from None
+    return _group_detail(group)
+
+
+@router.post(
+    "/groups/{group_id}/archive",
+    response=ArchivedOut,
+    summary="Archive a group: cancel the sessions ahead, stop sign-ups (idempotent)",
+)
+def archive_group(request: HttpRequest, group_id: int) -> dict[str, Any]:
+    user = get_api_user(request)
+    group = access_group(user, group_id, manage=True)
+    cancelled = manage.do_archive_group(user, group)
+    return {"id": group.pk, "archived": True, "sessions_cancelled": cancelled}
+
+
+@router.post(
+    "/groups/sessions/{session_id}/cancel",
+    response=SessionOut,
+    summary="Cancel one session that has not ended (idempotent); everyone signed up is told",
+)
+def cancel_session(request: HttpRequest, session_id: int, payload: CancelIn) -> dict[str, Any]:
+    user = get_api_user(request)
+    session = access_session(user, session_id, manage=True)
+    try:
+        manage.do_cancel_session(user, session, payload.reason)
+    except actions.GroupError as exc:
+        raise HttpError(422, str(exc)) from None
+    return describe_session(session, None)
 
 
 @router.get("/groups/signups/mine", response=list[SignUpOut], summary="Your places and waitlists")

@@ -110,6 +110,10 @@
       case "groups.risk":
         showRisk(event);
         break;
+      case "groups.cancelled":
+        notice("This session has been cancelled.");
+        window.setTimeout(function () { window.location.reload(); }, 1500);
+        break;
       case "groups.ended":
         notice("The session has ended. Thank you for being here.");
         window.setTimeout(function () { window.location.reload(); }, 1500);

@@ -1,0 +1,136 @@
+"""Looking after a group: edit it, cancel one session, archive it (facilitators and staff).
+
+Each page checks access with ``manage=True`` and calls one ``do_*`` in
+:mod:`kindred.groups.manage`; a refused change comes back as form errors with
+what the person typed kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kindred.core.http import AuthedHttpRequest
+from kindred.groups import actions, manage
+from kindred.groups.access import access_group, access_session
+from kindred.groups.forms import ArchiveGroupForm, CancelSessionForm, GroupEditForm
+from kindred.groups.models import Group, SessionStatus
+
+
+def _initial(group: Group) -> dict[str, Any]:
+    return {
+        "topic": group.topic,
+        "description": group.description,
+        "norms": group.norms,
+        "capacity": group.capacity,
+        "session_minutes": group.session_minutes,
+    }
+
+
+def _edit_page(
+    request: AuthedHttpRequest,
+    group: Group,
+    form: GroupEditForm,
+    archive_form: ArchiveGroupForm,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "groups/edit.html",
+        {"group": group, "form": form, "archive_form": archive_form},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_group(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
+    group = access_group(request.user, group_id, manage=True)
+    if request.method == "GET":
+        return _edit_page(
+            request, group, GroupEditForm(initial=_initial(group)), ArchiveGroupForm()
+        )
+    form = GroupEditForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = manage.do_update_group(
+                request.user,
+                group,
+                manage.GroupChanges(
+                    topic=data["topic"],
+                    description=data["description"],
+                    norms=data["norms"],
+                    capacity=data["capacity"],
+                    session_minutes=data["session_minutes"],
+                ),
+            )
+        except actions.GroupError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if not result.changed:
+                messages.info(request, "Nothing changed.")
+            else:
+                moved = (
+                    f" {result.promoted} {'person' if result.promoted == 1 else 'people'} moved "
+                    "up from the waitlist and were told."
+                    if result.promoted
+                    else ""
+                )
+                messages.success(request, f"The group is updated.{moved}")
+            return redirect("groups_detail", group.pk)
+    return _edit_page(request, group, form, ArchiveGroupForm(), status=422)
+
+
+@login_required
+@require_POST
+def archive_group(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
+    group = access_group(request.user, group_id, manage=True)
+    form = ArchiveGroupForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, group, GroupEditForm(initial=_initial(group)), form, status=422)
+    cancelled = manage.do_archive_group(request.user, group)
+    messages.success(
+        request,
+        f"The group is archived. {cancelled} upcoming session{'' if cancelled == 1 else 's'} "
+        "cancelled; everyone signed up has been told.",
+    )
+    return redirect("groups_detail", group.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel_session(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    session = access_session(request.user, session_id, manage=True)
+    form = CancelSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = manage.do_cancel_session(request.user, session, form.cleaned_data["reason"])
+        except actions.GroupError as exc:
+            form.add_error("reason", str(exc))
+        else:
+            messages.success(
+                request,
+                "The session is cancelled; everyone signed up has been told."
+                if done
+                else "This session was already cancelled.",
+            )
+            return redirect("groups_session", session.pk)
+    status = 422 if form.errors else 200
+    return render(
+        request,
+        "groups/cancel_session.html",
+        {
+            "session": session,
+            "group": session.group,
+            "when": actions.local_label(session.starts_at, request.user),
+            "form": form,
+            "can_cancel": session.status == SessionStatus.SCHEDULED,
+        },
+        status=status,
+    )
