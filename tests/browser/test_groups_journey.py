@@ -1,5 +1,6 @@
 """A group session, live: the facilitator opens the room, a member checks in, they talk,
-the member reloads and keeps the history, the facilitator mutes them and ends the session.
+the member reloads and keeps the history, the facilitator mutes them and ends the session;
+and the facilitator edits the group and cancels a session a member has open.
 
 Two browser contexts on the real ASGI server (HTTP + WebSockets).
 """
@@ -142,4 +143,45 @@ def test_the_session_page_is_accessible(open_page, people):
     )
     expect(maya.locator("[data-room-status]")).to_have_text("Connected.")
     assert_no_axe_violations(maya)
+    assert_no_axe_violations(frank)
+
+
+def test_facilitator_edits_the_group_and_cancels_a_session_a_member_has_open(open_page, people):
+    """The edit form keeps what was typed on an error; cancelling reaches the open page."""
+    group = people["group"]
+    session: GroupSession = people["session"]
+    frank = open_page(people["frank"], f"/groups/{group.pk}/")
+    frank.get_by_role("link", name="Edit group").click()
+    frank.get_by_label("Topic").fill("Tuesday evening circle")
+    frank.get_by_label("Capacity").fill("1")
+    frank.get_by_role("button", name="Save changes").click()
+    expect(frank.locator(".errorlist")).to_be_visible()
+    expect(frank.get_by_label("Topic")).to_have_value("Tuesday evening circle")
+    frank.get_by_label("Capacity").fill("12")
+    frank.get_by_role("button", name="Save changes").click()
+    expect(frank.get_by_role("heading", name="Tuesday evening circle")).to_be_visible()
+
+    maya = open_page(people["maya"], f"/groups/sessions/{session.pk}/", viewport=MOBILE)
+    frank.goto(f"/groups/sessions/{session.pk}/")
+    frank.get_by_label("Reason (everyone signed up sees this)").fill("Frank is unwell")
+    frank.get_by_role("button", name="Cancel this session").click()
+    expect(frank.get_by_role("heading", name="Cancelled: Frank is unwell")).to_be_visible()
+    maya.reload()
+    expect(maya.get_by_role("heading", name="Cancelled: Frank is unwell")).to_be_visible()
+    expect(maya.locator("[data-room]")).to_have_count(0)
+
+    session.refresh_from_db()
+    group.refresh_from_db()
+    assert session.status == SessionStatus.CANCELLED
+    assert (group.topic, group.capacity) == ("Tuesday evening circle", 12)
+
+
+def test_the_group_management_pages_are_accessible(open_page, people):
+    group = people["group"]
+    frank = open_page(people["frank"], f"/groups/{group.pk}/edit/", bypass_csp=True)
+    frank.get_by_label("Capacity").fill("0")
+    frank.get_by_role("button", name="Save changes").click()
+    expect(frank.locator(".errorlist")).to_be_visible()
+    assert_no_axe_violations(frank)
+    frank.goto(f"/groups/sessions/{people['session'].pk}/cancel/")
     assert_no_axe_violations(frank)
