@@ -183,6 +183,16 @@ def do_check_in(
     return attendance
 
 
+def participant_rows(session: GroupSession) -> list[dict[str, Any]]:
+    """Everyone with a place, by handle, with their attendance (None: not seen yet)."""
+    signups = list(participant_signups(session).select_related("user").order_by("queued_at"))
+    by_user = {a.user_id: a for a in Attendance.objects.filter(session=session)}
+    return [
+        {"user": s.user, "attendance": by_user.get(s.user_id)}
+        for s in sorted(signups, key=lambda s: s.user.handle.lower())
+    ]
+
+
 def hand_queue(session: GroupSession) -> list[str]:
     """Handles with a raised hand, longest waiting first."""
     return list(

@@ -31,7 +31,6 @@ from kindred.groups.access import (
     can_manage_group,
     is_facilitator,
     is_signed_up,
-    participant_signups,
     room_is_live,
     write_refusal,
 )
@@ -107,21 +106,12 @@ def session_page(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     ):
         context["rate_form"] = RateForm()
     if facilitating:
-        context["participants"] = _participant_rows(session)
+        context["participants"] = tools.participant_rows(session)
         if context["ended"]:
             context["ratings"] = Attendance.objects.filter(
                 session=session, rating__isnull=False
             ).aggregate(count=Count("id"), average=Avg("rating"))
     return render(request, "groups/session.html", context)
-
-
-def _participant_rows(session: GroupSession) -> list[dict[str, Any]]:
-    signups = list(participant_signups(session).select_related("user").order_by("queued_at"))
-    by_user = {a.user_id: a for a in Attendance.objects.filter(session=session)}
-    return [
-        {"user": s.user, "attendance": by_user.get(s.user_id)}
-        for s in sorted(signups, key=lambda s: s.user.handle.lower())
-    ]
 
 
 def _tool(
