@@ -329,8 +329,13 @@ def do_set_post_hidden(moderator: Any, post: Post, hidden: bool, reason: str = "
         )
 
 
-def do_release_held(moderator: Any, post: Post) -> None:
+def do_release_held(moderator: Any, post: Post) -> bool:
+    """Show a held post; False when it was not held (released already: nothing to count)."""
     with transaction.atomic():
+        # Locked and re-read: two releases at once must not count the reply twice.
+        if not Post.objects.select_for_update().filter(pk=post.pk, is_held=True).exists():
+            post.is_held = False
+            return False
         invalidate_on_commit(threads=(post.thread_id,), spaces=(post.thread.space_id,))
         post.is_held = False
         post.save(update_fields=["is_held"])
@@ -343,6 +348,7 @@ def do_release_held(moderator: Any, post: Post) -> None:
                 last_post_id=post.pk,
             )
         record_event(actor=moderator, event="community.post_released", target=post)
+    return True
 
 
 def do_set_locked(moderator: Any, thread: Thread, locked: bool) -> None:

@@ -7,6 +7,7 @@ class CommunityConfig(AppConfig):
     verbose_name = "Community spaces"
 
     def ready(self) -> None:
-        from kindred.community import reporting
+        from kindred.community import held, reporting
 
         reporting.register_reportables()
+        held.register_held_content()

@@ -439,8 +439,10 @@ def restore_post(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def release_post(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
     post = _moderated_post(request, post_id)
-    actions.do_release_held(request.user, post)
-    messages.success(request, "Released: others can see it now.")
+    if actions.do_release_held(request.user, post):
+        messages.success(request, "Released: others can see it now.")
+    else:
+        messages.info(request, "This post was released already.")
     return redirect(_thread_url(post.thread) + f"#post-{post.pk}")
 
 

@@ -15,7 +15,7 @@ from kindred.accounts.models import User
 from kindred.audit.models import AuditEvent
 from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
-from kindred.safety import actions, reportables
+from kindred.safety import actions, heldcontent, reportables
 from kindred.safety.access import (
     access_flag,
     access_safety_plan,
@@ -125,6 +125,9 @@ def flag_action(request: AuthedHttpRequest, flag_id: int, action: str) -> HttpRe
                 request.user, flag, resolve.cleaned_data["outcome"], resolve.cleaned_data["note"]
             )
             messages.success(request, "Resolved.")
+        elif action == "release":
+            released = heldcontent.do_release(request.user, flag)
+            messages.success(request, released.done_message)
         else:
             raise NotFound("action")
     except actions.SafetyActionError as exc:
@@ -148,6 +151,8 @@ def _detail_with_errors(
         else User.objects.none(),
         "deadline": _deadline(flag),
         "can_act": flag.is_open,
+        # One query at most: whether what the flag points at is still held.
+        "held_item": heldcontent.held_item(flag) if flag.is_open else None,
     }
     return render(request, "safety/flag_detail.html", context, status=status)
 

@@ -114,9 +114,13 @@ def test_a_held_reply_does_not_bump_the_thread_until_released(
     post = write.reply(member2, thread, body=HIGH_RISK)
     thread.refresh_from_db()
     assert post.is_held and thread.reply_count == 0
-    actions.do_release_held(moderator, post)
+    assert actions.do_release_held(moderator, post) is True
     thread.refresh_from_db()
     assert thread.reply_count == 1 and thread.last_post_id == post.pk
+    # A second release (a double click, two moderators) changes nothing.
+    assert actions.do_release_held(moderator, post) is False
+    thread.refresh_from_db()
+    assert thread.reply_count == 1
 
 
 def test_editing_keeps_the_history_and_rescreens(member, space, write):

@@ -266,3 +266,181 @@ def test_the_queue_filters_by_scope(login, moderator, member):
     assert body.count("Open flag #") == 1
     assert '<option value="groups:tuesday">' in body
     assert client.get(reverse("safety_queue")).content.decode().count("Open flag #") == 2
+
+
+# --- Releasing held content from the flag page ------------------------------------
+
+
+@pytest.fixture
+def held_message(settings, member):
+    """A room message held by its kind's policy, and the flag it raised."""
+    from kindred.rooms.actions import do_post_message
+    from tests.rooms.factories import install_test_kind, make_room, uninstall_test_kind
+
+    settings.SAFETY_POLICIES = {
+        **settings.SAFETY_POLICIES,
+        "testholding": {"moderate": "show", "high": "hold"},
+    }
+    kind = install_test_kind()
+    kind.area = "testholding"
+    try:
+        message = do_post_message(make_room(kind, member), member, HIGH_RISK)
+        assert message.is_held
+        yield message
+    finally:
+        uninstall_test_kind()
+
+
+def _flag_for(source_type, source_id):
+    return Flag.objects.get(source_type=source_type, source_id=str(source_id))
+
+
+def test_release_needs_a_moderator_who_may_act_on_the_flag(
+    client, login, member, member2, therapist, held_message
+):
+    from kindred.rooms.models import RoomMessage
+
+    flag = _flag_for("rooms.message", held_message.pk)
+    url = reverse("safety_flag_action", args=[flag.pk, "release"])
+    anonymous = client.post(url)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    assert login(member2).post(url).status_code == 404
+    # Even the writer: a member never acts on a flag.
+    assert login(member).post(url).status_code == 404
+    # A therapist reads only flags handed to them, and acts on none.
+    assert login(therapist).post(url).status_code == 404
+    assert RoomMessage.objects.get(pk=held_message.pk).is_held
+    assert not AuditEvent.objects.filter(event="safety.flag_content_released").exists()
+
+
+def test_a_missing_flag_cannot_be_released(login, moderator, held_message):
+    flag = _flag_for("rooms.message", held_message.pk)
+    url = reverse("safety_flag_action", args=[flag.pk + 999, "release"])
+    assert login(moderator).post(url).status_code == 404
+
+
+def test_a_moderator_releases_a_held_room_message_from_the_flag(login, moderator, held_message):
+    from kindred.rooms.models import RoomMessage
+
+    flag = _flag_for("rooms.message", held_message.pk)
+    page = reverse("safety_flag", args=[flag.pk])
+    client = login(moderator)
+    body = client.get(page).content.decode()
+    assert "This room message is held: only its writer sees it." in body
+    assert 'action="release/"' in body and "Release to the room" in body
+
+    response = client.post(page + "release/", follow=True)
+    assert response.redirect_chain == [(page, 302)]
+    body = response.content.decode()
+    assert "Released. Everyone in the room can see it now." in body
+    assert 'action="release/"' not in body  # nothing held any more
+    assert "safety.flag_content_released" in body  # in the flag's history
+    message = RoomMessage.objects.get(pk=held_message.pk)
+    assert not message.is_held and message.seq == held_message.seq + 1
+    assert (
+        AuditEvent.objects.filter(event="rooms.message_released", actor_id=moderator.pk).count()
+        == 1
+    )
+    assert (
+        AuditEvent.objects.filter(
+            event="safety.flag_content_released",
+            actor_id=moderator.pk,
+            target_type="safety.flag",
+            target_id=str(flag.pk),
+        ).count()
+        == 1
+    )
+
+
+def test_releasing_twice_is_a_clear_error_not_a_500(login, moderator, held_message):
+    from kindred.rooms.models import RoomMessage
+
+    flag = _flag_for("rooms.message", held_message.pk)
+    url = reverse("safety_flag_action", args=[flag.pk, "release"])
+    client = login(moderator)
+    client.post(url)
+    seq = RoomMessage.objects.get(pk=held_message.pk).seq
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "Nothing from this flag is held any more" in response.content.decode()
+    assert RoomMessage.objects.get(pk=held_message.pk).seq == seq
+    assert AuditEvent.objects.filter(event="rooms.message_released").count() == 1
+    assert AuditEvent.objects.filter(event="safety.flag_content_released").count() == 1
+
+
+def test_staff_release_from_their_own_flag_page(login, staff, held_message):
+    from kindred.rooms.models import RoomMessage
+
+    flag = _flag_for("rooms.message", held_message.pk)
+    page = reverse("staff_flag", args=[flag.pk])
+    client = login(staff)
+    assert "Release to the room" in client.get(page).content.decode()
+    assert client.post(page + "release/").status_code == 302
+    assert not RoomMessage.objects.get(pk=held_message.pk).is_held
+
+
+def test_the_release_button_shows_only_for_held_items_on_open_flags(
+    login, moderator, flag, held_message
+):
+    client = login(moderator)
+    # A flag whose source is not held content (and not registered): no release.
+    body = client.get(reverse("safety_flag", args=[flag.pk])).content.decode()
+    assert 'action="release/"' not in body and "is held" not in body
+    response = client.post(reverse("safety_flag_action", args=[flag.pk, "release"]), follow=True)
+    assert "Nothing from this flag is held any more" in response.content.decode()
+    # A resolved flag: the decision about the content is made, so no release either.
+    held_flag = _flag_for("rooms.message", held_message.pk)
+    actions.do_resolve(moderator, held_flag, "content_removed")
+    page = reverse("safety_flag", args=[held_flag.pk])
+    assert 'action="release/"' not in client.get(page).content.decode()
+    response = client.post(page + "release/", follow=True)
+    assert "This flag is already closed." in response.content.decode()
+
+
+def test_a_held_item_costs_the_flag_page_one_query_at_most(login, moderator, flag, held_message):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(moderator)
+    held_flag = _flag_for("rooms.message", held_message.pk)
+    client.get(reverse("safety_flag", args=[flag.pk]))  # warm the session and the user
+    with CaptureQueriesContext(connection) as plain:
+        client.get(reverse("safety_flag", args=[flag.pk]))
+    with CaptureQueriesContext(connection) as with_held:
+        client.get(reverse("safety_flag", args=[held_flag.pk]))
+    assert len(with_held) <= len(plain) + 1
+
+
+def test_a_held_post_is_released_from_its_flag(login, member, moderator, space, write):
+    post = write(member, space, title="tonight", body=HIGH_RISK).posts.get()
+    assert post.is_held
+    flag = _flag_for("community.post", post.pk)
+    page = reverse("safety_flag", args=[flag.pk])
+    client = login(moderator)
+    body = client.get(page).content.decode()
+    assert "This post is held: only its writer sees it." in body
+    assert ">Release</button>" in body
+    response = client.post(page + "release/", follow=True)
+    assert "Released: others can see it now." in response.content.decode()
+    post.refresh_from_db()
+    assert not post.is_held and not post.thread.is_held
+    assert AuditEvent.objects.filter(event="community.post_released").count() == 1
+    assert AuditEvent.objects.filter(event="safety.flag_content_released").count() == 1
+
+
+def test_a_moderator_outside_a_spaces_named_moderators_cannot_release(
+    login, member, moderator, space, write
+):
+    from kindred.community.models import Post
+    from tests.factories import UserFactory
+
+    named = UserFactory(handle="mod_named", roles=["moderator"], mfa=True)
+    space.moderators.add(named)
+    post = write(member, space, title="tonight", body=HIGH_RISK).posts.get()
+    flag = _flag_for("community.post", post.pk)
+    url = reverse("safety_flag_action", args=[flag.pk, "release"])
+    assert login(moderator).post(url).status_code == 404
+    assert Post.objects.get(pk=post.pk).is_held
+    assert not AuditEvent.objects.filter(event="safety.flag_content_released").exists()
+    assert login(named).post(url).status_code == 302
+    assert not Post.objects.get(pk=post.pk).is_held

@@ -1,0 +1,128 @@
+"""Content held by a safety policy: each app registers how to find and release its items.
+
+When an area's policy says "hold", the app stores what was written but shows it only to
+its writer, and :func:`kindred.safety.actions.screen_text` raises a flag naming it
+(``source_type``/``source_id``). This registry lets the moderator release it from the
+flag page without the safety app knowing anything about rooms or posts:
+
+* ``is_held(source_id)`` — whether the item is still held (False when it is gone); one
+  query at most, as the flag page asks it on every view.
+* ``release(moderator, source_id)`` — show it to everyone who would normally see it.
+  It checks, under the item's own lock, that the item is still held and raises
+  :class:`~kindred.safety.actions.SafetyActionError` when it is not; it raises
+  :class:`~kindred.core.access.NotFound` when the app's own rules keep this moderator
+  from releasing it (e.g. a community space with named moderators).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from kindred.audit.actions import record_event
+from kindred.safety.actions import SafetyActionError
+from kindred.safety.models import Flag
+
+NOTHING_HELD = "Nothing from this flag is held any more: it was released already, or it is gone."
+
+
+@dataclass(frozen=True)
+class HeldKind:
+    is_held: Callable[[str], bool]
+    release: Callable[[Any, str], None]
+    noun: str
+    action_label: str
+    done_message: str
+
+
+@dataclass(frozen=True)
+class HeldItem:
+    """A held item a flag points at, as the flag page shows it."""
+
+    source_type: str
+    source_id: str
+    noun: str
+    action_label: str
+    done_message: str
+
+
+_KINDS: dict[str, HeldKind] = {}
+
+
+_MAX_PK = 2**63 - 1
+
+
+def source_pk(source_id: str) -> int | None:
+    """A flag's ``source_id`` as a primary key, or None (malformed ids are not held)."""
+    if not source_id.isdigit():
+        return None
+    pk = int(source_id)
+    return pk if 0 < pk <= _MAX_PK else None
+
+
+def register(
+    source_type: str,
+    *,
+    is_held: Callable[[str], bool],
+    release: Callable[[Any, str], None],
+    noun: str,
+    action_label: str = "Release",
+    done_message: str = "Released: others can see it now.",
+) -> None:
+    """``noun`` names the item for the moderator ("room message"); ``action_label`` is
+    the release button's wording and ``done_message`` what the moderator reads after."""
+    _KINDS[source_type] = HeldKind(is_held, release, noun, action_label, done_message)
+
+
+def unregister(source_type: str) -> None:
+    """For tests that register a kind of their own."""
+    _KINDS.pop(source_type, None)
+
+
+def _item(flag: Flag) -> tuple[HeldKind, HeldItem] | None:
+    kind = _KINDS.get(flag.source_type)
+    if kind is None or not flag.source_id:
+        return None
+    item = HeldItem(
+        flag.source_type, flag.source_id, kind.noun, kind.action_label, kind.done_message
+    )
+    return kind, item
+
+
+def held_item(flag: Flag) -> HeldItem | None:
+    """What ``flag`` points at, if that is still held; None for unregistered types."""
+    found = _item(flag)
+    if found is None:
+        return None
+    kind, item = found
+    return item if kind.is_held(item.source_id) else None
+
+
+def do_release(moderator: Any, flag: Flag) -> HeldItem:
+    """Release what ``flag`` points at; callers have checked ``access_flag(write=True)``.
+
+    The flag must still be open: resolving it is the moderator's decision about the
+    content (e.g. "content removed"), and releasing it afterwards would undo that.
+    """
+    found = _item(flag)
+    if found is None:
+        raise SafetyActionError(NOTHING_HELD)
+    kind, item = found
+    with transaction.atomic():
+        # Row lock, as every flag transition takes: one decision per flag at a time.
+        locked = Flag.objects.select_for_update().get(pk=flag.pk)
+        if not locked.is_open:
+            raise SafetyActionError("This flag is already closed.")
+        if not kind.is_held(item.source_id):
+            raise SafetyActionError(NOTHING_HELD)
+        kind.release(moderator, item.source_id)
+        record_event(
+            actor=moderator,
+            event="safety.flag_content_released",
+            target=locked,
+            changes={"source_type": item.source_type, "source_id": item.source_id},
+        )
+    return item
