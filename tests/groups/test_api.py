@@ -164,13 +164,6 @@ def patch(client, url, data, user=None, **kw):
     return client.patch(url, data, content_type="application/json", **headers)
 
 
-@pytest.fixture
-def other_facilitator(db):
-    from kindred.accounts.roles import Role
-
-    return UserFactory(handle="facil_fern", roles=[Role.MEMBER, Role.FACILITATOR])
-
-
 def manage_calls(group, session):
     return [
         (patch, f"/api/v1/groups/{group.pk}", {"capacity": 9}),

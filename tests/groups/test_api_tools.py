@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
 from kindred.groups import actions, tools
 from kindred.groups.models import Attendance, SessionStatus
@@ -13,22 +12,6 @@ from kindred.rooms.actions import RoomError, do_post_message
 from kindred.rooms.models import Room
 from tests.factories import UserFactory
 from tests.groups.test_api import auth
-
-
-@pytest.fixture
-def other_facilitator(db):
-    return UserFactory(handle="facil_fern", roles=[Role.MEMBER, Role.FACILITATOR])
-
-
-@pytest.fixture
-def signed_up(group, session, member, member2):
-    actions.do_join(member, group, session)
-    actions.do_join(member2, group, session)
-
-
-@pytest.fixture
-def live(signed_up, session, facilitator):
-    return tools.do_open_session_room(facilitator, session)
 
 
 def base(session):

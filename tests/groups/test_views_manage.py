@@ -16,11 +16,6 @@ from tests.groups.factories import make_group, make_session
 
 
 @pytest.fixture
-def other_facilitator(db):
-    return UserFactory(handle="facil_fern", roles=[Role.MEMBER, Role.FACILITATOR])
-
-
-@pytest.fixture
 def their_group(other_facilitator, space):
     """A group run by someone else, so the facilitator of ``group`` is a stranger to it."""
     return make_group(other_facilitator, space, topic="Theirs")

@@ -4,27 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kindred.accounts.roles import Role
-from kindred.groups import actions, manage, tools
+from kindred.groups import manage, tools
 from kindred.groups.models import Attendance, SessionStatus
 from kindred.rooms.models import Room
-from tests.factories import UserFactory
-
-
-@pytest.fixture
-def other_facilitator(db):
-    return UserFactory(handle="facil_fern", roles=[Role.MEMBER, Role.FACILITATOR])
-
-
-@pytest.fixture
-def signed_up(group, session, member, member2):
-    actions.do_join(member, group, session)
-    actions.do_join(member2, group, session)
-
-
-@pytest.fixture
-def live(signed_up, session, facilitator):
-    return tools.do_open_session_room(facilitator, session)
 
 
 def url(session, name=""):
