@@ -19,7 +19,7 @@ locks only the session (``of=("self",)``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -68,6 +68,11 @@ class GroupChanges:
     norms: str
     capacity: int
     session_minutes: int
+
+    @classmethod
+    def of(cls, group: Group) -> GroupChanges:
+        """The group as it is: the starting point for an edit."""
+        return cls(**{f.name: getattr(group, f.name) for f in fields(cls)})
 
 
 @dataclass(frozen=True)
@@ -190,13 +195,16 @@ def _cancel_locked(actor: Any, session: GroupSession, reason: str, now: datetime
 
 
 def _notify_cancelled(group: Group, session: GroupSession, people: list[Any], reason: str) -> None:
-    url = reverse("groups_detail", args=[group.pk])
+    # The time is on each person's clock: one notice per clock, not per person.
+    by_label: dict[str, list[Any]] = {}
     for person in people:
+        by_label.setdefault(local_label(session.starts_at, person), []).append(person)
+    url = reverse("groups_detail", args=[group.pk])
+    for label, recipients in by_label.items():
         do_notify(
-            [person],
+            recipients,
             kind="groups.session_cancelled",
-            title=f"“{group.topic}” on {local_label(session.starts_at, person)} is cancelled. "
-            f"Reason: {reason}",
+            title=f"“{group.topic}” on {label} is cancelled. Reason: {reason}",
             url=url,
         )
 

@@ -7,7 +7,7 @@ what the person typed kept.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import asdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,16 +20,6 @@ from kindred.groups import actions, manage
 from kindred.groups.access import access_group, access_session
 from kindred.groups.forms import ArchiveGroupForm, CancelSessionForm, GroupEditForm
 from kindred.groups.models import Group, SessionStatus
-
-
-def _initial(group: Group) -> dict[str, Any]:
-    return {
-        "topic": group.topic,
-        "description": group.description,
-        "norms": group.norms,
-        "capacity": group.capacity,
-        "session_minutes": group.session_minutes,
-    }
 
 
 def _edit_page(
@@ -53,22 +43,16 @@ def edit_group(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
     group = access_group(request.user, group_id, manage=True)
     if request.method == "GET":
         return _edit_page(
-            request, group, GroupEditForm(initial=_initial(group)), ArchiveGroupForm()
+            request,
+            group,
+            GroupEditForm(initial=asdict(manage.GroupChanges.of(group))),
+            ArchiveGroupForm(),
         )
     form = GroupEditForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         try:
             result = manage.do_update_group(
-                request.user,
-                group,
-                manage.GroupChanges(
-                    topic=data["topic"],
-                    description=data["description"],
-                    norms=data["norms"],
-                    capacity=data["capacity"],
-                    session_minutes=data["session_minutes"],
-                ),
+                request.user, group, manage.GroupChanges(**form.cleaned_data)
             )
         except actions.GroupError as exc:
             form.add_error(None, str(exc))
@@ -93,7 +77,13 @@ def archive_group(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
     group = access_group(request.user, group_id, manage=True)
     form = ArchiveGroupForm(request.POST)
     if not form.is_valid():
-        return _edit_page(request, group, GroupEditForm(initial=_initial(group)), form, status=422)
+        return _edit_page(
+            request,
+            group,
+            GroupEditForm(initial=asdict(manage.GroupChanges.of(group))),
+            form,
+            status=422,
+        )
     cancelled = manage.do_archive_group(request.user, group)
     messages.success(
         request,

@@ -31,19 +31,10 @@ NOTHING_HELD = "Nothing from this flag is held any more: it was released already
 
 @dataclass(frozen=True)
 class HeldKind:
+    """How one app finds and releases its held items, and how the flag page names them."""
+
     is_held: Callable[[str], bool]
     release: Callable[[Any, str], None]
-    noun: str
-    action_label: str
-    done_message: str
-
-
-@dataclass(frozen=True)
-class HeldItem:
-    """A held item a flag points at, as the flag page shows it."""
-
-    source_type: str
-    source_id: str
     noun: str
     action_label: str
     done_message: str
@@ -82,47 +73,39 @@ def unregister(source_type: str) -> None:
     _KINDS.pop(source_type, None)
 
 
-def _item(flag: Flag) -> tuple[HeldKind, HeldItem] | None:
+def _kind(flag: Flag) -> HeldKind | None:
     kind = _KINDS.get(flag.source_type)
-    if kind is None or not flag.source_id:
-        return None
-    item = HeldItem(
-        flag.source_type, flag.source_id, kind.noun, kind.action_label, kind.done_message
-    )
-    return kind, item
+    return kind if kind is not None and flag.source_id else None
 
 
-def held_item(flag: Flag) -> HeldItem | None:
-    """What ``flag`` points at, if that is still held; None for unregistered types."""
-    found = _item(flag)
-    if found is None:
-        return None
-    kind, item = found
-    return item if kind.is_held(item.source_id) else None
+def held_item(flag: Flag) -> HeldKind | None:
+    """The kind of what ``flag`` points at, if that is still held; None otherwise
+    (also for unregistered types and flags without an item, which cost no query)."""
+    kind = _kind(flag)
+    return kind if kind is not None and kind.is_held(flag.source_id) else None
 
 
-def do_release(moderator: Any, flag: Flag) -> HeldItem:
+def do_release(moderator: Any, flag: Flag) -> HeldKind:
     """Release what ``flag`` points at; callers have checked ``access_flag(write=True)``.
 
     The flag must still be open: resolving it is the moderator's decision about the
     content (e.g. "content removed"), and releasing it afterwards would undo that.
     """
-    found = _item(flag)
-    if found is None:
+    kind = _kind(flag)
+    if kind is None:
         raise SafetyActionError(NOTHING_HELD)
-    kind, item = found
     with transaction.atomic():
         # Row lock, as every flag transition takes: one decision per flag at a time.
         locked = Flag.objects.select_for_update().get(pk=flag.pk)
         if not locked.is_open:
             raise SafetyActionError("This flag is already closed.")
-        if not kind.is_held(item.source_id):
+        if not kind.is_held(locked.source_id):
             raise SafetyActionError(NOTHING_HELD)
-        kind.release(moderator, item.source_id)
+        kind.release(moderator, locked.source_id)
         record_event(
             actor=moderator,
             event="safety.flag_content_released",
             target=locked,
-            changes={"source_type": item.source_type, "source_id": item.source_id},
+            changes={"source_type": locked.source_type, "source_id": locked.source_id},
         )
-    return item
+    return kind

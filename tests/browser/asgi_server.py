@@ -4,6 +4,9 @@ pytest-django's ``live_server`` is a WSGI server and cannot serve WebSockets. Th
 fixture runs ``kindred.asgi.application`` under uvicorn in a thread of the test
 process, so it shares the test database and the in-memory channel layer (every
 socket lives on the server's one event loop). It yields the base URL.
+
+``asgi_page`` opens a signed-in page on that server and fails the test on any CSP
+refusal the browser reports.
 """
 
 from __future__ import annotations
@@ -11,9 +14,15 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from django.conf import settings
+from django.db import OperationalError
+from django.test import Client
+
+from tests.browser.steps import DESKTOP
 
 
 def _free_port() -> int:
@@ -43,3 +52,53 @@ def asgi_live_server(transactional_db: None) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+def login_cookie(user: Any) -> Any:
+    """A session cookie for ``user``, as ``Client.force_login`` makes it.
+
+    The server thread and the test share SQLite's in-memory database in shared-cache
+    mode, where a write that meets the server's open transaction fails at once
+    ("database table is locked") instead of waiting for it: wait here, briefly.
+    """
+    deadline = time.monotonic() + 5
+    while True:
+        client = Client()
+        try:
+            client.force_login(user)
+        except OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+            continue
+        return client.cookies[settings.SESSION_COOKIE_NAME]
+
+
+@pytest.fixture
+def asgi_page(
+    browser: Any, asgi_live_server: str, crisis_lines: None
+) -> Iterator[Callable[..., Any]]:
+    """``asgi_page(user, path, viewport=DESKTOP, **context_options)``: a signed-in page."""
+    contexts: list[Any] = []
+    refused: list[str] = []
+
+    def _open(user: Any, path: str, viewport: dict[str, int] = DESKTOP, **options: Any) -> Any:
+        context = browser.new_context(base_url=asgi_live_server, viewport=viewport, **options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        cookie = login_cookie(user)
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": asgi_live_server}])
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                refused.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        page.goto(path)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+    assert not refused, "CSP violations:\n" + "\n".join(refused)

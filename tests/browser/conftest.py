@@ -20,7 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.test import Client
 
-from tests.browser.asgi_server import asgi_live_server  # noqa: F401
+from tests.browser.asgi_server import asgi_live_server, asgi_page  # noqa: F401
 from tests.browser.steps import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 
 

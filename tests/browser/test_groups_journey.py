@@ -7,18 +7,16 @@ Two browser contexts on the real ASGI server (HTTP + WebSockets).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from kindred.accounts.roles import Role
 from kindred.community.models import Space
 from kindred.groups import actions
 from kindred.groups.models import Attendance, GroupSession, SessionStatus
-from tests.browser.steps import DESKTOP, MOBILE, assert_no_axe_violations
+from tests.browser.steps import MOBILE, assert_no_axe_violations
 from tests.factories import UserFactory
 from tests.groups.factories import make_group, make_session
 
@@ -26,35 +24,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def open_page(
-    browser: Any, asgi_live_server: str, crisis_lines: None, settings: Any
-) -> Iterator[Any]:
-    """A signed-in page on the ASGI server; fails the test on any CSP refusal."""
-    contexts: list[Any] = []
-    refused: list[str] = []
-
-    def _open(user: Any, path: str, viewport: dict[str, int] = DESKTOP, **options: Any) -> Any:
-        context = browser.new_context(base_url=asgi_live_server, viewport=viewport, **options)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": asgi_live_server}])
-        page = context.new_page()
-        page.on(
-            "console",
-            lambda message: (
-                refused.append(message.text) if "Content Security Policy" in message.text else None
-            ),
-        )
-        page.goto(path)
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
-    assert not refused, "CSP violations:\n" + "\n".join(refused)
+def open_page(asgi_page: Any) -> Any:
+    return asgi_page
 
 
 @pytest.fixture

@@ -10,11 +10,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from kindred.peers.models import Connection, ConnectionStatus, PeerProfile
-from tests.browser.steps import DESKTOP, MOBILE, assert_no_axe_violations
+from tests.browser.steps import MOBILE, assert_no_axe_violations
 from tests.peers.factories import connect, make_profile, make_supporter
 
 pytestmark = pytest.mark.browser
@@ -26,39 +25,13 @@ SUPPORTER_STORY = (
 
 
 @pytest.fixture
-def open_page(
-    browser: Any, asgi_live_server: str, crisis_lines: None, settings: Any
-) -> Iterator[Any]:
-    """A signed-in page on the ASGI server; fails the test on any CSP refusal."""
-    contexts: list[Any] = []
-    refused: list[str] = []
-
-    def _open(user: Any, path: str, viewport: dict[str, int] = DESKTOP, **options: Any) -> Any:
-        context = browser.new_context(base_url=asgi_live_server, viewport=viewport, **options)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": asgi_live_server}])
-        page = context.new_page()
-        page.on(
-            "console",
-            lambda message: (
-                refused.append(message.text) if "Content Security Policy" in message.text else None
-            ),
-        )
-        page.goto(path)
-        return page
-
+def open_page(asgi_page: Any) -> Iterator[Any]:
+    """A signed-in page on the ASGI server, with the peer index fresh for the test."""
     from kindred.peers import indexing
 
     indexing.reset()
-    yield _open
+    yield asgi_page
     indexing.reset()
-    for context in contexts:
-        context.close()
-    assert not refused, "CSP violations:\n" + "\n".join(refused)
 
 
 def test_a_member_finds_a_peer_asks_and_they_talk(open_page, member):

@@ -6,11 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from kindred.rooms.models import RoomMessage
-from tests.browser.steps import DESKTOP, MOBILE, assert_no_axe_violations
+from tests.browser.steps import MOBILE, assert_no_axe_violations
 from tests.rooms.factories import install_test_kind, make_room, uninstall_test_kind
 
 pytestmark = pytest.mark.browser
@@ -24,36 +23,10 @@ def room_kind() -> Iterator[Any]:
 
 
 @pytest.fixture
-def open_page(
-    browser: Any, asgi_live_server: str, crisis_lines: None, settings: Any
-) -> Iterator[Any]:
-    """A signed-in page on the ASGI server; fails the test on any CSP refusal."""
+def open_page(asgi_page: Any, settings: Any) -> Any:
+    """A signed-in page on the ASGI server, with the test-only room page routed."""
     settings.ROOT_URLCONF = "tests.testapp.urls"
-    contexts: list[Any] = []
-    refused: list[str] = []
-
-    def _open(user: Any, path: str, viewport: dict[str, int] = DESKTOP, **options: Any) -> Any:
-        context = browser.new_context(base_url=asgi_live_server, viewport=viewport, **options)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": asgi_live_server}])
-        page = context.new_page()
-        page.on(
-            "console",
-            lambda message: (
-                refused.append(message.text) if "Content Security Policy" in message.text else None
-            ),
-        )
-        page.goto(path)
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
-    assert not refused, "CSP violations:\n" + "\n".join(refused)
+    return asgi_page
 
 
 def send(page: Any, text: str) -> None:

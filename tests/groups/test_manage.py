@@ -197,6 +197,24 @@ def test_cancelling_a_session_closes_its_room_and_tells_each_person_once(busy, f
     assert AuditEvent.objects.filter(event="groups.session_cancelled").count() == 1
 
 
+def test_each_person_reads_the_cancelled_time_on_their_own_clock(busy, facilitator):
+    _group, session, people = busy
+    people[0].timezone = "America/New_York"
+    people[0].save(update_fields=["timezone"])
+    people[1].timezone = "Asia/Tokyo"
+    people[1].save(update_fields=["timezone"])
+    manage.do_cancel_session(facilitator, session, "Holiday")
+    titles = dict(
+        Notification.objects.filter(kind="groups.session_cancelled").values_list(
+            "recipient_id", "title"
+        )
+    )
+    for person in people:
+        label = actions.local_label(session.starts_at, person)
+        assert label in titles[person.pk]
+    assert len({titles[p.pk] for p in people[:2]}) == 2
+
+
 def test_cancelling_a_session_without_a_room_is_fine(busy, facilitator):
     _, session, _ = busy
     assert manage.do_cancel_session(facilitator, session, "Holiday")

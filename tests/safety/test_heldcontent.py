@@ -56,12 +56,11 @@ def test_the_rooms_and_community_apps_register_their_held_content():
 
 def test_held_item_names_a_held_item(fake, member):
     item = heldcontent.held_item(_flag(member))
-    assert item == heldcontent.HeldItem(
-        source_type=SOURCE,
-        source_id="7",
-        noun="test note",
-        action_label="Release",
-        done_message="Released: others can see it now.",
+    assert item is not None
+    assert (item.noun, item.action_label, item.done_message) == (
+        "test note",
+        "Release",
+        "Released: others can see it now.",
     )
 
 
@@ -75,8 +74,8 @@ def test_held_item_is_none_for_unregistered_types_missing_ids_and_unheld_items(f
 
 def test_do_release_releases_and_audits_on_the_flag(fake, member, moderator):
     flag = _flag(member)
-    item = heldcontent.do_release(moderator, flag)
-    assert item.source_id == "7"
+    released = heldcontent.do_release(moderator, flag)
+    assert released.done_message == "Released: others can see it now."
     assert fake.released == [(moderator.pk, "7")]
     event = AuditEvent.objects.get(event="safety.flag_content_released")
     assert (event.actor_id, event.target_type, event.target_id) == (

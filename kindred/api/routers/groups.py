@@ -8,6 +8,7 @@ Missing and not-yours both answer 404 with the same detail.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -245,15 +246,8 @@ def update_group(request: HttpRequest, group_id: int, payload: GroupPatchIn) -> 
     sent = payload.model_dump(exclude_unset=True)
     if any(value is None for value in sent.values()):
         raise HttpError(422, "A field sent can't be null; leave it out to keep it.")
-    current: dict[str, Any] = {
-        "topic": group.topic,
-        "description": group.description,
-        "norms": group.norms,
-        "capacity": group.capacity,
-        "session_minutes": group.session_minutes,
-    }
     try:
-        manage.do_update_group(user, group, manage.GroupChanges(**{**current, **sent}))
+        manage.do_update_group(user, group, replace(manage.GroupChanges.of(group), **sent))
     except actions.GroupError as exc:
         raise HttpError(422, str(exc)) from None
     return _group_detail(group)
