@@ -334,6 +334,11 @@ SAFETY_ESCALATE_AFTER_SECONDS = {
     "high": env_int("KINDRED_ESCALATE_HIGH_SECONDS", 300),
     "moderate": env_int("KINDRED_ESCALATE_MODERATE_SECONDS", 1800),
 }
+# A member may send this many reports an hour; more are refused with a clear message
+# (HTTP 429). Reports of something already reported join its open flag either way.
+SAFETY_REPORTS_PER_HOUR = env_int("KINDRED_REPORTS_PER_HOUR", 5)
+if SAFETY_REPORTS_PER_HOUR < 1:
+    raise ImproperlyConfigured("KINDRED_REPORTS_PER_HOUR must be 1 or more.")
 # What happens to text at each level, per area: "show" (visible, writer sees support,
 # flag raised) or "hold" (hidden from others until a moderator reviews it).
 SAFETY_POLICIES = {

@@ -11,3 +11,4 @@ class CommunityConfig(AppConfig):
 
         reporting.register_reportables()
         held.register_held_content()
+        held.register_flagged_content()

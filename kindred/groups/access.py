@@ -27,6 +27,7 @@ from kindred.groups.models import (
     SignUpStatus,
 )
 from kindred.safety.access import blocked_user_ids
+from kindred.safety.models import Flag, FlagKind
 
 
 def room_grace() -> timedelta:
@@ -146,6 +147,38 @@ def access_participant(session: GroupSession, user_id: Any) -> Any:
     if user is None or not is_signed_up(user, session):
         raise NotFound("participant")
     return user
+
+
+def access_session_risk_flag(session: GroupSession, flag_id: int) -> Flag:
+    """A risk flag raised by what someone wrote in ``session`` (a room message or their
+    check-in word), about that person: what a facilitator may reach out privately about.
+
+    Caller checked ``access_session(..., write=True)`` (a facilitator of the group).
+    Any other flag, including one about the same person from elsewhere, is the same
+    :class:`NotFound` as a missing one: a facilitator learns nothing about other flags.
+    """
+    from kindred.groups.room import KIND
+    from kindred.rooms.models import RoomMessage
+
+    flag = (
+        Flag.objects.select_related("subject")
+        .filter(pk=flag_id, kind=FlagKind.RISK, subject__isnull=False)
+        .first()
+    )
+    source = int(flag.source_id) if flag is not None and flag.source_id.isdigit() else None
+    found = False
+    if flag is not None and source is not None:
+        if flag.source_type == "rooms.message":
+            found = RoomMessage.objects.filter(
+                pk=source, author_id=flag.subject_id, room__kind=KIND, room__object_id=session.pk
+            ).exists()
+        elif flag.source_type == "groups.checkin":
+            found = Attendance.objects.filter(
+                pk=source, user_id=flag.subject_id or 0, session=session
+            ).exists()
+    if flag is None or not found:
+        raise NotFound("flag")
+    return flag
 
 
 def blocked_with_facilitator(user: Any, group: Group) -> bool:

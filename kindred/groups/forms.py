@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from kindred.groups.models import GroupFormat
 
@@ -131,4 +132,19 @@ class CancelSessionForm(forms.Form):
 class ArchiveGroupForm(forms.Form):
     confirm = forms.BooleanField(
         label="Yes, archive this group: cancel its upcoming sessions and stop new sign-ups",
+    )
+
+
+class ReachOutForm(forms.Form):
+    """A facilitator's private message to someone in their room who may be at risk."""
+
+    # ``strip=False``: the text comes back exactly as typed when something is wrong.
+    body = forms.CharField(
+        label=_("Your private message"),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Only they (and Kindred's moderators) read it. Kind and direct: ask how they "
+            "are and whether they are safe."
+        ),
     )

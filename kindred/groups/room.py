@@ -23,7 +23,7 @@ KIND = "groups.session"
 # What a facilitator is asked to do when someone in the room may be at risk. Peers,
 # not clinicians: stay with the person, get them to help, hand over to moderators.
 RISK_STEPS = (
-    "Reach out to them privately now, kindly and directly: ask how they are and whether they are safe.",
+    "Reach out to them privately now (“Write to them privately” below), kindly and directly: ask how they are and whether they are safe.",
     "If they may act on it soon, share the crisis lines below and encourage them to call or use the Get help now page.",
     "Keep the group safe: pause the topic or take a short break if the room needs it.",
     "A moderator has been alerted too; you don't have to handle this alone.",
@@ -41,9 +41,13 @@ def session_of(room: Room) -> GroupSession | None:
     )
 
 
-def risk_alert(session: GroupSession, room: Room, author: Any, level: str) -> dict[str, Any]:
-    """The private event a facilitator gets: who, how worried, what to do. No message text."""
+def risk_alert(
+    session: GroupSession, room: Room, author: Any, level: str, flag_id: int | None = None
+) -> dict[str, Any]:
+    """The private event a facilitator gets: who, how worried, what to do, and where to
+    write to them privately. No message text."""
     resources = support_event(author, level)
+    reach_out = reverse("groups_session_reach_out", args=[session.pk, flag_id]) if flag_id else None
     return {
         "type": "groups.risk",
         "session": session.pk,
@@ -55,10 +59,15 @@ def risk_alert(session: GroupSession, room: Room, author: Any, level: str) -> di
         "anywhere": resources["anywhere"],
         "help_url": resources["help_url"],
         "url": reverse("groups_session", args=[session.pk]),
+        "reach_out_url": reach_out,
     }
 
 
 class SessionRoomKind:
+    # A moderator reviewing a flagged message sees this many messages either side of it:
+    # a group room is shared by everyone in it, and the words around it are its meaning.
+    moderation_context_lines = 5
+
     def can_join(self, user: Any, room: Room) -> bool:
         session = session_of(room)
         return session is not None and can_join_room(user, session)
@@ -85,7 +94,8 @@ class SessionRoomKind:
         facilitators = [f for f in session.group.facilitators.all() if f.pk != author.pk]
         if not facilitators:
             return
-        alert = risk_alert(session, message.room, author, outcome.result.level)
+        flag_id = outcome.flag.pk if outcome.flag is not None else None
+        alert = risk_alert(session, message.room, author, outcome.result.level, flag_id)
         for facilitator in facilitators:
             send_event_on_commit(user_group(facilitator.pk), alert)
             # Also into the room page they have open, where the tools panel shows it.

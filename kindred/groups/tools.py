@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kindred.audit.actions import record_event
 from kindred.core.events import send_event_on_commit, user_group
@@ -41,7 +42,10 @@ from kindred.rooms.actions import (
     get_or_create_room,
 )
 from kindred.rooms.models import Room
-from kindred.safety.actions import screen_text
+from kindred.safety.access import blocked_user_ids
+from kindred.safety.actions import SafetyActionError, screen_text
+from kindred.safety.models import Flag, SupportMessage
+from kindred.safety.support import do_facilitator_reach_out
 
 
 def opens_before() -> timedelta:
@@ -444,3 +448,28 @@ def purge_ended_room_messages(now: datetime | None = None) -> int:
     )
     deleted, _ = RoomMessage.objects.filter(room__kind=KIND, room__object_id__in=ended).delete()
     return deleted
+
+
+# --- Private support after a risk alert ---------------------------------------------------
+
+
+def do_reach_out_privately(
+    facilitator: Any, session: GroupSession, flag: Flag, body: str
+) -> SupportMessage:
+    """A facilitator's private, supportive message to the person the alert was about.
+
+    It is the safety layer's support conversation, not a peer chat: the person can
+    answer without accepting a connection first, the moderators on the flag see it,
+    and replies come back to this facilitator. Caller checked ``access_session(...,
+    write=True)`` and :func:`~kindred.groups.access.access_session_risk_flag`.
+    """
+    subject = flag.subject
+    if subject is None or subject.pk in blocked_user_ids(facilitator):
+        # A block hides people both ways everywhere, this too.
+        raise GroupError(_("You cannot write to this person."))
+    try:
+        return do_facilitator_reach_out(
+            facilitator, flag, body, context=f"Group: {session.group.topic}"
+        )
+    except SafetyActionError as exc:
+        raise GroupError(str(exc)) from None

@@ -31,6 +31,11 @@ urlpatterns = [
     path("sessions/<int:session_id>/remove/", views_session.remove, name="groups_session_remove"),
     path("sessions/<int:session_id>/end/", views_session.end_session, name="groups_session_end"),
     path(
+        "sessions/<int:session_id>/support/<int:flag_id>/",
+        views_session.reach_out,
+        name="groups_session_reach_out",
+    ),
+    path(
         "sessions/<int:session_id>/cancel/",
         views_manage.cancel_session,
         name="groups_session_cancel",

@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kindred.community.rendering import render_markdown
@@ -26,6 +27,7 @@ from kindred.groups import actions, tools
 from kindred.groups.access import (
     access_participant,
     access_session,
+    access_session_risk_flag,
     attendance_of,
     can_join_room,
     can_manage_group,
@@ -40,9 +42,12 @@ from kindred.groups.forms import (
     HandForm,
     ParticipantActionForm,
     RateForm,
+    ReachOutForm,
     UnmuteForm,
 )
 from kindred.groups.models import Attendance, GroupSession, SessionStatus
+from kindred.safety.models import SupportConversation, SupportSide
+from kindred.safety.support import staff_url
 
 
 def _page_session(user: Any, session_id: int) -> GroupSession:
@@ -224,6 +229,56 @@ def end_session(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
         )
 
     return _tool(request, session_id, run)
+
+
+@login_required
+def reach_out(request: AuthedHttpRequest, session_id: int, flag_id: int) -> HttpResponse:
+    """Write privately to someone the risk alert was about (the alert links here).
+
+    Once written, the conversation lives with the safety layer's support conversations,
+    where the person's replies come back: a second visit goes straight there.
+    """
+    session = access_session(request.user, session_id, write=True)
+    flag = access_session_risk_flag(session, flag_id)
+    subject = flag.subject
+    if subject is None:  # access_session_risk_flag returns flags about someone
+        raise NotFound("flag")
+    existing = SupportConversation.objects.filter(
+        flag=flag, side=SupportSide.FACILITATOR, staff=request.user
+    ).first()
+    if existing is not None and request.method != "POST":
+        return redirect(staff_url(existing))
+    initial = {
+        "body": _(
+            "Hi %(handle)s, I noticed what you wrote in the group and wanted to check in with "
+            "you privately. How are you doing right now? Are you safe?"
+        )
+        % {"handle": subject.handle}
+    }
+    form = ReachOutForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                message = tools.do_reach_out_privately(
+                    request.user, session, flag, form.cleaned_data["body"]
+                )
+            except actions.GroupError as exc:
+                form.add_error("body", str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Sent privately to %(handle)s. Their replies come back here.")
+                    % {"handle": subject.handle},
+                )
+                return redirect(staff_url(message.conversation))
+    return render(
+        request,
+        "groups/reach_out.html",
+        {"session": session, "group": session.group, "subject": subject, "form": form},
+        status=status,
+    )
 
 
 # --- Participants ------------------------------------------------------------------------

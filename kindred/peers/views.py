@@ -35,7 +35,9 @@ from kindred.peers.chat import SUPPORTER_STEPS
 from kindred.peers.forms import ProfileForm, RatingForm, ReportForm, RequestForm, TrainingForm
 from kindred.peers.models import Connection, ConnectionStatus, Rating
 from kindred.peers.suggestions import suggestions_for
+from kindred.safety.actions import SafetyActionError
 from kindred.safety.crisis import crisis_context
+from kindred.safety.views import report_refused
 
 REPORTED = "Thank you. A moderator will look at this. The person is not told who reported them."
 
@@ -332,7 +334,16 @@ def report(request: AuthedHttpRequest, connection_id: int) -> HttpResponse:
     conn = access_connection(request.user, connection_id)
     form = ReportForm(request.POST)
     if form.is_valid():
-        actions.do_report_peer(request.user, conn, **form.cleaned_data)
+        try:
+            actions.do_report_peer(request.user, conn, **form.cleaned_data)
+        except SafetyActionError as exc:
+            # The report form, filled in with what they wrote, and why it was not sent.
+            data = {
+                **form.cleaned_data,
+                "source_type": "peers.connection",
+                "source_id": str(conn.pk),
+            }
+            return report_refused(request, data, exc)
         messages.success(request, REPORTED)
     else:
         messages.error(request, "Choose what is wrong.")

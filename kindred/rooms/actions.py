@@ -14,12 +14,14 @@ room stores the message but shows it only to its writer — in their own sockets
 the history they read and in the API — until a moderator releases it with
 :func:`do_release_message`. Release gives the message the room's next seq, so it
 appears where the room is at that moment and clients that resume "after N" still
-receive it; the writer's client replaces its earlier copy (``replaces``). The kind's
+receive it; the writer's client replaces its earlier copy (``replaces``). A moderator
+may also hide a message from the flag page (:func:`do_set_message_hidden`): like a held
+one, it is then shown only to its writer, and unhiding it works like a release. The kind's
 ``on_risk`` runs for every message screened moderate or above, held or not, so the
 kind can alert its own people (e.g. the facilitator) privately; the writer is sent
 crisis resources at once whenever the screen asks for support.
 
-Audit. Room lifecycle changes (close, open, release) are audited. Single messages
+Audit. Room lifecycle changes (close, open, release, hide, unhide) are audited. Single messages
 are not: room text is peer conversation, not clinical data, and the audit chain's
 global lock would serialise every room on the site.
 
@@ -122,6 +124,8 @@ def serialize_message(message: RoomMessage) -> dict[str, Any]:
     }
     if message.is_held:
         data["held"] = True
+    if message.is_hidden:
+        data["hidden"] = True
     return data
 
 
@@ -283,8 +287,61 @@ def do_release_message(moderator: Any, message: RoomMessage) -> RoomMessage:
         )
         payload = serialize_message(RoomMessage.objects.select_related("author").get(pk=current.pk))
         payload["replaces"] = old_seq
-        send_event_on_commit(room_group(current.room_id), payload)
+        send_event_on_commit(_audience(current), payload)
     return current
+
+
+def _audience(message: RoomMessage) -> str:
+    """Who is sent a message that changed: the room, or only its writer while it is hidden."""
+    if message.is_hidden and message.author_id is not None:
+        return room_user_group(message.room_id, message.author_id)
+    return room_group(message.room_id)
+
+
+def do_set_message_hidden(moderator: Any, message: RoomMessage, hidden: bool) -> bool:
+    """Hide a message from everyone but its writer (or show it again); False when it
+    already was so. Callers decided the moderator may (the safety flag page).
+
+    Hiding tells every socket to take the message down (``{"type": "hidden"}``; the
+    writer's own page keeps it, marked). Unhiding gives it the room's next seq, as a
+    release does, so it appears where the room is now and resuming clients receive it.
+    """
+    with transaction.atomic():
+        current = RoomMessage.objects.select_for_update().get(pk=message.pk)
+        if current.is_hidden == hidden:
+            return False
+        old_seq = current.seq
+        current.is_hidden = hidden
+        fields = ["is_hidden"]
+        if not hidden:
+            current.seq, _ = _next_seq(current.room_id)
+            fields.append("seq")
+        current.save(update_fields=fields)
+        record_event(
+            actor=moderator,
+            event="rooms.message_hidden" if hidden else "rooms.message_unhidden",
+            target=current,
+            changes={"seq": old_seq} if hidden else {"seq": [old_seq, current.seq]},
+        )
+        current = RoomMessage.objects.select_related("author").get(pk=current.pk)
+        if hidden:
+            author = current.author.handle if current.author is not None else None
+            send_event_on_commit(
+                room_group(current.room_id), {"type": "hidden", "seq": old_seq, "author": author}
+            )
+        else:
+            payload = serialize_message(current)
+            payload["replaces"] = old_seq
+            # Still held: only its writer sees it, as before it was hidden.
+            held_for = current.author_id if current.is_held else None
+            group = (
+                room_user_group(current.room_id, held_for)
+                if held_for is not None
+                else room_group(current.room_id)
+            )
+            send_event_on_commit(group, payload)
+    message.is_hidden, message.seq = current.is_hidden, current.seq
+    return True
 
 
 def history(
@@ -292,10 +349,11 @@ def history(
 ) -> list[RoomMessage]:
     """Messages after ``after_seq`` in seq order. No access check: callers check.
 
-    Held messages are included only for their author (``viewer``); messages of people
-    the viewer blocked, or who blocked the viewer, are left out.
+    Held messages, and messages a moderator hid, are included only for their author
+    (``viewer``); messages of people the viewer blocked, or who blocked the viewer, are
+    left out.
     """
-    visible = Q(is_held=False)
+    visible = Q(is_held=False, is_hidden=False)
     viewer_id = getattr(viewer, "pk", None)
     if viewer_id is not None:
         visible |= Q(author_id=viewer_id)

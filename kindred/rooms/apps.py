@@ -10,3 +10,4 @@ class RoomsConfig(AppConfig):
         from kindred.rooms import held
 
         held.register_held_content()
+        held.register_flagged_content()

@@ -3,6 +3,10 @@
 Apps register their kind in ``AppConfig.ready()``::
 
     register_kind("groups.session", SessionRoomKind())
+
+A kind may also set ``moderation_context_lines`` (an int, 0 when absent): how many
+messages either side of a flagged one a moderator reads on the flag's content page
+(:mod:`kindred.rooms.held`). A shared group room sets a few; a private chat none.
 """
 
 from __future__ import annotations

@@ -60,6 +60,8 @@ class RoomMessage(models.Model):
     risk_level = models.CharField(max_length=10, default="none")
     # Held by the safety policy: only its author sees it until a moderator releases it.
     is_held = models.BooleanField(default=False)
+    # Hidden by a moderator (from the flag page): only its author still sees it.
+    is_hidden = models.BooleanField(default=False)
     # The sender's own id for this message: a resend after a dropped connection (the
     # ack never arrived) carries the same id and is answered with the stored message.
     client_id = models.CharField(max_length=64, blank=True, default="")

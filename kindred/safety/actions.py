@@ -14,9 +14,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kindred.accounts.models import User
 from kindred.accounts.roles import Role
@@ -30,10 +32,10 @@ from kindred.safety.models import (
     Flag,
     FlagKind,
     FlagOutcome,
+    FlagReport,
     FlagStatus,
     ModeratorDuty,
     SafetyPlan,
-    SupportMessage,
 )
 from kindred.safety.screening import ScreenResult, level_at_least, screen
 
@@ -108,6 +110,7 @@ def do_raise_flag(
     reason: str = "",
     level: str | None = None,
     scope: str = "",
+    report_key: str = "",
 ) -> Flag:
     with transaction.atomic():
         flag = Flag.objects.create(
@@ -123,6 +126,7 @@ def do_raise_flag(
             context=context,
             reason=reason,
             scope=scope,
+            report_key=report_key,
         )
         record_event(
             actor=reporter,
@@ -257,40 +261,6 @@ def do_acknowledge(moderator: Any, flag: Flag) -> Flag:
     )
 
 
-def do_reach_out(moderator: Any, flag: Flag, body: str) -> SupportMessage:
-    body = body.strip()
-    if not body:
-        raise SafetyActionError("Write a message first.")
-    subject = flag.subject
-    if subject is None:
-        raise SafetyActionError("This flag has no person to write to.")
-    with transaction.atomic():
-        if flag.status == FlagStatus.OPEN:
-            flag = do_acknowledge(moderator, flag)
-        message = SupportMessage.objects.create(
-            flag=flag, sender=moderator, recipient=subject, body=body
-        )
-        record_event(
-            actor=moderator,
-            event="safety.reached_out",
-            target=flag,
-            changes={"message": message.pk},
-        )
-        do_notify(
-            [subject],
-            kind="safety.message",
-            title="A message from the Kindred support team",
-            url="/safety/messages/",
-        )
-    return message
-
-
-def do_mark_support_messages_read(member: Any) -> int:
-    return SupportMessage.objects.filter(recipient=member, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-
-
 def treating_therapists(member: Any) -> QuerySet[User]:
     """Therapists currently treating ``member`` (an upcoming or recently attended booking)."""
     from kindred.bookings.relationships import treating_therapists as lookup
@@ -362,6 +332,44 @@ REPORT_REASONS = (
 )
 
 
+class ReportLimitReached(SafetyActionError):
+    """The member has sent as many reports this hour as one person may (HTTP 429)."""
+
+
+def report_limit_text() -> str:
+    limit = settings.SAFETY_REPORTS_PER_HOUR
+    return ngettext(
+        "You have sent %(n)d report in the last hour, which is as many as we take from one "
+        "person. Thank you: the moderators are looking at it. Please try again later. If "
+        "someone is in danger right now, use Get help now.",
+        "You have sent %(n)d reports in the last hour, which is as many as we take from one "
+        "person. Thank you: the moderators are looking at them. Please try again later. If "
+        "someone is in danger right now, use Get help now.",
+        limit,
+    ) % {"n": limit}
+
+
+def _report_key(subject: Any, source_type: str, source_id: str) -> str:
+    """What the report is about, so reports of the same thing meet in one flag."""
+    if source_type and source_id:
+        return f"{source_type}:{source_id}"[:120]
+    if subject is not None:
+        return f"user:{subject.pk}"
+    return ""
+
+
+def _open_report_flag(key: str) -> Flag | None:
+    """The open report flag for ``key``, row-locked (caller is inside a transaction)."""
+    if not key:
+        return None
+    open_statuses = [FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED]
+    return (
+        Flag.objects.select_for_update()
+        .filter(kind=FlagKind.REPORT, report_key=key, status__in=open_statuses)
+        .first()
+    )
+
+
 def do_report(
     reporter: Any,
     *,
@@ -373,25 +381,92 @@ def do_report(
     quoted_text: str = "",
     scope: str = "",
 ) -> Flag:
+    """Report a person or an item to the moderators.
+
+    At most ``SAFETY_REPORTS_PER_HOUR`` per member (:class:`ReportLimitReached`). A report
+    of something that already has an open report flag joins that flag (counted, the
+    reporter added) instead of raising another one, so moderators and staff are alerted,
+    timed and emailed once per reported thing, however many people report it.
+    """
     if reason not in dict(REPORT_REASONS):
         raise SafetyActionError("Choose a reason.")
     if subject is not None and subject.pk == reporter.pk:
         raise SafetyActionError("You cannot report yourself.")
-    text = quoted_text or details
-    flag = do_raise_flag(
-        kind=FlagKind.REPORT,
-        subject=subject,
-        text=text,
-        source_type=source_type,
-        source_id=source_id,
-        context="report" + (f": {details[:100]}" if details and quoted_text else ""),
-        reporter=reporter,
-        reason=reason,
-        # A worried member is a risk signal in itself: it runs on the high-risk clock.
-        level="high" if reason == "risk" else "none",
-        scope=scope or "report",
-    )
+    key = _report_key(subject, source_type, source_id)
+    level = "high" if reason == "risk" else "none"
+    with transaction.atomic():
+        # Row lock on the reporter: one member's reports are counted and stored one at a
+        # time, so two sent at once cannot both slip under the limit.
+        list(User.objects.select_for_update().filter(pk=reporter.pk).values_list("pk"))
+        since = timezone.now() - timedelta(hours=1)
+        sent = FlagReport.objects.filter(reporter=reporter, created_at__gte=since).count()
+        if sent >= settings.SAFETY_REPORTS_PER_HOUR:
+            raise ReportLimitReached(report_limit_text())
+        flag = _open_report_flag(key)
+        if flag is None:
+            try:
+                # A savepoint: when another member's report of the same thing commits
+                # first, the constraint refuses this flag and only it is rolled back.
+                with transaction.atomic():
+                    flag = do_raise_flag(
+                        kind=FlagKind.REPORT,
+                        subject=subject,
+                        text=quoted_text or details,
+                        source_type=source_type,
+                        source_id=source_id,
+                        context="report"
+                        + (f": {details[:100]}" if details and quoted_text else ""),
+                        reporter=reporter,
+                        reason=reason,
+                        # A worried member is a risk signal in itself: the high-risk clock.
+                        level=level,
+                        scope=scope or "report",
+                        report_key=key,
+                    )
+                    FlagReport.objects.create(
+                        flag=flag, reporter=reporter, reason=reason, details=details
+                    )
+                    return flag
+            except IntegrityError:
+                flag = _open_report_flag(key)
+                if flag is None:
+                    raise
+        _join_report(flag, reporter, reason, details, level)
     return flag
+
+
+def _join_report(flag: Flag, reporter: Any, reason: str, details: str, level: str) -> None:
+    """Add a report to an open flag the caller holds locked: no new alert, no new timer.
+
+    The one exception is a report that someone may be at risk joining a flag raised for
+    something less urgent: the flag moves to the high-risk clock (its first timer, so
+    still one escalation at most) and the moderators on duty are told once.
+    """
+    _report, created = FlagReport.objects.get_or_create(
+        flag=flag, reporter=reporter, defaults={"reason": reason, "details": details}
+    )
+    if not created:
+        return  # The same member again: nothing new for the moderators.
+    changes: dict[str, Any] = {"reason": reason, "reports": flag.reports.count()}
+    if level == "high" and flag.level != "high":
+        flag.level = "high"
+        flag.save(update_fields=["level"])
+        changes["level"] = "high"
+        do_notify(
+            on_duty_moderators(),
+            kind="safety.flag",
+            title=_("A member report now says someone may be at risk"),
+            url=f"/moderation/flags/{flag.pk}/",
+        )
+        delay = escalation_delay("high")
+        if delay is not None and flag.status == FlagStatus.OPEN and flag.escalated_at is None:
+            flag_id = flag.pk
+            transaction.on_commit(lambda: _schedule_escalation(flag_id, delay))
+    record_event(actor=reporter, event="safety.flag_report_added", target=flag, changes=changes)
+    send_event_on_commit(
+        role_group(Role.MODERATOR),
+        {"type": "flag.updated", "id": flag.pk, "status": flag.status},
+    )
 
 
 def do_block(user: Any, other: Any) -> bool:
@@ -442,3 +517,106 @@ def do_save_safety_plan(
             changes={"sections": sorted(k for k, v in clean.items() if v)},
         )
     return plan
+
+
+# --- The treating therapist's side of a hand-over ----------------------------------------
+# Callers checked ``access_handed_over_flag``: the flag was handed to this therapist.
+
+THERAPIST_OUTCOMES = (
+    FlagOutcome.SUPPORTED,
+    FlagOutcome.REFERRED,
+    FlagOutcome.THERAPIST,
+    FlagOutcome.NO_RISK,
+    FlagOutcome.NO_ACTION,
+)
+
+
+def _lock_handover(therapist: Any, flag: Flag) -> Flag:
+    """The flag, row-locked, while it is still handed over to ``therapist``."""
+    locked = Flag.objects.select_for_update().get(pk=flag.pk)
+    if locked.status != FlagStatus.HANDED_OVER or locked.handed_to_id != therapist.pk:
+        raise SafetyActionError(_("This flag is already closed."))
+    return locked
+
+
+def _handover_changed(therapist: Any, flag: Flag, event: str, changes: dict[str, Any]) -> None:
+    record_event(actor=therapist, event=event, target=flag, changes=changes)
+    send_event_on_commit(
+        role_group(Role.MODERATOR), {"type": "flag.updated", "id": flag.pk, "status": flag.status}
+    )
+
+
+def do_acknowledge_handover(therapist: Any, flag: Flag) -> Flag:
+    """The therapist has it: the moderators see when, on the flag."""
+    with transaction.atomic():
+        locked = _lock_handover(therapist, flag)
+        if locked.handover_acknowledged_at is not None:
+            raise SafetyActionError(_("You have acknowledged this already."))
+        locked.handover_acknowledged_at = timezone.now()
+        locked.save(update_fields=["handover_acknowledged_at"])
+        _handover_changed(therapist, locked, "safety.handover_acknowledged", {})
+    return locked
+
+
+def do_message_from_handover(therapist: Any, flag: Flag, body: str) -> Any:
+    """Write to the member in their secure conversation with this therapist.
+
+    Secure messaging stays in :mod:`kindred.messaging` (encrypted, audited, and open only
+    while the therapist treats the member); the flag records that the therapist reached
+    out and counts as acknowledged. Imported here: messaging depends on safety.
+    """
+    from kindred.messaging.actions import (
+        MessagingError,
+        do_send_message,
+        do_start_conversation,
+    )
+
+    if flag.subject is None:
+        raise SafetyActionError(_("This flag has no person to write to."))
+    if not treating_therapists(flag.subject).filter(pk=therapist.pk).exists():
+        raise SafetyActionError(
+            _("You are not treating this member any more, so secure messages cannot be sent.")
+        )
+    with transaction.atomic():
+        locked = _lock_handover(therapist, flag)
+        conversation = do_start_conversation(flag.subject, therapist, actor=therapist)
+        try:
+            sent = do_send_message(therapist, conversation, body)
+        except MessagingError as exc:
+            raise SafetyActionError(str(exc)) from None
+        if locked.handover_acknowledged_at is None:
+            locked.handover_acknowledged_at = timezone.now()
+            locked.save(update_fields=["handover_acknowledged_at"])
+        _handover_changed(
+            therapist,
+            locked,
+            "safety.handover_messaged",
+            {"conversation": conversation.pk, "message": sent.message.pk},
+        )
+    return sent.message
+
+
+def do_resolve_handover(therapist: Any, flag: Flag, outcome: str, note: str = "") -> Flag:
+    if outcome not in THERAPIST_OUTCOMES:
+        raise SafetyActionError(_("Choose an outcome."))
+    with transaction.atomic():
+        locked = _lock_handover(therapist, flag)
+        now = timezone.now()
+        locked.status = FlagStatus.RESOLVED
+        locked.resolved_at = now
+        locked.resolved_by = therapist
+        locked.outcome = outcome
+        locked.outcome_note = note.strip()
+        locked.handover_acknowledged_at = locked.handover_acknowledged_at or now
+        locked.save(
+            update_fields=[
+                "status",
+                "resolved_at",
+                "resolved_by",
+                "outcome",
+                "outcome_note",
+                "handover_acknowledged_at",
+            ]
+        )
+        _handover_changed(therapist, locked, "safety.flag_resolved", {"outcome": outcome})
+    return locked

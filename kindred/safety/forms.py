@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from kindred.safety.actions import REPORT_REASONS
+from kindred.safety.actions import REPORT_REASONS, THERAPIST_OUTCOMES
 from kindred.safety.models import SAFETY_PLAN_SECTIONS, FlagOutcome, SafetyPlan
+from kindred.safety.support import MAX_LENGTH as SUPPORT_MAX_LENGTH
 
 
 class SafetyPlanForm(forms.Form):
@@ -46,6 +48,47 @@ class ReachOutForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Warm, direct, and with the crisis lines for their country. Only they will see it.",
+    )
+
+
+class SupportReplyForm(forms.Form):
+    # The length limit is checked by the action (one rule for every caller); the browser
+    # attribute only helps people see it coming. ``strip=False`` keeps exactly what was
+    # typed when the form comes back with an error.
+    body = forms.CharField(
+        label=_("Your message"),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": SUPPORT_MAX_LENGTH}),
+    )
+
+
+class HideContentForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What the writer reads on their post (optional)"),
+        required=False,
+        max_length=200,
+    )
+
+
+class HandoverMessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Secure message to your client"),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Sent in your secure conversation with them; only the two of you read it."),
+    )
+
+
+class HandoverResolveForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(o.value, o.label) for o in THERAPIST_OUTCOMES],
+    )
+    note = forms.CharField(
+        label=_("Note for the safety team (optional)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

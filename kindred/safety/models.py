@@ -117,12 +117,27 @@ class Flag(models.Model):
     )
     outcome = models.CharField(max_length=20, choices=FlagOutcome.choices, blank=True)
     outcome_note = EncryptedTextField(blank=True)
+    # When the therapist it was handed to said they have it (the moderators see it).
+    handover_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # What a member's report is about ("community.post:12", "user:34"), so a second report
+    # of the same thing joins the open flag instead of raising another (see do_report).
+    report_key = models.CharField(max_length=120, blank=True, default="")
 
     class Meta:
         indexes: ClassVar = [
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["subject", "created_at"]),
             models.Index(fields=["status", "escalated_at", "level", "created_at"]),
+        ]
+        constraints: ClassVar = [
+            # One open report flag per reported thing: the database, not a check before
+            # the insert, decides which of two simultaneous reports raises the flag.
+            models.UniqueConstraint(
+                fields=["report_key"],
+                condition=models.Q(kind="report", status__in=["open", "acknowledged"])
+                & ~models.Q(report_key=""),
+                name="safety_one_open_report_flag_per_target",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -133,24 +148,97 @@ class Flag(models.Model):
         return self.status in (FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED)
 
 
-class SupportMessage(models.Model):
-    """A private message from the safety team to a person (never shown to anyone else)."""
+class FlagReport(models.Model):
+    """One member's report, joined to the flag it raised or to the open flag that was
+    already there for the same thing. Counted for the hourly limit on reports."""
 
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=40)
+    # What the reporter wrote: it can name people and what happened to them.
+    details = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["flag", "reporter"], name="safety_report_once_per_flag")
+        ]
+        indexes: ClassVar = [models.Index(fields=["reporter", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"report by {self.reporter_id} on flag {self.flag_id}"
+
+
+class SupportSide(models.TextChoices):
+    TEAM = "team", "The support team"
+    FACILITATOR = "facilitator", "A group's facilitator"
+
+
+class SupportConversation(models.Model):
+    """A private thread between one member and the people who reached out to them after a
+    flag: the safety team (moderators, as a team) or a group's facilitator.
+
+    The member replies in the same thread; who reads and writes on the other side is
+    decided in :mod:`kindred.safety.access`.
+    """
+
+    member = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="support_conversations"
+    )
     flag = models.ForeignKey(
-        Flag, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+        Flag, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
+    )
+    side = models.CharField(max_length=12, choices=SupportSide.choices, default=SupportSide.TEAM)
+    # Team: the moderator who wrote first; facilitator: the facilitator. Told of replies.
+    staff = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Where it started, for the member ("Group: Tuesday evening circle").
+    context = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["flag"],
+                condition=models.Q(side="team"),
+                name="safety_one_team_conversation_per_flag",
+            ),
+            models.UniqueConstraint(
+                fields=["flag", "staff"],
+                condition=models.Q(side="facilitator"),
+                name="safety_one_facilitator_conversation_per_flag",
+            ),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["member", "-last_message_at"]),
+            models.Index(fields=["side", "-last_message_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"support conversation #{self.pk}"
+
+
+class SupportMessage(models.Model):
+    """One message of a support conversation (never shown to anyone outside it)."""
+
+    conversation = models.ForeignKey(
+        SupportConversation, on_delete=models.CASCADE, related_name="messages"
     )
     sender = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    recipient = models.ForeignKey(
-        "accounts.User", on_delete=models.CASCADE, related_name="support_messages"
-    )
+    from_member = models.BooleanField(default=False)
     body = EncryptedTextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Read by the other side: the member, or (for the member's replies) anyone on the team.
     read_at = models.DateTimeField(null=True, blank=True)
+    # The screen's level of a member's reply ("none" for the other side's messages).
+    risk_level = models.CharField(max_length=10, default="none")
 
     class Meta:
-        indexes: ClassVar = [models.Index(fields=["recipient", "-created_at"])]
+        indexes: ClassVar = [models.Index(fields=["conversation", "created_at"])]
 
     def __str__(self) -> str:
         return f"support message #{self.pk}"

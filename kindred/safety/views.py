@@ -5,33 +5,62 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kindred.accounts.models import User
+from kindred.accounts.roles import Role
+from kindred.audit.actions import record_read
 from kindred.audit.models import AuditEvent
 from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
-from kindred.safety import actions, heldcontent, reportables
+from kindred.safety import actions, flaggedcontent, heldcontent, reportables, support
 from kindred.safety.access import (
     access_flag,
+    access_handed_over_flag,
+    access_member_support_conversation,
     access_safety_plan,
+    access_staff_support_conversation,
     blocked_user_ids,
+    can_moderate,
+    can_review_escalations,
+    can_write_support,
+    is_safety_team,
     read_flag,
+    staff_support_conversations,
     visible_flags,
 )
 from kindred.safety.crisis import ANYWHERE, SESSION_KEY, crisis_context
-from kindred.safety.forms import BlockForm, ReachOutForm, ReportForm, ResolveForm, SafetyPlanForm
+from kindred.safety.forms import (
+    BlockForm,
+    HandoverMessageForm,
+    HandoverResolveForm,
+    HideContentForm,
+    ReachOutForm,
+    ReportForm,
+    ResolveForm,
+    SafetyPlanForm,
+    SupportReplyForm,
+)
 from kindred.safety.models import (
     SAFETY_PLAN_SECTIONS,
     Block,
+    Flag,
+    FlagKind,
+    FlagReport,
     FlagStatus,
     ModeratorDuty,
-    SupportMessage,
+    SupportConversation,
+    SupportSide,
 )
+
+# After a member's reply screened at risk, their next page shows the support panel.
+SUPPORT_SESSION_KEY = "safety_show_support"
 
 
 def get_help(request: HttpRequest) -> HttpResponse:
@@ -63,7 +92,7 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
         open_flags = open_flags.filter(scope=scope)
     flags = (
         open_flags.select_related("subject", "acknowledged_by")
-        .annotate(severity=_SEVERITY)
+        .annotate(severity=_SEVERITY, report_count=Count("reports"))
         .order_by("severity", "created_at")[:200]
     )
     now = timezone.now()
@@ -78,6 +107,9 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
             "on_duty": bool(duty and duty.on_duty),
             "scopes": scopes,
             "scope": scope,
+            # Members' replies to the team wait here whatever their flag's state: a
+            # resolved flag is no reason for a reply to go unread.
+            "replies": list(support.team_replies_waiting()),
         },
     )
 
@@ -91,7 +123,7 @@ def _deadline(flag: Any) -> Any:
 
 def flag_detail(request: AuthedHttpRequest, flag_id: int) -> HttpResponse:
     flag = read_flag(request.user, flag_id, request=request)
-    return _detail_with_errors(request, flag, status=200)
+    return _flag_page(request, flag, status=200)
 
 
 @require_POST
@@ -100,13 +132,13 @@ def flag_action(request: AuthedHttpRequest, flag_id: int, action: str) -> HttpRe
     try:
         if action == "acknowledge":
             actions.do_acknowledge(request.user, flag)
-            messages.success(request, "Acknowledged. The escalation timer has stopped.")
+            messages.success(request, _("Acknowledged. The escalation timer has stopped."))
         elif action == "reach-out":
             reach_out = ReachOutForm(request.POST)
             if not reach_out.is_valid():
-                return _detail_with_errors(request, flag, reach_out_form=reach_out)
-            actions.do_reach_out(request.user, flag, reach_out.cleaned_data["body"])
-            messages.success(request, "Your message was sent privately to the member.")
+                return _flag_page(request, flag, reach_out_form=reach_out)
+            support.do_reach_out(request.user, flag, reach_out.cleaned_data["body"])
+            messages.success(request, _("Your message was sent privately to the member."))
         elif action == "hand-over":
             therapist = (
                 actions.treating_therapists(flag.subject)
@@ -116,18 +148,35 @@ def flag_action(request: AuthedHttpRequest, flag_id: int, action: str) -> HttpRe
             if therapist is None:
                 raise actions.SafetyActionError("Choose one of the member's therapists.")
             actions.do_hand_over(request.user, flag, therapist)
-            messages.success(request, "Handed over. The therapist has been notified.")
+            messages.success(request, _("Handed over. The therapist has been notified."))
         elif action == "resolve":
             resolve = ResolveForm(request.POST)
             if not resolve.is_valid():
-                return _detail_with_errors(request, flag, resolve_form=resolve)
+                return _flag_page(request, flag, resolve_form=resolve)
             actions.do_resolve(
                 request.user, flag, resolve.cleaned_data["outcome"], resolve.cleaned_data["note"]
             )
-            messages.success(request, "Resolved.")
+            messages.success(request, _("Resolved."))
         elif action == "release":
             released = heldcontent.do_release(request.user, flag)
             messages.success(request, released.done_message)
+        elif action == "hide":
+            hide = HideContentForm(request.POST)
+            if not hide.is_valid():
+                return _flag_page(request, flag, hide_form=hide)
+            kind = flaggedcontent.do_set_hidden(
+                request.user, flag, True, hide.cleaned_data["reason"]
+            )
+            messages.success(
+                request,
+                _("Hidden: only its writer sees this %(noun)s now.") % {"noun": kind.noun},
+            )
+        elif action == "unhide":
+            kind = flaggedcontent.do_set_hidden(request.user, flag, False)
+            messages.success(
+                request,
+                _("Shown again: this %(noun)s is back for its readers.") % {"noun": kind.noun},
+            )
         else:
             raise NotFound("action")
     except actions.SafetyActionError as exc:
@@ -135,10 +184,96 @@ def flag_action(request: AuthedHttpRequest, flag_id: int, action: str) -> HttpRe
     return redirect(request.path.rsplit("/", 2)[0] + "/")
 
 
-def _detail_with_errors(
-    request: AuthedHttpRequest, flag: Any, status: int = 422, **forms: Any
+def flag_content(request: AuthedHttpRequest, flag_id: int) -> HttpResponse:
+    """What a flag is about, in context, for items with no page of their own (a message in
+    a live room). Moderators and staff only; the read is audited like the flag's."""
+    flag = access_flag(request.user, flag_id, write=True)
+    kind = flaggedcontent.kind_of(flag)
+    if kind is None or kind.context is None:
+        raise NotFound("content")
+    record_read(actor=request.user, target=flag, request=request, what="flagged content in context")
+    lines = kind.context(flag.source_id)
+    return render(request, "safety/flag_content.html", {"flag": flag, "kind": kind, "lines": lines})
+
+
+@require_POST
+def handover_action(request: AuthedHttpRequest, flag_id: int, action: str) -> HttpResponse:
+    """The treating therapist's actions on a flag handed over to them."""
+    flag = access_handed_over_flag(request.user, flag_id)
+    try:
+        if action == "acknowledge":
+            actions.do_acknowledge_handover(request.user, flag)
+            messages.success(request, _("Acknowledged. The safety team can see you have it."))
+        elif action == "message":
+            message_form = HandoverMessageForm(request.POST)
+            if not message_form.is_valid():
+                return _flag_page(request, flag, handover_message_form=message_form)
+            try:
+                actions.do_message_from_handover(
+                    request.user, flag, message_form.cleaned_data["body"]
+                )
+            except actions.SafetyActionError as exc:
+                # Keep what the therapist wrote: re-render with the error on the form.
+                message_form.add_error("body", str(exc))
+                return _flag_page(request, flag, handover_message_form=message_form)
+            messages.success(
+                request,
+                _("Sent in your secure conversation with %(handle)s.")
+                % {"handle": flag.subject.handle if flag.subject else ""},
+            )
+        elif action == "resolve":
+            resolve = HandoverResolveForm(request.POST)
+            if not resolve.is_valid():
+                return _flag_page(request, flag, handover_resolve_form=resolve)
+            actions.do_resolve_handover(
+                request.user, flag, resolve.cleaned_data["outcome"], resolve.cleaned_data["note"]
+            )
+            messages.success(request, _("Resolved. Thank you."))
+        else:
+            raise NotFound("action")
+    except actions.SafetyActionError as exc:
+        messages.error(request, str(exc))
+    return redirect("therapist_flag", flag.pk)
+
+
+def _flag_url(user: User, flag_id: int | None) -> str:
+    """Where ``user`` opens the flag: the moderators' page or staff's; "" for anyone else."""
+    if flag_id is None:
+        return ""
+    if can_moderate(user):
+        return reverse("safety_flag", args=[flag_id])
+    if can_review_escalations(user):
+        return reverse("staff_flag", args=[flag_id])
+    return ""
+
+
+def _flag_conversations(request: AuthedHttpRequest, flag: Flag) -> list[dict[str, Any]]:
+    """The flag's support conversations with their messages, for the safety team.
+
+    Each one shown is an audited read; reading the team's own conversation marks the
+    member's replies read (a facilitator's stays unread for the facilitator).
+    """
+    rows = []
+    conversations = flag.conversations.select_related("staff").order_by("created_at")
+    for conversation in conversations:
+        record_read(
+            actor=request.user, target=conversation, request=request, what="support messages"
+        )
+        thread = list(conversation.messages.select_related("sender").order_by("created_at", "pk"))
+        if can_write_support(request.user, conversation):
+            support.do_mark_read(request.user, conversation, as_member=False)
+        rows.append({"conversation": conversation, "messages": thread})
+    return rows
+
+
+def _flag_page(
+    request: AuthedHttpRequest, flag: Flag, status: int = 422, **forms: Any
 ) -> HttpResponse:
-    # Re-render with the invalid form so nothing the moderator typed is lost.
+    # Re-render with the invalid form so nothing the moderator or therapist typed is lost.
+    team = is_safety_team(request.user)
+    handover = (
+        flag.handed_to_id == request.user.pk and flag.status == FlagStatus.HANDED_OVER and not team
+    )
     context = {
         "flag": flag,
         "history": AuditEvent.objects.filter(
@@ -146,13 +281,24 @@ def _detail_with_errors(
         ).order_by("seq"),
         "reach_out_form": forms.get("reach_out_form", ReachOutForm()),
         "resolve_form": forms.get("resolve_form", ResolveForm()),
+        "hide_form": forms.get("hide_form", HideContentForm()),
         "therapists": actions.treating_therapists(flag.subject)
-        if flag.subject
+        if flag.subject and team
         else User.objects.none(),
         "deadline": _deadline(flag),
-        "can_act": flag.is_open,
+        "team": team,
+        "can_act": flag.is_open and team,
         # One query at most: whether what the flag points at is still held.
-        "held_item": heldcontent.held_item(flag) if flag.is_open else None,
+        "held_item": heldcontent.held_item(flag) if flag.is_open and team else None,
+        # One query at most: where it is and whether it is hidden.
+        "item": flaggedcontent.flagged_item(flag) if team else None,
+        "conversations": _flag_conversations(request, flag) if team else [],
+        "reports": list(FlagReport.objects.filter(flag=flag).order_by("created_at"))
+        if team and flag.kind == FlagKind.REPORT
+        else [],
+        "handover": handover,
+        "handover_message_form": forms.get("handover_message_form", HandoverMessageForm()),
+        "handover_resolve_form": forms.get("handover_resolve_form", HandoverResolveForm()),
     }
     return render(request, "safety/flag_detail.html", context, status=status)
 
@@ -195,11 +341,113 @@ def safety_plan_edit(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def support_messages(request: AuthedHttpRequest) -> HttpResponse:
-    inbox = SupportMessage.objects.filter(recipient=request.user).order_by("-created_at")[:100]
-    rows = list(inbox)
-    actions.do_mark_support_messages_read(request.user)
-    return render(request, "safety/messages.html", {"inbox": rows})
+def support_inbox(request: AuthedHttpRequest) -> HttpResponse:
+    """The member's conversations with the support team and facilitators, newest first."""
+    conversations = support.with_unread(
+        SupportConversation.objects.filter(member=request.user).select_related("staff"),
+        for_member=True,
+    ).order_by("-last_message_at", "-pk")[:100]
+    return render(request, "safety/messages.html", {"conversations": list(conversations)})
+
+
+@login_required
+def member_conversation(request: AuthedHttpRequest, conversation_id: int) -> HttpResponse:
+    """GET shows the thread; POST replies, keeping the text on errors (422)."""
+    conversation = access_member_support_conversation(request.user, conversation_id)
+    form = SupportReplyForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                reply = support.do_member_reply(
+                    request.user, conversation, form.cleaned_data["body"]
+                )
+            except actions.SafetyActionError as exc:
+                form.add_error("body", str(exc))
+            else:
+                if reply.screen.support:
+                    request.session[SUPPORT_SESSION_KEY] = reply.screen.result.level
+                messages.success(request, _("Sent. You will be told when they answer."))
+                return redirect("safety_conversation", conversation.pk)
+    thread = list(conversation.messages.select_related("sender").order_by("created_at", "pk"))
+    support.do_mark_read(request.user, conversation, as_member=True)
+    context: dict[str, Any] = {
+        "conversation": conversation,
+        "thread": thread,
+        "form": form,
+        "max_length": support.MAX_LENGTH,
+    }
+    if request.session.pop(SUPPORT_SESSION_KEY, None):
+        crisis = crisis_context(request)
+        context["support"] = True
+        context["support_country"] = crisis["country"] or crisis["anywhere"]
+    return render(request, "safety/conversation.html", context, status=status)
+
+
+@login_required
+def staff_support_inbox(request: AuthedHttpRequest) -> HttpResponse:
+    """Conversations the user supports a member in: a facilitator's own; the team's for
+    moderators and staff. Nobody else has any, and gets the same 404 as a missing page."""
+    visible = staff_support_conversations(request.user)
+    if is_safety_team(request.user):
+        visible = visible.filter(side=SupportSide.TEAM)
+    elif not request.user.has_role(Role.FACILITATOR):
+        raise NotFound("page")
+    conversations = support.with_unread(
+        visible.select_related("member", "flag"), for_member=False
+    ).order_by("-last_message_at", "-pk")[:100]
+    return render(request, "safety/support_inbox.html", {"conversations": list(conversations)})
+
+
+@login_required
+def staff_conversation(request: AuthedHttpRequest, conversation_id: int) -> HttpResponse:
+    """The supporting side of a conversation. GET is an audited read; POST writes."""
+    if request.method == "POST":
+        conversation = access_staff_support_conversation(
+            request.user, conversation_id, write=True, audit=False, request=request
+        )
+        form = SupportReplyForm(request.POST)
+        if form.is_valid():
+            try:
+                support.do_send_support(request.user, conversation, form.cleaned_data["body"])
+            except actions.SafetyActionError as exc:
+                form.add_error("body", str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Sent privately to %(handle)s.") % {"handle": conversation.member.handle},
+                )
+                return redirect("safety_support_conversation", conversation.pk)
+        # The page below shows the messages again: that is a read.
+        record_read(
+            actor=request.user, target=conversation, request=request, what="support messages"
+        )
+        status = 422
+    else:
+        conversation = access_staff_support_conversation(
+            request.user, conversation_id, request=request
+        )
+        form = SupportReplyForm()
+        status = 200
+    thread = list(conversation.messages.select_related("sender").order_by("created_at", "pk"))
+    writable = can_write_support(request.user, conversation)
+    if writable:
+        support.do_mark_read(request.user, conversation, as_member=False)
+    return render(
+        request,
+        "safety/support_conversation.html",
+        {
+            "conversation": conversation,
+            "thread": thread,
+            "form": form,
+            "writable": writable,
+            "flag_url": _flag_url(request.user, conversation.flag_id),
+            "max_length": support.MAX_LENGTH,
+            "urgent_levels": ("moderate", "high"),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -221,15 +469,33 @@ def report(request: AuthedHttpRequest) -> HttpResponse:
                 quoted_text=quoted,
                 scope=scope,
             )
+        except actions.ReportLimitReached as exc:
+            form.add_error(None, str(exc))
+            return render(request, "safety/report.html", {"form": form}, status=429)
         except actions.SafetyActionError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
                 request,
-                "Thank you. A moderator will look at this. The person is not told who reported them.",
+                _(
+                    "Thank you. A moderator will look at this. "
+                    "The person is not told who reported them."
+                ),
             )
             return redirect("home")
     status = 422 if request.method == "POST" else 200
+    return render(request, "safety/report.html", {"form": form}, status=status)
+
+
+def report_refused(
+    request: AuthedHttpRequest, data: dict[str, str], error: actions.SafetyActionError
+) -> HttpResponse:
+    """The report form, filled in with what the member wrote elsewhere (e.g. on a peer
+    connection's page), and the reason it was not sent: nothing they wrote is lost."""
+    form = ReportForm(data)
+    form.is_valid()
+    form.add_error(None, str(error))
+    status = 429 if isinstance(error, actions.ReportLimitReached) else 422
     return render(request, "safety/report.html", {"form": form}, status=status)
 
 

@@ -321,6 +321,29 @@ async def test_a_held_message_is_shown_only_to_its_writer(
     await sam.disconnect()
 
 
+async def test_a_message_a_moderator_hides_leaves_the_others_sockets(
+    layer, room, member, member2, moderator
+):
+    maya, _, _ = await connect(member, room.pk)
+    sam, _, _ = await connect(member2, room.pk)
+    message = await post(room, member, "something to take down")
+    assert (await receive_until(sam, "message"))["seq"] == message.seq
+    await sync_to_async(actions.do_set_message_hidden)(moderator, message, True)
+    hidden = {"type": "hidden", "seq": message.seq, "author": member.handle}
+    assert await receive_until(sam, "hidden") == hidden
+    assert await receive_until(maya, "hidden") == hidden  # her page keeps it, marked
+    await sam.disconnect()
+    # Reconnecting, Sam's history no longer has it; Maya's does, marked hidden.
+    sam, _, _ = await connect(member2, room.pk)
+    assert [f for f in await drain(sam) if f["type"] == "message"] == []
+    await maya.disconnect()
+    maya, _, _ = await connect(member, room.pk)
+    again = await receive_until(maya, "message")
+    assert (again["seq"], again["hidden"]) == (message.seq, True)
+    await maya.disconnect()
+    await sam.disconnect()
+
+
 async def test_a_ping_recovers_a_lost_broadcast_and_refreshes_presence(
     layer, room, member, member2, monkeypatch
 ):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
 from kindred.core.models import Notification
-from kindred.safety import actions
+from kindred.safety import actions, support
 from kindred.safety.models import Block, Flag, FlagKind, FlagStatus, SafetyPlan, SupportMessage
 from kindred.safety.screening import ScreenResult
 from tests.factories import UserFactory
@@ -160,11 +160,11 @@ def test_the_escalation_task_escalates_one_flag(member, staff, fixed_screen, mon
 def test_reaching_out_sends_a_private_message_and_acknowledges(member, moderator, fixed_screen):
     fixed_screen("high")
     flag = actions.screen_text(member, "x", area="groups", source_type="t").flag
-    message = actions.do_reach_out(moderator, flag, "  Hi, I read what you wrote. I'm here.  ")
+    message = support.do_reach_out(moderator, flag, "  Hi, I read what you wrote. I'm here.  ")
     flag.refresh_from_db()
     assert flag.status == FlagStatus.ACKNOWLEDGED
     assert SupportMessage.objects.get(pk=message.pk).body == "Hi, I read what you wrote. I'm here."
-    assert message.recipient == member
+    assert message.conversation.member == member and not message.from_member
     assert Notification.objects.filter(recipient=member, kind="safety.message").exists()
     events = list(AuditEvent.objects.filter(target_id=str(flag.pk)).values_list("event", flat=True))
     assert events == ["safety.flag_raised", "safety.flag_acknowledged", "safety.reached_out"]
@@ -174,7 +174,7 @@ def test_an_empty_message_is_refused(member, moderator, fixed_screen):
     fixed_screen("high")
     flag = actions.screen_text(member, "x", area="groups", source_type="t").flag
     with pytest.raises(actions.SafetyActionError):
-        actions.do_reach_out(moderator, flag, "   ")
+        support.do_reach_out(moderator, flag, "   ")
 
 
 def test_resolving_records_the_outcome_and_closes_the_flag(member, moderator, fixed_screen):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from kindred.audit.models import AuditEvent
-from kindred.safety import actions
+from kindred.safety import actions, support
 from kindred.safety.models import Block, Flag, FlagStatus, SafetyPlan, SupportMessage
 
 HIGH_RISK = "I have the pills ready and I am going to take them all tonight"
@@ -89,7 +89,8 @@ def test_moderator_actions_through_the_page(login, moderator, member, flag):
     client.post(base + "resolve/", {"outcome": "supported", "note": ""})
     flag.refresh_from_db()
     assert flag.status == FlagStatus.RESOLVED
-    assert SupportMessage.objects.get(recipient=member).body == "We're here for you."
+    message = SupportMessage.objects.get()
+    assert (message.body, message.conversation.member) == ("We're here for you.", member)
 
 
 def test_an_invalid_action_form_keeps_what_the_moderator_wrote(login, moderator, flag):
@@ -177,12 +178,14 @@ def test_nobody_else_can_read_a_plan(login, member, member2, therapist, moderato
 
 
 def test_support_messages_are_private_to_their_recipient(login, member, member2, moderator, flag):
-    actions.do_reach_out(moderator, flag, "Checking in on you")
-    assert "Checking in on you" in login(member).get(reverse("safety_messages")).content.decode()
+    message = support.do_reach_out(moderator, flag, "Checking in on you")
+    inbox = login(member).get(reverse("safety_messages")).content.decode()
+    assert "The Kindred support team" in inbox and "1 new" in inbox
+    thread = reverse("safety_conversation", args=[message.conversation_id])
+    assert "Checking in on you" in login(member).get(thread).content.decode()
     assert SupportMessage.objects.get().read_at is not None
-    assert (
-        "Checking in on you" not in login(member2).get(reverse("safety_messages")).content.decode()
-    )
+    assert "No messages." in login(member2).get(reverse("safety_messages")).content.decode()
+    assert login(member2).get(thread).status_code == 404
 
 
 def test_reporting_a_person_lands_in_the_queue(login, member, member2):
@@ -397,7 +400,8 @@ def test_the_release_button_shows_only_for_held_items_on_open_flags(
     assert "This flag is already closed." in response.content.decode()
 
 
-def test_a_held_item_costs_the_flag_page_one_query_at_most(login, moderator, flag, held_message):
+def test_a_held_item_costs_the_flag_page_two_queries_at_most(login, moderator, flag, held_message):
+    """One for "is it held?" (release), one for "where is it, is it hidden?" (hide)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -408,7 +412,7 @@ def test_a_held_item_costs_the_flag_page_one_query_at_most(login, moderator, fla
         client.get(reverse("safety_flag", args=[flag.pk]))
     with CaptureQueriesContext(connection) as with_held:
         client.get(reverse("safety_flag", args=[held_flag.pk]))
-    assert len(with_held) <= len(plain) + 1
+    assert len(with_held) <= len(plain) + 2
 
 
 def test_a_held_post_is_released_from_its_flag(login, member, moderator, space, write):

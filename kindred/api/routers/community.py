@@ -35,7 +35,12 @@ from kindred.community.access import (
 )
 from kindred.community.models import Post, Reaction, ReactionKind, Space, Thread
 from kindred.community.pagination import post_page, thread_page
-from kindred.safety.actions import REPORT_REASONS, SafetyActionError, do_report
+from kindred.safety.actions import (
+    REPORT_REASONS,
+    ReportLimitReached,
+    SafetyActionError,
+    do_report,
+)
 from kindred.safety.crisis import crisis_context
 
 router = Router(tags=["community"])
@@ -496,7 +501,10 @@ def toggle_reaction(request: HttpRequest, post_id: int, payload: ReactionIn) -> 
 
 @router.post("/posts/{post_id}/reports", response={201: ReportOut}, summary="Report a post")
 def report_post(request: HttpRequest, post_id: int, payload: ReportIn) -> Status[dict[str, str]]:
-    """Moderators see the post as it was when reported. Its author is not told who."""
+    """Moderators see the post as it was when reported. Its author is not told who.
+
+    A post already reported and still open for the moderators counts your report on the
+    same flag. 429 when you have sent as many reports this hour as one member may."""
     user = get_api_user(request)
     post = access_post(user, post_id)
     try:
@@ -510,6 +518,8 @@ def report_post(request: HttpRequest, post_id: int, payload: ReportIn) -> Status
             quoted_text=post.body,
             scope=f"community:{post.thread.space.slug}",
         )
+    except ReportLimitReached as exc:
+        raise HttpError(429, str(exc)) from None
     except SafetyActionError as exc:
         raise refused(exc) from None
     return Status(201, {"detail": REPORTED_MESSAGE})

@@ -32,7 +32,12 @@ from kindred.peers.access import (
 )
 from kindred.peers.models import MAX_NOTE, MAX_STORY, Connection, ConnectionStatus, Rating
 from kindred.peers.suggestions import suggestions_for
-from kindred.safety.actions import REPORT_REASONS, ScreenOutcome
+from kindred.safety.actions import (
+    REPORT_REASONS,
+    ReportLimitReached,
+    SafetyActionError,
+    ScreenOutcome,
+)
 from kindred.safety.crisis import crisis_context
 
 router = Router(tags=["peers"])
@@ -454,9 +459,15 @@ def rate_connection(request: HttpRequest, connection_id: int, payload: RatingIn)
 def report_connection(
     request: HttpRequest, connection_id: int, payload: ReportIn
 ) -> Status[dict[str, str]]:
+    """429 when you have sent as many reports this hour as one member may."""
     user = get_api_user(request)
     conn = access_connection(user, connection_id)
-    actions.do_report_peer(user, conn, reason=payload.reason, details=payload.details)
+    try:
+        actions.do_report_peer(user, conn, reason=payload.reason, details=payload.details)
+    except ReportLimitReached as exc:
+        raise HttpError(429, str(exc)) from None
+    except SafetyActionError as exc:
+        raise HttpError(422, str(exc)) from None
     return Status(
         201,
         {

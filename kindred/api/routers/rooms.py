@@ -41,6 +41,7 @@ class RoomMessageOut(Schema):
     held: bool = Field(
         description="Held by the safety policy: only you see it until a moderator releases it."
     )
+    hidden: bool = Field(description="Hidden by a moderator: only you (its writer) still see it.")
 
 
 class HistoryOut(Schema):
@@ -81,6 +82,7 @@ def describe_message(message: Any) -> dict[str, Any]:
         "body": message.body,
         "created_at": message.created_at,
         "held": message.is_held,
+        "hidden": message.is_hidden,
     }
 
 

@@ -65,6 +65,18 @@
       steps.appendChild(item);
     });
     box.appendChild(steps);
+    if (event.reach_out_url) {
+      // A new tab: the facilitator stays in the room while they write.
+      var write = document.createElement("a");
+      write.href = event.reach_out_url;
+      write.target = "_blank";
+      write.rel = "noopener";
+      write.className = "button";
+      write.textContent = "Write to " + event.handle + " privately";
+      var writeLine = document.createElement("p");
+      writeLine.appendChild(write);
+      box.appendChild(writeLine);
+    }
     [event.country, event.anywhere].forEach(function (country) {
       if (!country) return;
       var heading = document.createElement("p");

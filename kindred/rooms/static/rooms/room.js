@@ -15,6 +15,7 @@
   var TYPING_SEND_MS = 3000;
   var TYPING_SHOW_MS = 4000;
   var MAX_BACKOFF_MS = 30000;
+  var HIDDEN_NOTE = " · a moderator has hidden this from the others in the room";
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -165,6 +166,7 @@
   Room.prototype.handle_ = function (data) {
     switch (data.type) {
       case "message": this.addMessage(data); break;
+      case "hidden": this.hideMessage(data); break;
       case "ack": this.acked(data); break;
       case "error":
         delete this.pending[data.client_id];
@@ -214,6 +216,7 @@
     time.textContent = " · " + new Date(m.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
     meta.appendChild(time);
     if (m.held) meta.appendChild(el("span", "held-note", " · only you can see this until a moderator has looked at it"));
+    if (m.hidden) meta.appendChild(el("span", "held-note", HIDDEN_NOTE));
     item.appendChild(meta);
     item.appendChild(el("p", "body", m.body));
     // Keep seq order even if a message arrives after a later one.
@@ -225,6 +228,22 @@
     }
     this.list.insertBefore(item, next);
     if (!next) this.list.scrollTop = this.list.scrollHeight;
+  };
+
+  // A moderator hid a message: it leaves everyone's page but its writer's, where it
+  // stays with a note (the writer's history shows it the same way).
+  Room.prototype.hideMessage = function (data) {
+    var item = this.list.querySelector('[data-seq="' + Number(data.seq) + '"]');
+    if (!item) return;
+    if (data.author !== this.handle) {
+      item.remove();
+      return;
+    }
+    var meta = item.querySelector(".meta");
+    if (meta && !item.classList.contains("hidden-by-moderator")) {
+      meta.appendChild(el("span", "held-note", HIDDEN_NOTE));
+    }
+    item.classList.add("hidden-by-moderator");
   };
 
   Room.prototype.showPresence = function (handles) {
