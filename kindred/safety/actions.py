@@ -350,9 +350,14 @@ def report_limit_text() -> str:
 
 
 def _report_key(subject: Any, source_type: str, source_id: str) -> str:
-    """What the report is about, so reports of the same thing meet in one flag."""
+    """What the report is about, so reports of the same thing meet in one flag.
+
+    An item's key names the person reported too: both people in a peer connection can
+    report the other through the same connection, and those are two different flags.
+    """
+    about = f":{subject.pk}" if subject is not None else ""
     if source_type and source_id:
-        return f"{source_type}:{source_id}"[:120]
+        return f"{source_type}:{source_id}{about}"[:120]
     if subject is not None:
         return f"user:{subject.pk}"
     return ""

@@ -78,7 +78,7 @@ def test_a_second_report_of_the_same_post_joins_the_open_flag(
         {"reason": "risk", "reports": 2},
         {"reason": "harassment", "reports": 3},
     ]
-    assert first.report_key == f"community.post:{post.pk}"
+    assert first.report_key == f"community.post:{post.pk}:{post.author_id}"
 
 
 def test_many_reports_of_one_post_email_staff_once(
@@ -126,6 +126,19 @@ def test_reports_of_a_person_meet_in_one_flag_too(member, member2, people):
     first = actions.do_report(member, reason="harassment", subject=member2)
     second = actions.do_report(people[0], reason="harassment", subject=member2)
     assert first == second and first.report_key == f"user:{member2.pk}"
+
+
+def test_two_people_reporting_each_other_through_one_connection_are_two_flags(member, member2):
+    from kindred.peers.actions import do_report_peer
+    from kindred.peers.models import Connection, ConnectionStatus
+
+    connection_ = Connection.objects.create(
+        requester=member, recipient=member2, supporter=member2, status=ConnectionStatus.ACTIVE
+    )
+    about_sam = do_report_peer(member, connection_, reason="harassment")
+    about_maya = do_report_peer(member2, connection_, reason="harassment")
+    assert about_sam != about_maya
+    assert (about_sam.subject, about_maya.subject) == (member2, member)
 
 
 def test_once_the_flag_is_closed_a_new_report_raises_a_new_flag(member, post, people, moderator):
