@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy
 
 from kindred.core.fields import EncryptedJSONField, EncryptedTextField
+from kindred.safety.dial import Dial, sms_uri, split_numbers, tel_uri
 
 
 class CrisisCountry(models.Model):
@@ -23,13 +27,44 @@ class CrisisCountry(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def emergency_numbers(self) -> list[Dial]:
+        """Each emergency number with its ``tel:`` link ("112 or 999" is two)."""
+        return split_numbers(self.emergency_number)
+
 
 class CrisisLine(models.Model):
     country = models.ForeignKey(CrisisCountry, on_delete=models.CASCADE, related_name="lines")
     name = models.CharField(max_length=120)
     description = models.CharField(max_length=300, blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    text = models.CharField(max_length=80, blank=True, help_text="e.g. 'Text SHOUT to 85258'")
+    text = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text=gettext_lazy(
+            "How to text the line, as shown, e.g. 'Text SHOUT to 85258'. With an SMS number "
+            "below it becomes a link that opens the phone's messages; left empty, it is "
+            "written from the number and keyword."
+        ),
+    )
+    sms_number = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\+?[0-9][0-9 ]*$", gettext_lazy("Digits only, e.g. 741741."))
+        ],
+        help_text=gettext_lazy("The number to text, e.g. 741741. Empty: the line takes no texts."),
+    )
+    sms_keyword = models.CharField(
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9][A-Za-z0-9 -]*$", gettext_lazy("Letters and digits, e.g. HOME.")
+            )
+        ],
+        help_text=gettext_lazy("The word to send first, e.g. HOME; filled into the message."),
+    )
     chat_url = models.URLField(blank=True)
     website = models.URLField(blank=True)
     hours = models.CharField(max_length=80, blank=True, default="24/7")
@@ -42,9 +77,32 @@ class CrisisLine(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if self.sms_keyword and not self.sms_number:
+            raise ValidationError(
+                {"sms_number": gettext("A keyword needs the number it is sent to.")}
+            )
+
     @property
     def phone_uri(self) -> str:
-        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        return tel_uri(self.phone)
+
+    @property
+    def sms_uri(self) -> str:
+        """``sms:741741?&body=HOME``, or "" for a line that takes no texts."""
+        return sms_uri(self.sms_number, self.sms_keyword)
+
+    @property
+    def text_label(self) -> str:
+        """What the text link says: the staff's wording, else one made from the number."""
+        if self.text or not self.sms_number:
+            return self.text
+        if self.sms_keyword:
+            return gettext("Text %(keyword)s to %(number)s") % {
+                "keyword": self.sms_keyword,
+                "number": self.sms_number,
+            }
+        return gettext("Text %(number)s") % {"number": self.sms_number}
 
 
 class FlagKind(models.TextChoices):
