@@ -383,3 +383,23 @@ def test_each_look_shows_on_the_members_page_with_the_readers_role(
     assert moderator.handle not in body and staff.handle not in body
     log = login(member).get("/api/v1/care/access-log").json()
     assert [(e["who"], e["role"]) for e in log][-1] == ("dr_ellis", "your therapist")
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "member", "member2", "therapist2"], indirect=True)
+def test_nobody_else_acts_on_it(login, persona, message_flag):
+    client = login(persona)
+    for name in ("therapist_flag_action", "safety_flag_action", "staff_flag_action"):
+        response = client.post(reverse(name, args=[message_flag.pk, "acknowledge"]))
+        if persona is None:
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        else:
+            assert response.status_code == 404
+    message_flag.refresh_from_db()
+    assert message_flag.status == FlagStatus.OPEN
+
+
+def test_a_moderator_without_two_factor_sees_nothing(login, message_flag):
+    moderator = UserFactory(handle="mod_nomfa", roles=["moderator"])
+    response = login(moderator).get(page(message_flag, "moderation"))
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
+    assert not AuditEvent.objects.filter(event="safety.flag.read").exists()
