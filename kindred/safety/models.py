@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -111,6 +111,15 @@ class FlagKind(models.TextChoices):
     REPORT = "report", "Report by a member"
 
 
+# Flags on private clinical text: a member's secure message to their therapist
+# ("therapy") and a critical questionnaire answer ("measures"). Their text goes to the
+# treating therapist(s) the flag was routed to and nobody else; moderators and staff see
+# only that the member needs attention (kindred/safety/access.py, clinical.py).
+THERAPY_SCOPE = "therapy"
+MEASURES_SCOPE = "measures"
+CLINICAL_SCOPES = frozenset({THERAPY_SCOPE, MEASURES_SCOPE})
+
+
 class FlagStatus(models.TextChoices):
     OPEN = "open", "Open"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
@@ -132,6 +141,8 @@ class Flag(models.Model):
 
     ``text`` is what the person wrote (encrypted: it is often the most sensitive thing
     they ever wrote here). ``signals`` are rule and model names, shown to moderators only.
+    A clinical flag's text, signals and score are shown to its ``clinicians`` only
+    (kindred/safety/access.py).
     """
 
     kind = models.CharField(max_length=20, choices=FlagKind.choices, default=FlagKind.RISK)
@@ -175,6 +186,13 @@ class Flag(models.Model):
     )
     outcome = models.CharField(max_length=20, choices=FlagOutcome.choices, blank=True)
     outcome_note = EncryptedTextField(blank=True)
+    # For a clinical flag: the treating therapist(s) it was routed to when raised, the
+    # only people who read its text.
+    clinicians = models.ManyToManyField("accounts.User", related_name="+", blank=True)
+
+    # True on an instance kindred.safety.access handed out with the clinical text
+    # withheld; such an instance must never be written back over the real row.
+    content_hidden = False
 
     class Meta:
         indexes: ClassVar = [
@@ -186,9 +204,18 @@ class Flag(models.Model):
     def __str__(self) -> str:
         return f"flag #{self.pk} {self.kind} {self.level}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.content_hidden:
+            raise ValueError("This flag was read with its text withheld; reload it to save.")
+        super().save(*args, **kwargs)
+
     @property
     def is_open(self) -> bool:
         return self.status in (FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED)
+
+    @property
+    def is_clinical(self) -> bool:
+        return self.scope in CLINICAL_SCOPES
 
 
 class SupportMessage(models.Model):

@@ -22,4 +22,9 @@ urlpatterns = [
     path("staff/flags/<int:flag_id>/", views.flag_detail, name="staff_flag"),
     path("staff/flags/<int:flag_id>/<slug:action>/", views.flag_action, name="staff_flag_action"),
     path("therapist/flags/<int:flag_id>/", views.flag_detail, name="therapist_flag"),
+    path(
+        "therapist/flags/<int:flag_id>/<slug:action>/",
+        views.flag_action,
+        name="therapist_flag_action",
+    ),
 ]

@@ -20,8 +20,11 @@ from kindred.safety.access import (
     access_flag,
     access_safety_plan,
     blocked_user_ids,
+    check_flag_action,
+    flag_actions,
     read_flag,
     visible_flags,
+    withhold_clinical_text,
 )
 from kindred.safety.crisis import ANYWHERE, SESSION_KEY, crisis_context
 from kindred.safety.forms import BlockForm, ReachOutForm, ReportForm, ResolveForm, SafetyPlanForm
@@ -67,7 +70,8 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
         .order_by("severity", "created_at")[:200]
     )
     now = timezone.now()
-    rows = [(flag, _deadline(flag)) for flag in flags]
+    # The queue shows no text, but its "where" could say what a clinical flag is about.
+    rows = [(flag, _deadline(flag)) for flag in withhold_clinical_text(flags)]
     duty = ModeratorDuty.objects.filter(moderator=request.user).first()
     return render(
         request,
@@ -97,6 +101,7 @@ def flag_detail(request: AuthedHttpRequest, flag_id: int) -> HttpResponse:
 @require_POST
 def flag_action(request: AuthedHttpRequest, flag_id: int, action: str) -> HttpResponse:
     flag = access_flag(request.user, flag_id, write=True)
+    check_flag_action(request.user, flag, action)
     try:
         if action == "acknowledge":
             actions.do_acknowledge(request.user, flag)
@@ -151,6 +156,7 @@ def _detail_with_errors(
         else User.objects.none(),
         "deadline": _deadline(flag),
         "can_act": flag.is_open,
+        "actions": flag_actions(request.user, flag),
         # One query at most: whether what the flag points at is still held.
         "held_item": heldcontent.held_item(flag) if flag.is_open else None,
     }
