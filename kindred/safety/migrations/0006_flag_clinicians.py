@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("safety", "0004_flag_scope"),
+        ("safety", "0005_crisis_line_sms"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
