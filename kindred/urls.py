@@ -16,6 +16,7 @@ urlpatterns = [
     path("bookings/", include("kindred.bookings.urls")),
     path("groups/", include("kindred.groups.urls")),
     path("peers/", include("kindred.peers.urls")),
+    path("rooms/", include("kindred.rooms.urls")),
     path("my/care/", include("kindred.care.urls")),
     path("guide/", include("kindred.guide.urls")),
     path("therapist/messages/", include("kindred.messaging.urls_therapist")),

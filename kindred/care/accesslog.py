@@ -1,8 +1,10 @@
 """The member's "who looked at what, and when" page, built from the audit log.
 
 Two kinds of rows: reads of the member's information by someone else (events whose
-target is the member's account — a grant used, a therapist reading their results) and
-the member's own grants and revocations. Three queries whatever the length.
+target is the member's account — a grant used, a therapist reading their results — and
+looks at a safety alert on something private they wrote, which name the member and the
+reader's role: kindred/safety/access.py ``read_flag``) and the member's own grants and
+revocations. Three queries whatever the length.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from kindred.accounts.models import User
 from kindred.audit.models import AuditEvent
 from kindred.care.grants import SCOPE_LABELS, USED_EVENT
 from kindred.care.models import ConsentGrant
+from kindred.safety.access import FLAG_READ_EVENT
 
 LIMIT = 200
 EVENT_LABELS = {
@@ -24,6 +27,14 @@ EVENT_LABELS = {
     "care.grant.renewed": "You renewed sharing",
     "care.grant.revoked": "You stopped sharing",
 }
+# Who looked at a safety alert, by the role they looked in. The support team and staff
+# are not named to members (as in "Private messages about your safety"); a therapist is.
+ROLE_LABELS = {
+    "therapist": "your therapist",
+    "moderator": "moderator",
+    "staff": "staff",
+}
+ANONYMOUS_ROLES = {"moderator": "The support team", "staff": "Kindred staff"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,8 @@ class LogEntry:
     who: str
     action: str
     what: str
+    # The role the reader looked in, where the log records it ("your therapist", …).
+    role: str = ""
 
 
 def _what(event: AuditEvent) -> str:
@@ -52,6 +65,8 @@ def access_log_for(member: Any) -> list[LogEntry]:
             & ~Q(actor_id=member.pk)
             & (Q(event=USED_EVENT) | Q(event__endswith=".read"))
             | Q(target_type="care.consentgrant", target_id__in=grant_ids)
+            # Found by the event index, then the member named in the row.
+            | Q(event=FLAG_READ_EVENT, changes__member=member.pk) & ~Q(actor_id=member.pk)
         ).order_by("-seq")[:LIMIT]
     )
     ids = {e.actor_id for e in events if e.actor_id is not None}
@@ -76,6 +91,15 @@ def access_log_for(member: Any) -> list[LogEntry]:
                 LogEntry(
                     event.at, "You", f"{EVENT_LABELS[event.event]} with {grantee}", _what(event)
                 )
+            )
+        elif event.event == FLAG_READ_EVENT:
+            role = str(event.changes.get("role", ""))
+            who = ANONYMOUS_ROLES.get(role) or handles.get(
+                event.actor_id,  # type: ignore[arg-type]
+                "A former member",
+            )
+            entries.append(
+                LogEntry(event.at, who, "Looked at", _what(event), ROLE_LABELS.get(role, role))
             )
         else:
             who = handles.get(event.actor_id, "A former member")  # type: ignore[arg-type]

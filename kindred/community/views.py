@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from kindred.accounts.models import User
@@ -127,23 +128,39 @@ def new_thread(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         except actions.CommunityError as exc:
             form.add_error(None, str(exc))
         else:
-            _after_write(request, written)
-            return redirect(_thread_url(written.post.thread) + "?draft=saved")
+            then = _thread_url(written.post.thread) + "?draft=saved"
+            return redirect(_after_write(request, written, then))
     status = 422 if request.method == "POST" else 200
     return render(
         request, "community/new_thread.html", {"space": space, "form": form}, status=status
     )
 
 
-def _after_write(request: HttpRequest, written: actions.Written) -> None:
+def _after_write(request: HttpRequest, written: actions.Written, then: str) -> str:
+    """Remember what the thread page must show the writer; return where to send them.
+
+    ``then`` is where the writer goes when there is nothing to show them.
+
+    With support to show, the page opens at the support panel (``#support``), not at
+    the new post: a jump to the post left the panel a screen or more above, unseen.
+    The panel links to the post and says whether it waits for a moderator.
+    """
     if written.screen.support:
-        request.session[SUPPORT_SESSION_KEY] = written.screen.result.level
+        request.session[SUPPORT_SESSION_KEY] = {
+            "level": written.screen.result.level,
+            "post": written.post.pk,
+            "held": written.post.is_held,
+        }
+        return then.split("#", 1)[0] + "#support"
     if written.post.is_held:
         messages.info(
             request,
-            "Your post is saved. Because of what it says, a moderator will look at it before others can see it — "
-            "usually within minutes. You are not in trouble.",
+            gettext(
+                "Your post is saved. Because of what it says, a moderator will look at it before "
+                "others can see it — usually within minutes. You are not in trouble."
+            ),
         )
+    return then
 
 
 def _thread_url(thread: Thread) -> str:
@@ -182,9 +199,7 @@ def _thread_page(request: HttpRequest, thread: Thread) -> HttpResponse:
     last_read = read.last_read_post_id if read else 0
     if posts:
         actions.do_mark_read(request.user, thread, posts[-1].pk, known=read)
-    support_level = (
-        request.session.pop(SUPPORT_SESSION_KEY, None) if hasattr(request, "session") else None
-    )
+    support = _pop_support(request)
     context: dict[str, Any] = {
         "thread": thread,
         "space": thread.space,
@@ -196,7 +211,7 @@ def _thread_page(request: HttpRequest, thread: Thread) -> HttpResponse:
         else ReplyWithGuidelinesForm(),
         "muted": bool(read and read.muted),
         "can_moderate": can_moderate_space(request.user, thread.space),
-        "support": support_level,
+        "support": support is not None,
         "suspension": active_suspension(request.user, thread.space)
         if request.user.is_authenticated
         else None,
@@ -216,10 +231,24 @@ def _thread_page(request: HttpRequest, thread: Thread) -> HttpResponse:
             using="jinja2",
         )
     )
-    if support_level:
+    if support is not None:
         crisis = crisis_context(request)
         context["support_country"] = crisis["country"] or crisis["anywhere"]
+        context["support_held"] = support["held"]
+        if support["post"]:
+            context["support_post_url"] = f"#post-{support['post']}"
     return render(request, "community/thread.html", context)
+
+
+def _pop_support(request: HttpRequest) -> dict[str, Any] | None:
+    """The support to show once, after this person's own write (see :func:`_after_write`)."""
+    value = request.session.pop(SUPPORT_SESSION_KEY, None) if hasattr(request, "session") else None
+    if not value:
+        return None
+    if not isinstance(value, dict):
+        # Stored by the previous release as the bare level.
+        return {"level": value, "post": None, "held": False}
+    return {"level": value.get("level"), "post": value.get("post"), "held": bool(value.get("held"))}
 
 
 @cache
@@ -306,8 +335,8 @@ def reply(request: AuthedHttpRequest, slug: str, thread_id: int) -> HttpResponse
         except (actions.CommunityError, CannotPost) as exc:
             form.add_error(None, str(exc))
         else:
-            _after_write(request, written)
-            return redirect(_thread_url(thread) + f"?draft=saved#post-{written.post.pk}")
+            then = _thread_url(thread) + f"?draft=saved#post-{written.post.pk}"
+            return redirect(_after_write(request, written, then))
     # Keep what they wrote: re-render the reply form with the error.
     return render(
         request,
@@ -338,8 +367,8 @@ def edit_post(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
         except actions.CommunityError as exc:
             form.add_error(None, str(exc))
         else:
-            _after_write(request, written)
-            return redirect(_thread_url(post.thread) + f"?draft=saved#post-{post.pk}")
+            then = _thread_url(post.thread) + f"?draft=saved#post-{post.pk}"
+            return redirect(_after_write(request, written, then))
     status = 422 if request.method == "POST" else 200
     return render(request, "community/edit_post.html", {"post": post, "form": form}, status=status)
 

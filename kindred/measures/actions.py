@@ -15,10 +15,11 @@ from kindred.measures.availability import check_instrument_available
 from kindred.measures.models import Assignment, Response, ResponseDraft
 from kindred.measures.scoring import Score, score, validate_answers
 from kindred.safety.actions import do_raise_flag
-from kindred.safety.models import Flag, FlagKind
+from kindred.safety.models import MEASURES_SCOPE, Flag, FlagKind
 
 FLAG_LEVEL = "high"
-FLAG_SCOPE = "measures"
+# A clinical scope: the flag's text goes to the treating therapist(s) only.
+FLAG_SCOPE = MEASURES_SCOPE
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ def do_submit_response(
                 "total": result.total,
             },
         )
+        triggered = result.critical_items_triggered
+        # Whoever may read the answers (kindred/measures/access.py) reads the flag on them.
+        therapists = _treating_therapists(member) if triggered else []
         flags = tuple(
             do_raise_flag(
                 kind=FlagKind.CRITICAL_ANSWER,
@@ -88,11 +92,12 @@ def do_submit_response(
                 source_id=str(response.pk),
                 context=f"Questionnaire: {definition.name}",
                 scope=FLAG_SCOPE,
+                clinicians=therapists,
             )
-            for hit in result.critical_items_triggered
+            for hit in triggered
         )
         if flags:
-            _tell_treating_therapists(member, definition.name, response.pk)
+            _tell_treating_therapists(therapists, member, definition.name)
     return SubmitOutcome(
         response=response,
         score=result,
@@ -248,16 +253,21 @@ def do_export_responses(
     return bundle.model_dump(mode="json", exclude_none=True)
 
 
-def _tell_treating_therapists(member: Any, instrument_name: str, response_id: int) -> None:
-    """A critical answer also reaches the member's therapist(s), not only the moderators.
+def _treating_therapists(member: Any) -> list[Any]:
+    from kindred.bookings.relationships import treating_therapists
+
+    return list(treating_therapists(member))
+
+
+def _tell_treating_therapists(therapists: list[Any], member: Any, instrument_name: str) -> None:
+    """A critical answer reaches the member's therapist(s) first (the flag is routed to
+    them; on-call moderators hear only that the member needs attention).
 
     The notification names the questionnaire and links to the client's results; the answer
     itself is on the results page, where the read is audited.
     """
-    from kindred.bookings.relationships import treating_therapists
     from kindred.core.notifications import do_notify
 
-    therapists = list(treating_therapists(member))
     if therapists:
         do_notify(
             therapists,

@@ -15,6 +15,7 @@ from kindred.core.notifications import do_notify
 from kindred.messaging.access import is_open
 from kindred.messaging.models import Conversation, Message
 from kindred.safety.actions import ScreenOutcome, screen_text
+from kindred.safety.models import THERAPY_SCOPE
 
 MAX_MESSAGE_LENGTH = 5_000
 
@@ -104,7 +105,10 @@ def do_send_message(
                 source_type="messaging.message",
                 source_id=message.pk,
                 context="secure message to their therapist",
-                scope="therapy",
+                # A flag on it is the therapist's to read, nobody else's: only the two
+                # of them see the conversation (kindred/messaging/access.py).
+                scope=THERAPY_SCOPE,
+                clinicians=[conversation.therapist],
             )
             if screen.result.level != message.risk_level:
                 message.risk_level = screen.result.level

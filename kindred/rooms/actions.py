@@ -44,7 +44,7 @@ from kindred.core.events import send_event_on_commit
 from kindred.core.sharedcache import shared_cache
 from kindred.rooms import conf
 from kindred.rooms.kinds import get_kind
-from kindred.rooms.models import MessageKind, Room, RoomConnection, RoomMessage
+from kindred.rooms.models import MessageKind, Room, RoomConnection, RoomMessage, RoomSupport
 from kindred.safety.access import blocked_user_ids
 from kindred.safety.actions import screen_text
 from kindred.safety.models import CrisisCountry
@@ -246,6 +246,7 @@ def _store_message(room: Room, author: Any, text: str, client_id: str) -> RoomMe
         else:
             send_event_on_commit(room_group(room.pk), payload)
         if outcome.support:
+            do_offer_support(room, author, outcome.result.level)
             send_event_on_commit(
                 room_user_group(room.pk, author.pk), support_event(author, outcome.result.level)
             )
@@ -389,11 +390,16 @@ def support_event(user: Any, level: str) -> dict[str, Any]:
         return {
             "name": country.name,
             "emergency_number": country.emergency_number,
+            "emergency": [
+                {"label": number.label, "uri": number.uri} for number in country.emergency_numbers
+            ],
             "lines": [
                 {
                     "name": line.name,
                     "phone": line.phone,
-                    "text": line.text,
+                    "phone_uri": line.phone_uri,
+                    "text": line.text_label,
+                    "sms_uri": line.sms_uri,
                     "chat_url": line.chat_url,
                     "website": line.website,
                     "hours": line.hours,
@@ -409,6 +415,36 @@ def support_event(user: Any, level: str) -> dict[str, Any]:
         "anywhere": describe(countries.get("XX")),
         "help_url": "/help/",
     }
+
+
+def do_offer_support(room: Room, user: Any, level: str) -> RoomSupport:
+    """Keep the writer's support panel up in this room until they hide it.
+
+    Caller is inside the posting transaction. A new risky message shows a panel the
+    person had hidden again: what they wrote now is what matters.
+    """
+    support, _ = RoomSupport.objects.update_or_create(
+        room=room,
+        user=user,
+        defaults={"level": level, "shown_at": timezone.now(), "dismissed_at": None},
+    )
+    return support
+
+
+def do_dismiss_support(user: Any, room: Room) -> bool:
+    """Hide ``user``'s own support panel in ``room``; False when none was showing.
+
+    Only ever the caller's own row: nobody can hide another person's support.
+    Their other open pages of the room hide it too (``support_dismissed``).
+    """
+    with transaction.atomic():
+        hidden = RoomSupport.objects.filter(room=room, user=user, dismissed_at__isnull=True).update(
+            dismissed_at=timezone.now()
+        )
+        if hidden:
+            record_event(actor=user, event="rooms.support_dismissed", target=room)
+            send_event_on_commit(room_user_group(room.pk, user.pk), {"type": "support_dismissed"})
+    return bool(hidden)
 
 
 # --- Live-only events ----------------------------------------------------------------
@@ -467,6 +503,8 @@ def purge_expired_messages(now: datetime | None = None) -> int:
     cutoff = now - timedelta(days=conf.get("ROOM_RETENTION_DAYS"))
     rooms = Room.objects.filter(is_open=False, closed_at__lte=cutoff).values("pk")
     deleted, _ = RoomMessage.objects.filter(room__in=rooms).delete()
+    # That support was offered says something about the person: it goes with the words.
+    RoomSupport.objects.filter(room__in=rooms).delete()
     return deleted
 
 

@@ -104,3 +104,28 @@ class RoomConnection(models.Model):
 
     def __str__(self) -> str:
         return self.channel_name
+
+
+class RoomSupport(models.Model):
+    """Crisis support shown to one person in one room, kept until they hide it.
+
+    The live ``support`` event reaches only the sockets open at that moment; this row
+    lets the room page show the same support after a reload, on another device, or
+    after a dropped connection, until the person dismisses it. It records that support
+    was offered, never what was written.
+    """
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The screen's level when support was last offered here.
+    level = models.CharField(max_length=10)
+    shown_at = models.DateTimeField(default=now)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["room", "user"], name="rooms_one_support_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room_id}:{self.user_id}"

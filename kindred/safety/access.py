@@ -1,15 +1,42 @@
-"""Who may see what in the safety layer. Members never see flags or signals."""
+"""Who may see what in the safety layer. Members never see flags or signals.
+
+Clinical flags (``Flag.is_clinical``: a secure message to a therapist, a critical
+questionnaire answer) hold what a member wrote to a clinician. Their text, signals and
+score are shown through :func:`read_flag` only, only to the treating therapist(s) the
+flag was routed to (``Flag.clinicians``), and every look is audited with the reader's
+role so that it shows on the member's "who looked at what" page. Everyone else who may
+see the flag — moderators, staff, a therapist it was handed over to — gets it with the
+content withheld (:func:`withhold_clinical_text`): that the member needs attention, never
+what they wrote. :func:`access_flag` always withholds it; a list built on
+:func:`visible_flags` passes its rows through :func:`withhold_clinical_text` before
+showing them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from kindred.accounts.access import check_role, has_mfa
 from kindred.accounts.roles import Role
 from kindred.core.access import NotFound
 from kindred.safety.models import Flag, SafetyPlan, SupportConversation, SupportSide
+
+# Audit event of a look at a flag (its page). For a clinical flag, ``changes`` name the
+# member, the reader's role and whether the text was shown (kindred/care/accesslog.py).
+FLAG_READ_EVENT = "safety.flag.read"
+# What each kind of reader may do on a flag's page (``flag_action`` views).
+MODERATOR_ACTIONS = frozenset(
+    {"acknowledge", "reach-out", "hand-over", "resolve", "release", "hide", "unhide"}
+)
+# Hiding and unhiding what the flag is about (kindred/safety/flaggedcontent.py).
+CONTENT_ACTIONS = frozenset({"hide", "unhide"})
+# The treating therapist acknowledges (stopping the escalation timer) and resolves; the
+# support team's tools stay with the support team.
+CLINICIAN_ACTIONS = frozenset({"acknowledge", "resolve"})
 
 
 def can_moderate(user: Any) -> bool:
@@ -20,33 +47,133 @@ def can_review_escalations(user: Any) -> bool:
     return bool(user.is_authenticated and user.has_role(Role.STAFF) and has_mfa(user))
 
 
+def _is_therapist(user: Any) -> bool:
+    return bool(user.is_authenticated and user.has_role(Role.THERAPIST) and has_mfa(user))
+
+
+def _routed_to(user: Any) -> QuerySet[Any]:
+    """Ids of the clinical flags routed to ``user`` as a treating therapist."""
+    return Flag.clinicians.through.objects.filter(user_id=user.pk).values("flag_id")
+
+
 def visible_flags(user: Any) -> QuerySet[Flag]:
-    """Flags in ``user``'s queue: all for moderators and staff, handed-over ones for their therapist."""
+    """Flags in ``user``'s queue: all for moderators and staff; for a therapist, those
+    handed over to them and the clinical flags routed to them.
+
+    Rows from here may carry clinical text: whoever shows them to someone who is not the
+    flag's clinician passes them through :func:`withhold_clinical_text` first.
+    """
     if can_moderate(user) or can_review_escalations(user):
         return Flag.objects.all()
-    if user.is_authenticated and user.has_role(Role.THERAPIST) and has_mfa(user):
-        return Flag.objects.filter(handed_to=user)
+    if _is_therapist(user):
+        return Flag.objects.filter(Q(handed_to=user) | Q(pk__in=_routed_to(user)))
     return Flag.objects.none()
 
 
-def access_flag(user: Any, flag_id: int, *, write: bool = False) -> Flag:
-    """A flag the user may handle. Writes (acknowledge, resolve…) need the moderator role."""
+def is_flag_clinician(user: Any, flag: Flag) -> bool:
+    """True when ``user`` is a treating therapist ``flag`` was routed to (cached per flag)."""
+    if not flag.is_clinical or not _is_therapist(user):
+        return False
+    cache: dict[int, bool] = flag.__dict__.setdefault("_clinician_of", {})
+    if user.pk not in cache:
+        cache[user.pk] = flag.clinicians.filter(pk=user.pk).exists()
+    return cache[user.pk]
+
+
+def withhold_clinical_text(flags: Iterable[Flag]) -> list[Flag]:
+    """The flags with the content of clinical ones withheld: that the member needs
+    attention, never what they wrote, nor the signals and score derived from it."""
+    shown = list(flags)
+    for flag in shown:
+        if flag.is_clinical:
+            flag.text = ""
+            flag.signals = []
+            flag.score = 0.0
+            flag.outcome_note = ""
+            flag.context = _("Private: only their treating therapist reads it")
+            flag.content_hidden = True
+    return shown
+
+
+def _get_flag(user: Any, flag_id: int, *, write: bool) -> Flag:
     queryset = visible_flags(user)
     if write and not (can_moderate(user) or can_review_escalations(user)):
-        queryset = Flag.objects.none()
+        # A therapist acts only on the clinical flags routed to them.
+        queryset = queryset.filter(pk__in=_routed_to(user))
     flag = queryset.select_related("subject").filter(pk=flag_id).first()
     if flag is None:
         raise NotFound("flag")
     return flag
 
 
-def read_flag(user: Any, flag_id: int, *, request: Any = None) -> Flag:
-    """``access_flag`` for showing the flag: the read of what someone wrote is audited."""
-    from kindred.audit.actions import record_read
-
-    flag = access_flag(user, flag_id)
-    record_read(actor=user, target=flag, request=request, what="flag")
+def access_flag(user: Any, flag_id: int, *, write: bool = False) -> Flag:
+    """A flag the user may handle. Writes (acknowledge, resolve…) need the moderator role,
+    or for a clinical flag, to be a treating therapist it was routed to (then see
+    :func:`check_flag_action`). A clinical flag's text is always withheld here: only
+    :func:`read_flag` shows it, and audits it."""
+    [flag] = withhold_clinical_text([_get_flag(user, flag_id, write=write)])
     return flag
+
+
+def check_flag_action(user: Any, flag: Flag, action: str) -> None:
+    """Raise :class:`NotFound` unless ``user`` may do ``action`` on ``flag``."""
+    if action not in flag_actions(user, flag):
+        raise NotFound("action")
+
+
+def flag_actions(user: Any, flag: Flag) -> frozenset[str]:
+    """What ``user`` may do on ``flag``'s page (the page offers these and no others)."""
+    if can_moderate(user) or can_review_escalations(user):
+        # A clinical flag's content is not the team's to open or hide.
+        return MODERATOR_ACTIONS - CONTENT_ACTIONS if flag.is_clinical else MODERATOR_ACTIONS
+    if is_flag_clinician(user, flag):
+        return CLINICIAN_ACTIONS
+    return frozenset()
+
+
+def read_flag(user: Any, flag_id: int, *, request: Any = None) -> Flag:
+    """``access_flag`` for showing the flag: the read of what someone wrote is audited.
+
+    A clinical flag comes back with its text for a treating therapist it was routed to
+    and withheld for everyone else; either way the look is audited with the reader's
+    role and shows on the member's "who looked at what" page.
+    """
+    from kindred.audit.actions import record_event, record_read
+    from kindred.safety.clinical import source_label
+
+    flag = _get_flag(user, flag_id, write=False)
+    if not flag.is_clinical:
+        record_read(actor=user, target=flag, request=request, what="flag")
+        return flag
+    shows_text = is_flag_clinician(user, flag)
+    source = source_label(flag)
+    record_event(
+        actor=user,
+        event=FLAG_READ_EVENT,
+        target=flag,
+        changes={
+            "what": (
+                f"what you wrote, in a safety alert on {source}"
+                if shows_text
+                else f"that you may need support (a safety alert on {source}), not what you wrote"
+            ),
+            "member": flag.subject_id,
+            "role": _reader_role(user, shows_text),
+            "text": shows_text,
+        },
+        request=request,
+    )
+    return flag if shows_text else withhold_clinical_text([flag])[0]
+
+
+def _reader_role(user: Any, clinician: bool) -> str:
+    if clinician:
+        return Role.THERAPIST.value
+    if can_moderate(user):
+        return Role.MODERATOR.value
+    if can_review_escalations(user):
+        return Role.STAFF.value
+    return Role.THERAPIST.value  # a therapist it was handed over to
 
 
 def check_moderator(user: Any) -> None:
@@ -66,12 +193,16 @@ def access_handed_over_flag(user: Any, flag_id: int) -> Flag:
 
     Moderators and staff act through :func:`access_flag`; another therapist, or this one
     without their second factor, gets the same :class:`NotFound` as for a missing flag.
+    A clinical flag's text is withheld here as in :func:`access_flag`: a therapist it was
+    handed over to reads it only through :func:`read_flag`, and only if it was routed to
+    them.
     """
-    if not (user.is_authenticated and user.has_role(Role.THERAPIST) and has_mfa(user)):
+    if not _is_therapist(user):
         raise NotFound("flag")
     flag = Flag.objects.select_related("subject").filter(pk=flag_id, handed_to=user).first()
     if flag is None:
         raise NotFound("flag")
+    [flag] = withhold_clinical_text([flag])
     return flag
 
 

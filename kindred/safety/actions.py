@@ -8,6 +8,7 @@ says so.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +26,7 @@ from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.core.events import role_group, send_event_on_commit, user_group
 from kindred.core.notifications import do_notify
+from kindred.safety import clinical
 from kindred.safety.access import forget_blocks
 from kindred.safety.models import (
     SAFETY_PLAN_SECTIONS,
@@ -72,8 +74,13 @@ def screen_text(
     source_id: str | int = "",
     context: str = "",
     scope: str = "",
+    clinicians: Iterable[User] = (),
 ) -> ScreenOutcome:
-    """Screen ``text`` written by ``author``; raise a flag at ``moderate`` or above."""
+    """Screen ``text`` written by ``author``; raise a flag at ``moderate`` or above.
+
+    ``clinicians``: for a clinical ``scope``, the therapist(s) who may read the text
+    (see :func:`do_raise_flag`).
+    """
     result = screen(text, context=area)
     if not level_at_least(result.level, FLAG_LEVEL):
         return ScreenOutcome(result, None, support=result.level == "low", hold=False)
@@ -86,6 +93,7 @@ def screen_text(
         source_id=str(source_id),
         context=context or area,
         scope=scope or area,
+        clinicians=clinicians,
     )
     return ScreenOutcome(result, flag, support=True, hold=policy_for(area, result.level) == "hold")
 
@@ -111,7 +119,14 @@ def do_raise_flag(
     level: str | None = None,
     scope: str = "",
     report_key: str = "",
+    clinicians: Iterable[User] = (),
 ) -> Flag:
+    """Raise a flag and alert whoever answers it first.
+
+    A flag in a clinical scope (``CLINICAL_SCOPES``) goes to ``clinicians`` — the treating
+    therapist(s) — only, and its text stays private to them (kindred/safety/clinical.py);
+    ``clinicians`` is ignored for any other scope.
+    """
     with transaction.atomic():
         flag = Flag.objects.create(
             kind=kind,
@@ -139,12 +154,15 @@ def do_raise_flag(
             if kind != FlagKind.REPORT
             else "A member report needs a moderator"
         )
-        do_notify(
-            on_duty_moderators(),
-            kind="safety.flag",
-            title=title,
-            url=f"/moderation/flags/{flag.pk}/",
-        )
+        if flag.is_clinical:
+            clinical.do_route(flag, clinicians, on_call=on_duty_moderators())
+        else:
+            do_notify(
+                on_duty_moderators(),
+                kind="safety.flag",
+                title=title,
+                url=f"/moderation/flags/{flag.pk}/",
+            )
         send_event_on_commit(
             role_group(Role.MODERATOR),
             {"type": "flag.raised", "id": flag.pk, "level": flag.level, "kind": kind},
@@ -206,6 +224,15 @@ def _escalate_one(flag_id: int, now: datetime) -> Flag | None:
             actor=None, event="safety.flag_escalated", target=flag, changes={"level": flag.level}
         )
         staff = list(User.objects.filter(roles__role=Role.STAFF, is_active=True))
+        if flag.is_clinical:
+            # Its therapist did not answer: on-call moderators are told as well as staff,
+            # without the content.
+            clinical.notify_escalated(flag, staff=staff, on_call=on_duty_moderators())
+            send_event_on_commit(
+                role_group(Role.STAFF),
+                {"type": "flag.escalated", "id": flag.pk, "level": flag.level},
+            )
+            return flag
         url = f"/staff/flags/{flag.pk}/"
         do_notify(
             staff,

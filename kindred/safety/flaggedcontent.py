@@ -18,8 +18,9 @@ event), and its own readers stop seeing the item; the writer still sees their ow
   a live room): the lines around it that a moderator may read, shown on the flag's
   content page. Apps decide how much context is theirs to show.
 
-Private clinical text (a member's secure message to their therapist) is never
-registered here: moderators do not read it in place or hide it.
+Private clinical text (a member's secure message to their therapist, a questionnaire
+answer) is never registered here, and :func:`kind_of` refuses any flag in a clinical
+scope whatever its source: moderators do not read it in place or hide it.
 """
 
 from __future__ import annotations
@@ -98,6 +99,10 @@ def unregister(source_type: str) -> None:
 
 
 def kind_of(flag: Flag) -> ContentKind | None:
+    if flag.is_clinical:
+        # Whatever its source, a clinical flag's content is its clinician's alone: nothing
+        # for moderators to open in place, read in context or hide (kindred/safety/access.py).
+        return None
     kind = _KINDS.get(flag.source_type)
     return kind if kind is not None and flag.source_id else None
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy
 
 from kindred.core.fields import EncryptedJSONField, EncryptedTextField
+from kindred.safety.dial import Dial, sms_uri, split_numbers, tel_uri
 
 
 class CrisisCountry(models.Model):
@@ -23,13 +27,44 @@ class CrisisCountry(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def emergency_numbers(self) -> list[Dial]:
+        """Each emergency number with its ``tel:`` link ("112 or 999" is two)."""
+        return split_numbers(self.emergency_number)
+
 
 class CrisisLine(models.Model):
     country = models.ForeignKey(CrisisCountry, on_delete=models.CASCADE, related_name="lines")
     name = models.CharField(max_length=120)
     description = models.CharField(max_length=300, blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    text = models.CharField(max_length=80, blank=True, help_text="e.g. 'Text SHOUT to 85258'")
+    text = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text=gettext_lazy(
+            "How to text the line, as shown, e.g. 'Text SHOUT to 85258'. With an SMS number "
+            "below it becomes a link that opens the phone's messages; left empty, it is "
+            "written from the number and keyword."
+        ),
+    )
+    sms_number = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\+?[0-9][0-9 ]*$", gettext_lazy("Digits only, e.g. 741741."))
+        ],
+        help_text=gettext_lazy("The number to text, e.g. 741741. Empty: the line takes no texts."),
+    )
+    sms_keyword = models.CharField(
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9][A-Za-z0-9 -]*$", gettext_lazy("Letters and digits, e.g. HOME.")
+            )
+        ],
+        help_text=gettext_lazy("The word to send first, e.g. HOME; filled into the message."),
+    )
     chat_url = models.URLField(blank=True)
     website = models.URLField(blank=True)
     hours = models.CharField(max_length=80, blank=True, default="24/7")
@@ -42,15 +77,47 @@ class CrisisLine(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if self.sms_keyword and not self.sms_number:
+            raise ValidationError(
+                {"sms_number": gettext("A keyword needs the number it is sent to.")}
+            )
+
     @property
     def phone_uri(self) -> str:
-        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        return tel_uri(self.phone)
+
+    @property
+    def sms_uri(self) -> str:
+        """``sms:741741?&body=HOME``, or "" for a line that takes no texts."""
+        return sms_uri(self.sms_number, self.sms_keyword)
+
+    @property
+    def text_label(self) -> str:
+        """What the text link says: the staff's wording, else one made from the number."""
+        if self.text or not self.sms_number:
+            return self.text
+        if self.sms_keyword:
+            return gettext("Text %(keyword)s to %(number)s") % {
+                "keyword": self.sms_keyword,
+                "number": self.sms_number,
+            }
+        return gettext("Text %(number)s") % {"number": self.sms_number}
 
 
 class FlagKind(models.TextChoices):
     RISK = "risk", "Risk screen"
     CRITICAL_ANSWER = "critical_answer", "Critical questionnaire answer"
     REPORT = "report", "Report by a member"
+
+
+# Flags on private clinical text: a member's secure message to their therapist
+# ("therapy") and a critical questionnaire answer ("measures"). Their text goes to the
+# treating therapist(s) the flag was routed to and nobody else; moderators and staff see
+# only that the member needs attention (kindred/safety/access.py, clinical.py).
+THERAPY_SCOPE = "therapy"
+MEASURES_SCOPE = "measures"
+CLINICAL_SCOPES = frozenset({THERAPY_SCOPE, MEASURES_SCOPE})
 
 
 class FlagStatus(models.TextChoices):
@@ -74,6 +141,8 @@ class Flag(models.Model):
 
     ``text`` is what the person wrote (encrypted: it is often the most sensitive thing
     they ever wrote here). ``signals`` are rule and model names, shown to moderators only.
+    A clinical flag's text, signals and score are shown to its ``clinicians`` only
+    (kindred/safety/access.py).
     """
 
     kind = models.CharField(max_length=20, choices=FlagKind.choices, default=FlagKind.RISK)
@@ -122,6 +191,13 @@ class Flag(models.Model):
     # What a member's report is about ("community.post:12", "user:34"), so a second report
     # of the same thing joins the open flag instead of raising another (see do_report).
     report_key = models.CharField(max_length=120, blank=True, default="")
+    # For a clinical flag: the treating therapist(s) it was routed to when raised, the
+    # only people who read its text.
+    clinicians = models.ManyToManyField("accounts.User", related_name="+", blank=True)
+
+    # True on an instance kindred.safety.access handed out with the clinical text
+    # withheld; such an instance must never be written back over the real row.
+    content_hidden = False
 
     class Meta:
         indexes: ClassVar = [
@@ -143,9 +219,18 @@ class Flag(models.Model):
     def __str__(self) -> str:
         return f"flag #{self.pk} {self.kind} {self.level}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.content_hidden:
+            raise ValueError("This flag was read with its text withheld; reload it to save.")
+        super().save(*args, **kwargs)
+
     @property
     def is_open(self) -> bool:
         return self.status in (FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED)
+
+    @property
+    def is_clinical(self) -> bool:
+        return self.scope in CLINICAL_SCOPES
 
 
 class FlagReport(models.Model):

@@ -38,10 +38,11 @@ urlpatterns = [
     path("staff/flags/<int:flag_id>/content/", views.flag_content, name="staff_flag_content"),
     path("staff/flags/<int:flag_id>/<slug:action>/", views.flag_action, name="staff_flag_action"),
     path("therapist/flags/<int:flag_id>/", views.flag_detail, name="therapist_flag"),
-    # access_handed_over_flag decides: only the therapist the flag was handed to.
+    # A flag handed over to this therapist takes the hand-over's actions; an open clinical
+    # flag routed to them, the clinician's (views.therapist_flag_action decides).
     path(
         "therapist/flags/<int:flag_id>/<slug:action>/",
-        views.handover_action,
+        views.therapist_flag_action,
         name="therapist_flag_action",
     ),
 ]

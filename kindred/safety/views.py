@@ -30,10 +30,13 @@ from kindred.safety.access import (
     can_moderate,
     can_review_escalations,
     can_write_support,
+    check_flag_action,
+    flag_actions,
     is_safety_team,
     read_flag,
     staff_support_conversations,
     visible_flags,
+    withhold_clinical_text,
 )
 from kindred.safety.crisis import ANYWHERE, SESSION_KEY, crisis_context
 from kindred.safety.forms import (
@@ -96,7 +99,8 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
         .order_by("severity", "created_at")[:200]
     )
     now = timezone.now()
-    rows = [(flag, _deadline(flag)) for flag in flags]
+    # The queue shows no text, but its "where" could say what a clinical flag is about.
+    rows = [(flag, _deadline(flag)) for flag in withhold_clinical_text(flags)]
     duty = ModeratorDuty.objects.filter(moderator=request.user).first()
     return render(
         request,
@@ -129,6 +133,7 @@ def flag_detail(request: AuthedHttpRequest, flag_id: int) -> HttpResponse:
 @require_POST
 def flag_action(request: AuthedHttpRequest, flag_id: int, action: str) -> HttpResponse:
     flag = access_flag(request.user, flag_id, write=True)
+    check_flag_action(request.user, flag, action)
     try:
         if action == "acknowledge":
             actions.do_acknowledge(request.user, flag)
@@ -186,8 +191,12 @@ def flag_action(request: AuthedHttpRequest, flag_id: int, action: str) -> HttpRe
 
 def flag_content(request: AuthedHttpRequest, flag_id: int) -> HttpResponse:
     """What a flag is about, in context, for items with no page of their own (a message in
-    a live room). Moderators and staff only; the read is audited like the flag's."""
+    a live room). Moderators and staff only; the read is audited like the flag's. A
+    clinical flag has no such page (``kind_of`` refuses it): its text is its clinician's."""
     flag = access_flag(request.user, flag_id, write=True)
+    if not is_safety_team(request.user):
+        # A treating therapist may act on a clinical flag routed to them, not read around it.
+        raise NotFound("content")
     kind = flaggedcontent.kind_of(flag)
     if kind is None or kind.context is None:
         raise NotFound("content")
@@ -197,9 +206,24 @@ def flag_content(request: AuthedHttpRequest, flag_id: int) -> HttpResponse:
 
 
 @require_POST
-def handover_action(request: AuthedHttpRequest, flag_id: int, action: str) -> HttpResponse:
+def therapist_flag_action(request: AuthedHttpRequest, flag_id: int, action: str) -> HttpResponse:
+    """A therapist's action on a flag, from the therapist area.
+
+    Two sets of actions share this address and never apply to one flag at once: on a flag
+    a moderator handed over to this therapist, the hand-over's (:func:`_handover_action`);
+    on an open clinical flag routed to them and not handed over, the clinician's
+    (acknowledge, resolve: :func:`flag_action` with ``check_flag_action``). Anyone else
+    gets the same 404 as for a missing flag.
+    """
+    try:
+        flag = access_handed_over_flag(request.user, flag_id)
+    except NotFound:
+        return flag_action(request, flag_id, action)
+    return _handover_action(request, flag, action)
+
+
+def _handover_action(request: AuthedHttpRequest, flag: Flag, action: str) -> HttpResponse:
     """The treating therapist's actions on a flag handed over to them."""
-    flag = access_handed_over_flag(request.user, flag_id)
     try:
         if action == "acknowledge":
             actions.do_acknowledge_handover(request.user, flag)
@@ -287,7 +311,10 @@ def _flag_page(
         else User.objects.none(),
         "deadline": _deadline(flag),
         "team": team,
-        "can_act": flag.is_open and team,
+        "can_act": flag.is_open,
+        # What this reader may do here: the team's tools, or a routed clinician's
+        # acknowledge and resolve (the hand-over's own actions are under ``handover``).
+        "actions": flag_actions(request.user, flag),
         # One query at most: whether what the flag points at is still held.
         "held_item": heldcontent.held_item(flag) if flag.is_open and team else None,
         # One query at most: where it is and whether it is hidden.

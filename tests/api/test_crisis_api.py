@@ -21,7 +21,11 @@ def test_it_needs_no_login_and_lists_the_chosen_country(client, db):
         "name",
         "description",
         "phone",
+        "phone_uri",
         "text",
+        "sms_number",
+        "sms_keyword",
+        "sms_uri",
         "chat_url",
         "website",
         "hours",
@@ -29,6 +33,18 @@ def test_it_needs_no_login_and_lists_the_chosen_country(client, db):
     assert body["anywhere"]["code"] == "XX"
     assert {"code": "GB", "name": "United Kingdom"} in body["countries"]
     assert all(c["code"] != "XX" for c in body["countries"])
+
+
+def test_text_lines_come_with_an_sms_link_and_phones_with_a_tel_link(client, db):
+    lines = {
+        line["name"]: line for line in client.get(URL, {"country": "US"}).json()["country"]["lines"]
+    }
+    crisis_text_line = lines["Crisis Text Line"]
+    assert crisis_text_line["sms_uri"] == "sms:741741?&body=HOME"
+    assert (crisis_text_line["sms_number"], crisis_text_line["sms_keyword"]) == ("741741", "HOME")
+    assert crisis_text_line["text"] == "Text HOME to 741741" and crisis_text_line["phone_uri"] == ""
+    lifeline = lines["988 Suicide & Crisis Lifeline"]
+    assert (lifeline["phone_uri"], lifeline["sms_uri"]) == ("tel:988", "sms:988")
 
 
 def test_the_code_is_case_insensitive(client, db):

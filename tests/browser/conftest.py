@@ -44,9 +44,11 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def crisis_lines(transactional_db: None) -> None:
-    """Re-run the crisis-line seed that the transactional flush removed."""
-    migration = importlib.import_module("kindred.safety.migrations.0002_seed_crisis_lines")
-    migration.seed(apps, None)
+    """Re-run the crisis-line seed (and its text-line numbers) that the transactional flush removed."""
+    importlib.import_module("kindred.safety.migrations.0002_seed_crisis_lines").seed(apps, None)
+    importlib.import_module("kindred.safety.migrations.0005_crisis_line_sms").fill_sms_fields(
+        apps, None
+    )
 
 
 @pytest.fixture

@@ -66,9 +66,13 @@ def test_a_high_risk_message_raises_exactly_one_flag(conversation, member, thera
     assert flag.source_id == str(sent.message.pk)
     sent.message.refresh_from_db()
     assert sent.message.risk_level in ("moderate", "high")
-    note = Notification.objects.get(recipient=therapist)
+    note = Notification.objects.get(recipient=therapist, kind="messaging.message")
     assert "urgent attention" in note.title
     assert "pills" not in note.title
+    # The flag is routed to this therapist, who alone may read it (tests/safety/test_clinical.py).
+    assert list(flag.clinicians.all()) == [therapist]
+    alert = Notification.objects.get(recipient=therapist, kind="safety.clinical")
+    assert alert.url == f"/therapist/flags/{flag.pk}/" and "pills" not in alert.title
 
 
 def test_therapist_messages_are_not_screened(conversation, therapist):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from kindred.peers.matching import embedding
+from kindred.core.sentence_encoder import MINILM_L6_INT8, get_encoder
 from kindred.peers.matching.embedding import DIM, MODEL_NAME, embed
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -50,6 +50,6 @@ def test_long_text_is_truncated_not_rejected():
 
 def test_model_loads_once():
     embed(["warm"])
-    first = embedding._get_model()
+    first = get_encoder(MINILM_L6_INT8)
     embed(["again"])
-    assert embedding._get_model() is first
+    assert get_encoder(MINILM_L6_INT8) is first

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from tests.factories import UserFactory
 
-BEFORE = [("safety", "0005_support_conversations_report_dedup_handover_ack")]
-AFTER = [("safety", "0007_support_messages_belong_to_conversations")]
+BEFORE = [("safety", "0007_support_conversations_report_dedup_handover_ack")]
+AFTER = [("safety", "0009_support_messages_belong_to_conversations")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -149,6 +149,8 @@ class AccessLogOut(Schema):
     who: str
     action: str
     what: str
+    # The role the reader looked in where the log records it, e.g. "your therapist".
+    role: str
 
 
 # --- Helpers -----------------------------------------------------------------

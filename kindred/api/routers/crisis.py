@@ -17,7 +17,11 @@ class CrisisLineOut(Schema):
     name: str
     description: str
     phone: str
-    text: str
+    phone_uri: str = Field(description="tel: link for the phone number; empty without one.")
+    text: str = Field(description="How to text the line, e.g. 'Text HOME to 741741'.")
+    sms_number: str = Field(description="The number to text; empty if the line takes no texts.")
+    sms_keyword: str = Field(description="The word to send first, if the line asks for one.")
+    sms_uri: str = Field(description="sms: link with the keyword prefilled; empty without one.")
     chat_url: str
     website: str
     hours: str
@@ -39,7 +43,11 @@ def describe_country(country: CrisisCountry | None) -> dict[str, Any] | None:
         "emergency_number": country.emergency_number,
         # .all() uses the prefetched lines.
         "lines": [
-            {field: getattr(line, field) for field in CrisisLineOut.model_fields}
+            {
+                **{field: getattr(line, field) for field in CrisisLineOut.model_fields},
+                # The wording the pages show: the staff's, or one made from the number.
+                "text": line.text_label,
+            }
             for line in country.lines.all()
         ],
     }

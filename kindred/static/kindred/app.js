@@ -10,6 +10,12 @@
     }
   });
 
+  // A panel shown because of what someone just wrote (crisis support) takes focus on
+  // load, so a screen reader starts there and the panel is in view. Without this
+  // file the page still opens at the panel through its #support anchor.
+  var autofocus = document.querySelector("[data-autofocus]");
+  if (autofocus) autofocus.focus();
+
   // Drafts are never lost: forms marked data-draft keep a copy in this browser
   // until the server confirms the post (?draft=saved), so an expired session, a
   // network error or a closed tab does not lose what someone wrote.
@@ -50,11 +56,17 @@
   var region = document.getElementById("live-events");
   var delay = 1000;
 
-  function announce(text, url) {
+  function announce(text, url, linkText) {
     if (!region) return;
     var item = document.createElement("p");
     item.className = "message info";
-    if (url) {
+    if (url && linkText) {
+      item.textContent = text + " ";
+      var action = document.createElement("a");
+      action.href = url;
+      action.textContent = linkText;
+      item.appendChild(action);
+    } else if (url) {
       var link = document.createElement("a");
       link.href = url;
       link.textContent = text;
@@ -65,20 +77,32 @@
     region.appendChild(item);
   }
 
+  // Moderation pages show every new flag at once, with a link to it; elsewhere a
+  // moderator on duty hears of it through their notification instead.
+  var onModerationPage = (body.dataset.page || "").indexOf("moderation") === 0;
+
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + window.location.host + "/ws/events/");
-    socket.onopen = function () { delay = 1000; };
+    socket.onopen = function () {
+      delay = 1000;
+      body.setAttribute("data-live", "connected");
+    };
     socket.onmessage = function (message) {
       var event;
       try { event = JSON.parse(message.data); } catch (e) { return; }
       if (event.type === "notification") {
+        // The flag alert below already says this on moderation pages.
+        if (onModerationPage && event.kind === "safety.flag") return;
         announce(event.title, event.url);
-      } else if (event.type === "flag.raised" && body.dataset.page === "moderation-queue") {
-        announce("A new " + event.level + " flag arrived. Reload the queue.", window.location.pathname);
+      } else if (event.type === "flag.raised" && onModerationPage) {
+        var what = event.kind === "report" ? "A new member report arrived." :
+          "A new " + event.level + "-risk flag arrived.";
+        announce(what, "/moderation/flags/" + Number(event.id) + "/", "Open flag #" + Number(event.id));
       }
     };
     socket.onclose = function (closeEvent) {
+      body.removeAttribute("data-live");
       if (closeEvent.code === 4401) return;  // signed out: stop trying
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 30000);

@@ -41,12 +41,29 @@
     region.appendChild(item);
   }
 
-  function lineText(line) {
-    var parts = [line.name];
-    if (line.phone) parts.push("call " + line.phone);
-    if (line.text) parts.push("text " + line.text);
-    if (line.hours) parts.push("(" + line.hours + ")");
-    return parts.join(" ");
+  // A crisis line as the facilitator sees it: numbers are tel:/sms: links, so they can
+  // be used (or passed on) at one tap.
+  function link(text, href) {
+    var a = document.createElement("a");
+    a.href = href;
+    a.className = "tel";
+    a.textContent = text;
+    return a;
+  }
+
+  function lineItem(line) {
+    var item = document.createElement("li");
+    item.appendChild(document.createTextNode(line.name));
+    if (line.phone) {
+      item.appendChild(document.createTextNode(" · call "));
+      item.appendChild(line.phone_uri ? link(line.phone, line.phone_uri) : document.createTextNode(line.phone));
+    }
+    if (line.text) {
+      item.appendChild(document.createTextNode(" · "));
+      item.appendChild(line.sms_uri ? link(line.text, line.sms_uri) : document.createTextNode(line.text));
+    }
+    if (line.hours) item.appendChild(document.createTextNode(" (" + line.hours + ")"));
+    return item;
   }
 
   function showRisk(event) {
@@ -80,14 +97,20 @@
     [event.country, event.anywhere].forEach(function (country) {
       if (!country) return;
       var heading = document.createElement("p");
-      heading.textContent = "Crisis lines: " + country.name +
-        (country.emergency_number ? " (emergency " + country.emergency_number + ")" : "");
+      heading.textContent = "Crisis lines: " + country.name;
+      var emergency = country.emergency || [];
+      if (emergency.length) {
+        heading.appendChild(document.createTextNode(" (emergency "));
+        emergency.forEach(function (number, index) {
+          if (index) heading.appendChild(document.createTextNode(" or "));
+          heading.appendChild(link(number.label, number.uri));
+        });
+        heading.appendChild(document.createTextNode(")"));
+      }
       box.appendChild(heading);
       var lines = document.createElement("ul");
       (country.lines || []).forEach(function (line) {
-        var item = document.createElement("li");
-        item.textContent = lineText(line);
-        lines.appendChild(item);
+        lines.appendChild(lineItem(line));
       });
       box.appendChild(lines);
     });

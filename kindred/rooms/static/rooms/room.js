@@ -53,6 +53,7 @@
     this.typingHandle = null;
     this.socket = null;
     this.bind();
+    this.bindSupport();
     this.connect();
   }
 
@@ -177,7 +178,8 @@
       case "event":
         this.root.dispatchEvent(new CustomEvent("room:event", { detail: data.event, bubbles: true }));
         break;
-      case "support": this.showSupport(data); break;
+      case "support": this.showSupport(); break;
+      case "support_dismissed": this.hideSupport(); break;
       case "closed": this.stop("This room is closed."); break;
       case "removed": this.stop(data.reason || "You were removed from this room."); break;
       default: break;
@@ -262,30 +264,49 @@
     this.typingTimer = window.setTimeout(function () { self.typing.textContent = ""; }, TYPING_SHOW_MS);
   };
 
-  Room.prototype.showSupport = function (data) {
-    var panel = el("section", "support-panel");
+  // The writer's crisis support. The page renders it (server side) when it is
+  // already showing, and keeps a copy in a <template> for the live "support" event,
+  // so the panel is the same after a reload. It stays until the writer hides it:
+  // the server remembers, so hiding it here hides it on their other pages too.
+  Room.prototype.showSupport = function () {
+    var template = this.root.querySelector("[data-room-support-template]");
+    if (!this.support || !template) return;
+    var panel = template.content.firstElementChild;
+    if (!panel) return;
+    panel = panel.cloneNode(true);
+    // Arriving live, it is announced at once; rendered on load, it is simply there.
     panel.setAttribute("role", "alert");
-    panel.appendChild(el("h3", "", "We're glad you wrote this down. You don't have to carry it alone."));
-    panel.appendChild(el("p", "", "If you might act on these thoughts, please reach out to someone now."));
-    var countries = [data.country, data.anywhere].filter(Boolean);
-    countries.forEach(function (country) {
-      if (country.emergency_number) {
-        panel.appendChild(el("p", "", "In an emergency call " + country.emergency_number + "."));
-      }
-      var lines = el("ul", "crisis-lines");
-      country.lines.forEach(function (line) {
-        var text = line.name + (line.phone ? ": " + line.phone : "") + (line.text ? " · " + line.text : "") + (line.hours ? " (" + line.hours + ")" : "");
-        lines.appendChild(el("li", "", text));
-      });
-      panel.appendChild(lines);
-    });
-    var more = el("a", "", "More crisis lines");
-    more.href = data.help_url || "/help/";
-    var p = el("p");
-    p.appendChild(more);
-    panel.appendChild(p);
     this.support.textContent = "";
     this.support.appendChild(panel);
+  };
+
+  Room.prototype.hideSupport = function () {
+    if (this.support) this.support.textContent = "";
+  };
+
+  Room.prototype.bindSupport = function () {
+    var self = this;
+    if (!this.support) return;
+    // Without this the form still works: a plain POST that returns to this page.
+    this.support.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-support-dismiss")) return;
+      event.preventDefault();
+      var button = form.querySelector("button");
+      if (button) button.disabled = true;
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin"
+      }).then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        self.hideSupport();
+        if (self.input) self.input.focus();
+      }).catch(function () {
+        form.submit();
+      });
+    });
   };
 
   function start() {

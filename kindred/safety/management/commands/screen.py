@@ -9,20 +9,28 @@ kindred screen --eval FILE [--format text|markdown|json]
     FILE: JSON Lines with "label" (0/1), "text" and optional "group". Records that carry
     "level" and "score" but no "text" are taken as already scored (e.g. the out-of-fold
     predictions written by ``kindred train_screen --oof-out``).
+
+Neither form needs the database or Django's settings: ``kindred`` (``kindred/cli.py``)
+runs this command through :func:`run_standalone` before settings are loaded, so it works
+on a fresh install without ``SECRET_KEY``. A problem with the input is one line on stderr
+and a non-zero exit, never a traceback.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+# Importing these does not read settings; running a command through ``execute`` with no
+# system checks does not either.
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kindred.safety.screening import screen
-from kindred.safety.screening.evaluate import evaluate, format_report
+from kindred.safety.screening.evaluate import LEVELS, evaluate, format_report
 
 
 def screen_lines(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
@@ -52,6 +60,13 @@ def screen_lines(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
         yield {"id": rid, "level": r.level, "score": r.score, "signals": list(r.signals)}
 
 
+def _score(value: Any, lineno: int) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise CommandError(f"line {lineno}: score must be a number") from None
+
+
 def eval_records(lines: Iterable[str]) -> list[dict[str, Any]]:
     out = []
     for lineno, line in enumerate(lines, 1):
@@ -71,7 +86,9 @@ def eval_records(lines: Iterable[str]) -> list[dict[str, Any]]:
             r = screen(obj["text"], context=str(obj.get("context") or ""))
             rec.update(level=r.level, score=r.score)
         elif "level" in obj and "score" in obj:
-            rec.update(level=str(obj["level"]), score=float(obj["score"]))
+            rec.update(level=str(obj["level"]), score=_score(obj["score"], lineno))
+            if rec["level"] not in LEVELS:
+                raise CommandError(f"line {lineno}: level must be one of {', '.join(LEVELS)}")
         else:
             raise CommandError(f"line {lineno}: needs 'text' (or 'level' and 'score')")
         out.append(rec)
@@ -82,6 +99,8 @@ def eval_records(lines: Iterable[str]) -> list[dict[str, Any]]:
 
 class Command(BaseCommand):
     stealth_options = ("stdin",)
+    # The screen touches no database or app: system checks would only load settings.
+    requires_system_checks = ()
     help = "Screen JSON Lines from stdin for suicide/self-harm risk, or --eval a labelled file."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -98,7 +117,9 @@ class Command(BaseCommand):
                 with path.open(encoding="utf-8") as fh:
                     records = eval_records(fh)
             except OSError as exc:
-                raise CommandError(f"cannot read {path}: {exc}") from exc
+                raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
+            except UnicodeDecodeError:
+                raise CommandError(f"cannot read {path}: it is not UTF-8 text") from None
             report = evaluate(records)
             self.stdout.write(format_report(report, opts.get("fmt", "text"), opts.get("title", "")))
             return
@@ -106,3 +127,64 @@ class Command(BaseCommand):
         for out in screen_lines(stdin):
             self.stdout.write(json.dumps(out, ensure_ascii=False))
             self.stdout.flush()
+
+
+class _OneLine(logging.Formatter):
+    """A log record as one line: the screen's own warnings, never a traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.exc_info = None
+        record.exc_text = None
+        record.stack_info = None
+        return super().format(record)
+
+
+class _Once(logging.Filter):
+    """Each message once: a missing model is said once, not once per input line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message in self.seen:
+            return False
+        self.seen.add(message)
+        return True
+
+
+def run_standalone(argv: Sequence[str]) -> int:
+    """``kindred screen ARGS`` without Django settings; returns the exit status.
+
+    Uses the command's own parser (so ``--help`` matches ``kindred help screen``) and
+    ``execute``, which with no system checks reads no settings. Errors are one line.
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_OneLine("kindred screen: %(levelname)s: %(message)s"))
+    handler.addFilter(_Once())
+    screening_log = logging.getLogger("kindred.safety.screening")
+    screening_log.addHandler(handler)
+    screening_log.propagate = False
+    command = Command()
+    try:
+        options = vars(command.create_parser("kindred", "screen").parse_args(list(argv)))
+    except CommandError as exc:
+        # Django's parser says "Error: …" for a usage mistake when not run by manage.py.
+        problem = str(exc).removeprefix("Error: ")
+        sys.stderr.write(f"kindred screen: error: {problem} (see kindred screen --help)\n")
+        return 2
+    options.pop("args", None)
+    try:
+        command.execute(**options)
+    except CommandError as exc:
+        if options.get("traceback"):
+            raise
+        sys.stderr.write(f"kindred screen: error: {exc}\n")
+        return exc.returncode
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``kindred screen < in | head``): nothing left to say.
+        return 0
+    return 0

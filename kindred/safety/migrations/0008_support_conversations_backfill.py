@@ -43,7 +43,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("safety", "0005_support_conversations_report_dedup_handover_ack"),
+        ("safety", "0007_support_conversations_report_dedup_handover_ack"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -9,7 +9,7 @@ import kindred.core.fields
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("safety", "0004_flag_scope"),
+        ("safety", "0006_flag_clinicians"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("safety", "0006_support_conversations_backfill"),
+        ("safety", "0008_support_conversations_backfill"),
     ]
 
     operations = [

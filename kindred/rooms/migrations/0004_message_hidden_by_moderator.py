@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("rooms", "0002_message_client_id"),
+        ("rooms", "0003_room_support"),
     ]
 
     operations = [
