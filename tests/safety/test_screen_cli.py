@@ -132,10 +132,10 @@ def test_a_missing_model_is_one_warning_line_not_a_traceback() -> None:
     # The screen falls back to its rules; the shell user is told once, briefly.
     code = (
         "import sys\n"
-        "import kindred.safety.screening.model as model\n"
+        "import kindred.safety.screening.semantic as semantic\n"
         "def gone(*args, **kwargs):\n"
-        "    raise FileNotFoundError(2, 'No such file or directory', 'weights.npz')\n"
-        "model.load = gone\n"
+        "    raise FileNotFoundError(2, 'No such file or directory', 'semantic.npz')\n"
+        "semantic.load = gone\n"
         "sys.argv = ['kindred', 'screen']\n"
         "from kindred.cli import main\n"
         "main()\n"

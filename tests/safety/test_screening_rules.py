@@ -1,14 +1,17 @@
-"""Rule layer and screen(): positive and negative invented cases for every family.
+"""Rule layer (the explicit-pattern layer of the risk screen): positive and negative invented
+cases for every family, read from ``analyse()``.
 
-Pure Python: no database, no Django settings needed.
+These are the rules' own levels. ``screen()`` adds the semantic model on top (floors and the
+model decide; see decide.py), so what screen() returns for texts like these is tested in
+test_screening_semantic.py. Pure Python: no database work, no trained artefact.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from kindred.safety.screening import LEVELS, ScreenResult, level_at_least, screen
-from kindred.safety.screening.rules import analyse, normalise
+from kindred.safety.screening import LEVELS, level_at_least, screen
+from kindred.safety.screening.rules import HIGH, RuleResult, analyse, normalise
 
 # (text, expected level, a signal that must be present or None)
 POSITIVE = [
@@ -132,35 +135,33 @@ NEGATIVE = [
 
 @pytest.mark.parametrize(("text", "level", "signal"), POSITIVE)
 def test_positive_cases(text: str, level: str, signal: str | None) -> None:
-    r = screen(text)
-    assert r.level == level, (text, r)
+    r = analyse(text)
+    assert LEVELS[r.level] == level, (text, r.signals)
     if signal:
-        assert signal in r.signals, (text, r)
+        assert signal in r.signals, (text, r.signals)
 
 
 @pytest.mark.parametrize(("text", "signal"), NEGATIVE)
 def test_look_alikes_are_none(text: str, signal: str | None) -> None:
-    r = screen(text)
-    assert r.level == "none", (text, r)
+    r = analyse(text)
+    assert LEVELS[r.level] == "none", (text, r.signals)
     if signal:
-        assert signal in r.signals, (text, r)
+        assert signal in r.signals, (text, r.signals)
 
 
 def test_result_shape() -> None:
-    r = screen("i want to kill myself")
-    assert isinstance(r, ScreenResult)
-    assert r.level in LEVELS
-    assert 0.0 <= r.score <= 1.0
-    assert isinstance(r.signals, tuple)
+    r = analyse("i want to kill myself")
+    assert isinstance(r, RuleResult)
+    assert r.normalised == "i want to kill myself"
+    assert [(h.family, h.damper) for h in r.hits] == [("ideation", None)]
+    assert not r.damped
     with pytest.raises(AttributeError):
-        r.level = "none"  # type: ignore[misc]
+        r.level = 0  # type: ignore[misc]
 
 
-def test_score_bands_follow_levels() -> None:
+def test_rule_levels_follow_severity() -> None:
     texts = ["hello", "i feel so hopeless", "i want to kill myself", "i just took all my pills"]
-    scores = [screen(t).score for t in texts]
-    assert scores == sorted(scores)
-    assert [screen(t).level for t in texts] == list(LEVELS)
+    assert [LEVELS[analyse(t).level] for t in texts] == list(LEVELS)
 
 
 def test_level_at_least() -> None:
@@ -174,15 +175,16 @@ def test_level_at_least() -> None:
 
 def test_context_yes_to_direct_question() -> None:
     q = "are you thinking about killing yourself?"
-    assert screen("yeah", context=q).level == "moderate"
-    assert "affirmed_question" in screen("yes", context=q).signals
-    assert screen("yeah", context="do you want pizza?").level == "none"
+    assert LEVELS[analyse("yeah", q).level] == "moderate"
+    assert "affirmed_question" in analyse("yes", q).signals
+    assert LEVELS[analyse("yeah", "do you want pizza?").level] == "none"
 
 
 def test_context_timing_after_disclosure() -> None:
-    r = screen("tonight", context="i want to kill myself")
-    assert r.level == "high"
-    assert screen("tonight", context="want to watch a film?").level == "none"
+    r = analyse("tonight", "i want to kill myself")
+    assert LEVELS[r.level] == "high"
+    assert "context:imminence" in r.signals
+    assert LEVELS[analyse("tonight", "want to watch a film?").level] == "none"
 
 
 def test_normalise_spellings() -> None:
@@ -195,7 +197,9 @@ def test_type_and_size_guards() -> None:
     with pytest.raises(TypeError):
         screen(None)  # type: ignore[arg-type]
     long_text = "la " * 20_000 + " goodbye forever, i love you"
-    assert screen(long_text).level == "high"  # the end of a long text is still read
+    r = analyse(long_text)  # the end of a long text is still read
+    assert r.level == HIGH
+    assert "goodbye" in r.signals
 
 
 def test_rules_report_hits_with_dampers() -> None:

@@ -1,11 +1,11 @@
-"""``kindred train_screen``: retrain the risk screen's learned layer and print CV metrics.
+"""``kindred train_screen``: retrain the risk screen's semantic layer and print its metrics.
 
     kindred train_screen --rmhd rmhd_27subreddits_260posts_test.csv \
         [--lexicon construct_tracker/data/lexicons/suicide_risk_lexicon_v1-0] \
         [--out kindred/safety/screening/model] [--oof-out var/eval/rmhd_oof.jsonl] \
-        [--format markdown] [--no-cv]
+        [--format markdown]
 
-Needs scikit-learn (a training-only dependency, not installed in production).
+Needs scikit-learn (a training-only dependency: ``pip install -e '.[train]'``).
 """
 
 from __future__ import annotations
@@ -17,14 +17,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Train the risk screen model on RMHD (+ Suicide Risk Lexicon) with 5-fold CV."
+    help = (
+        "Train the risk screen's semantic layer on the corpus and RMHD, with out-of-fold metrics."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--rmhd", type=Path, required=True, help="RMHD CSV path")
         parser.add_argument("--lexicon", type=Path, help="suicide_risk_lexicon_v1-0 directory")
+        parser.add_argument("--corpus", type=Path, help="corpus directory (default: shipped)")
         parser.add_argument("--out", type=Path, help="artefact directory to write")
-        parser.add_argument("--oof-out", type=Path, help="write out-of-fold predictions (JSONL)")
-        parser.add_argument("--no-cv", action="store_true", help="skip cross-validation")
+        parser.add_argument(
+            "--cache", type=Path, help="reuse window embeddings across runs (a directory)"
+        )
+        parser.add_argument("--oof-out", type=Path, help="write RMHD out-of-fold predictions")
         parser.add_argument(
             "--format", choices=("text", "markdown", "json"), default="text", dest="fmt"
         )
@@ -33,15 +38,19 @@ class Command(BaseCommand):
         try:
             from kindred.safety.screening.train import train
         except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise CommandError(f"training needs scikit-learn and scipy: {exc}") from exc
+            raise CommandError(f"training needs scikit-learn: {exc}") from exc
         if not opts["rmhd"].is_file():
             raise CommandError(f"no such file: {opts['rmhd']}")
+        kwargs: dict[str, Any] = {}
+        if opts.get("corpus"):
+            kwargs["corpus_dir"] = opts["corpus"]
         train(
             opts["rmhd"],
             opts.get("lexicon"),
             opts.get("out"),
-            cv=not opts.get("no_cv"),
             fmt=opts["fmt"],
             oof_out=opts.get("oof_out"),
+            cache=opts.get("cache"),
             stdout=self.stdout,
+            **kwargs,
         )
