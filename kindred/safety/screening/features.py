@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
+from functools import lru_cache
 
 import numpy as np
 
@@ -41,26 +42,37 @@ RULE_FAMILIES: tuple[str, ...] = (
 N_RULE = len(DAMPERS) + len(RULE_FAMILIES) + 5  # + one-hot rule level (4) + laughter
 
 
+@lru_cache(maxsize=65536)
+def _word_hashes(word: str, bits: int) -> tuple[int, ...]:
+    """The unigram and character n-gram buckets of one word (words repeat, so cached)."""
+    mask = (1 << bits) - 1
+    crc = zlib.crc32
+    out = [crc(("w " + word).encode()) & mask]
+    padded = " " + word + " "
+    for n in (3, 4, 5):
+        for i in range(len(padded) - n + 1):
+            out.append(crc(("c" + padded[i : i + n]).encode()) & mask)
+    return tuple(out)
+
+
 def ngram_indices(
     text: str, bits: int = NGRAM_BITS, max_chars: int | None = None
 ) -> tuple[list[int], list[float]]:
     """Hashed word 1-2-grams and character 3-5-grams inside words, CRC-32 (stable across
     processes, unlike ``hash()``), sublinear counts, L2-normalised."""
-    t = normalise(text[:max_chars] if max_chars else text)
+    return normalised_ngram_indices(normalise(text[:max_chars] if max_chars else text), bits)
+
+
+def normalised_ngram_indices(t: str, bits: int = NGRAM_BITS) -> tuple[list[int], list[float]]:
+    """:func:`ngram_indices` of a text already passed through ``rules.normalise``."""
     mask = (1 << bits) - 1
     counts: dict[int, int] = {}
     crc = zlib.crc32
     prev = "<s>"
     for w in _WORD.findall(t):
-        for key in ("w " + w, "b " + prev + " " + w):
-            h = crc(key.encode()) & mask
+        for h in (*_word_hashes(w, bits), crc(("b " + prev + " " + w).encode()) & mask):
             counts[h] = counts.get(h, 0) + 1
         prev = w
-        padded = " " + w + " "
-        for n in (3, 4, 5):
-            for i in range(len(padded) - n + 1):
-                h = crc(("c" + padded[i : i + n]).encode()) & mask
-                counts[h] = counts.get(h, 0) + 1
     if not counts:
         return [], []
     idx = list(counts)

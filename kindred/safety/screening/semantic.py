@@ -32,7 +32,13 @@ import numpy as np
 
 from kindred.core.sentence_encoder import PARAPHRASE_MINILM_L3, EncoderSpec, get_encoder
 from kindred.safety.screening.chunks import windows
-from kindred.safety.screening.features import N_RULE, NGRAM_BITS, ngram_indices, rule_vector
+from kindred.safety.screening.features import (
+    N_RULE,
+    NGRAM_BITS,
+    ngram_indices,
+    normalised_ngram_indices,
+    rule_vector,
+)
 from kindred.safety.screening.rules import analyse
 
 ARTEFACT_DIR = Path(__file__).resolve().parent / "model"
@@ -130,10 +136,11 @@ class SemanticModel:
     def window_logits(self, emb: np.ndarray, parts: list[str]) -> np.ndarray:
         z = emb @ self.emb_w + self.bias
         for j, part in enumerate(parts):
-            idx, vals = ngram_indices(part)
+            rule = analyse(part)
+            idx, vals = normalised_ngram_indices(rule.normalised)
             if idx:
                 z[j] += np.asarray(vals, dtype=np.float32) @ self.ngram_w[idx]
-            z[j] += rule_vector(analyse(part)) @ self.rule_w
+            z[j] += rule_vector(rule) @ self.rule_w
         return z
 
     def post_prob(self, emb: np.ndarray, probs: np.ndarray, text: str) -> float:
@@ -174,11 +181,12 @@ class SemanticModel:
         )
 
     def score(self, text: str) -> SemanticScore:
-        parts = windows(prepare(text))
+        prepared = prepare(text)
+        parts = windows(prepared)
         if not parts:
             return SemanticScore(0.0, 0.0, 0.0, None, 0, 0)
         emb = get_encoder(ENCODER).encode(parts)
-        return self.score_windows(emb, parts, prepare(text))
+        return self.score_windows(emb, parts, prepared)
 
 
 def save(out_dir: Path, model: SemanticModel) -> None:
