@@ -1,6 +1,7 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels."""
 
 import os
+import threading
 
 from django.core.asgi import get_asgi_application
 
@@ -21,3 +22,13 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+
+def _warm_risk_screen() -> None:
+    # Load the screen's model now rather than inside the first message someone sends.
+    from kindred.safety.screening import screen
+
+    screen("warm up")
+
+
+threading.Thread(target=_warm_risk_screen, name="warm-risk-screen", daemon=True).start()

@@ -46,8 +46,9 @@ from kindred.rooms import conf
 from kindred.rooms.kinds import get_kind
 from kindred.rooms.models import MessageKind, Room, RoomConnection, RoomMessage, RoomSupport
 from kindred.safety.access import blocked_user_ids
-from kindred.safety.actions import screen_text
+from kindred.safety.actions import screen_for, screen_text
 from kindred.safety.models import CrisisCountry
+from kindred.safety.screening import ScreenResult
 
 CLOSED_DETAIL = "This room is closed."
 NOT_IN_ROOM_DETAIL = "You are not in this room."
@@ -187,11 +188,20 @@ def _next_seq(room_id: int) -> tuple[int, bool]:
     return int(row[0]), bool(row[1])
 
 
-def do_post_message(room: Room, author: Any, body: str, *, client_id: str = "") -> RoomMessage:
+def do_post_message(
+    room: Room,
+    author: Any,
+    body: str,
+    *,
+    client_id: str = "",
+    prescreened: tuple[str, ScreenResult] | None = None,
+) -> RoomMessage:
     """Store, screen and (after commit) broadcast one message; :class:`RoomError` if refused.
 
     ``client_id`` makes a resend idempotent: if this author already stored a message
     with it in this room, that message is returned and nothing new is stored.
+    ``prescreened``: (text, result) from :func:`prescreen_message`, computed off the
+    database thread; used only if the text is the one being stored.
     """
     client_id = (client_id or "")[:64]
     if client_id:
@@ -199,8 +209,9 @@ def do_post_message(room: Room, author: Any, body: str, *, client_id: str = "") 
         if earlier is not None:
             return earlier
     text = check_post_message(room, author, body)
+    result = prescreened[1] if prescreened is not None and prescreened[0] == text else None
     try:
-        return _store_message(room, author, text, client_id)
+        return _store_message(room, author, text, client_id, result)
     except IntegrityError:
         # Two resends raced past the check above; the unique constraint let one
         # store it (the other's transaction, seq included, rolled back).
@@ -210,7 +221,19 @@ def do_post_message(room: Room, author: Any, body: str, *, client_id: str = "") 
         return earlier
 
 
-def _store_message(room: Room, author: Any, text: str, client_id: str) -> RoomMessage:
+def prescreen_message(room: Room, body: Any) -> tuple[str, ScreenResult] | None:
+    """The screen's verdict on a message about to be posted, with no database access, so a
+    socket can compute it in a worker thread instead of on the database thread (where the
+    model would hold up every other socket's writes and the room's row lock)."""
+    text = body.strip() if isinstance(body, str) else ""
+    if not text or len(text) > conf.get("ROOM_MAX_MESSAGE_LENGTH"):
+        return None
+    return text, screen_for(text, area=get_kind(room.kind).screening_area(room))
+
+
+def _store_message(
+    room: Room, author: Any, text: str, client_id: str, prescreened: ScreenResult | None = None
+) -> RoomMessage:
     kind = get_kind(room.kind)
     with transaction.atomic():
         seq, is_open = _next_seq(room.pk)
@@ -232,6 +255,7 @@ def _store_message(room: Room, author: Any, text: str, client_id: str) -> RoomMe
             source_type="rooms.message",
             source_id=message.pk,
             context=kind.label(room),
+            prescreened=prescreened,
         )
         if outcome.result.level != message.risk_level or outcome.hold:
             # Most messages screen "none": skip the write for them.

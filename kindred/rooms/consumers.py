@@ -36,6 +36,7 @@ import asyncio
 import json
 import time
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -52,6 +53,7 @@ from kindred.safety.access import forget_blocks
 DENIED = 4403
 CLOSED = 4410
 CATCH_UP_BATCH = 500
+_SCREEN_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="risk-screen")
 MAX_CLIENT_ID = 64
 TYPING_EVERY_SECONDS = 2.0
 TOUCH_EVERY_SECONDS = 20.0  # below room.js's 25 s ping, so every ping heals
@@ -157,9 +159,19 @@ class RoomConsumer(JsonConsumer):
     async def _post(self, content: dict[str, Any]) -> None:
         client_id = content.get("client_id")
         client_id = str(client_id)[:MAX_CLIENT_ID] if client_id is not None else ""
+        # The risk screen runs on its own thread, not on the database thread that all of this
+        # process's sockets share, and one message at a time: screening is CPU work, and more
+        # threads would only fight over the cores (and the GIL) under load.
+        prescreened = await asyncio.get_running_loop().run_in_executor(
+            _SCREEN_THREAD, actions.prescreen_message, self.room, content.get("body")
+        )
         try:
             message = await database_sync_to_async(actions.do_post_message)(
-                self.room, self.user, content.get("body"), client_id=client_id
+                self.room,
+                self.user,
+                content.get("body"),
+                client_id=client_id,
+                prescreened=prescreened,
             )
         except actions.RoomError as error:
             await self.send_json({"type": "error", "client_id": client_id, "detail": error.detail})

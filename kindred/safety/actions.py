@@ -65,6 +65,16 @@ def policy_for(area: str, level: str) -> str:
     return policies.get(area, policies["default"]).get(level, "show")
 
 
+def screen_for(text: str, *, area: str) -> ScreenResult:
+    """The screen's verdict on ``text`` written in ``area``, with no side effects.
+
+    Callers on a hot path (room messages) call this first, off the database thread and
+    outside any transaction, and hand the result to :func:`screen_text`, so the model does
+    not run while a row lock is held.
+    """
+    return screen(text, context=area)
+
+
 def screen_text(
     author: Any,
     text: str,
@@ -75,13 +85,14 @@ def screen_text(
     context: str = "",
     scope: str = "",
     clinicians: Iterable[User] = (),
+    prescreened: ScreenResult | None = None,
 ) -> ScreenOutcome:
     """Screen ``text`` written by ``author``; raise a flag at ``moderate`` or above.
 
     ``clinicians``: for a clinical ``scope``, the therapist(s) who may read the text
     (see :func:`do_raise_flag`).
     """
-    result = screen(text, context=area)
+    result = prescreened if prescreened is not None else screen_for(text, area=area)
     if not level_at_least(result.level, FLAG_LEVEL):
         return ScreenOutcome(result, None, support=result.level == "low", hold=False)
     flag = do_raise_flag(

@@ -408,3 +408,31 @@ def test_history_leaves_out_people_blocked_either_way(room_kind, member, member2
     assert bodies(peer_supporter) == ["maya", "sam", "priya"]
     assert actions.hidden_handles(member) == {"member_sam"}
     assert actions.hidden_handles(peer_supporter) == set()
+
+
+def test_a_prescreened_verdict_is_used_for_the_text_it_was_computed_for(room, member, monkeypatch):
+    prescreened = actions.prescreen_message(room, f"  {HIGH_RISK}  ")
+    assert prescreened is not None and prescreened[0] == HIGH_RISK
+    assert prescreened[1].level == "high"
+
+    def no_second_screening(*args, **kwargs):
+        raise AssertionError("the message was screened again on the database thread")
+
+    monkeypatch.setattr("kindred.safety.actions.screen_for", no_second_screening)
+    message = actions.do_post_message(room, member, HIGH_RISK, prescreened=prescreened)
+    message.refresh_from_db()
+    assert message.risk_level == "high"
+    assert Flag.objects.filter(source_type="rooms.message", source_id=str(message.pk)).exists()
+
+
+def test_a_prescreened_verdict_for_other_text_is_ignored(room, member):
+    harmless = actions.prescreen_message(room, "the weather is lovely today")
+    assert harmless is not None and harmless[1].level == "none"
+    message = actions.do_post_message(room, member, HIGH_RISK, prescreened=harmless)
+    message.refresh_from_db()
+    assert message.risk_level == "high"
+
+
+@pytest.mark.parametrize("body", [None, 3, "", "   ", "x" * 100_000])
+def test_nothing_is_prescreened_for_a_body_that_will_be_refused(room, body):
+    assert actions.prescreen_message(room, body) is None
