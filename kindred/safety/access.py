@@ -241,6 +241,16 @@ def staff_support_conversations(user: Any) -> QuerySet[SupportConversation]:
     return SupportConversation.objects.none()
 
 
+def support_inbox_for(user: Any) -> QuerySet[SupportConversation]:
+    """The conversations on ``user``'s support inbox: the team's for moderators and staff,
+    a facilitator's own; anyone else has no inbox (the same 404 as a missing page)."""
+    if is_safety_team(user):
+        return staff_support_conversations(user).filter(side=SupportSide.TEAM)
+    if user.is_authenticated and user.has_role(Role.FACILITATOR):
+        return staff_support_conversations(user)
+    raise NotFound("page")
+
+
 def can_write_support(user: Any, conversation: SupportConversation) -> bool:
     """The team writes in the team's conversations; a facilitator only in their own."""
     if conversation.side == SupportSide.TEAM:

@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
+from kindred.core.access import NotFound
 from kindred.core.events import role_group, send_event_on_commit
 from kindred.safety.actions import SafetyActionError
 from kindred.safety.models import Flag
@@ -155,3 +156,23 @@ def do_set_hidden(moderator: Any, flag: Flag, hidden: bool, reason: str = "") ->
             {"type": "flag.updated", "id": locked.pk, "status": locked.status},
         )
     return kind
+
+
+def access_flagged_content(
+    user: Any, flag_id: int, *, request: Any = None
+) -> tuple[Flag, ContentKind]:
+    """The flag and its content's kind, for reading the content in context (an audited read).
+
+    Moderators and staff only: a treating therapist may act on a clinical flag routed to
+    them, not read around it, and clinical flags have no content kind (``kind_of`` refuses
+    them). Anything else is the same 404 as a missing flag.
+    """
+    from kindred.audit.actions import record_read
+    from kindred.safety.access import access_flag, is_safety_team
+
+    flag = access_flag(user, flag_id, write=True)
+    kind = kind_of(flag) if is_safety_team(user) else None
+    if kind is None or kind.context is None:
+        raise NotFound("content")
+    record_read(actor=user, target=flag, request=request, what="flagged content in context")
+    return flag, kind

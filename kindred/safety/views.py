@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
 from kindred.audit.actions import record_read
 from kindred.audit.models import AuditEvent
 from kindred.core.access import NotFound
@@ -34,7 +33,7 @@ from kindred.safety.access import (
     flag_actions,
     is_safety_team,
     read_flag,
-    staff_support_conversations,
+    support_inbox_for,
     visible_flags,
     withhold_clinical_text,
 )
@@ -59,7 +58,6 @@ from kindred.safety.models import (
     FlagStatus,
     ModeratorDuty,
     SupportConversation,
-    SupportSide,
 )
 
 # After a member's reply screened at risk, their next page shows the support panel.
@@ -193,15 +191,8 @@ def flag_content(request: AuthedHttpRequest, flag_id: int) -> HttpResponse:
     """What a flag is about, in context, for items with no page of their own (a message in
     a live room). Moderators and staff only; the read is audited like the flag's. A
     clinical flag has no such page (``kind_of`` refuses it): its text is its clinician's."""
-    flag = access_flag(request.user, flag_id, write=True)
-    if not is_safety_team(request.user):
-        # A treating therapist may act on a clinical flag routed to them, not read around it.
-        raise NotFound("content")
-    kind = flaggedcontent.kind_of(flag)
-    if kind is None or kind.context is None:
-        raise NotFound("content")
-    record_read(actor=request.user, target=flag, request=request, what="flagged content in context")
-    lines = kind.context(flag.source_id)
+    flag, kind = flaggedcontent.access_flagged_content(request.user, flag_id, request=request)
+    lines = kind.context(flag.source_id) if kind.context else []
     return render(request, "safety/flag_content.html", {"flag": flag, "kind": kind, "lines": lines})
 
 
@@ -416,13 +407,8 @@ def member_conversation(request: AuthedHttpRequest, conversation_id: int) -> Htt
 def staff_support_inbox(request: AuthedHttpRequest) -> HttpResponse:
     """Conversations the user supports a member in: a facilitator's own; the team's for
     moderators and staff. Nobody else has any, and gets the same 404 as a missing page."""
-    visible = staff_support_conversations(request.user)
-    if is_safety_team(request.user):
-        visible = visible.filter(side=SupportSide.TEAM)
-    elif not request.user.has_role(Role.FACILITATOR):
-        raise NotFound("page")
     conversations = support.with_unread(
-        visible.select_related("member", "flag"), for_member=False
+        support_inbox_for(request.user).select_related("member", "flag"), for_member=False
     ).order_by("-last_message_at", "-pk")[:100]
     return render(request, "safety/support_inbox.html", {"conversations": list(conversations)})
 
@@ -430,33 +416,26 @@ def staff_support_inbox(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def staff_conversation(request: AuthedHttpRequest, conversation_id: int) -> HttpResponse:
     """The supporting side of a conversation. GET is an audited read; POST writes."""
+    form = SupportReplyForm(request.POST or None)
+    status = 200
     if request.method == "POST":
-        conversation = access_staff_support_conversation(
+        writing = access_staff_support_conversation(
             request.user, conversation_id, write=True, audit=False, request=request
         )
-        form = SupportReplyForm(request.POST)
         if form.is_valid():
             try:
-                support.do_send_support(request.user, conversation, form.cleaned_data["body"])
+                support.do_send_support(request.user, writing, form.cleaned_data["body"])
             except actions.SafetyActionError as exc:
                 form.add_error("body", str(exc))
             else:
                 messages.success(
                     request,
-                    _("Sent privately to %(handle)s.") % {"handle": conversation.member.handle},
+                    _("Sent privately to %(handle)s.") % {"handle": writing.member.handle},
                 )
-                return redirect("safety_support_conversation", conversation.pk)
-        # The page below shows the messages again: that is a read.
-        record_read(
-            actor=request.user, target=conversation, request=request, what="support messages"
-        )
+                return redirect("safety_support_conversation", writing.pk)
         status = 422
-    else:
-        conversation = access_staff_support_conversation(
-            request.user, conversation_id, request=request
-        )
-        form = SupportReplyForm()
-        status = 200
+    # The page shows the messages (again, after a refused POST): an audited read.
+    conversation = access_staff_support_conversation(request.user, conversation_id, request=request)
     thread = list(conversation.messages.select_related("sender").order_by("created_at", "pk"))
     writable = can_write_support(request.user, conversation)
     if writable:

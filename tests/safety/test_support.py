@@ -257,8 +257,14 @@ def test_a_moderator_reads_replies_and_answers_and_reads_are_audited(
 
 
 def test_a_moderators_refused_message_keeps_the_text(login, moderator, conversation):
+    reads = AuditEvent.objects.filter(
+        event="safety.supportconversation.read", target_id=str(conversation.pk)
+    )
+    before = reads.count()
     response = login(moderator).post(_staff_url(conversation), {"body": "z" * 4001})
     assert response.status_code == 422 and "z" * 4001 in response.content.decode()
+    # The page shown again holds the member's messages: that is an audited read.
+    assert reads.count() == before + 1
 
 
 @pytest.mark.parametrize(
