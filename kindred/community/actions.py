@@ -36,6 +36,9 @@ from kindred.safety.actions import ScreenOutcome, policy_for, screen_text
 MAX_TITLE = 200
 MAX_BODY = 20_000
 MAX_CW = 120
+# What the screen reads with a reply: the same author's posts in the thread of the last day.
+SCREEN_CONTEXT_WINDOW = timedelta(days=1)
+SCREEN_CONTEXT_POSTS = 2
 
 
 class CommunityError(Exception):
@@ -73,6 +76,19 @@ def do_accept_guidelines(user: Any, space: Space) -> None:
     GuidelineAcceptance.objects.get_or_create(user=user, space=space)
 
 
+def _earlier_own_posts(author: Any, post: Post) -> list[str]:
+    """The author's own latest posts in this thread (last day), oldest first: a reply that
+    says only "it's tonight" is read after the same person's "I can't go on" above it."""
+    cutoff = timezone.now() - SCREEN_CONTEXT_WINDOW
+    posts = list(
+        Post.objects.filter(thread=post.thread, author=author, created_at__gte=cutoff)
+        .exclude(pk=post.pk)
+        .select_related("thread")
+        .order_by("-id")[:SCREEN_CONTEXT_POSTS]
+    )
+    return [f"{p.thread.title}\n\n{p.body}" if p.is_opening else p.body for p in posts[::-1]]
+
+
 def _screen(author: Any, post: Post, space: Space) -> ScreenOutcome:
     outcome = screen_text(
         author,
@@ -82,6 +98,7 @@ def _screen(author: Any, post: Post, space: Space) -> ScreenOutcome:
         source_id=post.pk,
         context=f"{space.name}: {post.thread.title[:80]}",
         scope=f"community:{space.slug}",
+        earlier=[] if post.is_opening else _earlier_own_posts(author, post),
     )
     level = outcome.result.level
     hold = outcome.hold

@@ -30,6 +30,7 @@ Nothing here logs message text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -54,6 +55,10 @@ CLOSED_DETAIL = "This room is closed."
 NOT_IN_ROOM_DETAIL = "You are not in this room."
 EMPTY_DETAIL = "Write something first."
 RATE_DETAIL = "You are sending messages too quickly. Wait a few seconds and try again."
+# What the screen reads with a message: the author's own messages of the last few minutes.
+SCREEN_CONTEXT_WINDOW = timedelta(minutes=10)
+SCREEN_CONTEXT_MESSAGES = 2
+SCREEN_CONTEXT_SCAN = 200
 
 
 class RoomError(Exception):
@@ -195,44 +200,79 @@ def do_post_message(
     *,
     client_id: str = "",
     prescreened: tuple[str, ScreenResult] | None = None,
+    earlier: Sequence[str] | None = None,
 ) -> RoomMessage:
     """Store, screen and (after commit) broadcast one message; :class:`RoomError` if refused.
 
     ``client_id`` makes a resend idempotent: if this author already stored a message
     with it in this room, that message is returned and nothing new is stored.
     ``prescreened``: (text, result) from :func:`prescreen_message`, computed off the
-    database thread; used only if the text is the one being stored.
+    database thread; used only if the text is the one being stored. ``earlier``: the
+    author's preceding messages for the screen (read from the room when not given).
     """
     client_id = (client_id or "")[:64]
     if client_id:
-        earlier = _sent_before(room, author, client_id)
-        if earlier is not None:
-            return earlier
+        stored = _sent_before(room, author, client_id)
+        if stored is not None:
+            return stored
     text = check_post_message(room, author, body)
     result = prescreened[1] if prescreened is not None and prescreened[0] == text else None
+    if result is None and earlier is None:
+        earlier = recent_own_messages(room, author)
     try:
-        return _store_message(room, author, text, client_id, result)
+        return _store_message(room, author, text, client_id, result, earlier or ())
     except IntegrityError:
         # Two resends raced past the check above; the unique constraint let one
         # store it (the other's transaction, seq included, rolled back).
-        earlier = _sent_before(room, author, client_id) if client_id else None
-        if earlier is None:
+        stored = _sent_before(room, author, client_id) if client_id else None
+        if stored is None:
             raise
-        return earlier
+        return stored
 
 
-def prescreen_message(room: Room, body: Any) -> tuple[str, ScreenResult] | None:
+def prescreen_message(
+    room: Room, body: Any, earlier: Sequence[str] = ()
+) -> tuple[str, ScreenResult] | None:
     """The screen's verdict on a message about to be posted, with no database access, so a
     socket can compute it in a worker thread instead of on the database thread (where the
-    model would hold up every other socket's writes and the room's row lock)."""
+    model would hold up every other socket's writes and the room's row lock).
+
+    ``earlier``: the author's own messages just before this one (the socket remembers them),
+    so "tonight" after "I want to end it" reads as what it is."""
     text = body.strip() if isinstance(body, str) else ""
     if not text or len(text) > conf.get("ROOM_MAX_MESSAGE_LENGTH"):
         return None
-    return text, screen_for(text, area=get_kind(room.kind).screening_area(room))
+    return text, screen_for(text, area=get_kind(room.kind).screening_area(room), earlier=earlier)
+
+
+def recent_own_messages(room: Room, author: Any) -> list[str]:
+    """The author's last texts in this room within ``SCREEN_CONTEXT_WINDOW``, oldest first.
+
+    Bounded to the room's last ``SCREEN_CONTEXT_SCAN`` messages so the lookup stays cheap in a
+    long-lived room (it walks the (room, seq) index backwards)."""
+    cutoff = timezone.now() - SCREEN_CONTEXT_WINDOW
+    last_seq = Room.objects.filter(pk=room.pk).values_list("last_seq", flat=True).first() or 0
+    bodies = list(
+        RoomMessage.objects.filter(
+            room=room,
+            seq__gt=last_seq - SCREEN_CONTEXT_SCAN,
+            author=author,
+            kind=MessageKind.TEXT,
+            created_at__gte=cutoff,
+        )
+        .order_by("-seq")
+        .values_list("body", flat=True)[:SCREEN_CONTEXT_MESSAGES]
+    )
+    return bodies[::-1]
 
 
 def _store_message(
-    room: Room, author: Any, text: str, client_id: str, prescreened: ScreenResult | None = None
+    room: Room,
+    author: Any,
+    text: str,
+    client_id: str,
+    prescreened: ScreenResult | None = None,
+    earlier: Sequence[str] = (),
 ) -> RoomMessage:
     kind = get_kind(room.kind)
     with transaction.atomic():
@@ -256,6 +296,7 @@ def _store_message(
             source_id=message.pk,
             context=kind.label(room),
             prescreened=prescreened,
+            earlier=earlier,
         )
         if outcome.result.level != message.risk_level or outcome.hold:
             # Most messages screen "none": skip the write for them.

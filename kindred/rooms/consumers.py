@@ -36,6 +36,7 @@ import asyncio
 import json
 import time
 import weakref
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
@@ -70,6 +71,8 @@ class RoomConsumer(JsonConsumer):
         self.groups_joined = []
         self.finished = False
         self.hidden = set()
+        # This socket's own last messages, for the screen (see actions.prescreen_message).
+        self.own_recent: deque[tuple[float, str]] = deque(maxlen=actions.SCREEN_CONTEXT_MESSAGES)
         user = self.scope.get("user")
         room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
         try:
@@ -162,8 +165,11 @@ class RoomConsumer(JsonConsumer):
         # The risk screen runs on its own thread, not on the database thread that all of this
         # process's sockets share, and one message at a time: screening is CPU work, and more
         # threads would only fight over the cores (and the GIL) under load.
+        now = time.monotonic()
+        window = actions.SCREEN_CONTEXT_WINDOW.total_seconds()
+        earlier = [text for at, text in self.own_recent if now - at <= window]
         prescreened = await asyncio.get_running_loop().run_in_executor(
-            _SCREEN_THREAD, actions.prescreen_message, self.room, content.get("body")
+            _SCREEN_THREAD, actions.prescreen_message, self.room, content.get("body"), earlier
         )
         try:
             message = await database_sync_to_async(actions.do_post_message)(
@@ -172,10 +178,13 @@ class RoomConsumer(JsonConsumer):
                 content.get("body"),
                 client_id=client_id,
                 prescreened=prescreened,
+                earlier=earlier,
             )
         except actions.RoomError as error:
             await self.send_json({"type": "error", "client_id": client_id, "detail": error.detail})
             return
+        if prescreened is not None:
+            self.own_recent.append((now, prescreened[0]))
         await self.send_json({"type": "ack", "client_id": client_id, "seq": message.seq})
 
     async def _send_to_room(self, event: dict[str, Any]) -> None:

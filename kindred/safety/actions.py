@@ -8,7 +8,7 @@ says so.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -65,14 +65,20 @@ def policy_for(area: str, level: str) -> str:
     return policies.get(area, policies["default"]).get(level, "show")
 
 
-def screen_for(text: str, *, area: str) -> ScreenResult:
+def screen_for(text: str, *, area: str, earlier: Sequence[str] = ()) -> ScreenResult:
     """The screen's verdict on ``text`` written in ``area``, with no side effects.
+
+    ``earlier``: what the same person wrote just before, oldest first. "tonight" or "I've
+    got them here" after that person said they want to die is imminent risk; alone it is
+    nothing. Only the writer's own words go here: someone else's disclosure followed by
+    "I'm online tonight if you need me" is support, not risk.
 
     Callers on a hot path (room messages) call this first, off the database thread and
     outside any transaction, and hand the result to :func:`screen_text`, so the model does
     not run while a row lock is held.
     """
-    return screen(text, context=area)
+    del area  # Policies differ by area; the screen's reading of the words does not.
+    return screen(text, context="\n".join(t for t in earlier if t.strip()))
 
 
 def screen_text(
@@ -86,13 +92,16 @@ def screen_text(
     scope: str = "",
     clinicians: Iterable[User] = (),
     prescreened: ScreenResult | None = None,
+    earlier: Sequence[str] = (),
 ) -> ScreenOutcome:
     """Screen ``text`` written by ``author``; raise a flag at ``moderate`` or above.
 
     ``clinicians``: for a clinical ``scope``, the therapist(s) who may read the text
-    (see :func:`do_raise_flag`).
+    (see :func:`do_raise_flag`). ``earlier``: see :func:`screen_for`.
     """
-    result = prescreened if prescreened is not None else screen_for(text, area=area)
+    result = (
+        prescreened if prescreened is not None else screen_for(text, area=area, earlier=earlier)
+    )
     if not level_at_least(result.level, FLAG_LEVEL):
         return ScreenOutcome(result, None, support=result.level == "low", hold=False)
     flag = do_raise_flag(

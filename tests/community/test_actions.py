@@ -9,6 +9,7 @@ from kindred.community.access import CannotPost
 from kindred.community.models import Post, PostRevision, Reaction, Thread, ThreadRead
 from kindred.core.models import Notification
 from kindred.safety.models import Flag
+from kindred.safety.screening import screen
 
 HIGH_RISK = "I have the pills ready and I am going to take them all tonight"
 
@@ -241,3 +242,28 @@ def test_flags_from_a_space_land_in_its_queue(member, member2, space, write):
     do_report(member2, reason="spam", subject=member, scope="community:depression-anxiety")
     assert Flag.objects.filter(scope="community:depression-anxiety").count() == 2
     assert post.is_held
+
+
+DISCLOSURE = "I want to kill myself. I can't do this any more."
+
+
+def test_a_reply_is_screened_after_the_authors_own_earlier_posts(member, space, write):
+    thread = write(member, space, body=DISCLOSURE)
+    reply = write.reply(member, thread, body="tonight")
+    assert reply.risk_level == "high"
+
+
+def test_a_reply_is_not_read_with_someone_elses_disclosure(member, member2, space, write):
+    thread = write(member, space, body=DISCLOSURE)
+    reply = write.reply(member2, thread, body="I'll be online tonight if you want to talk")
+    assert reply.risk_level == "none"
+
+
+def test_an_own_post_from_days_ago_is_not_read_with_a_new_reply(member, space, write):
+    thread = write(member, space, body=DISCLOSURE)
+    Post.objects.filter(thread=thread).update(
+        created_at=timezone.now() - actions.SCREEN_CONTEXT_WINDOW - timedelta(minutes=1)
+    )
+    assert screen("tonight").level == "none"  # alone, the word is nothing
+    reply = write.reply(member, thread, body="tonight")
+    assert reply.risk_level == "none"

@@ -15,6 +15,7 @@ from kindred.rooms.actions import RoomError
 from kindred.rooms.kinds import get_kind
 from kindred.rooms.models import Room, RoomConnection, RoomMessage
 from kindred.safety.models import Flag
+from kindred.safety.screening import screen
 from tests.rooms.factories import TEST_KIND, make_room
 
 HIGH_RISK = "I have the pills ready and I am going to take them all tonight"
@@ -436,3 +437,45 @@ def test_a_prescreened_verdict_for_other_text_is_ignored(room, member):
 @pytest.mark.parametrize("body", [None, 3, "", "   ", "x" * 100_000])
 def test_nothing_is_prescreened_for_a_body_that_will_be_refused(room, body):
     assert actions.prescreen_message(room, body) is None
+
+
+DISCLOSURE = "I want to kill myself, I can't do this any more"
+
+
+def test_the_screen_reads_a_message_after_the_authors_own_earlier_ones(room, member):
+    actions.do_post_message(room, member, DISCLOSURE)
+    message = actions.do_post_message(room, member, "tonight")
+    message.refresh_from_db()
+    assert message.risk_level == "high"
+
+
+def test_someone_elses_disclosure_is_not_read_as_the_authors(room, member, member2):
+    actions.do_post_message(room, member, DISCLOSURE)
+    message = actions.do_post_message(room, member2, "tonight")
+    message.refresh_from_db()
+    assert message.risk_level == "none"
+
+
+def test_an_old_disclosure_is_not_read_with_a_new_message(room, member):
+    earlier = actions.do_post_message(room, member, DISCLOSURE)
+    RoomMessage.objects.filter(pk=earlier.pk).update(
+        created_at=timezone.now() - actions.SCREEN_CONTEXT_WINDOW - timedelta(seconds=1)
+    )
+    assert screen("tonight").level == "none"  # alone, the word is nothing
+    message = actions.do_post_message(room, member, "tonight")
+    message.refresh_from_db()
+    assert message.risk_level == "none"
+
+
+def test_recent_own_messages_are_the_last_few_oldest_first(room, member, member2):
+    for body in ("one", "two", "three"):
+        actions.do_post_message(room, member, body)
+    actions.do_post_message(room, member2, "not mine")
+    assert actions.recent_own_messages(room, member) == ["two", "three"]
+
+
+def test_a_prescreen_reads_the_earlier_messages_it_is_given(room):
+    alone = actions.prescreen_message(room, "tonight")
+    after = actions.prescreen_message(room, "tonight", [DISCLOSURE])
+    assert alone is not None and alone[1].level == "none"
+    assert after is not None and after[1].level == "high"

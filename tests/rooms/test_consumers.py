@@ -483,3 +483,16 @@ async def test_a_block_made_while_connected_takes_effect_at_the_next_ping(
     assert [(await receive_until(maya, "message"))["body"]] == ["mine"]
     assert [f for f in await drain(maya) if f["type"] == "message"] == []
     await maya.disconnect()
+
+
+async def test_a_socket_screens_a_message_after_its_own_earlier_ones(layer, room, member, member2):
+    maya, _, _ = await connect(member, room.pk)
+    await maya.send_json_to(
+        {"type": "message", "body": "I want to kill myself, I can't do this any more"}
+    )
+    await receive_until(maya, "ack")
+    await maya.send_json_to({"type": "message", "body": "tonight", "client_id": "t"})
+    frames = await drain(maya, timeout=0.5)
+    support = [f for f in frames if f["type"] == "support"]
+    assert support and support[-1]["level"] == "high"
+    await maya.disconnect()
