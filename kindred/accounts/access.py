@@ -1,8 +1,11 @@
-"""Who may reach which role's pages: the one place that decides it.
+"""Who may act in which role, and whether the account's second factor is in place.
 
 A person without the role gets the same answer as for a page that does not
-exist. A person with a role that needs a second factor, who has not set one up,
-is sent to set it up first.
+exist. An account that holds a role needing a second factor (``MFA_REQUIRED_ROLES``)
+and has none set up may do nothing but set one up: :func:`check_mfa` is that one
+check, applied to every page and API call by
+:class:`kindred.accounts.middleware.RoleMFAMiddleware`, to API tokens by
+``kindred.api.auth`` and to sockets by :class:`kindred.accounts.sockets.SocketMFAGate`.
 """
 
 from __future__ import annotations
@@ -12,15 +15,20 @@ from typing import Any
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
+from django.utils.translation import gettext
 
 from kindred.core.access import NotFound
 
+MFA_REQUIRED_CODE = "mfa_required"
+
 
 class MFARequired(Exception):
-    """The user holds the role but has not enabled a second factor yet."""
+    """The user holds a role that needs a second factor but has not enabled one yet."""
 
     def __init__(self, role: str) -> None:
-        super().__init__(f"The {role} role requires two-factor authentication.")
+        super().__init__(
+            gettext("The %(role)s role requires two-factor authentication.") % {"role": role}
+        )
         self.role = role
 
 
@@ -32,11 +40,37 @@ def has_mfa(user: Any) -> bool:
     return bool(is_mfa_enabled(user, types=[Authenticator.Type.TOTP]))
 
 
+def mfa_roles(user: Any) -> set[str]:
+    """The roles ``user`` holds that need a second factor (none for anonymous)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return user.role_names() & set(settings.MFA_REQUIRED_ROLES)
+
+
 def needs_mfa_setup(user: Any) -> bool:
     """True for an account that holds an MFA-only role and has no TOTP authenticator."""
-    if not user.is_authenticated:
-        return False
-    return bool(user.role_names() & set(settings.MFA_REQUIRED_ROLES)) and not has_mfa(user)
+    return bool(mfa_roles(user)) and not has_mfa(user)
+
+
+def check_mfa(user: Any) -> None:
+    """Raise :class:`MFARequired` unless ``user``'s account has the second factor it needs.
+
+    The factor belongs to the account, not to a page: while the account holds a
+    role in ``MFA_REQUIRED_ROLES`` without an active TOTP authenticator, it is
+    refused everywhere, whatever it asks for. Anonymous users pass (the views
+    decide what they may see).
+    """
+    roles = mfa_roles(user)
+    if roles and not has_mfa(user):
+        raise MFARequired(sorted(roles)[0])
+
+
+def describe_mfa_required(exc: MFARequired) -> dict[str, str]:
+    """The JSON body of an API refusal for a missing second factor."""
+    return {
+        "detail": f"{exc} {gettext('Set it up on the website first.')}",
+        "code": MFA_REQUIRED_CODE,
+    }
 
 
 def check_role(user: Any, role: str) -> None:

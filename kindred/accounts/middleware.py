@@ -1,21 +1,30 @@
-"""Gate every role area (``/therapist/``, ``/moderation/``, ``/staff/``, ``/admin/``).
+"""Two gates in front of every view.
 
-Putting the gate on URL prefixes means a new view inside an area cannot forget
-it; the views still call their app's ``access_*`` functions for object checks.
+* **Role areas** (``/therapist/``, ``/moderation/``, ``/staff/``, ``/admin/``):
+  anonymous visitors are sent to log in and people without the area's role get a
+  404, so a new view inside an area cannot forget the role check. The views still
+  call their app's ``access_*`` functions for object checks.
+* **The second factor** (:func:`kindred.accounts.access.check_mfa`): it is a
+  property of the account, not of a URL. While an account holds a role that needs
+  one and has none, every resolved route except :data:`MFA_EXEMPT_VIEWS` is refused:
+  pages redirect to the TOTP set-up, the JSON API answers 403 ``mfa_required``.
+  API tokens are checked by the same function in ``kindred.api.auth``; sockets
+  in :mod:`kindred.accounts.sockets`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 
-from kindred.accounts.access import MFARequired, check_role
+from kindred.accounts.access import MFARequired, check_mfa, describe_mfa_required
 from kindred.accounts.roles import Role
-from kindred.core.access import NotFound
 
 ROLE_AREAS: tuple[tuple[str, str], ...] = (
     ("/therapist/", Role.THERAPIST),
@@ -24,12 +33,39 @@ ROLE_AREAS: tuple[tuple[str, str], ...] = (
     ("/admin/", Role.STAFF),
 )
 
+# What an account that still needs its second factor may reach (resolved view names):
+# setting the factor up (allauth asks for the password again first, and refuses an
+# unverified email address), signing in and out, the health check and crisis help.
+# Everything else is refused, so a new route is gated without anyone remembering to.
+MFA_EXEMPT_VIEWS = frozenset(
+    {
+        "account_login",
+        "account_logout",
+        "account_reauthenticate",
+        "account_email",
+        "account_email_verification_sent",
+        "account_confirm_email",
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_reauthenticate",
+        "healthz",
+        "get_help",
+        "api-v1:get_crisis_resources",
+    }
+)
+
 
 def role_for_path(path: str) -> str | None:
     for prefix, role in ROLE_AREAS:
         if path.startswith(prefix):
             return role
     return None
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    """Whether the resolved route belongs to the JSON API (django-ninja's URLs)."""
+    match = request.resolver_match
+    return match is not None and "ninja" in match.app_names
 
 
 class RoleMFAMiddleware:
@@ -41,17 +77,33 @@ class RoleMFAMiddleware:
         if role is not None:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            try:
-                check_role(request.user, role)
-            except MFARequired:
-                messages.warning(
-                    request,
-                    "Your role gives access to sensitive information, so it needs "
-                    "two-factor authentication. Please set it up to continue.",
-                )
-                return redirect("mfa_activate_totp")
-            except NotFound:
-                from django.http import Http404
-
-                raise Http404("No such page.") from None
+            if not request.user.has_role(role):
+                raise Http404("No such page.")
         return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        try:
+            check_mfa(request.user)
+        except MFARequired as exc:
+            # Templates leave the live-events socket off: it would be refused.
+            request.mfa_pending = True  # type: ignore[attr-defined]
+            match = request.resolver_match
+            if match is not None and match.view_name in MFA_EXEMPT_VIEWS:
+                return None
+            if is_api_request(request):
+                return JsonResponse(describe_mfa_required(exc), status=403)
+            messages.warning(
+                request,
+                gettext(
+                    "Your role gives access to sensitive information, so your account "
+                    "needs two-factor authentication. Please set it up to continue."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return None

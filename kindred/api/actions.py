@@ -6,12 +6,11 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from kindred.accounts.access import MFARequired, needs_mfa_setup
+from kindred.accounts.access import check_mfa
 from kindred.api.credentials import format_token, hash_secret, new_public_id, new_secret
 from kindred.api.models import ApiToken, Scope
 from kindred.audit.actions import record_event
@@ -27,9 +26,7 @@ def check_create_token(user: Any) -> None:
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise PermissionDenied("Log in to create a token.")
-    if needs_mfa_setup(user):
-        role = sorted(user.role_names() & set(settings.MFA_REQUIRED_ROLES))[0]
-        raise MFARequired(role)
+    check_mfa(user)
 
 
 def clean_scopes(scopes: Iterable[str]) -> list[str]:

@@ -7,6 +7,9 @@ Two ways, tried in this order:
   expired gets 401 at once (it never falls back to the session).
 * The browser's session cookie, with Django's CSRF check on unsafe methods.
 
+Either way an account that holds a role needing a second factor without one
+gets 403 ``mfa_required`` (for sessions that is RoleMFAMiddleware, before ninja).
+
 ``request.api_token`` is the token used, or None for a session.
 """
 
@@ -20,7 +23,7 @@ from django.utils import timezone
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer, SessionAuth
 
-from kindred.accounts.access import needs_mfa_setup
+from kindred.accounts.access import check_mfa
 from kindred.api.credentials import parse_token, secret_matches
 from kindred.api.models import ApiToken, Scope
 
@@ -60,9 +63,9 @@ class TokenAuth(HttpBearer):
         now = timezone.now()
         if row is None or not matches or not row.is_usable(now) or not row.user.is_active:
             raise InvalidToken()
-        if needs_mfa_setup(row.user):
-            # The second factor was removed after the token was made.
-            raise AuthorizationError(403, "Your role needs two-factor authentication.")
+        # The same account-wide check as pages and sessions (RoleMFAMiddleware): the
+        # account may have gained an MFA-only role after the token was made.
+        check_mfa(row.user)
         request.api_token = row  # type: ignore[attr-defined]
         if request.method not in SAFE_METHODS:
             require_scope(request, Scope.WRITE)

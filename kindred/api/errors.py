@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from kindred.accounts.access import MFARequired
+from kindred.accounts.access import MFARequired, describe_mfa_required
 from kindred.core.access import NotFound
 
 logger = logging.getLogger("kindred.api")
@@ -60,12 +60,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(MFARequired)
     def on_mfa_required(request: HttpRequest, exc: MFARequired) -> HttpResponse:
-        return respond(
-            request,
-            403,
-            detail=f"{exc} Set it up on the website first.",
-            code="mfa_required",
-        )
+        # The same body RoleMFAMiddleware sends for session callers.
+        return respond(request, 403, **describe_mfa_required(exc))
 
     @api.exception_handler(RequestDataTooBig)
     def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:

@@ -98,7 +98,7 @@ async def test_an_event_arrives_only_after_the_transaction_commits(layer):
 async def test_role_events_reach_only_holders_of_the_role(layer):
     from kindred.accounts.roles import Role
 
-    moderator = await sync_to_async(UserFactory)(roles=[Role.MODERATOR])
+    moderator = await sync_to_async(UserFactory)(roles=[Role.MODERATOR], mfa=True)
     member = await sync_to_async(UserFactory)(roles=[Role.MEMBER])
     mod_ws, ok1, _ = await _connect(moderator)
     member_ws, ok2, _ = await _connect(member)

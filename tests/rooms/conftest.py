@@ -63,13 +63,12 @@ def layer(request: Any, settings: Any) -> Iterator[str]:
 async def connect(
     user: Any, room_id: int, after: int = 0
 ) -> tuple[WebsocketCommunicator, bool, Any]:
-    """A socket on the real ASGI router (URL routing included), authenticated as ``user``."""
-    from channels.routing import URLRouter
-
-    from kindred.routing import websocket_urlpatterns
+    """A socket on the real ASGI router (second-factor gate and URL routing included),
+    authenticated as ``user``."""
+    from kindred.routing import websocket_application
 
     path = f"/ws/rooms/{room_id}/" + (f"?after={after}" if after else "")
-    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
+    communicator = WebsocketCommunicator(websocket_application, path)
     communicator.scope["user"] = user
     connected, code = await communicator.connect(timeout=5)
     return communicator, connected, code

@@ -164,6 +164,25 @@ async def test_a_non_member_cannot_join_or_read(layer, room, member, outsider, w
     assert not connected and code == 4403
 
 
+async def test_a_room_member_whose_role_needs_a_second_factor_is_refused_until_set_up(
+    layer, room, member, member2
+):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from kindred.accounts.actions import do_grant_role
+    from kindred.accounts.roles import Role
+    from kindred.accounts.sockets import MFA_REQUIRED_CLOSE_CODE
+    from tests.factories import TOTP_SECRET
+
+    await sync_to_async(do_grant_role)(None, member2, Role.MODERATOR)
+    _, connected, code = await connect(member2, room.pk)
+    assert not connected and code == MFA_REQUIRED_CLOSE_CODE
+    await sync_to_async(TOTP.activate)(member2, TOTP_SECRET)
+    sam, connected, _ = await connect(member2, room.pk)
+    assert connected
+    await sam.disconnect()
+
+
 async def test_a_missing_room_is_refused_like_a_forbidden_one(layer, room, member):
     _, connected, code = await connect(member, room.pk + 999)
     assert not connected and code == 4403
@@ -363,14 +382,11 @@ async def test_a_ping_recovers_a_lost_broadcast_and_refreshes_presence(
 
 async def test_a_bad_after_parameter_reads_from_the_start(layer, room, member):
     await post(room, member, "first")
-    from channels.routing import URLRouter
     from channels.testing import WebsocketCommunicator
 
-    from kindred.routing import websocket_urlpatterns
+    from kindred.routing import websocket_application
 
-    communicator = WebsocketCommunicator(
-        URLRouter(websocket_urlpatterns), f"/ws/rooms/{room.pk}/?after=abc"
-    )
+    communicator = WebsocketCommunicator(websocket_application, f"/ws/rooms/{room.pk}/?after=abc")
     communicator.scope["user"] = member
     connected, _ = await communicator.connect()
     assert connected
