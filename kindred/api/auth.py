@@ -7,6 +7,9 @@ Two ways, tried in this order:
   expired gets 401 at once (it never falls back to the session).
 * The browser's session cookie, with Django's CSRF check on unsafe methods.
 
+Wrong tokens are counted per client address (``RATE_LIMITS["api.token_failed"]``);
+past the limit every bearer attempt from there gets 429 until the window ends.
+
 ``request.api_token`` is the token used, or None for a session.
 """
 
@@ -23,6 +26,7 @@ from ninja.security import HttpBearer, SessionAuth
 from kindred.accounts.access import needs_mfa_setup
 from kindred.api.credentials import parse_token, secret_matches
 from kindred.api.models import ApiToken, Scope
+from kindred.core.ratelimit import limit
 
 if TYPE_CHECKING:
     from kindred.accounts.models import User
@@ -52,6 +56,9 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         request.api_token = None  # type: ignore[attr-defined]
+        # Every bearer attempt counts against its address (429 past the limit, even for
+        # a right token, so guessing learns nothing); a token that works is taken back.
+        attempt = limit(request, "api.token_failed", user=None)
         parsed = parse_token(token)
         if parsed is None:
             raise InvalidToken()
@@ -60,6 +67,7 @@ class TokenAuth(HttpBearer):
         now = timezone.now()
         if row is None or not matches or not row.is_usable(now) or not row.user.is_active:
             raise InvalidToken()
+        attempt.refund()
         if needs_mfa_setup(row.user):
             # The second factor was removed after the token was made.
             raise AuthorizationError(403, "Your role needs two-factor authentication.")
