@@ -15,7 +15,14 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from kindred.devsecrets import dev_encryption_keys, dev_secret_key
-from kindred.env import env_bool, env_int, env_list, env_str
+from kindred.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_rate_limits,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("KINDRED_VAR_DIR") or BASE_DIR / "var")
@@ -213,16 +220,51 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "kindred.accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "kindred.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
-    "signup": "20/h/ip",
-    "reset_password": "10/h/ip,5/h/key",
-}
+# Rates are set with the others under "Rate limits" below (allauth reads this name).
 MFA_ADAPTER = "kindred.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kindred"
 # Roles whose pages hold clinical data or moderation power need a second factor.
 MFA_REQUIRED_ROLES = {"therapist", "moderator", "staff"}
+
+# --- Rate limits (kindred.core.ratelimit; docs in README) ----------------------
+# "amount/period/per", comma-separated, every part must pass; per = user (the signed-in
+# account), ip (the client address, see TRUSTED_PROXIES) or key (the e-mail typed into a
+# form). An empty value switches that limit off. KINDRED_RATE_LIMITS overrides any of
+# them: "api=300/m/user;community.reply=10/10m/user".
+_RATE_LIMITS = env_rate_limits(
+    "KINDRED_RATE_LIMITS",
+    {
+        # The whole API: per account (its tokens and its session share one budget, so
+        # making more tokens buys nothing), and per address for visitors.
+        "api": "120/m/user",
+        "api.anonymous": "60/m/ip",
+        # Wrong, revoked or expired bearer tokens, per address: guessing is slowed long
+        # before it could matter (a secret has 256 bits).
+        "api.token_failed": "20/10m/ip",
+        "tokens.create": "10/h/user",
+        "community.thread": "10/h/user,30/h/ip",
+        "community.reply": "20/10m/user,60/10m/ip",
+        "peers.request": "10/h/user,30/h/ip",
+        "messaging.message": "30/10m/user,90/10m/ip",
+        # Failed logins for one account from addresses it has never signed in from,
+        # whoever sends them (kindred.accounts.adapter explains the trade-off).
+        "login.unknown_address": "30/h/key",
+        # allauth's own limits (ACCOUNT_RATE_LIMITS). login_failed's "key" is the account
+        # *and* the address for passwords (our adapter adds the address), the account
+        # alone for second-factor codes, so a stranger cannot lock a named person out.
+        "account.login_failed": "30/5m/ip,5/5m/key",
+        # allauth's limit on every login attempt per address adds nothing to the one on
+        # failures, and it would turn a Redis outage into an error on the login page.
+        "account.login": "",
+        "account.signup": "20/h/ip",
+        "account.reset_password": "10/h/ip,5/h/key",
+    },
+)
+RATE_LIMITS = {k: v for k, v in _RATE_LIMITS.items() if not k.startswith("account.")}
+ACCOUNT_RATE_LIMITS = {
+    k.removeprefix("account."): v for k, v in _RATE_LIMITS.items() if k.startswith("account.")
+}
 
 # --- Email -------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -262,9 +304,13 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # --- Security ----------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
-)
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# Addresses or networks whose X-Forwarded-For is believed: the client address is the
+# nearest address in that header that is not one of them (kindred.core.clientip), and
+# `kindred serve` gives uvicorn the same list. Empty: REMOTE_ADDR, whatever the headers.
+# Behind a proxy on the same machine, the loopback addresses, as uvicorn did before.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", ["127.0.0.1", "::1"] if BEHIND_PROXY else [])
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)

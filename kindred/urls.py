@@ -34,6 +34,7 @@ urlpatterns = [
     path("my/intake/", include("kindred.clinical.urls_member")),
     path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/tokens/", include("kindred.api.urls")),
+    path("accounts/", include("kindred.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("staff/therapists/", include("kindred.therapy.urls_staff")),
     path("staff/outcomes/", include("kindred.measures.urls_staff")),
@@ -44,3 +45,5 @@ urlpatterns = [
 
 handler404 = "kindred.core.errors.not_found"
 handler500 = "kindred.core.errors.server_error"
+# Not a Django handler: allauth's rate limits call it (allauth.core.ratelimit.respond_429).
+handler429 = "kindred.accounts.views.rate_limited"

@@ -25,6 +25,16 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def rate_limits(settings):
+    """Small limits for one test: ``rate_limits({"community.reply": "2/m/user"})``."""
+
+    def _set(rates):
+        settings.RATE_LIMITS = {**settings.RATE_LIMITS, **rates}
+
+    return _set
+
+
+@pytest.fixture
 def member(db):
     return UserFactory(handle="member_maya", email="maya@example.test", roles=[Role.MEMBER])
 

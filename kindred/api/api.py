@@ -6,6 +6,8 @@ session (with the CSRF token on unsafe methods). Token scopes: ``read`` for
 ``GET``; ``write`` (includes ``read``) for everything that changes data.
 
 Errors are always JSON with a human ``detail``; 422 adds ninja's ``errors`` list.
+Too many requests get 429 with ``Retry-After`` (and ``retry_after`` in the body): 120
+a minute per account, 60 per address without credentials, by default.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from kindred.api.auth import session_auth, token_auth
 from kindred.api.docs import LocalSwagger, docs_asset
 from kindred.api.errors import install_error_handlers, json_method_not_allowed
 from kindred.api.routers import crisis, me, tokens
+from kindred.api.throttle import ApiThrottle
 
 
 class KindredAPI(NinjaAPI):
@@ -38,6 +41,7 @@ api = KindredAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     auth=[token_auth, session_auth],
+    throttle=[ApiThrottle()],
 )
 install_error_handlers(api)
 
@@ -56,6 +60,12 @@ api.add_router("", "kindred.api.routers.care.router")
 api.add_router("", "kindred.api.routers.guide.router")
 
 
-@api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs_asset")
+@api.get(
+    "/docs/assets/{name}",
+    auth=None,
+    throttle=[],
+    include_in_schema=False,
+    url_name="docs_asset",
+)
 def get_docs_asset(request: HttpRequest, name: str) -> FileResponse:
     return docs_asset(name)

@@ -9,6 +9,8 @@ Two ways, tried in this order:
 
 Either way an account that holds a role needing a second factor without one
 gets 403 ``mfa_required`` (for sessions that is RoleMFAMiddleware, before ninja).
+Wrong tokens are counted per client address (``RATE_LIMITS["api.token_failed"]``);
+past the limit every bearer attempt from there gets 429 until the window ends.
 
 ``request.api_token`` is the token used, or None for a session.
 """
@@ -26,6 +28,7 @@ from ninja.security import HttpBearer, SessionAuth
 from kindred.accounts.access import check_mfa
 from kindred.api.credentials import parse_token, secret_matches
 from kindred.api.models import ApiToken, Scope
+from kindred.core.ratelimit import limit
 
 if TYPE_CHECKING:
     from kindred.accounts.models import User
@@ -55,6 +58,9 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         request.api_token = None  # type: ignore[attr-defined]
+        # Every bearer attempt counts against its address (429 past the limit, even for
+        # a right token, so guessing learns nothing); a token that works is taken back.
+        attempt = limit(request, "api.token_failed", user=None)
         parsed = parse_token(token)
         if parsed is None:
             raise InvalidToken()
@@ -63,6 +69,7 @@ class TokenAuth(HttpBearer):
         now = timezone.now()
         if row is None or not matches or not row.is_usable(now) or not row.user.is_active:
             raise InvalidToken()
+        attempt.refund()
         # The same account-wide check as pages and sessions (RoleMFAMiddleware): the
         # account may have gained an MFA-only role after the token was made.
         check_mfa(row.user)

@@ -11,10 +11,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from kindred.accounts.access import MFARequired, describe_mfa_required
 from kindred.core.access import NotFound
+from kindred.core.ratelimit import RateLimited
 
 logger = logging.getLogger("kindred.api")
 
@@ -48,6 +49,22 @@ def install_error_handlers(api: NinjaAPI) -> None:
         if isinstance(exc, AuthenticationError):
             response["WWW-Authenticate"] = 'Bearer realm="api"'
         return response
+
+    @api.exception_handler(RateLimited)
+    def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+        response = respond(
+            request, 429, detail=str(exc), code="rate_limited", retry_after=exc.retry_after
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @api.exception_handler(Throttled)
+    def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        # kindred.api.throttle leaves its refusal on the request.
+        refusal = getattr(request, "rate_limited", None)
+        if not isinstance(refusal, RateLimited):
+            refusal = RateLimited("api", 60)
+        return on_rate_limited(request, refusal)
 
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -16,6 +16,7 @@ from kindred.api.access import access_token
 from kindred.api.actions import do_create_token, do_revoke_token
 from kindred.api.forms import CreateTokenForm
 from kindred.api.models import ApiToken
+from kindred.core.ratelimit import RateLimited, limit, too_many_requests
 
 if TYPE_CHECKING:
     from kindred.accounts.models import User
@@ -27,8 +28,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
     user = cast("User", request.user)  # login_required
     form = CreateTokenForm(request.POST or None)
     new_token = None
+    refusal = None
     if request.method == "POST" and form.is_valid():
         try:
+            limit(request, "tokens.create")
             token, plaintext = do_create_token(
                 user,
                 name=form.cleaned_data["name"],
@@ -43,10 +46,14 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 "two-factor authentication before you can create tokens.",
             )
             return redirect("mfa_activate_totp")
-        # Rendered, not redirected: the secret must not go into the session
-        # or a URL, and this response is the only time it is shown.
-        new_token = {"token": token, "plaintext": plaintext}
-        form = CreateTokenForm()
+        except RateLimited as exc:
+            form.add_error(None, str(exc))
+            refusal = exc
+        else:
+            # Rendered, not redirected: the secret must not go into the session
+            # or a URL, and this response is the only time it is shown.
+            new_token = {"token": token, "plaintext": plaintext}
+            form = CreateTokenForm()
     user_tokens = ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
     context = {
         "form": form,
@@ -54,7 +61,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
         "tokens": user_tokens,
         "needs_mfa": needs_mfa_setup(user),
     }
-    return render(request, "api/tokens.html", context)
+    response = render(request, "api/tokens.html", context)
+    # The form keeps what was typed; the page says why nothing was made.
+    return too_many_requests(response, refusal) if refusal else response
 
 
 @require_POST

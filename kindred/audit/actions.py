@@ -9,14 +9,14 @@ from django.utils import timezone
 
 from kindred.audit.chain import event_hash, find_breaks
 from kindred.audit.models import AuditEvent, AuditHead
+from kindred.core.clientip import client_ip as request_client_ip
 
 
 def client_ip(request: Any) -> str | None:
     if request is None:
         return None
-    # REMOTE_ADDR only: X-Forwarded-For is set by whoever sends the request.
-    ip = request.META.get("REMOTE_ADDR") or None
-    return ip if isinstance(ip, str) else None
+    # X-Forwarded-For is believed only from TRUSTED_PROXIES (kindred.core.clientip).
+    return request_client_ip(request) or None
 
 
 def describe_target(target: models.Model | None) -> tuple[str, str]:

@@ -46,6 +46,7 @@ from kindred.community.models import Post, Reaction, ReactionKind, Space, Thread
 from kindred.community.pagination import post_page, thread_page
 from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
+from kindred.core.ratelimit import RateLimited, limit, too_many_requests
 from kindred.safety.crisis import crisis_context
 
 SUPPORT_SESSION_KEY = "community_show_support"
@@ -122,18 +123,24 @@ def new_thread(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     if not actions.has_accepted_guidelines(request.user, space):
         return redirect(reverse("community_guidelines", args=[slug]) + f"?next={request.path}")
     form = ThreadForm(request.POST or None)
+    refusal = None
     if request.method == "POST" and form.is_valid():
         try:
+            limit(request, "community.thread")
             written = actions.do_create_thread(request.user, space, **form.cleaned_data)
+        except RateLimited as exc:
+            form.add_error(None, str(exc))
+            refusal = exc
         except actions.CommunityError as exc:
             form.add_error(None, str(exc))
         else:
             then = _thread_url(written.post.thread) + "?draft=saved"
             return redirect(_after_write(request, written, then))
     status = 422 if request.method == "POST" else 200
-    return render(
+    response = render(
         request, "community/new_thread.html", {"space": space, "form": form}, status=status
     )
+    return too_many_requests(response, refusal) if refusal else response
 
 
 def _after_write(request: HttpRequest, written: actions.Written, then: str) -> str:
@@ -322,8 +329,10 @@ def reply(request: AuthedHttpRequest, slug: str, thread_id: int) -> HttpResponse
     thread = access_thread(request.user, thread_id)
     accepted = actions.has_accepted_guidelines(request.user, thread.space)
     form = (ReplyForm if accepted else ReplyWithGuidelinesForm)(request.POST)
+    refusal = None
     if form.is_valid():
         try:
+            limit(request, "community.reply")
             if not accepted:
                 actions.do_accept_guidelines(request.user, thread.space)
             written = actions.do_reply(
@@ -332,18 +341,22 @@ def reply(request: AuthedHttpRequest, slug: str, thread_id: int) -> HttpResponse
                 body=form.cleaned_data["body"],
                 content_warning=form.cleaned_data["content_warning"],
             )
+        except RateLimited as exc:
+            form.add_error(None, str(exc))
+            refusal = exc
         except (actions.CommunityError, CannotPost) as exc:
             form.add_error(None, str(exc))
         else:
             then = _thread_url(thread) + f"?draft=saved#post-{written.post.pk}"
             return redirect(_after_write(request, written, then))
     # Keep what they wrote: re-render the reply form with the error.
-    return render(
+    response = render(
         request,
         "community/reply_error.html",
         {"thread": thread, "space": thread.space, "form": form},
         status=422,
     )
+    return too_many_requests(response, refusal) if refusal else response
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from kindred.core.http import AuthedHttpRequest
+from kindred.core.ratelimit import RateLimited, limit, too_many_requests
 from kindred.messaging import actions
 from kindred.messaging.access import is_open
 from kindred.messaging.forms import MessageForm
@@ -29,16 +30,22 @@ def with_unread(conversations: QuerySet[Conversation], user: Any) -> QuerySet[Co
 
 
 def conversation_page(request: AuthedHttpRequest, conversation: Conversation) -> HttpResponse:
-    """GET shows the conversation; POST sends a message, keeping the text on errors (422)."""
+    """GET shows the conversation; POST sends a message, keeping the text on errors (422;
+    429 when sending faster than ``RATE_LIMITS["messaging.message"]`` allows)."""
     form = MessageForm(request.POST or None)
     status = 200
+    refusal = None
     if request.method == "POST":
         status = 422
         if form.is_valid():
             try:
+                limit(request, "messaging.message")
                 sent = actions.do_send_message(
                     request.user, conversation, form.cleaned_data["body"], request=request
                 )
+            except RateLimited as exc:
+                form.add_error("body", str(exc))
+                refusal = exc
             except actions.MessagingError as exc:
                 form.add_error("body", str(exc))
             else:
@@ -67,4 +74,5 @@ def conversation_page(request: AuthedHttpRequest, conversation: Conversation) ->
         crisis = crisis_context(request)
         context["support"] = support
         context["support_country"] = crisis["country"] or crisis["anywhere"]
-    return render(request, "messaging/conversation.html", context, status=status)
+    response = render(request, "messaging/conversation.html", context, status=status)
+    return too_many_requests(response, refusal) if refusal else response

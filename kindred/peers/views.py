@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
+from kindred.core.ratelimit import RateLimited, limit, too_many_requests
 from kindred.peers import actions, taxonomy
 from kindred.peers.access import (
     STATUS_LABELS,
@@ -183,6 +184,14 @@ def remove_training(request: AuthedHttpRequest, training_id: int) -> HttpRespons
 
 @login_required
 def suggestions(request: AuthedHttpRequest) -> HttpResponse:
+    return _suggestions_page(request)
+
+
+def _suggestions_page(
+    request: AuthedHttpRequest, *, draft: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """The suggestions; ``draft`` is a request that was not sent (recipient, note, why),
+    shown again at the top so the note is not lost."""
     check_peers_user(request.user)
     own = own_profile(request.user)
     if own is None:
@@ -195,7 +204,9 @@ def suggestions(request: AuthedHttpRequest) -> HttpResponse:
             "suggestions": suggestions_for(request.user),
             "form": RequestForm(),
             "today": timezone.localdate(),
+            "draft": draft,
         },
+        status=status,
     )
 
 
@@ -212,6 +223,12 @@ def hide(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
 def send_request(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
     form = RequestForm(request.POST)
     if form.is_valid():
+        try:
+            limit(request, "peers.request")
+        except RateLimited as exc:
+            draft = {"user_id": user_id, "note": form.cleaned_data["note"], "error": str(exc)}
+            page = _suggestions_page(request, draft=draft)
+            return too_many_requests(page, exc) if page.status_code == 200 else page
         try:
             sent = actions.do_request(
                 request.user, user_id, form.cleaned_data["note"], request=request

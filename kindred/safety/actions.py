@@ -8,6 +8,7 @@ says so.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -380,7 +381,12 @@ REPORT_REASONS = (
 
 
 class ReportLimitReached(SafetyActionError):
-    """The member has sent as many reports this hour as one person may (HTTP 429)."""
+    """The member has sent as many reports this hour as one person may (HTTP 429);
+    ``retry_after``: seconds until the oldest of them is an hour old."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, math.ceil(retry_after))
 
 
 def report_limit_text() -> str:
@@ -451,9 +457,11 @@ def do_report(
         # time, so two sent at once cannot both slip under the limit.
         list(User.objects.select_for_update().filter(pk=reporter.pk).values_list("pk"))
         since = timezone.now() - timedelta(hours=1)
-        sent = FlagReport.objects.filter(reporter=reporter, created_at__gte=since).count()
-        if sent >= settings.SAFETY_REPORTS_PER_HOUR:
-            raise ReportLimitReached(report_limit_text())
+        recent = FlagReport.objects.filter(reporter=reporter, created_at__gte=since)
+        if recent.count() >= settings.SAFETY_REPORTS_PER_HOUR:
+            oldest = recent.order_by("created_at").values_list("created_at", flat=True)[0]
+            wait = (oldest - since).total_seconds()
+            raise ReportLimitReached(report_limit_text(), retry_after=wait)
         flag = _open_report_flag(key)
         if flag is None:
             try:

@@ -477,7 +477,9 @@ def report(request: AuthedHttpRequest) -> HttpResponse:
             )
         except actions.ReportLimitReached as exc:
             form.add_error(None, str(exc))
-            return render(request, "safety/report.html", {"form": form}, status=429)
+            response = render(request, "safety/report.html", {"form": form}, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         except actions.SafetyActionError as exc:
             form.add_error(None, str(exc))
         else:
@@ -501,8 +503,11 @@ def report_refused(
     form = ReportForm(data)
     form.is_valid()
     form.add_error(None, str(error))
-    status = 429 if isinstance(error, actions.ReportLimitReached) else 422
-    return render(request, "safety/report.html", {"form": form}, status=status)
+    if isinstance(error, actions.ReportLimitReached):
+        response = render(request, "safety/report.html", {"form": form}, status=429)
+        response["Retry-After"] = str(error.retry_after)
+        return response
+    return render(request, "safety/report.html", {"form": form}, status=422)
 
 
 def _report_target(reporter: Any, cleaned: dict[str, Any]) -> tuple[Any, str, str]:

@@ -82,8 +82,55 @@ def test_login_is_throttled_after_repeated_failures(client, member):
         reverse("account_login"), {"login": member.email, "password": TEST_PASSWORD}
     )
     # Even the right password is refused until the window passes.
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 300
     assert "Too many failed login attempts" in response.content.decode()
+    assert f'value="{member.email}"' in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_wrong_second_factor_codes_are_limited_per_account(client, therapist):
+    response = client.post(
+        reverse("account_login"), {"login": therapist.email, "password": TEST_PASSWORD}
+    )
+    assert response["Location"] == reverse("mfa_authenticate")
+    for _ in range(5):
+        wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+        assert wrong.status_code == 200
+    refused = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 300
+    assert "Too many failed login attempts" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_ups_past_the_limit_get_a_429_page(client, db, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "1/h/ip"}
+    client.post(reverse("account_signup"), SIGNUP)
+    response = client.post(
+        reverse("account_signup"), {**SIGNUP, "email": "other@example.test", "handle": "other"}
+    )
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    assert "You are doing this too often. Please wait 1 hour" in response.content.decode()
+    assert not User.objects.filter(email="other@example.test").exists()
+    # Another address signs up.
+    elsewhere = client.post(
+        reverse("account_signup"),
+        {**SIGNUP, "email": "third@example.test", "handle": "third"},
+        REMOTE_ADDR="198.51.100.3",
+    )
+    assert elsewhere.status_code == 302
+
+
+def test_password_reset_requests_past_the_limit_get_429(client, member, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "reset_password": "1/h/key"}
+    url = reverse("account_reset_password")
+    assert client.post(url, {"email": member.email}).status_code == 302
+    refused = client.post(url, {"email": member.email})
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "3600"
+    assert len(mail.outbox) == 1
 
 
 def test_login_with_mfa_asks_for_the_code(client, therapist):

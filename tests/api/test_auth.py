@@ -194,3 +194,25 @@ def test_another_scheme_falls_through_to_the_session(client, member):
     client.force_login(member)
     response = client.get(ME, HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz")
     assert response.status_code == 200
+
+
+def test_wrong_tokens_from_one_address_are_limited(client, member, make_token, rate_limits):
+    rate_limits({"api.token_failed": "3/10m/ip"})
+    _, right = make_token(member)
+    wrong = "Bearer kdr_0123456789abcdef_not-the-secret"
+    for _ in range(3):
+        assert client.get(ME, HTTP_AUTHORIZATION=wrong).status_code == 401
+    refused = client.get(ME, HTTP_AUTHORIZATION=wrong)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) <= 600
+    assert refused.json()["code"] == "rate_limited"
+    # Guessing learns nothing past the limit: even the right token gets 429 from there.
+    assert client.get(ME, **bearer(right)).status_code == 429
+    assert client.get(ME, REMOTE_ADDR="198.51.100.2", **bearer(right)).status_code == 200
+
+
+def test_right_tokens_do_not_count_as_wrong_ones(client, member, make_token, rate_limits):
+    rate_limits({"api.token_failed": "2/10m/ip"})
+    _, right = make_token(member)
+    for _ in range(5):
+        assert client.get(ME, **bearer(right)).status_code == 200

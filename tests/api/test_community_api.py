@@ -752,3 +752,21 @@ def test_the_endpoints_are_in_the_schema(client):
     assert set(paths["/api/v1/posts/{post_id}"]) == {"patch", "delete"}
     assert set(paths["/api/v1/posts/{post_id}/reactions"]) == {"post"}
     assert set(paths["/api/v1/posts/{post_id}/reports"]) == {"post"}
+
+
+def test_threads_and_replies_past_their_limits_get_429(
+    login, member, member2, space, thread, rate_limits
+):
+    rate_limits({"community.thread": "1/h/user", "community.reply": "1/10m/user"})
+    actions.do_accept_guidelines(member, space)
+    client = login(member)
+    assert start(client).status_code == 201
+    refused = start(client, title="Again")
+    assert refused.status_code == 429 and refused.json()["code"] == "rate_limited"
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    reply = f"{API}/threads/{thread.pk}/posts"
+    assert post_json(client, reply, {"body": "one"}).status_code == 201
+    refused = post_json(client, reply, {"body": "two"})
+    assert refused.status_code == 429 and "Please wait" in refused.json()["detail"]
+    actions.do_accept_guidelines(member2, space)
+    assert post_json(login(member2), reply, {"body": "mine"}).status_code == 201

@@ -135,3 +135,17 @@ def test_create_rejects_bad_input(login, member, body, field):
     assert response.status_code == 422
     assert any(field in e["loc"] for e in response.json()["errors"])
     assert not ApiToken.objects.exists()
+
+
+def test_creating_too_many_tokens_gets_429(login, member, member2, rate_limits):
+    rate_limits({"tokens.create": "2/h/user"})
+    client = login(member)
+    assert create(client).status_code == 201
+    assert create(client).status_code == 201
+    refused = create(client)
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "rate_limited"
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    assert ApiToken.objects.filter(user=member).count() == 2
+    # Someone else's budget is their own.
+    assert create(login(member2)).status_code == 201

@@ -118,3 +118,21 @@ def test_a_role_needing_mfa_is_sent_to_set_it_up(login, db):
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
     assert not ApiToken.objects.exists()
+
+
+def test_creating_too_many_tokens_keeps_the_form_and_answers_429(
+    login, member, member2, rate_limits
+):
+    rate_limits({"tokens.create": "1/h/user"})
+    client = login(member)
+    client.post(URL, {"name": "first", "scopes": ["read"]})
+    response = client.post(URL, {"name": "second script", "scopes": ["read"]})
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 3600
+    html = response.content.decode()
+    assert "You are doing this too often. Please wait" in html
+    assert 'value="second script"' in html
+    assert shown_token(html) is None
+    assert list(ApiToken.objects.filter(user=member).values_list("name", flat=True)) == ["first"]
+    other = login(member2).post(URL, {"name": "mine", "scopes": ["read"]})
+    assert other.status_code == 200 and shown_token(other.content.decode())

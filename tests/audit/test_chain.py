@@ -64,6 +64,19 @@ def test_it_records_who_what_which_and_from_where(member, rf):
     assert event.changes == {"what": "profile"}
 
 
+def test_the_address_behind_a_trusted_proxy_is_the_clients(member, rf, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    forwarded = {"HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    via_proxy = record_read(
+        actor=member, target=member, request=rf.get("/", REMOTE_ADDR="10.0.0.1", **forwarded)
+    )
+    direct = record_read(
+        actor=member, target=member, request=rf.get("/", REMOTE_ADDR="198.51.100.2", **forwarded)
+    )
+    assert via_proxy.ip == "203.0.113.9"
+    assert direct.ip == "198.51.100.2"  # Anyone can write the header.
+
+
 def test_the_orm_refuses_to_change_or_delete_events(member):
     event = _write_events(member, 1)[0]
     event.event = "forged"

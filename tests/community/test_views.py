@@ -451,3 +451,56 @@ def test_the_post_list_escapes_what_people_type(client, member, space, write):
     body = client.get(thread_url(thread)).content.decode()
     assert '<img src=x onerror="alert(1)">' not in body
     assert "&lt;img src=x onerror=" in body
+
+
+# --- Rate limits -------------------------------------------------------------------
+
+
+def test_too_many_threads_keep_the_draft_and_answer_429(client, member, space, rate_limits):
+    rate_limits({"community.thread": "1/h/user"})
+    actions.do_accept_guidelines(member, space)
+    client.force_login(member)
+    url = reverse("community_new_thread", args=[space.slug])
+    client.post(url, {"title": "First", "body": "One"})
+    response = client.post(url, {"title": "Second", "body": "Words I must not lose"})
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 3600
+    body = response.content.decode()
+    assert "You are doing this too often. Please wait" in body
+    assert "Words I must not lose" in body and 'value="Second"' in body
+    assert list(Thread.objects.values_list("title", flat=True)) == ["First"]
+
+
+def test_too_many_replies_keep_the_text_and_answer_429(
+    client, member, member2, space, write, rate_limits
+):
+    rate_limits({"community.reply": "2/10m/user"})
+    thread = write(member, space)
+    actions.do_accept_guidelines(member2, space)
+    client.force_login(member2)
+    url = reverse("community_reply", args=[space.slug, thread.pk])
+    for n in range(2):
+        assert client.post(url, {"body": f"Reply {n}"}).status_code == 302
+    response = client.post(url, {"body": "The reply I was writing"})
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 600
+    body = response.content.decode()
+    assert "The reply I was writing" in body and "Please wait" in body
+    assert Post.objects.filter(author=member2).count() == 2
+    # The thread's author still replies: the limit is per person.
+    client.force_login(member)
+    assert client.post(url, {"body": "Thank you both"}).status_code == 302
+
+
+def test_replies_from_one_address_are_limited_across_accounts(
+    client, member, member2, space, write, rate_limits
+):
+    rate_limits({"community.reply": "10/10m/user,1/10m/ip"})
+    thread = write(member, space)
+    actions.do_accept_guidelines(member2, space)
+    url = reverse("community_reply", args=[space.slug, thread.pk])
+    client.force_login(member)
+    assert client.post(url, {"body": "a"}, REMOTE_ADDR="198.51.100.4").status_code == 302
+    client.force_login(member2)
+    assert client.post(url, {"body": "b"}, REMOTE_ADDR="198.51.100.4").status_code == 429
+    assert client.post(url, {"body": "b"}, REMOTE_ADDR="198.51.100.5").status_code == 302

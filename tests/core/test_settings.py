@@ -61,3 +61,26 @@ def test_a_typo_in_a_boolean_stops_start_up(tmp_path):
 def test_the_production_settings_pass_the_deploy_check(tmp_path):
     result = _run(_production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_bad_trusted_proxy_stops_start_up(tmp_path):
+    env = {**_production_env(tmp_path), "TRUSTED_PROXIES": "10.0.0.0/8,load-balancer"}
+    result = _run(env, "check")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES must list IP addresses" in result.stderr
+
+
+def test_a_typo_in_a_rate_limit_stops_start_up(tmp_path):
+    env = {**_production_env(tmp_path), "KINDRED_RATE_LIMITS": "comunity.reply=5/m/user"}
+    result = _run(env, "check")
+    assert result.returncode != 0
+    assert "KINDRED_RATE_LIMITS" in result.stderr and "community.reply" in result.stderr
+
+
+def test_behind_a_local_proxy_the_loopback_is_trusted_by_default(tmp_path):
+    code = "from django.conf import settings; print(settings.TRUSTED_PROXIES)"
+    result = _run({**_production_env(tmp_path), "BEHIND_PROXY": "true"}, "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "['127.0.0.1', '::1']"
+    result = _run(_production_env(tmp_path), "shell", "-c", code)
+    assert result.stdout.strip().splitlines()[-1] == "[]"

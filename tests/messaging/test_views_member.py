@@ -130,3 +130,24 @@ def test_my_therapists_queries_do_not_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("my_therapists"))
     assert response.content.decode().count("3 unread") == 4
+
+
+def test_sending_too_fast_keeps_the_text_and_answers_429(
+    login, member, therapist, conversation, rate_limits
+):
+    rate_limits({"messaging.message": "2/10m/user"})
+    client = login(member)
+    url = reverse("my_conversation", args=[conversation.pk])
+    for n in range(2):
+        assert client.post(url, {"body": f"Message {n}"}).status_code == 302
+    response = client.post(url, {"body": "What I needed to tell you"})
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 600
+    body = response.content.decode()
+    assert "What I needed to tell you" in body and "Please wait" in body
+    assert Message.objects.filter(sender=member).count() == 2
+    # The therapist's answer is counted on their own account.
+    reply = login(therapist).post(
+        reverse("therapist_conversation", args=[conversation.pk]), {"body": "I am here"}
+    )
+    assert reply.status_code == 302

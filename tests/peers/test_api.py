@@ -216,3 +216,15 @@ def test_a_read_only_token_cannot_write(client, member):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
     assert client.get(API + "/suggestions", **headers).status_code == 200
     assert send(client, "put", API + "/profile", PROFILE, **headers).status_code == 403
+
+
+def test_too_many_requests_get_429(login, member, rate_limits):
+    rate_limits({"peers.request": "1/h/user"})
+    make_profile(member)
+    first, second = make_supporter("helper_hana"), make_supporter("helper_hugo")
+    client = login(member)
+    assert send(client, "post", API + "/requests", {"user_id": first.pk}).status_code == 201
+    refused = send(client, "post", API + "/requests", {"user_id": second.pk, "note": "Hi"})
+    assert refused.status_code == 429 and refused.json()["code"] == "rate_limited"
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    assert member.peer_requests_sent.count() == 1

@@ -253,3 +253,24 @@ def test_the_safety_report_form_resolves_a_connection(login, member):
     )
     flag = Flag.objects.get(subject=member)
     assert flag.text == "Unkind words"
+
+
+def test_too_many_requests_keep_the_note_and_answer_429(login, member, member2, rate_limits):
+    rate_limits({"peers.request": "1/h/user"})
+    make_profile(member)
+    first, second = make_supporter("helper_hana"), make_supporter("helper_hugo")
+    client = login(member)
+    assert client.post(reverse("peers_request", args=[first.pk]), {"note": "Hi"}).status_code == 302
+    response = client.post(
+        reverse("peers_request", args=[second.pk]), {"note": "A note I took care over"}
+    )
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 3600
+    body = response.content.decode()
+    assert "Your request was not sent" in body and "Please wait" in body
+    assert "A note I took care over" in body
+    assert reverse("peers_request", args=[second.pk]) in body
+    assert member.peer_requests_sent.count() == 1
+    make_profile(member2)
+    other = login(member2).post(reverse("peers_request", args=[second.pk]), {"note": "Hello"})
+    assert other.status_code == 302

@@ -200,6 +200,15 @@ def test_the_limit_is_a_setting_and_an_hour_is_an_hour(member, people, settings)
     actions.do_report(member, reason="spam", subject=people[2])
 
 
+def test_a_refused_report_says_when_the_next_one_is_taken(member, people, settings):
+    settings.SAFETY_REPORTS_PER_HOUR = 1
+    actions.do_report(member, reason="spam", subject=people[0])
+    FlagReport.objects.update(created_at=timezone.now() - timedelta(minutes=50))
+    with pytest.raises(actions.ReportLimitReached) as refused:
+        actions.do_report(member, reason="spam", subject=people[1])
+    assert 595 <= refused.value.retry_after <= 601
+
+
 def test_the_report_page_answers_429_and_keeps_what_was_written(login, member, people, settings):
     settings.SAFETY_REPORTS_PER_HOUR = 1
     client = login(member)
@@ -213,6 +222,8 @@ def test_the_report_page_answers_429_and_keeps_what_was_written(login, member, p
     assert "1 report in the last hour" in body and "What I carefully wrote" in body
     assert people[1].handle in body
     assert Flag.objects.count() == 1
+    # Until the first report is an hour old.
+    assert 3500 < int(response["Retry-After"]) <= 3600
 
 
 def test_the_api_answers_429(client, member, post, people, settings, space, write):
@@ -228,6 +239,8 @@ def test_the_api_answers_429(client, member, post, people, settings, space, writ
     )
     assert second.status_code == 429
     assert "1 report in the last hour" in second.json()["detail"]
+    assert second.json()["code"] == "rate_limited"
+    assert 3500 < int(second["Retry-After"]) <= 3600
 
 
 def test_a_peer_report_over_the_limit_keeps_the_text_too(login, member, member2, settings):
@@ -243,12 +256,14 @@ def test_a_peer_report_over_the_limit_keeps_the_text_too(login, member, member2,
     response = client.post(url, {"reason": "harassment", "details": "Kept words"})
     assert response.status_code == 429
     assert "Kept words" in response.content.decode()
+    assert int(response["Retry-After"]) <= 3600
     api = client.post(
         f"/api/v1/peers/connections/{connection_.pk}/report",
         {"reason": "harassment", "details": "x"},
         content_type="application/json",
     )
     assert api.status_code == 429
+    assert int(api["Retry-After"]) <= 3600
 
 
 # --- Under real concurrency (PostgreSQL) -------------------------------------------------

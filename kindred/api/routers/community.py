@@ -35,6 +35,7 @@ from kindred.community.access import (
 )
 from kindred.community.models import Post, Reaction, ReactionKind, Space, Thread
 from kindred.community.pagination import post_page, thread_page
+from kindred.core.ratelimit import RateLimited, limit
 from kindred.safety.actions import (
     REPORT_REASONS,
     ReportLimitReached,
@@ -405,12 +406,14 @@ def list_threads(request: HttpRequest, slug: str, query: Query[ThreadQuery]) -> 
 )
 def create_thread(request: HttpRequest, slug: str, payload: ThreadIn) -> Status[dict[str, Any]]:
     """Answers with the opening post. When ``support`` is set, show it to the writer
-    now; when ``held`` is true, only they and the moderators see the thread."""
+    now; when ``held`` is true, only they and the moderators see the thread. 429 when
+    you start threads faster than one person may."""
     user = get_api_user(request)
     space = access_space(user, slug)
     blocked = check_posting(user, space)
     if blocked is not None:
         return blocked
+    limit(request, "community.thread", user=user)
     try:
         written = actions.do_create_thread(user, space, **payload.model_dump())
     except (actions.CommunityError, CannotPost) as exc:
@@ -452,6 +455,7 @@ def create_reply(request: HttpRequest, thread_id: int, payload: ReplyIn) -> Stat
         return Status(
             409, {"code": "thread_locked", "detail": "This thread is locked: no new replies."}
         )
+    limit(request, "community.reply", user=user)
     try:
         written = actions.do_reply(user, thread, **payload.model_dump())
     except (actions.CommunityError, CannotPost) as exc:
@@ -519,7 +523,7 @@ def report_post(request: HttpRequest, post_id: int, payload: ReportIn) -> Status
             scope=f"community:{post.thread.space.slug}",
         )
     except ReportLimitReached as exc:
-        raise HttpError(429, str(exc)) from None
+        raise RateLimited("safety.report", exc.retry_after, message=str(exc)) from None
     except SafetyActionError as exc:
         raise refused(exc) from None
     return Status(201, {"detail": REPORTED_MESSAGE})

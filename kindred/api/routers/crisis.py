@@ -77,6 +77,8 @@ class CrisisQuery(Schema):
 @router.get(
     "/crisis-resources",
     auth=None,
+    # Never refuse someone looking for a crisis line; the data is static and small.
+    throttle=[],
     response=CrisisResourcesOut,
     summary="Crisis lines for a country",
 )

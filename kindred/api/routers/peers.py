@@ -21,6 +21,7 @@ from kindred.api.auth import get_api_user
 from kindred.api.routers.community import SupportOut
 from kindred.api.routers.crisis import describe_country
 from kindred.core.access import NotFound
+from kindred.core.ratelimit import RateLimited, limit
 from kindred.peers import actions, taxonomy
 from kindred.peers.access import (
     access_connection,
@@ -384,7 +385,9 @@ def hide_suggestion(request: HttpRequest, user_id: int) -> Status[None]:
 
 @router.post("/peers/requests", response={201: RequestSentOut}, summary="Ask someone to connect")
 def send_request(request: HttpRequest, payload: RequestIn) -> Status[dict[str, Any]]:
+    """429 when you send requests faster than one person may."""
     user = get_api_user(request)
+    limit(request, "peers.request", user=user)
     try:
         sent = actions.do_request(user, payload.user_id, payload.note, request=request)
     except actions.PeersError as exc:
@@ -465,7 +468,7 @@ def report_connection(
     try:
         actions.do_report_peer(user, conn, reason=payload.reason, details=payload.details)
     except ReportLimitReached as exc:
-        raise HttpError(429, str(exc)) from None
+        raise RateLimited("safety.report", exc.retry_after, message=str(exc)) from None
     except SafetyActionError as exc:
         raise HttpError(422, str(exc)) from None
     return Status(

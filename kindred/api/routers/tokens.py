@@ -12,6 +12,7 @@ from kindred.api.access import access_token
 from kindred.api.actions import MAX_EXPIRY_DAYS, do_create_token, do_revoke_token
 from kindred.api.auth import get_api_user, require_session
 from kindred.api.models import ApiToken, Scope
+from kindred.core.ratelimit import limit
 
 router = Router(tags=["tokens"])
 
@@ -63,8 +64,10 @@ def list_tokens(request: HttpRequest) -> list[dict[str, object]]:
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create a token")
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
-    """Website session only: a token cannot make more tokens."""
+    """Website session only: a token cannot make more tokens. 429 when you have made
+    as many as one person may in an hour."""
     require_session(request)
+    limit(request, "tokens.create", user=get_api_user(request))
     token, plaintext = do_create_token(
         get_api_user(request),
         name=payload.name,

@@ -35,7 +35,10 @@ class Command(BaseCommand):
                 workers=options["workers"] if not consumer else 1,
                 log_level="info",
                 lifespan="off",
-                proxy_headers=settings.SECURE_PROXY_SSL_HEADER is not None,
+                # The same trusted proxies as kindred.core.clientip, so uvicorn's client
+                # address and the rate limits' agree; none trusted: headers ignored.
+                proxy_headers=bool(settings.TRUSTED_PROXIES),
+                forwarded_allow_ips=list(settings.TRUSTED_PROXIES),
             )
         finally:
             if consumer is not None:
