@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "kindred.accounts.middleware.RoleMFAMiddleware",
+    "kindred.accounts.middleware.AgeBandMiddleware",
 ]
 
 ROOT_URLCONF = "kindred.urls"
@@ -218,6 +219,10 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/h/ip",
     "reset_password": "10/h/ip,5/h/key",
 }
+# Sign-up is refused to anyone younger (by the date of birth they give).
+MINIMUM_AGE = env_int("MINIMUM_AGE", 13)
+if not 13 <= MINIMUM_AGE <= 18:
+    raise ImproperlyConfigured("MINIMUM_AGE must be from 13 to 18.")
 MFA_ADAPTER = "kindred.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kindred"

@@ -1,7 +1,21 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def move_to_adult_on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """Signing in is when a teen who turned 18 is most likely to look: move them now."""
+    from kindred.accounts.actions import do_move_to_adult
+
+    do_move_to_adult(user, request=request)
 
 
 class AccountsConfig(AppConfig):
     name = "kindred.accounts"
     label = "accounts"
     verbose_name = "Accounts and roles"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.connect(move_to_adult_on_login, dispatch_uid="accounts.move_to_adult")

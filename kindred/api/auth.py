@@ -21,6 +21,7 @@ from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer, SessionAuth
 
 from kindred.accounts.access import needs_mfa_setup
+from kindred.accounts.actions import do_move_to_adult
 from kindred.api.credentials import parse_token, secret_matches
 from kindred.api.models import ApiToken, Scope
 
@@ -64,6 +65,8 @@ class TokenAuth(HttpBearer):
             # The second factor was removed after the token was made.
             raise AuthorizationError(403, "Your role needs two-factor authentication.")
         request.api_token = row  # type: ignore[attr-defined]
+        # Token calls carry no session, so the age-band middleware never sees them.
+        do_move_to_adult(row.user, request=request)
         if request.method not in SAFE_METHODS:
             require_scope(request, Scope.WRITE)
         else:
