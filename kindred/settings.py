@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "kindred.accounts.middleware.RoleMFAMiddleware",
+    "kindred.accounts.middleware.AgeBandMiddleware",
 ]
 
 ROOT_URLCONF = "kindred.urls"
@@ -221,6 +222,10 @@ ACCOUNT_SIGNUP_FORM_CLASS = "kindred.accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "kindred.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Rates are set with the others under "Rate limits" below (allauth reads this name).
+# Sign-up is refused to anyone younger (by the date of birth they give).
+MINIMUM_AGE = env_int("MINIMUM_AGE", 13)
+if not 13 <= MINIMUM_AGE <= 18:
+    raise ImproperlyConfigured("MINIMUM_AGE must be from 13 to 18.")
 MFA_ADAPTER = "kindred.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kindred"

@@ -2,22 +2,186 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from kindred.accounts.models import User, UserRole
+from kindred.accounts.age import (
+    OLDEST_AGE,
+    age_on,
+    band_change_handlers,
+    band_for,
+    came_of_age,
+    current_age_band,
+    minimum_age,
+    today_for,
+)
+from kindred.accounts.models import AgeBand, User, UserRole
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
+from kindred.core.notifications import do_notify
 
 
-def do_complete_signup(user: User, *, handle: str, age_band: str = "adult") -> None:
+class AgeError(ValueError):
+    """A date of birth that cannot open an account (shown to the person)."""
+
+
+def check_date_of_birth(born: datetime.date, today: datetime.date) -> None:
+    """Refuse a date in the future, a mistyped year, or an age under ``MINIMUM_AGE``."""
+    if born > today:
+        raise AgeError(_("Your date of birth can't be in the future. Please check it."))
+    age = age_on(born, today)
+    if age > OLDEST_AGE:
+        raise AgeError(_("Please check the year of your date of birth."))
+    if age < minimum_age():
+        raise AgeError(
+            _(
+                "Kindred is for people aged %(age)d and over, so we can't open an account "
+                "for you yet. We're glad you looked for support: if you need to talk to "
+                "someone now, “Get help now” at the top of every page lists free, "
+                "confidential helplines."
+            )
+            % {"age": minimum_age()}
+        )
+
+
+def do_complete_signup(user: User, *, handle: str, date_of_birth: datetime.date) -> None:
+    """Finish a new account: its handle, its date of birth and the band from it.
+
+    The date itself stays out of the audit record; the band goes in.
+    """
+    check_date_of_birth(date_of_birth, today_for(user))
     with transaction.atomic():
         user.handle = handle
-        user.age_band = age_band
-        user.save(update_fields=["handle", "age_band"])
+        user.date_of_birth = date_of_birth
+        user.age_band = band_for(date_of_birth, today_for(user))
+        user.save(update_fields=["handle", "date_of_birth", "age_band"])
         UserRole.objects.get_or_create(user=user, role=Role.MEMBER)
-        record_event(actor=user, event="account.signup", target=user)
+        record_event(
+            actor=user, event="account.signup", target=user, changes={"age_band": user.age_band}
+        )
+
+
+def _apply_band(
+    locked: User, new: str, *, actor: User | None, event: str, reason: str, request: Any
+) -> dict[str, Any]:
+    """Store ``new`` as the band of ``locked`` and let every registered app follow.
+
+    Caller holds the row lock of ``locked`` inside a transaction; the handlers run in
+    it, so the band and what follows from it (connections ended, places given up)
+    commit together with one audit record.
+    """
+    old = locked.age_band
+    locked.age_band = new
+    locked.save(update_fields=["age_band"])
+    counts: dict[str, int] = {}
+    for _name, handler in band_change_handlers():
+        counts.update(handler(locked, old, new))
+    changes: dict[str, Any] = {"age_band": {"from": old, "to": new}, "reason": reason, **counts}
+    record_event(actor=actor, event=event, target=locked, changes=changes, request=request)
+    return changes
+
+
+def do_move_to_adult(
+    user: User, *, now: datetime.datetime | None = None, request: Any = None
+) -> bool:
+    """Move a teen who has turned 18 to the adult band; False if not (yet) due.
+
+    What follows (each app decides, through its band-change handler):
+
+    * teen community spaces and teen groups disappear for them, because access is
+      derived from the band;
+    * their places and waitlist places in teen groups' coming sessions are given up,
+      so the places go to the next teen waiting; past sign-ups stay as history;
+    * live peer connections and requests with teens end: an adult and a teen are
+      never connected one to one. The teen is told the connection ended and why.
+
+    Idempotent and safe to race (the request, sign-in and the hourly task may all
+    try at once): the row lock and the re-check make exactly one of them move it.
+    """
+    if not came_of_age(user, now):
+        return False
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if not came_of_age(locked, now):
+            user.age_band = locked.age_band
+            return False
+        _apply_band(
+            locked,
+            AgeBand.ADULT,
+            actor=None,
+            event="account.age_band_changed",
+            reason="turned_18",
+            request=request,
+        )
+        do_notify(
+            [locked],
+            kind="account.age_band_changed",
+            title=_(
+                "You're 18 now, so Kindred has moved you to its adult community spaces and groups."
+            ),
+            url=reverse("community_spaces"),
+        )
+    user.age_band = AgeBand.ADULT
+    return True
+
+
+def do_move_teens_who_came_of_age(now: datetime.datetime | None = None) -> int:
+    """Move every teen who has turned 18 (the hourly task). Returns how many moved.
+
+    Dates of birth are encrypted, so the database cannot find the birthdays: every
+    teen with a date is read and checked here. Teens are a small part of the accounts
+    and a decryption takes microseconds.
+    """
+    now = now or timezone.now()
+    teens = (
+        User.objects.filter(age_band=AgeBand.TEEN, date_of_birth__isnull=False, is_active=True)
+        .only("pk", "age_band", "date_of_birth", "timezone")
+        .order_by("pk")
+    )
+    due = [user for user in teens.iterator(chunk_size=500) if came_of_age(user, now)]
+    return sum(do_move_to_adult(user, now=now) for user in due)
+
+
+def do_correct_date_of_birth(
+    actor: User, user: User, date_of_birth: datetime.date | None, *, request: Any = None
+) -> dict[str, Any]:
+    """Staff correct a date of birth (people cannot change theirs: it was set at sign-up).
+
+    The band follows the corrected date in either direction, with everything a
+    change of band brings; clearing the date keeps the band. The audit record names
+    the staff member and the bands, never the date.
+    """
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.date_of_birth = date_of_birth
+        locked.save(update_fields=["date_of_birth"])
+        new = current_age_band(locked)
+        if new != locked.age_band:
+            changes = _apply_band(
+                locked,
+                new,
+                actor=actor,
+                event="account.date_of_birth_corrected",
+                reason="staff_correction",
+                request=request,
+            )
+        else:
+            changes = {"age_band": {"from": new, "to": new}, "reason": "staff_correction"}
+            record_event(
+                actor=actor,
+                event="account.date_of_birth_corrected",
+                target=locked,
+                changes=changes,
+                request=request,
+            )
+    user.date_of_birth = date_of_birth
+    user.age_band = new
+    return changes
 
 
 def do_grant_role(actor: User | None, user: User, role: str) -> bool:

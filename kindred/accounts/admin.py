@@ -1,9 +1,12 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from kindred.accounts.actions import do_correct_date_of_birth
 from kindred.accounts.models import User, UserRole
+from kindred.core.fields import EncryptedDateField
 
 
 class UserRoleInline(admin.TabularInline):
@@ -16,11 +19,23 @@ class UserAdmin(BaseUserAdmin):
     ordering = ("email",)
     list_display = ("email", "handle", "is_active", "date_joined")
     search_fields = ("email", "handle")
-    list_filter = ("is_active", "roles__role")
+    list_filter = ("is_active", "age_band", "roles__role")
     inlines = (UserRoleInline,)
+    formfield_overrides = {EncryptedDateField: {"widget": AdminDateWidget}}
+    # The band follows the date of birth; staff correct the date, never the band.
+    readonly_fields = ("age_band",)
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Profile", {"fields": ("handle", "legal_name", "country", "timezone")}),
+        (
+            "Age",
+            {
+                "fields": ("date_of_birth", "age_band"),
+                "description": "Set by the person at sign-up. Correct it only on good "
+                "evidence: the band, and with it access to teen or adult spaces, follows "
+                "the date, and the correction is recorded in the audit log.",
+            },
+        ),
         (
             "Permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -30,6 +45,13 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "handle", "password1", "password2")}),
     )
+
+    def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "date_of_birth" in form.changed_data:
+            # The admin saves inside one transaction, so the band change and its audit
+            # record commit with the rest of the form.
+            do_correct_date_of_birth(request.user, obj, obj.date_of_birth, request=request)
 
     def get_queryset(self, request: Any) -> Any:
         return super().get_queryset(request).prefetch_related("roles")

@@ -1,4 +1,13 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def move_to_adult_on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """Signing in is when a teen who turned 18 is most likely to look: move them now."""
+    from kindred.accounts.actions import do_move_to_adult
+
+    do_move_to_adult(user, request=request)
 
 
 class AccountsConfig(AppConfig):
@@ -8,4 +17,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # The receivers that remember where each account signs in from.
+        from django.contrib.auth.signals import user_logged_in
+
         from kindred.accounts import adapter  # noqa: F401
+
+        user_logged_in.connect(move_to_adult_on_login, dispatch_uid="accounts.move_to_adult")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -13,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from kindred.accounts.actions import do_grant_role
+from kindred.accounts.age import band_for, today_for
 from kindred.accounts.models import User
 from kindred.accounts.roles import Role
 
@@ -26,6 +28,8 @@ class Persona:
     handle: str
     legal_name: str
     roles: tuple[str, ...]
+    # Every persona is an adult; the band is derived from this date like anyone's.
+    born: date = date(1990, 6, 15)
     country: str = "GB"
     timezone: str = "Europe/London"
     # Fixed, public TOTP secret so a tester can sign in with any authenticator app.
@@ -42,6 +46,7 @@ PERSONAS: tuple[Persona, ...] = (
         "north_star_22",
         "Sam Okafor",
         (Role.MEMBER,),
+        born=date(2004, 11, 2),
         country="US",
         timezone="America/New_York",
     ),
@@ -51,6 +56,7 @@ PERSONAS: tuple[Persona, ...] = (
         "steady_steps",
         "Priya Raman",
         (Role.MEMBER, Role.PEER_SUPPORTER),
+        born=date(1986, 2, 27),
     ),
     Persona(
         "facilitator",
@@ -58,6 +64,7 @@ PERSONAS: tuple[Persona, ...] = (
         "lighthouse_frank",
         "Frank Moreau",
         (Role.MEMBER, Role.FACILITATOR),
+        born=date(1972, 9, 8),
         country="IE",
         timezone="Europe/Dublin",
     ),
@@ -116,9 +123,15 @@ def create_persona(p: Persona) -> tuple[User, bool]:
                 legal_name=p.legal_name,
                 country=p.country,
                 timezone=p.timezone,
+                date_of_birth=p.born,
+                age_band=band_for(p.born, today_for(None)),
                 is_staff=p.is_admin,
                 is_superuser=p.is_admin,
             )
+        elif user.date_of_birth is None:
+            # Personas made before dates of birth were asked for.
+            user.date_of_birth = p.born
+            user.save(update_fields=["date_of_birth"])
         EmailAddress.objects.update_or_create(
             user=user, email=p.email, defaults={"verified": True, "primary": True}
         )

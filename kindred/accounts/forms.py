@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _lazy
 
-from kindred.accounts.models import AgeBand, User
+from kindred.accounts.models import User
 
 HANDLE_RE = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
 
@@ -36,21 +38,39 @@ class SignupForm(forms.Form):
         help_text="Shown to others in peer spaces instead of your name. Not your real name.",
     )
 
-    age_band = forms.ChoiceField(
-        label="Your age",
-        choices=AgeBand.choices,
-        widget=forms.RadioSelect,
-        help_text="Teen and adult community spaces are kept apart. Kindred is not for under-13s.",
+    date_of_birth = forms.DateField(
+        label=_lazy("Date of birth"),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        help_text=_lazy(
+            "Teens and adults have separate community spaces and groups. "
+            "Only the age group is used; the date is stored encrypted and never shown to "
+            "other members. It can't be changed later, so please give your real date."
+        ),
+        error_messages={"invalid": _lazy("Enter a date, e.g. 2001-04-23.")},
     )
 
     def clean_handle(self) -> str:
         return validate_handle(self.cleaned_data["handle"])
 
+    def clean_date_of_birth(self) -> date:
+        from kindred.accounts.actions import AgeError, check_date_of_birth
+        from kindred.accounts.age import today_for
+
+        born: date = self.cleaned_data["date_of_birth"]
+        try:
+            # No account yet, so no time zone: today in UTC.
+            check_date_of_birth(born, today_for(None))
+        except AgeError as exc:
+            raise forms.ValidationError(str(exc), code="age") from None
+        return born
+
     def signup(self, request: HttpRequest, user: User) -> None:
         from kindred.accounts.actions import do_complete_signup
 
         do_complete_signup(
-            user, handle=self.cleaned_data["handle"], age_band=self.cleaned_data["age_band"]
+            user,
+            handle=self.cleaned_data["handle"],
+            date_of_birth=self.cleaned_data["date_of_birth"],
         )
 
 

@@ -1,4 +1,4 @@
-"""Two gates in front of every view.
+"""Two gates in front of every view, and the age band kept current.
 
 * **Role areas** (``/therapist/``, ``/moderation/``, ``/staff/``, ``/admin/``):
   anonymous visitors are sent to log in and people without the area's role get a
@@ -10,6 +10,8 @@
   pages redirect to the TOTP set-up, the JSON API answers 403 ``mfa_required``.
   API tokens are checked by the same function in ``kindred.api.auth``; sockets
   in :mod:`kindred.accounts.sockets`.
+* **Age** (:class:`AgeBandMiddleware`): a signed-in teen who has turned 18 moves to
+  the adult band on their next request.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -24,6 +27,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext
 
 from kindred.accounts.access import MFARequired, check_mfa, describe_mfa_required
+from kindred.accounts.actions import do_move_to_adult
+from kindred.accounts.age import came_of_age
 from kindred.accounts.roles import Role
 
 ROLE_AREAS: tuple[tuple[str, str], ...] = (
@@ -107,3 +112,20 @@ class RoleMFAMiddleware:
             )
             return redirect("mfa_activate_totp")
         return None
+
+
+class AgeBandMiddleware:
+    """A teen's 18th birthday takes effect on their next request, worker or not.
+
+    The check reads the already-loaded user (no query) and is skipped without a
+    session cookie, so anonymous pages stay free of ``Vary: Cookie``. The move itself
+    happens once (see :func:`do_move_to_adult`).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and came_of_age(request.user):
+            do_move_to_adult(request.user, request=request)  # type: ignore[arg-type]
+        return self.get_response(request)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from kindred.accounts.roles import IMPLIED_ROLES, Role
+from kindred.core.fields import EncryptedDateField
 
 
 class UserManager(BaseUserManager["User"]):
@@ -56,8 +57,11 @@ class User(AbstractUser):
     legal_name = models.CharField(max_length=150, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 country code")
     timezone = models.CharField(max_length=64, default="UTC")
-    # Teen and adult peer spaces are kept apart.
+    # Teen and adult peer spaces are kept apart. The band is derived from the date of
+    # birth (kindred.accounts.age) and stored so it can be queried; the date itself is
+    # encrypted and read nowhere else. Accounts older than the question have no date.
     age_band = models.CharField(max_length=5, choices=AgeBand.choices, default=AgeBand.ADULT)
+    date_of_birth = EncryptedDateField(null=True, blank=True)
     email_digest = models.BooleanField(
         default=False, help_text="A daily email listing unread notifications (titles only)."
     )

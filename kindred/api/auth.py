@@ -26,6 +26,7 @@ from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer, SessionAuth
 
 from kindred.accounts.access import check_mfa
+from kindred.accounts.actions import do_move_to_adult
 from kindred.api.credentials import parse_token, secret_matches
 from kindred.api.models import ApiToken, Scope
 from kindred.core.ratelimit import limit
@@ -74,6 +75,8 @@ class TokenAuth(HttpBearer):
         # account may have gained an MFA-only role after the token was made.
         check_mfa(row.user)
         request.api_token = row  # type: ignore[attr-defined]
+        # Token calls carry no session, so the age-band middleware never sees them.
+        do_move_to_adult(row.user, request=request)
         if request.method not in SAFE_METHODS:
             require_scope(request, Scope.WRITE)
         else:

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kindred.accounts.access import has_mfa
+from kindred.accounts.age import current_age_band
 from kindred.accounts.roles import Role
 from kindred.community.models import AgeBandRule, Post, Space, Suspension, Thread, Visibility
 from kindred.core.access import NotFound
@@ -30,13 +31,16 @@ def can_moderate_space(user: Any, space: Space) -> bool:
 
 
 def visible_spaces(user: Any) -> QuerySet[Space]:
+    """Moderators: every space. Members: the spaces of their age band, which follows
+    the date of birth the moment a teen turns 18, even before the stored band is
+    moved. Visitors: public adult spaces."""
     spaces = Space.objects.filter(is_archived=False)
     if is_moderator(user):
         return spaces
     if not user.is_authenticated:
         # Teen spaces are for signed-in teens only.
         return spaces.filter(visibility=Visibility.PUBLIC, age_band=AgeBandRule.ADULT)
-    return spaces.filter(age_band=user.age_band)
+    return spaces.filter(age_band=current_age_band(user))
 
 
 def access_space(user: Any, slug: str) -> Space:

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kindred.accounts.access import has_mfa
+from kindred.accounts.age import current_age_band
 from kindred.accounts.roles import Role
 from kindred.community.access import active_suspension, visible_spaces
 from kindred.core.access import NotFound
@@ -214,7 +215,7 @@ def can_join_room(user: Any, session: GroupSession, now: datetime | None = None)
     group = session.group
     if is_facilitator(user, group):
         return True
-    if user.age_band != group.space.age_band or not is_signed_up(user, session):
+    if current_age_band(user) != group.space.age_band or not is_signed_up(user, session):
         return False
     if blocked_with_facilitator(user, group):
         return False

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from kindred.accounts.age import current_age_band
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.community.models import Space
@@ -170,7 +171,7 @@ def check_can_sign_up(user: Any, group: Group) -> None:
         raise GroupError("Groups are for members.")
     if not group.is_active:
         raise GroupError("This group is not meeting any more.")
-    if user.age_band != group.space.age_band:
+    if current_age_band(user) != group.space.age_band:
         raise GroupError("This group is for another age group.")
     if is_facilitator(user, group):
         raise GroupError("You facilitate this group.")
@@ -259,6 +260,39 @@ def do_leave(user: Any, group: Group, session: GroupSession | None = None) -> Si
         if had_place:
             _promote(group, session, now)
     return signup
+
+
+def leave_groups_of_other_age_band(user: Any, old: str, new: str) -> dict[str, int]:
+    """What a change of age band (a teen turning 18, a staff correction) means here.
+
+    Groups follow their space's band, so the person's places and waitlist places
+    in groups of the other band are given up, as if they had left: each freed place
+    goes to the next person waiting. Only what is still to come is touched, a place
+    in an active group or in a drop-in session that has not ended; past sign-ups stay as
+    the record of what happened. Groups the person facilitates are not changed:
+    facilitating is a role given by staff, not an age band.
+
+    Registered with ``kindred.accounts.age``; runs in the transaction that changes
+    the band, with the person's row locked.
+    """
+    now = timezone.now()
+    signups = (
+        SignUp.objects.filter(
+            user=user,
+            group__is_active=True,
+            status__in=[SignUpStatus.JOINED, SignUpStatus.WAITLISTED],
+        )
+        .exclude(group__space__age_band=new)
+        .select_related("group", "session")
+    )
+    left = 0
+    for signup in signups:
+        if signup.session is not None and signup.session.ends_at <= now:
+            continue
+        if do_leave(user, signup.group, signup.session) is not None:
+            left += 1
+    # The count goes into the band change's own audit record.
+    return {"group_places_given_up": left}
 
 
 def _promote(group: Group, session: GroupSession | None, now: datetime) -> list[SignUp]:

@@ -7,13 +7,14 @@ class GroupsConfig(AppConfig):
     verbose_name = "Peer support groups"
 
     def ready(self) -> None:
+        from kindred.accounts.age import register_band_change_handler
         from kindred.care.sources import (
             SERVICE_PEER_SUPPORT,
             register_service_source,
             register_team_source,
             register_timeline_source,
         )
-        from kindred.groups import sources
+        from kindred.groups import actions, sources
         from kindred.groups.room import KIND, SessionRoomKind
         from kindred.guide.nextsteps import register_next_step_source
         from kindred.rooms.kinds import register_kind
@@ -25,3 +26,4 @@ class GroupsConfig(AppConfig):
             "groups", SERVICE_PEER_SUPPORT, sources.members_who_attended_a_group
         )
         register_next_step_source("group", sources.next_steps)
+        register_band_change_handler("groups", actions.leave_groups_of_other_age_band)

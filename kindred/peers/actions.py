@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kindred.audit.actions import record_event
 from kindred.core.access import NotFound
@@ -31,6 +32,7 @@ from kindred.peers.access import (
     is_suspended_sitewide,
 )
 from kindred.peers.models import (
+    LIVE_STATUSES,
     MAX_CASELOAD,
     MAX_NOTE,
     MAX_STORY,
@@ -544,9 +546,19 @@ def do_withdraw(user: Any, connection: Connection, *, request: Any = None) -> Co
 
 
 def do_end(
-    user: Any, connection: Connection, *, request: Any = None, notify: bool = True
+    user: Any,
+    connection: Connection,
+    *,
+    request: Any = None,
+    notify: bool = True,
+    reason: str = "",
 ) -> Connection:
-    """Either side ends an active connection; the chat closes for both."""
+    """Either side ends an active connection; the chat closes for both.
+
+    With a ``reason`` (``age_band``) Kindred ends it for ``user`` rather than ``user``
+    choosing to: the audit record has no actor and keeps the reason, and the other
+    side is told why.
+    """
     with transaction.atomic():
         locked = Connection.objects.select_for_update().get(pk=connection.pk)
         if not locked.involves(user.pk):
@@ -555,9 +567,15 @@ def do_end(
             raise PeersError("This connection is not active.")
         locked.status = ConnectionStatus.ENDED
         locked.ended_at = timezone.now()
-        locked.ended_by = user
+        locked.ended_by = None if reason else user
         locked.save(update_fields=["status", "ended_at", "ended_by"])
-        record_event(actor=user, event="peers.connection_ended", target=locked, request=request)
+        record_event(
+            actor=None if reason else user,
+            event="peers.connection_ended",
+            target=locked,
+            changes={"reason": reason} if reason else None,
+            request=request,
+        )
         from kindred.peers.chat import close_chat
 
         close_chat(locked)
@@ -568,10 +586,17 @@ def do_end(
         do_end_grants_between(locked.recipient, locked.requester, reason="connection_ended")
         other = locked.other(user.pk)
         if notify:
+            if reason == "age_band":
+                title = _(
+                    "Your connection with %(handle)s has ended because you are now in "
+                    "different age groups: Kindred keeps teens and adults apart."
+                ) % {"handle": user.handle}
+            else:
+                title = f"Your connection with {user.handle} has ended."
             do_notify(
                 [locked.recipient if other == locked.recipient_id else locked.requester],
                 kind="peers.ended",
-                title=f"Your connection with {user.handle} has ended.",
+                title=title,
                 url=reverse("peers_connection", args=[locked.pk]),
             )
         for uid in (locked.requester_id, locked.recipient_id):
@@ -580,6 +605,51 @@ def do_end(
             )
     connection.refresh_from_db()
     return connection
+
+
+def end_connections_across_age_bands(user: Any, old: str, new: str) -> dict[str, int]:
+    """What a change of age band (a teen turning 18, a staff correction) means here.
+
+    A teen and an adult are never connected one to one, so the person's live
+    connections with people now in the other band stop: an active one ends like any
+    other (the chat closes, what was shared for it stops being shared, the other
+    side is told why); a request still waiting for an answer is closed quietly, as
+    a withdrawn or declined one would be. Connections with people in the same band,
+    such as a friend who turned 18 the same week, go on.
+
+    Registered with ``kindred.accounts.age``; runs in the transaction that changes
+    the band, with the person's row locked.
+    """
+    from kindred.accounts.age import current_age_band
+
+    ended = closed = 0
+    live = Connection.objects.filter(
+        Q(requester=user) | Q(recipient=user), status__in=LIVE_STATUSES
+    ).select_related("requester", "recipient")
+    for connection in live:
+        other = connection.recipient if connection.requester_id == user.pk else connection.requester
+        if current_age_band(other) == new:
+            continue
+        if connection.status == ConnectionStatus.ACTIVE:
+            do_end(user, connection, reason="age_band")
+            ended += 1
+            continue
+        status = (
+            ConnectionStatus.WITHDRAWN
+            if connection.requester_id == user.pk
+            else ConnectionStatus.DECLINED
+        )
+        Connection.objects.filter(pk=connection.pk, status=ConnectionStatus.PENDING).update(
+            status=status, responded_at=timezone.now()
+        )
+        record_event(
+            actor=None,
+            event="peers.request_closed",
+            target=connection,
+            changes={"status": status, "reason": "age_band"},
+        )
+        closed += 1
+    return {"peer_connections_ended": ended, "peer_requests_closed": closed}
 
 
 def do_rate(

@@ -7,6 +7,7 @@ class PeersConfig(AppConfig):
     verbose_name = "One-to-one peer support"
 
     def ready(self) -> None:
+        from kindred.accounts.age import register_band_change_handler
         from kindred.care.sources import (
             SERVICE_PEER_SUPPORT,
             register_service_source,
@@ -14,7 +15,7 @@ class PeersConfig(AppConfig):
             register_timeline_source,
         )
         from kindred.guide.nextsteps import register_next_step_source
-        from kindred.peers import chat, relationships, reporting
+        from kindred.peers import actions, chat, relationships, reporting
 
         chat.register()
         reporting.register_reportables()
@@ -24,3 +25,4 @@ class PeersConfig(AppConfig):
             "peers", SERVICE_PEER_SUPPORT, relationships.members_in_peer_support
         )
         register_next_step_source("peer", relationships.next_steps)
+        register_band_change_handler("peers", actions.end_connections_across_age_bands)

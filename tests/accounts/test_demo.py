@@ -10,6 +10,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.core.management import CommandError, call_command
 
+from kindred.accounts.age import current_age_band
 from kindred.accounts.demo import DEMO_PASSWORD, PERSONAS
 from kindred.accounts.models import User
 
@@ -28,6 +29,8 @@ def test_it_creates_every_persona_once(settings):
         assert user.check_password(DEMO_PASSWORD)
         assert set(persona.roles) <= user.role_names()
         assert user.emailaddress_set.get().verified
+        assert user.date_of_birth == persona.born
+        assert user.age_band == current_age_band(user) == "adult"
 
 
 def test_mfa_roles_get_the_published_totp_secret(settings):

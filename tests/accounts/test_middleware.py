@@ -1,10 +1,15 @@
-"""Role areas: anonymous → login, wrong role → 404, right role without MFA → MFA setup."""
+"""Role areas: anonymous → login, wrong role → 404, right role without MFA → MFA setup.
+And a teen's 18th birthday, applied on their next request."""
+
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 
 from kindred.accounts.middleware import role_for_path
+from kindred.accounts.models import AgeBand
 from kindred.accounts.roles import Role
+from kindred.audit.models import AuditEvent
 from tests.factories import UserFactory
 
 
@@ -69,3 +74,40 @@ def test_a_staff_flag_alone_does_not_open_the_admin(client, db):
     user = UserFactory(roles=[Role.MEMBER], is_staff=True, is_superuser=True)
     client.force_login(user)
     assert client.get("/admin/").status_code == 404
+
+
+# --- A teen's 18th birthday takes effect on their next request ---------------------
+
+BIRTHDAY = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def turning_18(db, time_machine):
+    time_machine.move_to(BIRTHDAY - timedelta(days=1), tick=False)
+    teen = UserFactory(handle="teen_tia", age_band=AgeBand.TEEN, date_of_birth=date(2009, 3, 10))
+    return teen
+
+
+def test_a_teen_is_moved_on_their_first_request_after_turning_18(
+    login, turning_18, teen_space, time_machine
+):
+    client = login(turning_18)
+    assert client.get(reverse("community_space", args=[teen_space.slug])).status_code == 200
+    turning_18.refresh_from_db()
+    assert turning_18.age_band == AgeBand.TEEN
+
+    time_machine.move_to(BIRTHDAY, tick=False)
+    response = client.get(reverse("community_space", args=[teen_space.slug]))
+    assert response.status_code == 404
+    turning_18.refresh_from_db()
+    assert turning_18.age_band == AgeBand.ADULT
+    assert AuditEvent.objects.filter(event="account.age_band_changed").count() == 1
+    client.get(reverse("community_spaces"))
+    assert AuditEvent.objects.filter(event="account.age_band_changed").count() == 1
+
+
+def test_requests_of_adults_and_visitors_change_nothing(client, login, member, time_machine):
+    time_machine.move_to(BIRTHDAY, tick=False)
+    client.get(reverse("community_spaces"))
+    login(member).get(reverse("community_spaces"))
+    assert not AuditEvent.objects.filter(event="account.age_band_changed").exists()

@@ -1,12 +1,14 @@
 import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from kindred.accounts.models import User
+from kindred.accounts.models import AgeBand, User
 from kindred.accounts.roles import Role
+from kindred.audit.models import AuditEvent
 from tests.factories import TEST_PASSWORD, UserFactory
 
 SIGNUP = {
@@ -14,7 +16,7 @@ SIGNUP = {
     "handle": "gentle_fern",
     "password1": "a-long-and-unusual-pass",
     "password2": "a-long-and-unusual-pass",
-    "age_band": "adult",
+    "date_of_birth": "1995-03-14",
 }
 
 
@@ -183,3 +185,99 @@ def test_profile_only_shows_the_signed_in_persons_data(login, member, member2):
     body = login(member).get(reverse("profile")).content.decode()
     assert member.handle in body
     assert member2.handle not in body and member2.legal_name not in body
+
+
+# --- Date of birth at sign-up --------------------------------------------------------
+
+NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+@pytest.mark.django_db
+def test_sign_up_asks_for_a_date_of_birth_not_an_age_band(client):
+    body = client.get(reverse("account_signup")).content.decode()
+    assert 'type="date"' in body and 'name="date_of_birth"' in body
+    assert 'name="age_band"' not in body
+
+
+@pytest.mark.django_db
+def test_under_the_minimum_age_is_refused_kindly_keeping_what_was_typed(client, frozen):
+    response = client.post(reverse("account_signup"), {**SIGNUP, "date_of_birth": "2014-03-11"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Kindred is for people aged 13 and over" in body
+    assert "lists free, confidential helplines" in body
+    assert 'value="new.person@example.test"' in body
+    assert 'value="gentle_fern"' in body
+    assert 'value="2014-03-11"' in body
+    assert SIGNUP["password1"] not in body
+    assert not User.objects.filter(email=SIGNUP["email"]).exists()
+
+
+@pytest.mark.django_db
+def test_the_minimum_age_setting_applies_to_sign_up(client, frozen, settings):
+    settings.MINIMUM_AGE = 16
+    response = client.post(reverse("account_signup"), {**SIGNUP, "date_of_birth": "2012-01-01"})
+    assert "aged 16 and over" in response.content.decode()
+    assert not User.objects.filter(email=SIGNUP["email"]).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [("", "This field is required"), ("next tuesday", "Enter a date"), ("2030-01-01", "future")],
+)
+def test_a_missing_or_impossible_date_is_a_form_error(client, frozen, typed, error):
+    response = client.post(reverse("account_signup"), {**SIGNUP, "date_of_birth": typed})
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert not User.objects.filter(email=SIGNUP["email"]).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("born", "band"),
+    [("2014-03-10", AgeBand.TEEN), ("2009-03-11", AgeBand.TEEN), ("2009-03-10", AgeBand.ADULT)],
+)
+def test_a_13_year_old_signs_up_as_a_teen_and_an_18_year_old_as_an_adult(
+    client, frozen, born, band
+):
+    response = client.post(reverse("account_signup"), {**SIGNUP, "date_of_birth": born})
+    assert response.status_code == 302
+    user = User.objects.get(email=SIGNUP["email"])
+    assert user.age_band == band
+    assert user.date_of_birth == date.fromisoformat(born)
+
+
+def test_the_profile_form_changes_neither_the_band_nor_the_date_of_birth(login, member):
+    born = member.date_of_birth
+    response = login(member).post(
+        reverse("profile"),
+        {
+            "handle": member.handle,
+            "country": "GB",
+            "timezone": "UTC",
+            "age_band": "teen",
+            "date_of_birth": "2012-01-01",
+        },
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.age_band, member.date_of_birth) == (AgeBand.ADULT, born)
+    body = login(member).get(reverse("profile")).content.decode()
+    assert 'name="age_band"' not in body and 'name="date_of_birth"' not in body
+
+
+def test_signing_in_moves_a_teen_who_turned_18(db, client, time_machine):
+    time_machine.move_to(NOW - timedelta(days=1), tick=False)
+    teen = UserFactory(age_band=AgeBand.TEEN, date_of_birth=date(2009, 3, 10))
+    time_machine.move_to(NOW, tick=False)
+    client.post(reverse("account_login"), {"login": teen.email, "password": TEST_PASSWORD})
+    assert client.session["_auth_user_id"] == str(teen.pk)
+    teen.refresh_from_db()
+    assert teen.age_band == AgeBand.ADULT
+    assert AuditEvent.objects.filter(event="account.age_band_changed").count() == 1

@@ -216,3 +216,24 @@ def test_right_tokens_do_not_count_as_wrong_ones(client, member, make_token, rat
     _, right = make_token(member)
     for _ in range(5):
         assert client.get(ME, **bearer(right)).status_code == 200
+
+
+def test_a_token_call_moves_a_teen_who_turned_18(db, client, make_token, time_machine):
+    from datetime import UTC, date, datetime
+
+    from kindred.accounts.models import AgeBand
+    from kindred.audit.models import AuditEvent
+    from tests.factories import UserFactory
+
+    time_machine.move_to(datetime(2027, 3, 9, 12, 0, tzinfo=UTC), tick=False)
+    teen = UserFactory(age_band=AgeBand.TEEN, date_of_birth=date(2009, 3, 10))
+    _, plaintext = make_token(teen, scopes=("read",))
+    assert client.get(ME, **bearer(plaintext)).status_code == 200
+    teen.refresh_from_db()
+    assert teen.age_band == AgeBand.TEEN
+
+    time_machine.move_to(datetime(2027, 3, 10, 12, 0, tzinfo=UTC), tick=False)
+    assert client.get(ME, **bearer(plaintext)).status_code == 200
+    teen.refresh_from_db()
+    assert teen.age_band == AgeBand.ADULT
+    assert AuditEvent.objects.filter(event="account.age_band_changed").count() == 1

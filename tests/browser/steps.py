@@ -43,12 +43,19 @@ def totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, current))
 
 
-def fill_sign_up(page: Any, *, email: str, handle: str, password: str, again: str = "") -> None:
+def fill_sign_up(
+    page: Any,
+    *,
+    email: str,
+    handle: str,
+    password: str,
+    again: str = "",
+    born: str = "1990-06-15",
+) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Public handle").fill(handle)
-    adult = page.get_by_role("radio", name="18 or older")
-    if adult.count():  # the form asks for an age band
-        adult.check()
+    # A date input takes ISO dates from Playwright whatever the browser's locale.
+    page.get_by_label("Date of birth").fill(born)
     page.get_by_label("Password:", exact=True).fill(password)
     page.get_by_label("Password (again)").fill(again or password)
     page.locator("main").get_by_role("button", name="Sign Up").click()

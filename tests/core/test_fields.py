@@ -103,3 +103,38 @@ def test_rotate_keys_reencrypts_every_row_under_the_new_key(settings):
         f"{MARKER} 2",
     ]
     assert Fernet(new_key.encode()).decrypt(after[0][0].encode()).decode() == f"{MARKER} 0"
+
+
+@pytest.mark.django_db
+def test_a_date_of_birth_is_stored_encrypted_and_read_as_a_date():
+    from datetime import date
+
+    from kindred.accounts.models import User
+    from kindred.core.crypto import decrypt_text
+    from tests.factories import UserFactory
+
+    user = UserFactory(date_of_birth=date(2011, 7, 23))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT date_of_birth FROM accounts_user WHERE id = %s", [user.pk])
+        (raw,) = cursor.fetchone()
+    assert "2011" not in raw and "07-23" not in raw
+    assert decrypt_text(raw) == "2011-07-23"
+    assert User.objects.get(pk=user.pk).date_of_birth == date(2011, 7, 23)
+    assert "date_of_birth" in encrypted_fields(User)
+    with pytest.raises(FieldError):
+        list(User.objects.filter(date_of_birth__year=2011))
+
+
+def test_an_encrypted_date_accepts_dates_and_iso_text_only():
+    from datetime import date, datetime
+
+    from django.core.exceptions import ValidationError
+
+    from kindred.core.fields import EncryptedDateField
+
+    field = EncryptedDateField()
+    assert field.to_python("2011-07-23") == date(2011, 7, 23)
+    assert field.to_python(datetime(2011, 7, 23, 9, 30)) == date(2011, 7, 23)
+    assert field.to_python("") is None
+    with pytest.raises(ValidationError):
+        field.to_python("23/07/2011")

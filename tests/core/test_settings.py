@@ -58,6 +58,13 @@ def test_a_typo_in_a_boolean_stops_start_up(tmp_path):
     assert "DEBUG must be a boolean" in result.stderr
 
 
+def test_a_minimum_age_below_13_stops_start_up(tmp_path):
+    env = {**_production_env(tmp_path), "MINIMUM_AGE": "10"}
+    result = _run(env, "check")
+    assert result.returncode != 0
+    assert "MINIMUM_AGE must be from 13 to 18" in result.stderr
+
+
 def test_the_production_settings_pass_the_deploy_check(tmp_path):
     result = _run(_production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr

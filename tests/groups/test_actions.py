@@ -241,3 +241,69 @@ def test_join_reads_the_session_and_group_again_under_the_lock(facilitator, spac
     with pytest.raises(actions.GroupError, match="not meeting"):
         actions.do_join(member, stale_group, stale_other)
     assert not SignUp.objects.filter(user=member).exists()
+
+
+# --- A teen turning 18 ---------------------------------------------------------------
+
+BIRTHDAY = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
+
+
+def test_turning_18_gives_up_places_to_come_in_teen_groups_and_keeps_the_past(
+    facilitator, teen_space, time_machine
+):
+    from datetime import date
+
+    from kindred.accounts.actions import do_move_to_adult
+
+    time_machine.move_to(BIRTHDAY - timedelta(days=1), tick=False)
+    turning = UserFactory(age_band=AgeBand.TEEN, date_of_birth=date(2009, 3, 10))
+    friend = UserFactory(age_band=AgeBand.TEEN)
+    younger = UserFactory(age_band=AgeBand.TEEN)
+    cohort = make_group(
+        facilitator, teen_space, format=GroupFormat.COHORT, capacity=2, topic="Teen cohort"
+    )
+    drop_in = make_group(facilitator, teen_space, topic="Teen drop-in")
+    past = make_session(drop_in, starts_in=timedelta(minutes=10))
+    coming = make_session(drop_in, starts_in=timedelta(days=3))
+    assert actions.do_join(turning, cohort).status == SignUpStatus.JOINED
+    assert actions.do_join(friend, cohort).status == SignUpStatus.JOINED
+    assert actions.do_join(younger, cohort).status == SignUpStatus.WAITLISTED
+    actions.do_join(turning, drop_in, past)
+    actions.do_join(turning, drop_in, coming)
+
+    time_machine.move_to(BIRTHDAY, tick=False)
+    assert do_move_to_adult(turning)
+
+    def status(user, group, session=None):
+        return SignUp.objects.get(user=user, group=group, session=session).status
+
+    assert status(turning, cohort) == SignUpStatus.LEFT
+    assert status(younger, cohort) == SignUpStatus.JOINED  # the freed place moved up
+    assert status(turning, drop_in, coming) == SignUpStatus.LEFT
+    assert status(turning, drop_in, past) == SignUpStatus.JOINED  # history stays
+    event = AuditEvent.objects.get(event="account.age_band_changed")
+    assert event.changes["group_places_given_up"] == 2
+
+
+def test_a_corrected_band_gives_up_places_in_the_other_bands_groups_but_not_facilitation(
+    facilitator, space, staff, member
+):
+    from datetime import date
+
+    from kindred.accounts.actions import do_correct_date_of_birth
+
+    adult_group = make_group(facilitator, space, topic="Adults")
+    adults_session = make_session(adult_group, starts_in=timedelta(days=2))
+    actions.do_join(member, adult_group, adults_session)
+    co_run = make_group(facilitator, space, topic="Co-facilitated")
+    co_run.facilitators.add(member)
+
+    # Staff learn that Maya is 14: the band follows the corrected date.
+    do_correct_date_of_birth(staff, member, date(2013, 1, 1))
+    member.refresh_from_db()
+    assert member.age_band == AgeBand.TEEN
+    assert SignUp.objects.get(user=member, session=adults_session).status == SignUpStatus.LEFT
+    # Facilitating is a role staff give and take, not a sign-up: it stays.
+    assert co_run.facilitators.filter(pk=member.pk).exists()
+    event = AuditEvent.objects.get(event="account.date_of_birth_corrected")
+    assert event.changes["group_places_given_up"] == 1

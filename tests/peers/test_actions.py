@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -11,6 +11,7 @@ from django.db import connection as db_connection
 from django.db import connections
 from django.utils import timezone
 
+from kindred.accounts.models import AgeBand
 from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
 from kindred.core.access import NotFound
@@ -436,3 +437,60 @@ def test_blocking_a_peer_ends_what_the_member_shared_with_them(db):
     actions.do_block_peer(supporter, link)
 
     assert not _live_grants(seeker, supporter)
+
+
+# --- A teen turning 18 -----------------------------------------------------------------
+
+BIRTHDAY = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
+
+
+def test_turning_18_ends_connections_and_requests_with_teens_only(time_machine):
+    from kindred.accounts.actions import do_move_to_adult
+
+    time_machine.move_to(BIRTHDAY - timedelta(days=1), tick=False)
+
+    def teen(handle, born=None):
+        user = UserFactory(handle=handle, age_band=AgeBand.TEEN)
+        if born is not None:
+            user.date_of_birth = born
+            user.save(update_fields=["date_of_birth"])
+        make_profile(user, seeks="both")
+        return user
+
+    turning = teen("teen_tia", date(2009, 3, 10))
+    twin = teen("teen_tom", date(2009, 3, 10))  # 18 the same day
+    talking = teen("teen_ada")
+    asked = teen("teen_ben")
+    asking = teen("teen_cal")
+    with_twin = connected(turning, twin)
+    with_teen = connected(turning, talking)
+    sent = connect(turning, asked)
+    received = connect(asking, turning)
+
+    time_machine.move_to(BIRTHDAY, tick=False)
+    assert do_move_to_adult(turning)
+    for row in (with_twin, with_teen, sent, received):
+        row.refresh_from_db()
+    assert with_twin.status == ConnectionStatus.ACTIVE
+    assert with_teen.status == ConnectionStatus.ENDED
+    assert with_teen.ended_by is None  # Kindred ended it, not Tia
+    assert sent.status == ConnectionStatus.WITHDRAWN
+    assert received.status == ConnectionStatus.DECLINED
+    told = Notification.objects.get(recipient=talking, kind="peers.ended")
+    assert "different age groups" in told.title
+    # A closed request is quiet, like any decline.
+    assert not Notification.objects.filter(recipient__in=[asked, asking], kind="peers.ended")
+    ended = AuditEvent.objects.get(event="peers.connection_ended", target_id=str(with_teen.pk))
+    assert (ended.actor_id, ended.changes) == (None, {"reason": "age_band"})
+    assert AuditEvent.objects.filter(event="peers.request_closed").count() == 2
+    band = AuditEvent.objects.get(event="account.age_band_changed")
+    assert band.changes["peer_connections_ended"] == 1
+    assert band.changes["peer_requests_closed"] == 2
+
+
+def test_ending_by_hand_still_names_who_ended_it(member):
+    supporter = make_supporter()
+    make_profile(member)
+    conn = actions.do_end(member, connected(member, supporter))
+    event = AuditEvent.objects.get(event="peers.connection_ended", target_id=str(conn.pk))
+    assert (conn.ended_by, event.actor_id, event.changes) == (member, member.pk, {})
