@@ -20,8 +20,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         consumer = None
         if settings.TASKS_INPROCESS:
+            from django.utils.module_loading import autodiscover_modules
             from huey.contrib.djhuey import HUEY
 
+            # As `run_huey` does: a periodic task is registered only when its module is
+            # imported, and nothing else imports every app's tasks module.
+            autodiscover_modules("tasks")
             consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True)
             # Started before uvicorn so uvicorn's signal handlers win.
             consumer.start()
