@@ -176,7 +176,7 @@ def describe_referral(referral: Referral) -> dict[str, Any]:
         "author_id": referral.author_id,
         "author": referral.author.handle,
         "kind": referral.kind,
-        "url": referral.url,
+        "url": referral.link,
         "title": referral.title,
         "note": referral.note,
         "status": referral.status,
