@@ -339,6 +339,11 @@ KINDRED_DEFAULT_COUNTRY = env_str("KINDRED_DEFAULT_COUNTRY", "") or ""
 # Whole-page cache of community pages for anonymous readers (kindred.community.pagecache).
 COMMUNITY_PAGE_CACHE = env_bool("KINDRED_PAGE_CACHE", True)
 API_TOKEN_PREFIX = "kdr"  # noqa: S105 - a public prefix, not a secret
+# The longest an API token lives, and how long one lives when its maker picks no date:
+# a token copied into a script or a log must not stay a way in for good.
+API_TOKEN_MAX_AGE_DAYS = env_int("API_TOKEN_MAX_AGE_DAYS", 90)
+if API_TOKEN_MAX_AGE_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_MAX_AGE_DAYS must be 1 or more.")
 
 # --- Safety pathway (see docs/safety-policy.md) --------------------------------
 # A flag nobody has acknowledged after this many seconds escalates to staff.
