@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "kindred.core.headers.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kindred.core.ids.IdRangeMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "kindred.accounts.middleware.RoleMFAMiddleware",

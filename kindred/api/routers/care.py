@@ -21,6 +21,7 @@ from kindred.care import actions, grants, shared
 from kindred.care.accesslog import access_log_for
 from kindred.care.models import ConsentGrant, Referral
 from kindred.care.sources import team_for, timeline_for
+from kindred.core.ids import ObjectId
 
 router = Router(tags=["care"])
 
@@ -41,7 +42,7 @@ class TeamEntryOut(Schema):
 
 
 class GrantIn(Schema):
-    grantee_id: int = Field(description="A person_id from your care team.")
+    grantee_id: ObjectId = Field(description="A person_id from your care team.")
     scope: ScopeName
     expires_at: datetime | None = Field(
         None, description="When sharing stops by itself (timezone-aware); null: until revoked."
@@ -120,7 +121,7 @@ class SharedDetailOut(Schema):
 
 
 class ReferralIn(Schema):
-    member_id: int
+    member_id: ObjectId
     kind: KindName = Field(
         description="group, space or peer (a therapist to a client); therapy (a peer "
         "supporter to a member they support: links to the decision guide)."

@@ -22,6 +22,7 @@ from pydantic import ConfigDict
 from kindred.api.auth import get_api_user
 from kindred.api.routers.community import READ_AUTH, get_reader
 from kindred.core.access import NotFound
+from kindred.core.ids import ObjectId
 from kindred.groups import actions, manage, tools
 from kindred.groups.access import access_group, access_session, can_join_room, is_facilitator
 from kindred.groups.models import Group, GroupSession, SignUp, SignUpStatus
@@ -113,8 +114,8 @@ class SignUpOut(Schema):
 class SignUpIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    session: int | None = Field(
-        default=None, ge=1, description="Required for drop-in groups; leave out otherwise."
+    session: ObjectId | None = Field(
+        default=None, description="Required for drop-in groups; leave out otherwise."
     )
 
 

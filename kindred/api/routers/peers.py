@@ -21,6 +21,7 @@ from kindred.api.auth import get_api_user
 from kindred.api.routers.community import SupportOut
 from kindred.api.routers.crisis import describe_country
 from kindred.core.access import NotFound
+from kindred.core.ids import ObjectId
 from kindred.peers import actions, taxonomy
 from kindred.peers.access import (
     access_connection,
@@ -126,7 +127,7 @@ class SuggestionOut(Schema):
 class RequestIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    user_id: int
+    user_id: ObjectId
     note: str = Field(default="", max_length=MAX_NOTE)
 
 
