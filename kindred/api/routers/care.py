@@ -66,7 +66,7 @@ class SharedMemberOut(Schema):
     scopes: list[str]
 
 
-class TrendPointOut(Schema):
+class SharedTrendPointOut(Schema):
     created_at: datetime
     total: int
     band: str
@@ -77,10 +77,10 @@ class TrendPointOut(Schema):
     deteriorated: bool
 
 
-class TrendOut(Schema):
+class SharedTrendOut(Schema):
     instrument: str
     name: str
-    points: list[TrendPointOut]
+    points: list[SharedTrendPointOut]
 
 
 class PlanGoalsOut(Schema):
@@ -112,7 +112,7 @@ class SharedDetailOut(Schema):
     member_id: int
     handle: str
     scopes: list[str]
-    measure_trends: list[TrendOut] | None = None
+    measure_trends: list[SharedTrendOut] | None = None
     plan_goals: list[PlanGoalsOut] | None = None
     group_attendance: list[TimelineItemOut] | None = None
     safety_plan: SafetyPlanOut | None = Field(

@@ -129,7 +129,7 @@ class RatedOut(Schema):
     rating: int
 
 
-class MessageOut(Schema):
+class GroupMessageOut(Schema):
     seq: int
     kind: str = Field(description="text or system")
     author: str | None = Field(description="Handle; null for system messages.")
@@ -137,14 +137,14 @@ class MessageOut(Schema):
     created_at: datetime
 
 
-class HistoryOut(Schema):
+class GroupHistoryOut(Schema):
     room_id: int
     ws_url: str
-    messages: list[MessageOut]
+    messages: list[GroupMessageOut]
     next_after: int | None = Field(description="Pass as ?after= for more; null at the end.")
 
 
-class HistoryQuery(Schema):
+class GroupHistoryQuery(Schema):
     after: int = Field(default=0, ge=0)
 
 
@@ -329,11 +329,11 @@ def leave_group(request: HttpRequest, group_id: int, payload: SignUpIn) -> Any:
 
 @router.get(
     "/groups/sessions/{session_id}/history",
-    response=HistoryOut,
+    response=GroupHistoryOut,
     summary="The room's messages, for its people while the session is on",
 )
 def session_history(
-    request: HttpRequest, session_id: int, query: Query[HistoryQuery]
+    request: HttpRequest, session_id: int, query: Query[GroupHistoryQuery]
 ) -> dict[str, Any]:
     user = get_api_user(request)
     session = access_session(user, session_id)
