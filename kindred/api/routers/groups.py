@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ConfigDict
+from pydantic import AwareDatetime, ConfigDict
 
 from kindred.api.auth import get_api_user
 from kindred.api.routers.community import READ_AUTH, get_reader
@@ -26,12 +26,14 @@ from kindred.core.ids import ObjectId
 from kindred.groups import actions, manage, tools
 from kindred.groups.access import access_group, access_session, can_join_room, is_facilitator
 from kindred.groups.models import Group, GroupSession, SignUp, SignUpStatus
-from kindred.groups.schedule import describe
+from kindred.groups.schedule import describe, to_utc, zone
 from kindred.rooms.actions import history
 
 router = Router(tags=["groups"])
 
 HISTORY_LIMIT = 200
+# A wall-clock date and time without an offset, e.g. 2026-01-06T19:00:00.
+LOCAL_DATE_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"
 
 
 class SessionOut(Schema):
@@ -55,7 +57,15 @@ class GroupOut(Schema):
     capacity: int
     schedule: str = Field(description="In plain words, on the facilitator's clock.")
     recurrence: str = Field(description="RFC 5545 RRULE (without DTSTART).")
-    first_starts_at_local: datetime = Field(description="DTSTART, naive, in `timezone`.")
+    # Not a date-time: that format requires an offset, and this is a wall-clock time
+    # the rule repeats ("Tuesdays at 19:00" stays 19:00 when the clocks change).
+    first_starts_at_local: str = Field(
+        pattern=LOCAL_DATE_TIME,
+        description="DTSTART: the first start on the group's clock in `timezone`, without "
+        "an offset (YYYY-MM-DDTHH:MM:SS). The recurrence repeats this wall-clock time.",
+        examples=["2026-01-06T19:00:00"],
+    )
+    first_starts_at: AwareDatetime = Field(description="The same first start as an instant.")
     timezone: str
     session_minutes: int
     facilitators: list[str] = Field(description="Handles.")
@@ -158,7 +168,8 @@ def describe_group(group: Group) -> dict[str, Any]:
         "capacity": group.capacity,
         "schedule": describe(group.recurrence, group.first_starts_at_local, group.timezone),
         "recurrence": group.recurrence,
-        "first_starts_at_local": group.first_starts_at_local,
+        "first_starts_at_local": group.first_starts_at_local.isoformat(timespec="seconds"),
+        "first_starts_at": to_utc(group.first_starts_at_local, zone(group.timezone)),
         "timezone": group.timezone,
         "session_minutes": group.session_minutes,
         "facilitators": [f.handle for f in group.facilitators.all()],
