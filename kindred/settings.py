@@ -85,14 +85,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kindred.core.headers.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kindred.core.ids.IdRangeMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "kindred.accounts.middleware.RoleMFAMiddleware",
@@ -345,7 +348,17 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+# Browser features the site never uses, turned off for our pages and anything they embed
+# (django-permissions-policy sends the header).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "browsing-topics": [],
+    "camera": [],
+    "geolocation": [],
+    "interest-cohort": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
 # Error reports must never carry what people wrote (clinical or not).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "kindred.core.logging.RedactingExceptionReporterFilter"
 
@@ -378,6 +391,11 @@ KINDRED_DEFAULT_COUNTRY = env_str("KINDRED_DEFAULT_COUNTRY", "") or ""
 # Whole-page cache of community pages for anonymous readers (kindred.community.pagecache).
 COMMUNITY_PAGE_CACHE = env_bool("KINDRED_PAGE_CACHE", True)
 API_TOKEN_PREFIX = "kdr"  # noqa: S105 - a public prefix, not a secret
+# The longest an API token lives, and how long one lives when its maker picks no date:
+# a token copied into a script or a log must not stay a way in for good.
+API_TOKEN_MAX_AGE_DAYS = env_int("API_TOKEN_MAX_AGE_DAYS", 90)
+if API_TOKEN_MAX_AGE_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_MAX_AGE_DAYS must be 1 or more.")
 
 # --- Safety pathway (see docs/safety-policy.md) --------------------------------
 # A flag nobody has acknowledged after this many seconds escalates to staff.

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from kindred.accounts.roles import IMPLIED_ROLES, Role
+from kindred.accounts.signals import password_changed
 from kindred.core.fields import EncryptedDateField
 
 
@@ -79,6 +80,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.handle
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Django marks a set_password() until the next save; every way of changing a
+        # password (pages, reset link, admin, changepassword) ends in this save.
+        new_password = getattr(self, "_password", None) is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if new_password:
+            password_changed.send(sender=type(self), user=self)
 
     def role_names(self) -> set[str]:
         """Roles held, implied ones included. Cached per instance (one query)."""

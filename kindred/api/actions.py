@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +16,10 @@ from kindred.api.credentials import format_token, hash_secret, new_public_id, ne
 from kindred.api.models import ApiToken, Scope
 from kindred.audit.actions import record_event
 
-MAX_EXPIRY_DAYS = 366
+
+def max_age_days() -> int:
+    """The longest a token may live, and its life when no expiry is chosen."""
+    return int(settings.API_TOKEN_MAX_AGE_DAYS)
 
 
 def check_create_token(user: Any) -> None:
@@ -49,12 +53,16 @@ def do_create_token(
 ) -> tuple[ApiToken, str]:
     """Create a token and return it with its plaintext, which is never stored.
 
-    The caller shows the plaintext once; afterwards nobody can recover it.
+    The caller shows the plaintext once; afterwards nobody can recover it. Without
+    ``expires_in_days`` the token lives the longest allowed (``max_age_days()``).
     """
     check_create_token(user)
     chosen = clean_scopes(scopes)
-    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
-        raise ValueError(f"expiry must be between 1 and {MAX_EXPIRY_DAYS} days")
+    longest = max_age_days()
+    if expires_in_days is None:
+        expires_in_days = longest
+    if not 1 <= expires_in_days <= longest:
+        raise ValueError(f"expiry must be between 1 and {longest} days")
     now = timezone.now()
     secret = new_secret()
     with transaction.atomic():
@@ -65,7 +73,7 @@ def do_create_token(
             secret_hash=hash_secret(secret),
             scopes=chosen,
             created_at=now,
-            expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
+            expires_at=now + timedelta(days=expires_in_days),
         )
         # The public id identifies the token in the log; the secret never appears.
         record_event(
@@ -76,7 +84,7 @@ def do_create_token(
                 "name": token.name,
                 "public_id": token.public_id,
                 "scopes": chosen,
-                "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+                "expires_at": token.expires_at.isoformat(),
             },
             request=request,
         )
@@ -101,3 +109,29 @@ def do_revoke_token(actor: Any, token: ApiToken, *, request: Any = None) -> bool
         )
     token.revoked_at = locked.revoked_at
     return True
+
+
+def do_revoke_all_tokens(user: Any, *, reason: str) -> int:
+    """Revoke every token of ``user`` that still works; how many were.
+
+    Called when the password changes: whoever knew the old one may have made tokens,
+    and a token skips the login (so the new password) for as long as it lives.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        live = list(
+            ApiToken.objects.select_for_update()
+            .filter(user_id=user.pk, revoked_at__isnull=True, expires_at__gt=now)
+            .order_by("pk")
+        )
+        for token in live:
+            token.revoked_at = now
+            token.save(update_fields=["revoked_at"])
+            # No actor: the person who set the password may be the user or staff.
+            record_event(
+                actor=None,
+                event="api.token_revoked",
+                target=token,
+                changes={"public_id": token.public_id, "reason": reason},
+            )
+    return len(live)

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
-from kindred.api.actions import MAX_EXPIRY_DAYS
+from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils.translation import gettext as _
+
+from kindred.api.actions import max_age_days
 from kindred.api.models import Scope
 
 
@@ -17,11 +21,18 @@ class CreateTokenForm(forms.Form):
         initial=[Scope.READ],
         error_messages={"required": "Choose at least one scope."},
     )
-    expires_in_days = forms.IntegerField(
-        label="Expires after (days)",
-        required=False,
-        min_value=1,
-        max_value=MAX_EXPIRY_DAYS,
-        help_text=f"Optional, 1 to {MAX_EXPIRY_DAYS}. Leave empty for a token that "
-        "lasts until you revoke it.",
-    )
+    expires_in_days = forms.IntegerField(label="Expires after (days)", required=False, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The longest life is a setting: read it per form, not once at import.
+        longest = max_age_days()
+        field = self.fields["expires_in_days"]
+        assert isinstance(field, forms.IntegerField)
+        field.max_value = longest
+        field.validators.append(MaxValueValidator(longest))
+        field.widget.attrs["max"] = str(longest)
+        field.help_text = _(
+            "Optional, 1 to %(days)s. Leave empty for the longest, %(days)s days. "
+            "Changing your password ends every token."
+        ) % {"days": longest}

@@ -8,7 +8,7 @@ secret is 256 random bits, not something a person chose.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from django.conf import settings
@@ -31,6 +31,10 @@ class Scope(models.TextChoices):
 IMPLIED_SCOPES: dict[str, set[str]] = {Scope.WRITE: {Scope.READ}}
 
 
+def default_expiry() -> datetime:
+    return timezone.now() + timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
+
+
 class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -41,7 +45,8 @@ class ApiToken(models.Model):
     scopes = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    expires_at = models.DateTimeField(null=True, blank=True)
+    # Every token ends (API_TOKEN_MAX_AGE_DAYS at most); a new password revokes them all.
+    expires_at = models.DateTimeField(default=default_expiry)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -65,7 +70,7 @@ class ApiToken(models.Model):
         now = now or timezone.now()
         if self.revoked_at is not None:
             return "revoked"
-        if self.expires_at is not None and self.expires_at <= now:
+        if self.expires_at <= now:
             return "expired"
         return "active"
 

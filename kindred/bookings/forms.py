@@ -6,11 +6,12 @@ from typing import Any
 from django import forms
 
 from kindred.bookings.models import ATTENDANCE, BookingStatus, Weekday
+from kindred.core.ids import IdField
 
 
 class BookForm(forms.Form):
     starts_at = forms.CharField(max_length=40)
-    reschedule = forms.IntegerField(required=False, min_value=1)
+    reschedule = IdField(required=False)
 
     def clean_starts_at(self) -> datetime:
         raw = self.cleaned_data["starts_at"]

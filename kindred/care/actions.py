@@ -21,6 +21,7 @@ from kindred.care.access import (
 from kindred.care.grants import SCOPE_LABELS, SCOPES
 from kindred.care.models import ConsentGrant, Referral, ReferralKind, ReferralStatus
 from kindred.core.access import NotFound
+from kindred.core.links import is_local_path
 from kindred.core.notifications import do_notify
 
 THERAPY_TITLE = "Would talking to a therapist help? Try the decision guide"
@@ -160,7 +161,15 @@ def do_end_grants_between(member: Any, grantee: Any, *, reason: str) -> int:
 def check_local_url(url: str) -> str:
     url = (url or "").strip()
     # Only pages of this site: a referral must never send a member somewhere else.
-    if not url.startswith("/") or url.startswith("//") or "\\" in url or len(url) > 300:
+    # Controls, spaces and backslashes have no place in a link someone types; refusing
+    # them keeps what is stored the same as what the browser will follow.
+    if (
+        not is_local_path(url)
+        or not url.isprintable()
+        or " " in url
+        or "\\" in url
+        or len(url) > 300
+    ):
         raise CareError("Link to a page on this site (starting with /).")
     return url
 

@@ -23,6 +23,7 @@ from kindred.accounts.models import User
 from kindred.audit.actions import record_event
 from kindred.care.models import ConsentGrant, Scope
 from kindred.core.access import NotFound
+from kindred.core.ids import parse_id
 
 MEASURE_TRENDS = Scope.MEASURE_TRENDS.value
 PLAN_GOALS = Scope.PLAN_GOALS.value
@@ -35,17 +36,15 @@ USED_EVENT = "care.grant.used"
 
 
 def _pk(user_or_id: Any) -> int | None:
+    """A user's id, or an id as given; None for anonymous, nonsense or out of range."""
     if user_or_id is None:
         return None
     if isinstance(user_or_id, int):
-        return user_or_id
+        return parse_id(user_or_id)
     if not getattr(user_or_id, "is_authenticated", True):
         return None
     pk = getattr(user_or_id, "pk", None)
-    try:
-        return int(pk) if pk is not None else int(user_or_id)
-    except (TypeError, ValueError):
-        return None
+    return parse_id(pk if pk is not None else user_or_id)
 
 
 def live(now: datetime | None = None) -> Q:

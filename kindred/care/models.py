@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kindred.core.fields import EncryptedTextField
+from kindred.core.links import is_local_path
 
 
 class Scope(models.TextChoices):
@@ -105,3 +106,10 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"referral {self.pk} ({self.kind}) for {self.member_id}"
+
+    @property
+    def link(self) -> str:
+        """The url when it is a page on this site, else "". Links are checked when
+        written; this also covers rows written before the check read links as browsers do.
+        """
+        return self.url if is_local_path(self.url) else ""

@@ -155,7 +155,7 @@ def _respond(request: AuthedHttpRequest, referral_id: int, *, accept: bool) -> H
         return redirect("care_referrals")
     if accept:
         messages.success(request, "Accepted. Here is the page they suggested.")
-        return redirect(referral.url)
+        return redirect(referral.link or "care_referrals")
     messages.success(request, "Dismissed.")
     return redirect("care_referrals")
 

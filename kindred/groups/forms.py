@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kindred.core.ids import IdField
 from kindred.groups.models import GroupFormat
 
 RATINGS = [
@@ -17,7 +18,7 @@ RATINGS = [
 class SessionChoiceForm(forms.Form):
     """Which session a drop-in sign-up is for (empty for a whole-group place)."""
 
-    session = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    session = IdField(required=False, widget=forms.HiddenInput)
 
 
 class RateForm(forms.Form):
@@ -52,12 +53,12 @@ class CheckInForm(forms.Form):
 class ParticipantActionForm(forms.Form):
     """Mute or remove: who, and why (the person sees the reason)."""
 
-    user = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    user = IdField(widget=forms.HiddenInput)
     reason = forms.CharField(label="Reason (the person sees this)", max_length=200)
 
 
 class UnmuteForm(forms.Form):
-    user = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    user = IdField(widget=forms.HiddenInput)
 
 
 class HandForm(forms.Form):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.test import override_settings
 
 from kindred.accounts.access import MFARequired
 from kindred.accounts.roles import Role
@@ -18,14 +21,24 @@ def test_create_returns_a_working_plaintext_and_audits(member):
     token, _plaintext = do_create_token(member, name="  cli  ", scopes=["write", "read", "read"])
     assert token.name == "cli"
     assert token.scopes == ["read", "write"]
-    assert token.expires_at is None
+    assert token.expires_at == token.created_at + timedelta(days=90)
     event = AuditEvent.objects.get(event="api.token_created")
     assert event.changes == {
         "name": "cli",
         "public_id": token.public_id,
         "scopes": ["read", "write"],
-        "expires_at": None,
+        "expires_at": token.expires_at.isoformat(),
     }
+
+
+@override_settings(API_TOKEN_MAX_AGE_DAYS=30)
+def test_the_longest_a_token_lives_is_a_setting(member):
+    token, _ = do_create_token(member, name="x", scopes=["read"])
+    assert token.expires_at == token.created_at + timedelta(days=30)
+    short, _ = do_create_token(member, name="y", scopes=["read"], expires_in_days=7)
+    assert short.expires_at == short.created_at + timedelta(days=7)
+    with pytest.raises(ValueError):
+        do_create_token(member, name="z", scopes=["read"], expires_in_days=31)
 
 
 @pytest.mark.parametrize(
@@ -34,7 +47,7 @@ def test_create_returns_a_working_plaintext_and_audits(member):
         {"scopes": []},
         {"scopes": ["root"]},
         {"scopes": ["read"], "expires_in_days": 0},
-        {"scopes": ["read"], "expires_in_days": 367},
+        {"scopes": ["read"], "expires_in_days": 91},
     ],
 )
 def test_create_refuses_bad_values(member, kwargs):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -75,6 +76,23 @@ def test_an_expired_token_gets_401(client, member, make_token):
     response = client.get(ME, **bearer(plaintext))
     assert response.status_code == 401
     assert response["Content-Type"].startswith("application/json")
+
+
+def later(**delta):
+    """Make the clock read ``delta`` from now (for everything in the request)."""
+    return mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(**delta))
+
+
+def test_a_token_made_without_an_expiry_stops_working_after_the_max_age(client, member, make_token):
+    _, plaintext = make_token(member)
+    with later(days=90, seconds=1):
+        assert client.get(ME, **bearer(plaintext)).status_code == 401
+
+
+def test_a_token_within_its_lifetime_keeps_working(client, member, make_token):
+    _, plaintext = make_token(member)
+    with later(days=89, hours=23):
+        assert client.get(ME, **bearer(plaintext)).status_code == 200
 
 
 def test_a_deactivated_accounts_token_gets_401(client, member, make_token):

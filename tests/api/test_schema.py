@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
+import typing
+from collections import defaultdict
+from typing import Any
 
 import pytest
+from ninja import Schema
+from pydantic import BaseModel
 
+from kindred.api import routers
 from kindred.api.docs import ASSETS
 
 
@@ -62,3 +70,60 @@ def test_the_docs_assets_come_from_our_origin(client, db, name):
 def test_only_the_listed_assets_are_served(client, db, name):
     response = client.get(f"/api/v1/docs/assets/{name}")
     assert response.status_code == 404
+
+
+# --- Schema names -------------------------------------------------------------------
+
+
+def _schema_classes() -> set[type[BaseModel]]:
+    """Every pydantic model the routers use, nested field types included."""
+    found: set[type[BaseModel]] = set()
+
+    def visit(annotation: Any) -> None:
+        for arg in typing.get_args(annotation):
+            visit(arg)
+        if (
+            isinstance(annotation, type)
+            and issubclass(annotation, BaseModel)
+            and annotation not in (BaseModel, Schema)
+            and annotation not in found
+        ):
+            found.add(annotation)
+            for field in annotation.model_fields.values():
+                visit(field.annotation)
+
+    for info in pkgutil.iter_modules(routers.__path__):
+        module = importlib.import_module(f"{routers.__name__}.{info.name}")
+        for value in vars(module).values():
+            visit(value)
+    return found
+
+
+def test_no_two_schemas_share_a_name():
+    # The OpenAPI components are keyed by class name: a second class with the same
+    # name silently replaces the first in the document.
+    by_name: dict[str, set[str]] = defaultdict(set)
+    for cls in _schema_classes():
+        by_name[cls.__name__].add(f"{cls.__module__}.{cls.__qualname__}")
+    shared = {name: sorted(where) for name, where in by_name.items() if len(where) > 1}
+    assert shared == {}
+
+
+def _component(schema: dict[str, Any], ref: str) -> dict[str, Any]:
+    return schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+
+
+def test_the_instruments_endpoint_documents_its_answer_options(schema):
+    ok = schema["paths"]["/api/v1/instruments"]["get"]["responses"]["200"]
+    instrument = _component(schema, ok["content"]["application/json"]["schema"]["items"]["$ref"])
+    item = _component(schema, instrument["properties"]["items"]["items"]["$ref"])
+    option = _component(schema, item["properties"]["options"]["items"]["$ref"])
+    assert set(option["properties"]) == {"value", "label"}
+
+
+def test_the_trend_endpoint_documents_a_members_own_trend(schema):
+    ok = schema["paths"]["/api/v1/measures/{instrument}/trend"]["get"]["responses"]["200"]
+    trend = _component(schema, ok["content"]["application/json"]["schema"]["$ref"])
+    assert set(trend["properties"]) == {"instrument", "points"}
+    point = _component(schema, trend["properties"]["points"]["items"]["$ref"])
+    assert {"total", "band", "reliable"} <= set(point["properties"])

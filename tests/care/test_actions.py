@@ -196,3 +196,21 @@ def test_the_member_accepts_or_dismisses_once(
         actions.do_respond_referral(member, group.pk, accept=False)
     events = set(AuditEvent.objects.values_list("event", flat=True))
     assert {"care.referral.accepted", "care.referral.dismissed"} <= events
+
+
+@pytest.mark.parametrize(
+    "url", ["/\t/evil.example/login", "/\n/evil.example", " //evil.example", "\\\\evil.example"]
+)
+def test_a_referral_link_cannot_leave_the_site_after_browser_normalisation(
+    care_team, member, therapist, url
+):
+    with pytest.raises(actions.CareError):
+        actions.do_refer(therapist, member.pk, kind="group", url=url, title="Group")
+    assert not Referral.objects.exists()
+
+
+def test_a_referral_keeps_a_local_link_as_written(care_team, member, therapist):
+    referral = actions.do_refer(
+        therapist, member.pk, kind="space", url=" /spaces/x/?page=2 ", title="A space"
+    )
+    assert referral.url == "/spaces/x/?page=2"

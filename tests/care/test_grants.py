@@ -124,3 +124,13 @@ def test_a_deactivated_member_shares_nothing(care_team, member, peer_supporter):
     with pytest.raises(NotFound):
         grants.access_shared(peer_supporter, member.pk, grants.MEASURE_TRENDS)
     assert grants.shared_with(peer_supporter) == []
+
+
+@pytest.mark.parametrize("huge", [2**63, 10**30, str(10**30)])
+def test_an_id_too_large_for_the_database_is_no_member(care_team, member, peer_supporter, huge):
+    # Callers other than a URL (a task, a body field) reach here without the middleware.
+    assert not grants.has_grant(peer_supporter, huge, grants.MEASURE_TRENDS)
+    with pytest.raises(NotFound):
+        grants.access_sharing_member(peer_supporter, huge)
+    with pytest.raises(NotFound):
+        grants.access_shared(peer_supporter, huge, grants.MEASURE_TRENDS)

@@ -249,6 +249,21 @@ def test_the_member_accepts_and_is_taken_there(login, care_team, member, therapi
     assert referral.status == ReferralStatus.ACCEPTED
 
 
+def test_a_link_planted_before_the_browser_check_is_never_followed(
+    login, care_team, member, therapist
+):
+    # A row written before links were checked as browsers read them.
+    referral = Referral.objects.create(
+        member=member, author=therapist, kind="space", url="/\t/evil.example/login", title="S"
+    )
+    client = login(member)
+    response = client.post(f"/my/care/suggestions/{referral.pk}/accept/")
+    assert response.status_code == 302 and response["Location"] == SUGGESTIONS
+    page = client.get(SUGGESTIONS).content.decode()
+    assert "evil.example" not in page
+    assert client.get("/api/v1/care/referrals").json()[0]["url"] == ""
+
+
 def test_the_member_dismisses(login, care_team, member, peer_supporter):
     referral = actions.do_refer(peer_supporter, member.pk, kind="therapy")
     response = login(member).post(f"/my/care/suggestions/{referral.pk}/dismiss/")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+
 import pytest
 
 from kindred.api.actions import do_create_token
@@ -33,6 +36,28 @@ def test_list_and_detail_for_visitors_and_members(client, group, session, member
     detail = client.get(f"/api/v1/groups/{group.pk}", **auth(member)).json()
     assert "stays here" in detail["norms"]
     assert session.pk in [s["id"] for s in detail["upcoming"]]
+
+
+def test_the_first_start_is_a_wall_clock_time_and_an_instant(client, facilitator, space):
+    # 19:00 in London in July is 18:00 UTC.
+    make_group(facilitator, space, first=datetime(2026, 7, 7, 19, 0), tz="Europe/London")
+    (row,) = client.get("/api/v1/groups").json()
+    assert row["first_starts_at_local"] == "2026-07-07T19:00:00"
+    assert row["timezone"] == "Europe/London"
+    first = datetime.fromisoformat(row["first_starts_at"])
+    assert first.utcoffset() is not None
+    assert first == datetime(2026, 7, 7, 18, 0, tzinfo=UTC)
+
+
+def test_the_schema_does_not_call_the_wall_clock_time_a_date_time(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    group = schema["components"]["schemas"]["GroupOut"]["properties"]
+    local = group["first_starts_at_local"]
+    assert local["type"] == "string"
+    assert "format" not in local
+    assert re.fullmatch(local["pattern"], "2026-07-07T19:00:00")
+    assert not re.fullmatch(local["pattern"], "2026-07-07T19:00:00+01:00")
+    assert group["first_starts_at"]["format"] == "date-time"
 
 
 def test_teen_group_is_404_for_adults(client, facilitator, teen_space, member):

@@ -27,6 +27,7 @@ from kindred.bookings import actions
 from kindred.bookings.access import access_bookable_therapist, visible_bookings
 from kindred.bookings.models import Booking, BookingStatus
 from kindred.bookings.slots import slots_for
+from kindred.core.ids import ObjectId
 from kindred.therapy.access import access_profile
 
 router = Router(tags=["bookings"])
@@ -89,8 +90,8 @@ class BookIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    therapist_profile_id: int | None = None
-    therapist_user_id: int | None = None
+    therapist_profile_id: ObjectId | None = None
+    therapist_user_id: ObjectId | None = None
     starts_at: AwareDatetime = Field(description="A slot's starts_at, with its offset.")
 
     @model_validator(mode="after")

@@ -21,6 +21,7 @@ from kindred.care import actions, grants, shared
 from kindred.care.accesslog import access_log_for
 from kindred.care.models import ConsentGrant, Referral
 from kindred.care.sources import team_for, timeline_for
+from kindred.core.ids import ObjectId
 
 router = Router(tags=["care"])
 
@@ -41,7 +42,7 @@ class TeamEntryOut(Schema):
 
 
 class GrantIn(Schema):
-    grantee_id: int = Field(description="A person_id from your care team.")
+    grantee_id: ObjectId = Field(description="A person_id from your care team.")
     scope: ScopeName
     expires_at: datetime | None = Field(
         None, description="When sharing stops by itself (timezone-aware); null: until revoked."
@@ -65,7 +66,7 @@ class SharedMemberOut(Schema):
     scopes: list[str]
 
 
-class TrendPointOut(Schema):
+class SharedTrendPointOut(Schema):
     created_at: datetime
     total: int
     band: str
@@ -76,10 +77,10 @@ class TrendPointOut(Schema):
     deteriorated: bool
 
 
-class TrendOut(Schema):
+class SharedTrendOut(Schema):
     instrument: str
     name: str
-    points: list[TrendPointOut]
+    points: list[SharedTrendPointOut]
 
 
 class PlanGoalsOut(Schema):
@@ -111,7 +112,7 @@ class SharedDetailOut(Schema):
     member_id: int
     handle: str
     scopes: list[str]
-    measure_trends: list[TrendOut] | None = None
+    measure_trends: list[SharedTrendOut] | None = None
     plan_goals: list[PlanGoalsOut] | None = None
     group_attendance: list[TimelineItemOut] | None = None
     safety_plan: SafetyPlanOut | None = Field(
@@ -120,7 +121,7 @@ class SharedDetailOut(Schema):
 
 
 class ReferralIn(Schema):
-    member_id: int
+    member_id: ObjectId
     kind: KindName = Field(
         description="group, space or peer (a therapist to a client); therapy (a peer "
         "supporter to a member they support: links to the decision guide)."
@@ -176,7 +177,7 @@ def describe_referral(referral: Referral) -> dict[str, Any]:
         "author_id": referral.author_id,
         "author": referral.author.handle,
         "kind": referral.kind,
-        "url": referral.url,
+        "url": referral.link,
         "title": referral.title,
         "note": referral.note,
         "status": referral.status,

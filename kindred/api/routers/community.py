@@ -205,7 +205,7 @@ class ReactionIn(Schema):
     kind: ReactionKind
 
 
-class ReportIn(Schema):
+class PostReportIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(description=", ".join(code for code, _ in REPORT_REASONS))
@@ -504,7 +504,9 @@ def toggle_reaction(request: HttpRequest, post_id: int, payload: ReactionIn) -> 
 
 
 @router.post("/posts/{post_id}/reports", response={201: ReportOut}, summary="Report a post")
-def report_post(request: HttpRequest, post_id: int, payload: ReportIn) -> Status[dict[str, str]]:
+def report_post(
+    request: HttpRequest, post_id: int, payload: PostReportIn
+) -> Status[dict[str, str]]:
     """Moderators see the post as it was when reported. Its author is not told who.
 
     A post already reported and still open for the moderators counts your report on the

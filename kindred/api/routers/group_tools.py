@@ -29,7 +29,7 @@ class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class RoomOut(Schema):
+class GroupRoomOut(Schema):
     room_id: int
     room_open: bool
     ws_url: str
@@ -100,7 +100,7 @@ def _room_out(session: GroupSession) -> dict[str, Any]:
 
 @router.post(
     "/groups/sessions/{session_id}/room/open",
-    response=RoomOut,
+    response=GroupRoomOut,
     summary="Open the session's room (facilitators)",
 )
 def open_room(request: HttpRequest, session_id: int) -> dict[str, Any]:
@@ -111,7 +111,7 @@ def open_room(request: HttpRequest, session_id: int) -> dict[str, Any]:
 
 @router.post(
     "/groups/sessions/{session_id}/room/close",
-    response=RoomOut,
+    response=GroupRoomOut,
     summary="Close the room for now; it can be opened again (facilitators)",
 )
 def close_room(request: HttpRequest, session_id: int) -> dict[str, Any]:

@@ -17,20 +17,23 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ConfigDict
+from pydantic import AwareDatetime, ConfigDict
 
 from kindred.api.auth import get_api_user
 from kindred.api.routers.community import READ_AUTH, get_reader
 from kindred.core.access import NotFound
+from kindred.core.ids import ObjectId
 from kindred.groups import actions, manage, tools
 from kindred.groups.access import access_group, access_session, can_join_room, is_facilitator
 from kindred.groups.models import Group, GroupSession, SignUp, SignUpStatus
-from kindred.groups.schedule import describe
+from kindred.groups.schedule import describe, to_utc, zone
 from kindred.rooms.actions import history
 
 router = Router(tags=["groups"])
 
 HISTORY_LIMIT = 200
+# A wall-clock date and time without an offset, e.g. 2026-01-06T19:00:00.
+LOCAL_DATE_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"
 
 
 class SessionOut(Schema):
@@ -54,7 +57,15 @@ class GroupOut(Schema):
     capacity: int
     schedule: str = Field(description="In plain words, on the facilitator's clock.")
     recurrence: str = Field(description="RFC 5545 RRULE (without DTSTART).")
-    first_starts_at_local: datetime = Field(description="DTSTART, naive, in `timezone`.")
+    # Not a date-time: that format requires an offset, and this is a wall-clock time
+    # the rule repeats ("Tuesdays at 19:00" stays 19:00 when the clocks change).
+    first_starts_at_local: str = Field(
+        pattern=LOCAL_DATE_TIME,
+        description="DTSTART: the first start on the group's clock in `timezone`, without "
+        "an offset (YYYY-MM-DDTHH:MM:SS). The recurrence repeats this wall-clock time.",
+        examples=["2026-01-06T19:00:00"],
+    )
+    first_starts_at: AwareDatetime = Field(description="The same first start as an instant.")
     timezone: str
     session_minutes: int
     facilitators: list[str] = Field(description="Handles.")
@@ -113,8 +124,8 @@ class SignUpOut(Schema):
 class SignUpIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    session: int | None = Field(
-        default=None, ge=1, description="Required for drop-in groups; leave out otherwise."
+    session: ObjectId | None = Field(
+        default=None, description="Required for drop-in groups; leave out otherwise."
     )
 
 
@@ -128,7 +139,7 @@ class RatedOut(Schema):
     rating: int
 
 
-class MessageOut(Schema):
+class GroupMessageOut(Schema):
     seq: int
     kind: str = Field(description="text or system")
     author: str | None = Field(description="Handle; null for system messages.")
@@ -136,14 +147,14 @@ class MessageOut(Schema):
     created_at: datetime
 
 
-class HistoryOut(Schema):
+class GroupHistoryOut(Schema):
     room_id: int
     ws_url: str
-    messages: list[MessageOut]
+    messages: list[GroupMessageOut]
     next_after: int | None = Field(description="Pass as ?after= for more; null at the end.")
 
 
-class HistoryQuery(Schema):
+class GroupHistoryQuery(Schema):
     after: int = Field(default=0, ge=0)
 
 
@@ -157,7 +168,8 @@ def describe_group(group: Group) -> dict[str, Any]:
         "capacity": group.capacity,
         "schedule": describe(group.recurrence, group.first_starts_at_local, group.timezone),
         "recurrence": group.recurrence,
-        "first_starts_at_local": group.first_starts_at_local,
+        "first_starts_at_local": group.first_starts_at_local.isoformat(timespec="seconds"),
+        "first_starts_at": to_utc(group.first_starts_at_local, zone(group.timezone)),
         "timezone": group.timezone,
         "session_minutes": group.session_minutes,
         "facilitators": [f.handle for f in group.facilitators.all()],
@@ -328,11 +340,11 @@ def leave_group(request: HttpRequest, group_id: int, payload: SignUpIn) -> Any:
 
 @router.get(
     "/groups/sessions/{session_id}/history",
-    response=HistoryOut,
+    response=GroupHistoryOut,
     summary="The room's messages, for its people while the session is on",
 )
 def session_history(
-    request: HttpRequest, session_id: int, query: Query[HistoryQuery]
+    request: HttpRequest, session_id: int, query: Query[GroupHistoryQuery]
 ) -> dict[str, Any]:
     user = get_api_user(request)
     session = access_session(user, session_id)

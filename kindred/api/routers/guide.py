@@ -50,7 +50,7 @@ class PointOut(Schema):
     source: str = Field(description="Key into ``content.sources``.")
 
 
-class SuggestionOut(Schema):
+class GuideSuggestionOut(Schema):
     rule: str
     kind: str = Field(description="safety, evidence or preference")
     strength: str = Field(description="crisis, suggested, consider, fits or poor_fit")
@@ -68,11 +68,11 @@ class CrisisOut(Schema):
 
 class SafetyOut(Schema):
     immediate_risk: bool
-    reasons: list[SuggestionOut]
+    reasons: list[GuideSuggestionOut]
     crisis: CrisisOut | None = Field(description="Show these first when immediate_risk.")
 
 
-class OptionOut(Schema):
+class GuideOptionOut(Schema):
     key: str
     family: str
     title: str
@@ -123,8 +123,8 @@ class EvaluationOut(Schema):
     safety: SafetyOut
     scores: list[ScoreOut]
     follow_ups: list[str] = Field(description="Questionnaires worth asking next.")
-    suggestions: list[SuggestionOut]
-    options: list[OptionOut] = Field(description="Every option, best supported first.")
+    suggestions: list[GuideSuggestionOut]
+    options: list[GuideOptionOut] = Field(description="Every option, best supported first.")
     choice: str
     next_steps: dict[str, list[NextStepOut]]
     content: ContentOut

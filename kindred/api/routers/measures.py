@@ -48,7 +48,7 @@ SUPPORT_MESSAGE = (
 # --- Schemas -----------------------------------------------------------------
 
 
-class OptionOut(Schema):
+class AnswerOptionOut(Schema):
     value: int = Field(description="The scored value to send back as the answer.")
     label: str
 
@@ -57,7 +57,7 @@ class ItemOut(Schema):
     id: str
     number: int
     text: str
-    options: list[OptionOut]
+    options: list[AnswerOptionOut]
 
 
 class BandOut(Schema):

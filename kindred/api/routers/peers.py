@@ -21,6 +21,7 @@ from kindred.api.auth import get_api_user
 from kindred.api.routers.community import SupportOut
 from kindred.api.routers.crisis import describe_country
 from kindred.core.access import NotFound
+from kindred.core.ids import ObjectId
 from kindred.core.ratelimit import RateLimited, limit
 from kindred.peers import actions, taxonomy
 from kindred.peers.access import (
@@ -115,7 +116,7 @@ class TrainingIn(Schema):
     expires_on: date | None = None
 
 
-class SuggestionOut(Schema):
+class PeerSuggestionOut(Schema):
     user_id: int
     handle: str
     is_supporter: bool
@@ -127,7 +128,7 @@ class SuggestionOut(Schema):
 class RequestIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    user_id: int
+    user_id: ObjectId
     note: str = Field(default="", max_length=MAX_NOTE)
 
 
@@ -166,7 +167,7 @@ class RatingOut(Schema):
     comment: str
 
 
-class ReportIn(Schema):
+class ConnectionReportIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(description=", ".join(code for code, _ in REPORT_REASONS))
@@ -184,7 +185,7 @@ class DetailOut(Schema):
     detail: str
 
 
-class MessageOut(Schema):
+class PeerMessageOut(Schema):
     seq: int
     kind: str
     author: str | None
@@ -192,7 +193,7 @@ class MessageOut(Schema):
     created_at: datetime
 
 
-class HistoryQuery(Schema):
+class PeerHistoryQuery(Schema):
     after: int = Field(default=0, ge=0)
 
 
@@ -351,7 +352,7 @@ def remove_training(request: HttpRequest, training_id: int) -> Status[None]:
 
 
 @router.get(
-    "/peers/suggestions", response=list[SuggestionOut], summary="People you could talk with"
+    "/peers/suggestions", response=list[PeerSuggestionOut], summary="People you could talk with"
 )
 def list_suggestions(request: HttpRequest) -> list[dict[str, Any]]:
     user = get_api_user(request)
@@ -415,11 +416,11 @@ def get_connection(request: HttpRequest, connection_id: int) -> dict[str, Any]:
 
 @router.get(
     "/peers/connections/{connection_id}/messages",
-    response=list[MessageOut],
+    response=list[PeerMessageOut],
     summary="The chat's messages after a seq (while the connection is active)",
 )
 def list_messages(
-    request: HttpRequest, connection_id: int, query: Query[HistoryQuery]
+    request: HttpRequest, connection_id: int, query: Query[PeerHistoryQuery]
 ) -> list[dict[str, Any]]:
     from kindred.peers.chat import room_for
     from kindred.rooms.actions import history
@@ -460,7 +461,7 @@ def rate_connection(request: HttpRequest, connection_id: int, payload: RatingIn)
     summary="Report the other person to the moderators",
 )
 def report_connection(
-    request: HttpRequest, connection_id: int, payload: ReportIn
+    request: HttpRequest, connection_id: int, payload: ConnectionReportIn
 ) -> Status[dict[str, str]]:
     """429 when you have sent as many reports this hour as one member may."""
     user = get_api_user(request)

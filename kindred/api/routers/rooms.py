@@ -44,12 +44,12 @@ class RoomMessageOut(Schema):
     hidden: bool = Field(description="Hidden by a moderator: only you (its writer) still see it.")
 
 
-class HistoryOut(Schema):
+class RoomHistoryOut(Schema):
     room: RoomOut
     messages: list[RoomMessageOut]
 
 
-class HistoryQuery(Schema):
+class RoomHistoryQuery(Schema):
     after: int = Field(default=0, ge=0, description="Only messages after this seq.")
     limit: int = Field(default=100, ge=1, le=500)
 
@@ -88,11 +88,11 @@ def describe_message(message: Any) -> dict[str, Any]:
 
 @router.get(
     "/rooms/{room_id}/messages",
-    response=HistoryOut,
+    response=RoomHistoryOut,
     summary="A room's messages after a seq, oldest first",
 )
 def list_room_messages(
-    request: HttpRequest, room_id: int, query: Query[HistoryQuery]
+    request: HttpRequest, room_id: int, query: Query[RoomHistoryQuery]
 ) -> dict[str, Any]:
     user = get_api_user(request)
     room = access_room(user, room_id)

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from kindred.api.access import access_token
-from kindred.api.actions import MAX_EXPIRY_DAYS, do_create_token, do_revoke_token
+from kindred.api.actions import do_create_token, do_revoke_token, max_age_days
 from kindred.api.auth import get_api_user, require_session
 from kindred.api.models import ApiToken, Scope
 from kindred.core.ratelimit import limit
@@ -25,7 +26,7 @@ class TokenOut(Schema):
     status: str = Field(description="active, expired or revoked")
     created_at: datetime
     last_used_at: datetime | None
-    expires_at: datetime | None
+    expires_at: datetime
     revoked_at: datetime | None
 
 
@@ -52,7 +53,12 @@ class TokenIn(Schema):
 
     name: str = Field(min_length=1, max_length=100)
     scopes: list[Scope] = Field(min_length=1, description="read, write (write includes read)")
-    expires_in_days: int | None = Field(default=None, ge=1, le=MAX_EXPIRY_DAYS)
+    expires_in_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=max_age_days(),
+        description="Days until the token stops working; empty for the longest allowed.",
+    )
 
 
 @router.get("/tokens", response=list[TokenOut], summary="Your tokens")
@@ -68,13 +74,16 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, obj
     as many as one person may in an hour."""
     require_session(request)
     limit(request, "tokens.create", user=get_api_user(request))
-    token, plaintext = do_create_token(
-        get_api_user(request),
-        name=payload.name,
-        scopes=payload.scopes,
-        expires_in_days=payload.expires_in_days,
-        request=request,
-    )
+    try:
+        token, plaintext = do_create_token(
+            get_api_user(request),
+            name=payload.name,
+            scopes=payload.scopes,
+            expires_in_days=payload.expires_in_days,
+            request=request,
+        )
+    except ValueError as error:
+        raise HttpError(422, str(error)) from None
     return Status(201, {**describe_token(token), "token": plaintext})
 
 
