@@ -50,6 +50,7 @@ def main() -> int:
     ap.add_argument("--rmhd", type=Path, help="rmhd_27subreddits_260posts_test.csv")
     ap.add_argument("--out", type=Path, default=Path("/tmp"))  # noqa: S108 (dev only)
     a = ap.parse_args()
+    a.out.mkdir(parents=True, exist_ok=True)
     if a.sdcnl:
         for split in ("test", "train"):
             n = convert_sdcnl(a.sdcnl / f"{split}.csv", a.out / f"sdcnl_{split}.jsonl")
