@@ -133,17 +133,19 @@ def test_it_sends_a_therapist_without_mfa_to_set_it_up(page: Any) -> None:
     UserFactory(handle="dr_nomfa", email="nomfa@example.test", roles=[Role.THERAPIST])
 
     log_in(page, "nomfa@example.test", TEST_PASSWORD)
-    expect(page.get_by_role("navigation", name="Main")).to_contain_text("Therapist workspace")
-    page.goto("/therapist/")
 
-    # Sent to set up the app; allauth first asks for the password again.
-    expect(page).to_have_url(
-        re.compile(r"/accounts/reauthenticate/\?next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F$")
-    )
+    # The second factor belongs to the account, not to the therapist pages: the first page
+    # after signing in sends them to set up the app; allauth first asks for the password again.
+    set_up = re.compile(r"/accounts/reauthenticate/\?next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F$")
+    expect(page).to_have_url(set_up)
     expect_message(
         page,
-        "Your role gives access to sensitive information, so it needs two-factor authentication.",
+        "Your role gives access to sensitive information, so your account needs two-factor "
+        "authentication.",
     )
+    for path in ("/therapist/", "/my/care/", "/spaces/"):
+        page.goto(path)
+        expect(page).to_have_url(set_up)
     expect(heading(page)).to_have_text("Confirm Access")
     page.locator("main").get_by_placeholder("Password").fill(TEST_PASSWORD)
     page.locator("main").get_by_role("button", name="Confirm").click()

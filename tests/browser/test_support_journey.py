@@ -11,6 +11,7 @@ Screenshots land in var/screens/ (not committed) for a person to look at.
 from __future__ import annotations
 
 import importlib
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -209,4 +210,59 @@ def test_the_support_panels_have_no_axe_violations(
     page.get_by_label("Your message").fill(RISKY)
     page.get_by_role("button", name="Send").click()
     expect(page.locator("[data-room-support] a[href='tel:112']")).to_be_visible()
+    assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_the_support_conversation_flag_and_hand_over_pages_pass_axe(
+    asgi_page: Any, spaces: None, viewport: dict[str, int]
+) -> None:
+    """Every page of the path after a flag, for each person on it, at phone and desk width."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kindred.bookings.models import Booking
+    from kindred.safety.actions import do_hand_over
+    from kindred.safety.support import do_member_reply, do_reach_out
+
+    writer = UserFactory(handle="quiet_harbour", roles=[Role.MEMBER], country="IE")
+    moderator = UserFactory(handle="mod_river", roles=[Role.MODERATOR], mfa=True)
+    therapist = UserFactory(handle="dr_ellis", roles=[Role.THERAPIST], mfa=True)
+    start = timezone.now() + timedelta(days=2)
+    Booking.objects.create(
+        therapist=therapist, member=writer, starts_at=start, ends_at=start + timedelta(minutes=50)
+    )
+    space = Space.objects.get(slug="depression-anxiety")
+    do_accept_guidelines(writer, space)
+    do_create_thread(writer, space, title="Tonight", body=RISKY)
+    flag = Flag.objects.get(subject=writer)
+    conversation = do_reach_out(
+        moderator, flag, "Hi, I'm from the safety team. I read your post. Are you safe right now?"
+    ).conversation
+    do_member_reply(writer, conversation, "Not really. Thank you for writing to me.")
+
+    width = viewport["width"]
+    pages = [
+        (writer, "/safety/messages/", "member-inbox"),
+        (writer, f"/safety/messages/{conversation.pk}/", "member-conversation"),
+        (moderator, "/safety/support/", "team-inbox"),
+        (moderator, f"/safety/support/{conversation.pk}/", "team-conversation"),
+        (moderator, f"/moderation/flags/{flag.pk}/", "flag"),
+        (moderator, f"/moderation/flags/{flag.pk}/content/", "flag-content"),
+    ]
+    for user, path, name in pages:
+        page = asgi_page(user, path, viewport=viewport, bypass_csp=True)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        screenshot(page, f"support-{name}")
+        # Nothing wider than the screen: no sideways scrolling on a phone.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
+        assert_no_axe_violations(page)
+
+    do_hand_over(moderator, flag, therapist)
+    page = asgi_page(therapist, f"/therapist/flags/{flag.pk}/", viewport=viewport, bypass_csp=True)
+    for action in ("Acknowledge", "Resolve"):
+        expect(page.get_by_role("button", name=re.compile(action))).to_be_visible()
+    screenshot(page, "support-hand-over")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert_no_axe_violations(page)
