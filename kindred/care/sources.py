@@ -11,14 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
+
+from kindred.core.registry import Registry
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 
 @dataclass(frozen=True)
 class TeamEntry:
     """Someone involved in a member's care."""
 
-    person: Any  # accounts.User
+    person: User
     relation: str  # "therapist", "peer_supporter" or "facilitator"
     detail: str  # e.g. "Weekly sessions since March", "Tuesday evening group"
     since: datetime | None = None
@@ -36,41 +41,41 @@ class TimelineItem:
     url: str | None = None
 
 
-TeamSource = Callable[[Any], Iterable[TeamEntry]]
-TimelineSource = Callable[[Any], Iterable[TimelineItem]]
+TeamSource = Callable[["User"], Iterable[TeamEntry]]
+TimelineSource = Callable[["User"], Iterable[TimelineItem]]
 
-_team_sources: dict[str, TeamSource] = {}
-_timeline_sources: dict[str, TimelineSource] = {}
+TEAM_SOURCES = Registry[TeamSource]("care team sources")
+TIMELINE_SOURCES = Registry[TimelineSource]("care timeline sources")
 
 
 def register_team_source(name: str, source: TeamSource) -> None:
-    _team_sources[name] = source
+    TEAM_SOURCES.register(name, source)
 
 
 def register_timeline_source(name: str, source: TimelineSource) -> None:
-    _timeline_sources[name] = source
+    TIMELINE_SOURCES.register(name, source)
 
 
-def team_for(member: Any) -> list[TeamEntry]:
-    entries = [entry for source in _team_sources.values() for entry in source(member)]
+def team_for(member: User) -> list[TeamEntry]:
+    entries = [entry for source in TEAM_SOURCES.values() for entry in source(member)]
     return sorted(entries, key=lambda e: (e.relation, e.person.handle))
 
 
-def timeline_for(member: Any) -> list[TimelineItem]:
-    items = [item for source in _timeline_sources.values() for item in source(member)]
+def timeline_for(member: User) -> list[TimelineItem]:
+    items = [item for source in TIMELINE_SOURCES.values() for item in source(member)]
     return sorted(items, key=lambda i: i.when, reverse=True)
 
 
 def unregister_team_source(name: str) -> None:
     """Remove a team source (tests register their own and must take them away again)."""
-    _team_sources.pop(name, None)
+    TEAM_SOURCES.unregister(name)
 
 
 def unregister_timeline_source(name: str) -> None:
-    _timeline_sources.pop(name, None)
+    TIMELINE_SOURCES.unregister(name)
 
 
-def timeline_of_kind(member: Any, kind: str) -> list[TimelineItem]:
+def timeline_of_kind(member: User, kind: str) -> list[TimelineItem]:
     """The member's timeline items of one kind (``"group"`` for group attendance)."""
     return [item for item in timeline_for(member) if item.kind == kind]
 
@@ -87,7 +92,7 @@ SERVICES = (SERVICE_THERAPY, SERVICE_PEER_SUPPORT)
 
 ServiceSource = Callable[[], Iterable[int]]
 
-_service_sources: dict[str, tuple[str, ServiceSource]] = {}
+SERVICE_SOURCES = Registry[tuple[str, ServiceSource]]("care service sources")
 
 
 def register_service_source(name: str, service: str, source: ServiceSource) -> None:
@@ -95,16 +100,16 @@ def register_service_source(name: str, service: str, source: ServiceSource) -> N
     registers ("groups", SERVICE_PEER_SUPPORT, members_who_attended_a_group)."""
     if service not in SERVICES:
         raise ValueError(f"unknown service {service!r}")
-    _service_sources[name] = (service, source)
+    SERVICE_SOURCES.register(name, (service, source))
 
 
 def unregister_service_source(name: str) -> None:
-    _service_sources.pop(name, None)
+    SERVICE_SOURCES.unregister(name)
 
 
 def members_by_service() -> dict[str, set[int]]:
     """Member ids per service, one query per registered source."""
     result: dict[str, set[int]] = {service: set() for service in SERVICES}
-    for service, source in _service_sources.values():
+    for service, source in SERVICE_SOURCES.values():
         result[service].update(source())
     return result

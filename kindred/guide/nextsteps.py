@@ -13,7 +13,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
+
+from kindred.core.registry import Registry
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -45,20 +50,22 @@ class NextStep:
 
 logger = logging.getLogger(__name__)
 
-NextStepSource = Callable[[GuideNeeds, Any], list[NextStep]]
+NextStepSource = Callable[[GuideNeeds, "User | None"], list[NextStep]]
 
-_sources: dict[str, NextStepSource] = {}
+NEXT_STEP_SOURCES = Registry[NextStepSource]("next-step sources")
 
 
 def register_next_step_source(kind: str, source: NextStepSource) -> None:
-    _sources[kind] = source
+    NEXT_STEP_SOURCES.register(kind, source)
 
 
-def next_steps(needs: GuideNeeds, user: Any, *, per_kind: int = 3) -> dict[str, list[NextStep]]:
+def next_steps(
+    needs: GuideNeeds, user: User | None, *, per_kind: int = 3
+) -> dict[str, list[NextStep]]:
     """Every registered source's steps. A source that fails is logged and left out: the
     guide (and the crisis resources it may be showing) must not fail with it."""
     steps: dict[str, list[NextStep]] = {}
-    for kind, source in _sources.items():
+    for kind, source in NEXT_STEP_SOURCES.items():
         try:
             steps[kind] = source(needs, user)[:per_kind]
         except Exception:

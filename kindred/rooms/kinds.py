@@ -11,19 +11,22 @@ messages either side of a flagged one a moderator reads on the flag's content pa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from kindred.core.registry import Registry
 
 if TYPE_CHECKING:
+    from kindred.accounts.models import User
     from kindred.rooms.models import Room, RoomMessage
     from kindred.safety.actions import ScreenOutcome
 
 
 class RoomKind(Protocol):
-    def can_join(self, user: Any, room: Room) -> bool:
+    def can_join(self, user: User, room: Room) -> bool:
         """May read the history and receive live messages."""
         ...
 
-    def write_refusal(self, user: Any, room: Room) -> str | None:
+    def write_refusal(self, user: User, room: Room) -> str | None:
         """None when ``user`` may post now, else the reason shown to them."""
         ...
 
@@ -38,23 +41,20 @@ class RoomKind(Protocol):
     def label(self, room: Room) -> str: ...
 
 
-_registry: dict[str, RoomKind] = {}
+# Keys fit ``Room.kind``. A kind may be registered again under its name: tests swap one in.
+ROOM_KINDS = Registry[RoomKind]("room kinds", max_key_length=40)
 
 
 def register_kind(name: str, kind: RoomKind) -> None:
-    if len(name) > 40:
-        raise ValueError(f"Room kind names are at most 40 characters: {name!r}")
-    _registry[name] = kind
+    ROOM_KINDS.register(name, kind, replace=True)
 
 
 def get_kind(name: str) -> RoomKind:
-    """The registered kind; ``LookupError`` for an unknown name."""
-    try:
-        return _registry[name]
-    except KeyError:
-        raise LookupError(f"No room kind {name!r} is registered.") from None
+    """The registered kind; :class:`~kindred.core.registry.NotRegistered` (a
+    ``LookupError``) for an unknown name."""
+    return ROOM_KINDS.get(name)
 
 
 def unregister_kind(name: str) -> None:
     """For tests that register a kind of their own."""
-    _registry.pop(name, None)
+    ROOM_KINDS.unregister(name)

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -38,8 +38,12 @@ from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.core.access import NotFound
 from kindred.core.events import role_group, send_event_on_commit
+from kindred.core.registry import Registry
 from kindred.safety.actions import SafetyActionError
 from kindred.safety.models import Flag
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 GONE = _lazy("What this flag is about is gone: it was deleted, or it never had a page.")
 
@@ -68,8 +72,8 @@ class ContextLine:
 class ContentKind:
     noun: str
     state: Callable[[str], ContentState | None]
-    hide: Callable[[Any, str, str], None]
-    unhide: Callable[[Any, str], None]
+    hide: Callable[[User, str, str], None]
+    unhide: Callable[[User, str], None]
     context: Callable[[str], list[ContextLine]] | None = None
 
     @property
@@ -78,7 +82,7 @@ class ContentKind:
         return self.context is not None
 
 
-_KINDS: dict[str, ContentKind] = {}
+CONTENT_KINDS = Registry[ContentKind]("flagged content kinds")
 
 
 def register(
@@ -86,17 +90,17 @@ def register(
     *,
     noun: str,
     state: Callable[[str], ContentState | None],
-    hide: Callable[[Any, str, str], None],
-    unhide: Callable[[Any, str], None],
+    hide: Callable[[User, str, str], None],
+    unhide: Callable[[User, str], None],
     context: Callable[[str], list[ContextLine]] | None = None,
 ) -> None:
     """``noun`` names the item for the moderator ("post", "room message")."""
-    _KINDS[source_type] = ContentKind(noun, state, hide, unhide, context)
+    CONTENT_KINDS.register(source_type, ContentKind(noun, state, hide, unhide, context))
 
 
 def unregister(source_type: str) -> None:
     """For tests that register a kind of their own."""
-    _KINDS.pop(source_type, None)
+    CONTENT_KINDS.unregister(source_type)
 
 
 def kind_of(flag: Flag) -> ContentKind | None:
@@ -104,7 +108,7 @@ def kind_of(flag: Flag) -> ContentKind | None:
         # Whatever its source, a clinical flag's content is its clinician's alone: nothing
         # for moderators to open in place, read in context or hide (kindred/safety/access.py).
         return None
-    kind = _KINDS.get(flag.source_type)
+    kind = CONTENT_KINDS.get(flag.source_type, None)
     return kind if kind is not None and flag.source_id else None
 
 
@@ -123,7 +127,7 @@ def flagged_item(flag: Flag) -> FlaggedItem | None:
     return FlaggedItem(kind, state) if state is not None else None
 
 
-def do_set_hidden(moderator: Any, flag: Flag, hidden: bool, reason: str = "") -> ContentKind:
+def do_set_hidden(moderator: User, flag: Flag, hidden: bool, reason: str = "") -> ContentKind:
     """Hide (or unhide) what ``flag`` is about; callers checked ``access_flag(write=True)``.
 
     Hiding is allowed whatever the flag's state (it is the safe direction, and a moderator
@@ -159,7 +163,7 @@ def do_set_hidden(moderator: Any, flag: Flag, hidden: bool, reason: str = "") ->
 
 
 def access_flagged_content(
-    user: Any, flag_id: int, *, request: Any = None
+    user: User, flag_id: int, *, request: Any = None
 ) -> tuple[Flag, ContentKind]:
     """The flag and its content's kind, for reading the content in context (an audited read).
 

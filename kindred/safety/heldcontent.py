@@ -18,13 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from kindred.audit.actions import record_event
+from kindred.core.registry import Registry
 from kindred.safety.actions import SafetyActionError
 from kindred.safety.models import Flag
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 NOTHING_HELD = "Nothing from this flag is held any more: it was released already, or it is gone."
 
@@ -34,13 +38,14 @@ class HeldKind:
     """How one app finds and releases its held items, and how the flag page names them."""
 
     is_held: Callable[[str], bool]
-    release: Callable[[Any, str], None]
+    release: Callable[[User, str], None]
     noun: str
     action_label: str
     done_message: str
 
 
-_KINDS: dict[str, HeldKind] = {}
+# A type may be registered again: the new functions take the old ones' place.
+HELD_KINDS = Registry[HeldKind]("held content kinds")
 
 
 _MAX_PK = 2**63 - 1
@@ -58,23 +63,25 @@ def register(
     source_type: str,
     *,
     is_held: Callable[[str], bool],
-    release: Callable[[Any, str], None],
+    release: Callable[[User, str], None],
     noun: str,
     action_label: str = "Release",
     done_message: str = "Released: others can see it now.",
 ) -> None:
     """``noun`` names the item for the moderator ("room message"); ``action_label`` is
     the release button's wording and ``done_message`` what the moderator reads after."""
-    _KINDS[source_type] = HeldKind(is_held, release, noun, action_label, done_message)
+    HELD_KINDS.register(
+        source_type, HeldKind(is_held, release, noun, action_label, done_message), replace=True
+    )
 
 
 def unregister(source_type: str) -> None:
     """For tests that register a kind of their own."""
-    _KINDS.pop(source_type, None)
+    HELD_KINDS.unregister(source_type)
 
 
 def _kind(flag: Flag) -> HeldKind | None:
-    kind = _KINDS.get(flag.source_type)
+    kind = HELD_KINDS.get(flag.source_type, None)
     return kind if kind is not None and flag.source_id else None
 
 
@@ -85,7 +92,7 @@ def held_item(flag: Flag) -> HeldKind | None:
     return kind if kind is not None and kind.is_held(flag.source_id) else None
 
 
-def do_release(moderator: Any, flag: Flag) -> HeldKind:
+def do_release(moderator: User, flag: Flag) -> HeldKind:
     """Release what ``flag`` points at; callers have checked ``access_flag(write=True)``.
 
     The flag must still be open: resolving it is the moderator's decision about the

@@ -9,20 +9,24 @@ when the reporter may not see the item.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kindred.core.access import NotFound
+from kindred.core.registry import Registry
 
-Resolver = Callable[[Any, str], tuple[Any, str, str]]
-_RESOLVERS: dict[str, Resolver] = {}
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
+
+Resolver = Callable[["User", str], tuple["User", str, str]]
+REPORTABLES = Registry[Resolver]("reportable content types")
 
 
 def register(source_type: str, resolver: Resolver) -> None:
-    _RESOLVERS[source_type] = resolver
+    REPORTABLES.register(source_type, resolver)
 
 
-def resolve(source_type: str, reporter: Any, source_id: str) -> tuple[Any, str, str]:
-    resolver = _RESOLVERS.get(source_type)
+def resolve(source_type: str, reporter: User, source_id: str) -> tuple[User, str, str]:
+    resolver = REPORTABLES.get(source_type, None)
     if resolver is None:
         raise NotFound("content")
     return resolver(reporter, source_id)

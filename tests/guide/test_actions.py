@@ -93,7 +93,7 @@ def test_a_failing_next_step_source_does_not_break_the_guide(member, monkeypatch
     def broken(needs, user):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(nextsteps._sources, "broken", broken)
+    monkeypatch.setitem(nextsteps.NEXT_STEP_SOURCES, "broken", broken)
     evaluation = actions.evaluate_guide(answers(safety_danger="yes"), member)
     assert evaluation.immediate_risk
     assert "broken" not in evaluation.next_steps and "space" in evaluation.next_steps

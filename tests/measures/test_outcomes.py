@@ -200,7 +200,7 @@ def test_therapy_means_a_treating_therapist(therapist):
 
 
 def test_each_service_source_is_one_query(population, django_assert_max_num_queries):
-    registered = len(sources._service_sources)
+    registered = len(sources.SERVICE_SOURCES)
     with django_assert_max_num_queries(registered) as counted:
         services = sources.members_by_service()
     assert len(counted.captured_queries) <= registered

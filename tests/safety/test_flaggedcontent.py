@@ -55,11 +55,11 @@ def room_message(room_setup, member, member2):
 
 
 def test_posts_and_room_messages_are_registered():
-    assert flaggedcontent._KINDS["community.post"].noun == "post"
-    kind = flaggedcontent._KINDS["rooms.message"]
+    assert flaggedcontent.CONTENT_KINDS["community.post"].noun == "post"
+    kind = flaggedcontent.CONTENT_KINDS["rooms.message"]
     assert kind.noun == "room message" and kind.context is not None
     # Secure messages to a therapist are clinical: moderators never handle them in place.
-    assert "messaging.message" not in flaggedcontent._KINDS
+    assert "messaging.message" not in flaggedcontent.CONTENT_KINDS
 
 
 def test_the_flag_page_links_to_the_post_and_offers_to_hide_it(login, moderator, reply, reply_flag):

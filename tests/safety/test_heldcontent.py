@@ -48,10 +48,10 @@ def _flag(member, source_type=SOURCE, source_id="7"):
 
 
 def test_the_rooms_and_community_apps_register_their_held_content():
-    assert "rooms.message" in heldcontent._KINDS
-    assert "community.post" in heldcontent._KINDS
-    assert heldcontent._KINDS["rooms.message"].noun == "room message"
-    assert heldcontent._KINDS["rooms.message"].action_label == "Release to the room"
+    assert "rooms.message" in heldcontent.HELD_KINDS
+    assert "community.post" in heldcontent.HELD_KINDS
+    assert heldcontent.HELD_KINDS["rooms.message"].noun == "room message"
+    assert heldcontent.HELD_KINDS["rooms.message"].action_label == "Release to the room"
 
 
 def test_held_item_names_a_held_item(fake, member):
