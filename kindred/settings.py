@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "kindred.measures",
     "kindred.care",
     "kindred.guide",
+    # Last: it depends on every app above (the demo data command).
+    "kindred.demo",
 ]
 
 MIDDLEWARE = [

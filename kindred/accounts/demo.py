@@ -1,7 +1,14 @@
-"""Demo personas for trying Kindred locally. Refused outside DEBUG (demo mode)."""
+"""Demo personas for trying Kindred locally. Refused outside DEBUG (demo mode).
+
+Accounts owns only its own demo data: the personas, their roles and, for role holders, a
+published second factor. It also defines :class:`DemoContext`, what every app's demo
+loader (``kindred/<app>/demo.py``, ``def load(ctx: DemoContext) -> None``) receives; the
+``kindred demo`` command (``kindred.demo``) runs the loaders in order.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -146,6 +153,20 @@ def create_persona(p: Persona) -> tuple[User, bool]:
     return user, created
 
 
-def create_demo_data() -> list[tuple[Persona, User, bool]]:
+@dataclass
+class DemoContext:
+    """Shared by the apps' demo loaders: the personas by key, and where to report."""
+
+    say: Callable[[str], None]
+    # Filled by the accounts loader, which runs first.
+    users: dict[str, User] = field(default_factory=dict)
+
+
+def load(ctx: DemoContext) -> None:
     ensure_demo_allowed()
-    return [(p, *create_persona(p)) for p in PERSONAS]
+    for persona in PERSONAS:
+        user, created = create_persona(persona)
+        ctx.users[persona.key] = user
+        state = "created" if created else "exists"
+        mfa = f"  TOTP secret {persona.totp_secret}" if persona.totp_secret else ""
+        ctx.say(f"{state:7} {persona.key:12} {user.email:28}{mfa}")

@@ -7,6 +7,7 @@ Idempotent: a second run creates nothing.
 
 from __future__ import annotations
 
+from kindred.accounts.demo import DemoContext
 from kindred.accounts.models import User
 from kindred.care import actions, grants
 from kindred.care.access import referral_kinds_for
@@ -49,3 +50,7 @@ def create_demo_care(users: dict[str, User]) -> int:
         )
         created += 1
     return created
+
+
+def load(ctx: DemoContext) -> None:
+    ctx.say(f"Care: {create_demo_care(ctx.users)} demo care item(s) created.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kindred.accounts.demo import DemoContext
 from kindred.accounts.models import User
 from kindred.community.actions import (
     do_accept_guidelines,
@@ -71,3 +72,7 @@ def create_demo_community(personas: dict[str, User]) -> int:
             do_toggle_reaction(personas[key], written.post, "strength")
         created += 1
     return created
+
+
+def load(ctx: DemoContext) -> None:
+    ctx.say(f"Community: {create_demo_community(ctx.users)} demo thread(s) created.")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kindred.accounts.demo import DemoContext
 from kindred.accounts.models import User
 from kindred.community.models import Space
 from kindred.groups.actions import GroupSpec, do_create_group, do_join, upcoming_sessions
@@ -80,3 +81,7 @@ def create_demo_groups(users: dict[str, User]) -> int:
         else:
             do_join(users["member2"], group)
     return created
+
+
+def load(ctx: DemoContext) -> None:
+    ctx.say(f"Groups: {create_demo_groups(ctx.users)} demo group(s) created.")

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from kindred.accounts.demo import DemoContext
 from kindred.accounts.models import User
 from kindred.guide.actions import do_save_guide
 from kindred.guide.models import SavedGuide
@@ -77,3 +78,7 @@ def create_demo_guide(users: dict[str, User]) -> int:
         if age_days:
             SavedGuide.objects.filter(pk=guide.pk).update(created_at=now - timedelta(days=age_days))
     return len(GUIDES)
+
+
+def load(ctx: DemoContext) -> None:
+    ctx.say(f"Guide: {create_demo_guide(ctx.users)} demo saved guide(s) created.")

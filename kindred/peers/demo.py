@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kindred.accounts.demo import DemoContext
 from kindred.accounts.models import User
 from kindred.peers.actions import do_add_training, do_save_profile
 from kindred.peers.models import PeerProfile
@@ -106,3 +107,8 @@ def create_demo_connections(users: dict[str, User]) -> int:
     )
     do_accept(peer, sent.connection)
     return 1
+
+
+def load(ctx: DemoContext) -> None:
+    ctx.say(f"Peers: {create_demo_peers(ctx.users)} demo profile(s) created.")
+    ctx.say(f"Peers: {create_demo_connections(ctx.users)} demo connection(s) made.")
