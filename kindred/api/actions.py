@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from kindred.accounts.access import check_mfa
-from kindred.api.credentials import format_token, hash_secret, new_public_id, new_secret
+from kindred.api.credentials import format_token
 from kindred.api.models import ApiToken, Scope
 from kindred.audit.actions import record_event
+from kindred.core.secrets import hash_secret, new_public_id, new_secret
 
 
 def max_age_days() -> int:

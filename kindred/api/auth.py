@@ -27,9 +27,10 @@ from ninja.security import HttpBearer, SessionAuth
 
 from kindred.accounts.access import check_mfa
 from kindred.accounts.actions import do_move_to_adult
-from kindred.api.credentials import parse_token, secret_matches
+from kindred.api.credentials import parse_token
 from kindred.api.models import ApiToken, Scope
 from kindred.core.ratelimit import limit
+from kindred.core.secrets import secret_matches
 
 if TYPE_CHECKING:
     from kindred.accounts.models import User

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
-from kindred.bookings import ics
 from kindred.bookings.access import access_booking, access_therapist_booking, is_bookable
+from kindred.bookings.calendar import booking_event
 from kindred.bookings.models import (
     ATTENDANCE,
     AvailabilityException,
@@ -30,6 +30,7 @@ from kindred.bookings.models import (
     WeeklyAvailability,
 )
 from kindred.bookings.slots import Slot, candidate_slots, local_to_utc
+from kindred.core import calendar
 from kindred.core.access import NotFound
 from kindred.core.notifications import do_notify
 
@@ -277,7 +278,9 @@ def send_confirmation(booking: Booking, now: datetime) -> None:
             to=[user.email],
         )
         message.attach(
-            "session.ics", ics.calendar([booking], user, now), "text/calendar; method=PUBLISH"
+            "session.ics",
+            calendar.render([booking_event(booking, user)], now),
+            "text/calendar; method=PUBLISH",
         )
         message.send()
 

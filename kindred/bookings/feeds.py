@@ -13,9 +13,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from kindred.api.credentials import hash_secret, new_public_id, new_secret, secret_matches
 from kindred.audit.actions import record_event
 from kindred.bookings.models import CalendarFeed
+from kindred.core.secrets import hash_secret, new_public_id, new_secret, secret_matches
 
 _TOKEN = re.compile(r"^(?P<public_id>[0-9a-f]{16})_(?P<secret>[A-Za-z0-9_-]{20,128})$")
 

@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kindred.bookings import actions, feeds, ics
+from kindred.bookings import actions, feeds
 from kindred.bookings.access import access_bookable_therapist, access_booking
 from kindred.bookings.forms import BookForm
 from kindred.bookings.models import Booking, BookingStatus
 from kindred.bookings.relationships import treating_therapists
 from kindred.bookings.slots import slots_for
+from kindred.core import calendar
 from kindred.core.http import AuthedHttpRequest
 
 BOOKING_HORIZON = timedelta(days=14)
@@ -148,15 +149,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = feeds.get_feed_user(token)
     if user is None:
         raise NotFound("calendar")
-    from kindred.groups import actions as group_actions
-    from kindred.groups import ics as group_ics
-
-    now = timezone.now()
-    # Cancelled group sessions stay in, marked cancelled, so subscribed calendars drop them.
-    groups = [group_ics.session_event(s, now) for s in group_actions.calendar_for(user, now)]
-    body = ics.calendar(
-        actions.upcoming_for(user, now), user, now, name="Kindred sessions", extra_events=groups
-    )
+    # Every registered source (therapy sessions, group sessions, ...): one subscription.
+    body = calendar.calendar_for(user, timezone.now(), name="Kindred sessions")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"

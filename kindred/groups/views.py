@@ -19,9 +19,10 @@ from kindred.accounts.roles import Role
 from kindred.bookings import feeds
 from kindred.community.access import access_space
 from kindred.community.rendering import render_markdown
+from kindred.core import calendar
 from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
-from kindred.groups import actions, ics
+from kindred.groups import actions
 from kindred.groups.access import (
     access_group,
     access_session,
@@ -30,6 +31,7 @@ from kindred.groups.access import (
     is_signed_up,
     visible_groups,
 )
+from kindred.groups.calendar import session_event
 from kindred.groups.forms import GroupForm, SessionChoiceForm
 from kindred.groups.models import Group, GroupSession, SessionStatus, SignUp, SignUpStatus
 from kindred.groups.schedule import describe
@@ -254,7 +256,7 @@ def session_ics(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     if not (is_signed_up(request.user, session) or is_facilitator(request.user, session.group)):
         raise NotFound("session")
     url = request.build_absolute_uri(reverse("groups_session", args=[session.pk]))
-    body = ics.calendar([session], timezone.now(), urls={session.pk: url})
+    body = calendar.render([session_event(session, url=url)], timezone.now())
     return _calendar_response(body, f"group-session-{session.pk}.ics")
 
 
@@ -264,7 +266,6 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = feeds.get_feed_user(token)
     if user is None:
         raise NotFound("calendar")
-    now = timezone.now()
     return _calendar_response(
-        ics.calendar(actions.calendar_for(user, now), now, name="Kindred groups")
+        calendar.calendar_for(user, timezone.now(), name="Kindred groups", sources=["groups"])
     )

@@ -8,8 +8,9 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from kindred.api.credentials import hash_secret, parse_token
+from kindred.api.credentials import parse_token
 from kindred.api.models import ApiToken
+from kindred.core.secrets import hash_secret
 from tests.api.conftest import bearer
 
 ME = "/api/v1/me"

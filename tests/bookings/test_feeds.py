@@ -7,8 +7,10 @@ import hashlib
 from django.urls import reverse
 from django.utils import timezone
 
-from kindred.bookings import actions, feeds, ics
+from kindred.bookings import actions, feeds
+from kindred.bookings.calendar import booking_event
 from kindred.bookings.models import CalendarFeed
+from kindred.core import calendar
 from tests.bookings.conftest import NOW, SLOT
 
 
@@ -66,7 +68,7 @@ def test_a_wrong_or_malformed_token_is_404(client, member):
 def test_ics_lines_are_folded_and_escaped(member, therapist, tuesday_evenings):
     booking = actions.do_book(member, therapist, SLOT, now=NOW)
     therapist.handle = "dr_" + "x" * 27
-    text = ics.calendar([booking], member, NOW, name="A, b; c")
+    text = calendar.render([booking_event(booking, member)], NOW, name="A, b; c")
     assert "X-WR-CALNAME:A\\, b\\; c\r\n" in text
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     assert "UID:booking-" in text and "DTEND:20300108T185000Z" in text

@@ -7,7 +7,9 @@ import pytest
 from django.utils import timezone
 
 from kindred.bookings.feeds import do_create_calendar_feed
-from kindred.groups import actions, ics, manage
+from kindred.core import calendar
+from kindred.groups import actions, manage
+from kindred.groups.calendar import session_event
 from tests.groups.factories import make_session
 
 REQUIRED = ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY")
@@ -53,7 +55,7 @@ def test_a_session_calendar_is_valid_and_names_only_the_topic(group, session):
     group.save()
     session.refresh_from_db()
     events = assert_valid_ics(
-        ics.calendar([session], timezone.now(), urls={session.pk: "https://x.test/s"})
+        calendar.render([session_event(session, url="https://x.test/s")], timezone.now())
     )
     assert len(events) == 1
     assert events[0]["UID"] == f"group-session-{session.pk}@kindred"
