@@ -14,6 +14,7 @@ from django.utils import timezone
 from kindred.accounts.models import User
 from kindred.audit.actions import record_event
 from kindred.community.access import check_can_post, visible_spaces
+from kindred.community.events import post_created, thread_group
 from kindred.community.models import (
     GuidelineAcceptance,
     Post,
@@ -173,8 +174,7 @@ def do_reply(user: Any, thread: Thread, *, body: str, content_warning: str = "")
             _notify_reply(user, thread, post)
             _notify_mentions(user, post, space)
             send_event_on_commit(
-                f"thread.{thread.pk}",
-                {"type": "post.created", "thread": thread.pk, "post": post.pk},
+                thread_group(thread.pk), post_created(thread=thread.pk, post=post.pk)
             )
         ThreadRead.objects.update_or_create(
             user=user, thread=thread, defaults={"last_read_post_id": post.pk}

@@ -40,6 +40,7 @@ from kindred.groups.actions import (
     _promote,
     local_label,
 )
+from kindred.groups.events import session_cancelled
 from kindred.groups.models import (
     Group,
     GroupFormat,
@@ -189,7 +190,7 @@ def _cancel_locked(actor: Any, session: GroupSession, reason: str, now: datetime
     if room is not None:
         if room.is_open:
             do_post_system(room, "This session has been cancelled.")
-            do_broadcast(room, {"type": "groups.cancelled", "session": session.pk})
+            do_broadcast(room, session_cancelled(session.pk))
         do_close_room(room, actor=actor)
     return [s.user for s in signups_of_session(session).select_related("user").order_by("pk")]
 

@@ -31,6 +31,15 @@ from kindred.groups.access import (
     room_grace,
 )
 from kindred.groups.actions import GroupError
+from kindred.groups.events import (
+    hands_changed,
+    member_muted,
+    norms_pinned,
+    participant_checked_in,
+    participant_muted,
+    participant_unmuted,
+    session_ended,
+)
 from kindred.groups.models import Attendance, GroupSession, SessionStatus
 from kindred.groups.room import KIND
 from kindred.rooms.actions import (
@@ -134,7 +143,7 @@ def do_pin_norms(facilitator: Any, session: GroupSession) -> None:
         locked.norms_pinned_at = timezone.now()
         locked.save(update_fields=["norms_pinned_at"])
         do_post_system(room, "Our group norms are pinned at the top of the room.")
-        do_broadcast(room, {"type": "groups.norms_pinned", "norms": locked.group.norms})
+        do_broadcast(room, norms_pinned(locked.group.norms))
 
 
 def _open_room(session: GroupSession) -> Room:
@@ -181,9 +190,7 @@ def do_check_in(
                 context=f"Group check-in: {locked.group.topic}",
             )
             do_post_system(room, f"{user.handle} checked in: {word}")
-        do_broadcast(
-            room, {"type": "groups.checkin", "handle": user.handle, "passed": attendance.passed}
-        )
+        do_broadcast(room, participant_checked_in(handle=user.handle, passed=attendance.passed))
     return attendance
 
 
@@ -219,7 +226,7 @@ def do_set_hand(user: Any, session: GroupSession, raised: bool) -> list[str]:
             attendance.hand_raised_at = None
         attendance.save(update_fields=["hand_raised_at"])
         queue = hand_queue(locked)
-        do_broadcast(room, {"type": "groups.hands", "queue": queue})
+        do_broadcast(room, hands_changed(queue))
     return queue
 
 
@@ -239,9 +246,7 @@ def do_next_hand(facilitator: Any, session: GroupSession) -> str | None:
         first.hand_raised_at = None
         first.save(update_fields=["hand_raised_at"])
         do_post_system(room, f"Over to {first.user.handle}.")
-        do_broadcast(
-            room, {"type": "groups.hands", "queue": hand_queue(locked), "turn": first.user.handle}
-        )
+        do_broadcast(room, hands_changed(hand_queue(locked), turn=first.user.handle))
     return first.user.handle
 
 
@@ -277,10 +282,10 @@ def do_mute(facilitator: Any, session: GroupSession, target: Any, reason: str) -
             changes={"user": target.pk, "reason": reason},
         )
         do_post_system(room, f"The facilitator muted {target.handle}.")
-        do_broadcast(room, {"type": "groups.muted", "handle": target.handle, "muted": True})
+        do_broadcast(room, participant_muted(target.handle))
         send_event_on_commit(
             user_group(target.pk),
-            {"type": "groups.you_were_muted", "session": locked.pk, "reason": reason},
+            member_muted(session=locked.pk, reason=reason),
         )
     return attendance
 
@@ -303,7 +308,7 @@ def do_unmute(facilitator: Any, session: GroupSession, target: Any) -> Attendanc
             changes={"user": target.pk},
         )
         do_post_system(room, f"{target.handle} can write again.")
-        do_broadcast(room, {"type": "groups.muted", "handle": target.handle, "muted": False})
+        do_broadcast(room, participant_unmuted(target.handle))
     return attendance
 
 
@@ -330,7 +335,7 @@ def do_remove(facilitator: Any, session: GroupSession, target: Any, reason: str)
         if room is not None:
             if room.is_open:
                 do_post_system(room, f"The facilitator asked {target.handle} to leave the session.")
-                do_broadcast(room, {"type": "groups.hands", "queue": hand_queue(locked)})
+                do_broadcast(room, hands_changed(hand_queue(locked)))
             do_disconnect_user(room, target.pk, f"The facilitator removed you: {reason}")
         do_notify(
             [target],
@@ -388,7 +393,7 @@ def do_end_session(
         if room is not None:
             if room.is_open:
                 do_post_system(room, "The session has ended. Thank you for being here.")
-                do_broadcast(room, {"type": "groups.ended", "session": locked.pk})
+                do_broadcast(room, session_ended(locked.pk))
             do_close_room(room, actor=facilitator)
         attendees = [
             a.user

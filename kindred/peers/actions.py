@@ -31,6 +31,7 @@ from kindred.peers.access import (
     is_supporter,
     is_suspended_sitewide,
 )
+from kindred.peers.events import connection_updated
 from kindred.peers.models import (
     LIVE_STATUSES,
     MAX_CASELOAD,
@@ -515,9 +516,7 @@ def do_accept(user: Any, connection: Connection, *, request: Any = None) -> Conn
             url=url,
         )
         for uid in (locked.requester_id, locked.recipient_id):
-            send_event_on_commit(
-                user_group(uid), {"type": "peers.connection", "id": locked.pk, "status": "active"}
-            )
+            send_event_on_commit(user_group(uid), connection_updated(id=locked.pk, status="active"))
     connection.refresh_from_db()
     return connection
 
@@ -600,9 +599,7 @@ def do_end(
                 url=reverse("peers_connection", args=[locked.pk]),
             )
         for uid in (locked.requester_id, locked.recipient_id):
-            send_event_on_commit(
-                user_group(uid), {"type": "peers.connection", "id": locked.pk, "status": "ended"}
-            )
+            send_event_on_commit(user_group(uid), connection_updated(id=locked.pk, status="ended"))
     connection.refresh_from_db()
     return connection
 

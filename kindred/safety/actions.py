@@ -29,6 +29,12 @@ from kindred.core.events import role_group, send_event_on_commit, user_group
 from kindred.core.notifications import do_notify
 from kindred.safety import clinical
 from kindred.safety.access import forget_blocks
+from kindred.safety.events import (
+    flag_escalated,
+    flag_raised,
+    flag_updated,
+    support_offered,
+)
 from kindred.safety.models import (
     SAFETY_PLAN_SECTIONS,
     Block,
@@ -186,12 +192,10 @@ def do_raise_flag(
             )
         send_event_on_commit(
             role_group(Role.MODERATOR),
-            {"type": "flag.raised", "id": flag.pk, "level": flag.level, "kind": kind},
+            flag_raised(id=flag.pk, level=flag.level, kind=kind),
         )
         if subject is not None and kind != FlagKind.REPORT:
-            send_event_on_commit(
-                user_group(subject.pk), {"type": "safety.support", "level": flag.level}
-            )
+            send_event_on_commit(user_group(subject.pk), support_offered(level=flag.level))
         delay = escalation_delay(flag.level)
         if delay is not None:
             transaction.on_commit(lambda: _schedule_escalation(flag.pk, delay))
@@ -251,7 +255,7 @@ def _escalate_one(flag_id: int, now: datetime) -> Flag | None:
             clinical.notify_escalated(flag, staff=staff, on_call=on_duty_moderators())
             send_event_on_commit(
                 role_group(Role.STAFF),
-                {"type": "flag.escalated", "id": flag.pk, "level": flag.level},
+                flag_escalated(id=flag.pk, level=flag.level),
             )
             return flag
         url = f"/staff/flags/{flag.pk}/"
@@ -261,9 +265,7 @@ def _escalate_one(flag_id: int, now: datetime) -> Flag | None:
             title=f"Unacknowledged {flag.level}-risk flag #{flag.pk}",
             url=url,
         )
-        send_event_on_commit(
-            role_group(Role.STAFF), {"type": "flag.escalated", "id": flag.pk, "level": flag.level}
-        )
+        send_event_on_commit(role_group(Role.STAFF), flag_escalated(id=flag.pk, level=flag.level))
         subject = f"[Kindred] Unacknowledged {flag.level}-risk flag #{flag.pk}"
         # No content in email: it leaves our servers.
         body = (
@@ -288,7 +290,7 @@ def _transition(
         record_event(actor=actor, event=event, target=locked, changes=changes)
         send_event_on_commit(
             role_group(Role.MODERATOR),
-            {"type": "flag.updated", "id": locked.pk, "status": locked.status},
+            flag_updated(id=locked.pk, status=locked.status),
         )
     return locked
 
@@ -525,7 +527,7 @@ def _join_report(flag: Flag, reporter: Any, reason: str, details: str, level: st
     record_event(actor=reporter, event="safety.flag_report_added", target=flag, changes=changes)
     send_event_on_commit(
         role_group(Role.MODERATOR),
-        {"type": "flag.updated", "id": flag.pk, "status": flag.status},
+        flag_updated(id=flag.pk, status=flag.status),
     )
 
 
@@ -601,9 +603,7 @@ def _lock_handover(therapist: Any, flag: Flag) -> Flag:
 
 def _handover_changed(therapist: Any, flag: Flag, event: str, changes: dict[str, Any]) -> None:
     record_event(actor=therapist, event=event, target=flag, changes=changes)
-    send_event_on_commit(
-        role_group(Role.MODERATOR), {"type": "flag.updated", "id": flag.pk, "status": flag.status}
-    )
+    send_event_on_commit(role_group(Role.MODERATOR), flag_updated(id=flag.pk, status=flag.status))
 
 
 def do_acknowledge_handover(therapist: Any, flag: Flag) -> Flag:

@@ -39,6 +39,7 @@ from kindred.audit.actions import record_event
 from kindred.core.access import NotFound
 from kindred.core.events import role_group, send_event_on_commit
 from kindred.safety.actions import SafetyActionError
+from kindred.safety.events import flag_updated
 from kindred.safety.models import Flag
 
 GONE = _lazy("What this flag is about is gone: it was deleted, or it never had a page.")
@@ -153,7 +154,7 @@ def do_set_hidden(moderator: Any, flag: Flag, hidden: bool, reason: str = "") ->
         )
         send_event_on_commit(
             role_group(Role.MODERATOR),
-            {"type": "flag.updated", "id": locked.pk, "status": locked.status},
+            flag_updated(id=locked.pk, status=locked.status),
         )
     return kind
 
