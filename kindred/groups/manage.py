@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from kindred.audit.actions import record_event
 from kindred.core.notifications import do_notify
+from kindred.groups import audit_names as groups_audit
 from kindred.groups.access import signups_of_session
 from kindred.groups.actions import (
     MAX_DESCRIPTION,
@@ -139,7 +140,7 @@ def do_update_group(
             promoted = _promote_all(locked, now)
         record_event(
             actor=actor,
-            event="groups.group_updated",
+            event=groups_audit.GROUP_UPDATED,
             target=locked,
             changes={
                 **{name: [before[name], new[name]] for name in NUMBER_FIELDS if name in changed},
@@ -182,7 +183,7 @@ def _cancel_locked(actor: Any, session: GroupSession, reason: str, now: datetime
     session.save(update_fields=["status", "cancelled_at", "cancel_reason"])
     record_event(
         actor=actor,
-        event="groups.session_cancelled",
+        event=groups_audit.SESSION_CANCELLED,
         target=session,
         changes={"status": [SessionStatus.SCHEDULED.value, SessionStatus.CANCELLED.value]},
     )
@@ -269,7 +270,7 @@ def do_archive_group(actor: Any, group: Group, *, now: datetime | None = None) -
             people.setdefault(signup.user_id, signup.user)
         record_event(
             actor=actor,
-            event="groups.group_archived",
+            event=groups_audit.GROUP_ARCHIVED,
             target=locked,
             changes={"is_active": [True, False], "sessions_cancelled": cancelled},
         )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from kindred.audit.actions import record_event
 from kindred.core.events import send_event_on_commit, user_group
 from kindred.core.notifications import do_notify
+from kindred.groups import audit_names as groups_audit
 from kindred.groups.access import (
     can_join_room,
     is_facilitator,
@@ -110,7 +111,7 @@ def do_open_session_room(facilitator: Any, session: GroupSession) -> Room:
         room = room_for(locked)
         was_open = room.is_open and not first
         do_open_room(room, actor=facilitator)
-        record_event(actor=facilitator, event="groups.room_opened", target=locked)
+        record_event(actor=facilitator, event=groups_audit.ROOM_OPENED, target=locked)
         if not was_open:
             do_post_system(room, "The facilitator opened the room. Welcome.")
         if first:
@@ -277,7 +278,7 @@ def do_mute(facilitator: Any, session: GroupSession, target: Any, reason: str) -
         attendance.save(update_fields=["muted_at", "mute_reason"])
         record_event(
             actor=facilitator,
-            event="groups.participant_muted",
+            event=groups_audit.PARTICIPANT_MUTED,
             target=attendance,
             changes={"user": target.pk, "reason": reason},
         )
@@ -303,7 +304,7 @@ def do_unmute(facilitator: Any, session: GroupSession, target: Any) -> Attendanc
         attendance.save(update_fields=["muted_at", "mute_reason"])
         record_event(
             actor=facilitator,
-            event="groups.participant_unmuted",
+            event=groups_audit.PARTICIPANT_UNMUTED,
             target=attendance,
             changes={"user": target.pk},
         )
@@ -327,7 +328,7 @@ def do_remove(facilitator: Any, session: GroupSession, target: Any, reason: str)
         attendance.save(update_fields=["removed_at", "remove_reason", "hand_raised_at"])
         record_event(
             actor=facilitator,
-            event="groups.participant_removed",
+            event=groups_audit.PARTICIPANT_REMOVED,
             target=attendance,
             changes={"user": target.pk, "reason": reason},
         )
@@ -385,7 +386,7 @@ def do_end_session(
         Attendance.objects.filter(session=locked).update(hand_raised_at=None)
         record_event(
             actor=facilitator,
-            event="groups.session_ended",
+            event=groups_audit.SESSION_ENDED,
             target=locked,
             changes={k: v for k, v in summary.items() if k != "attendees"},
         )

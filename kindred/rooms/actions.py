@@ -43,6 +43,7 @@ from kindred.accounts.models import User
 from kindred.audit.actions import record_event
 from kindred.core.events import send_event_on_commit
 from kindred.core.sharedcache import shared_cache
+from kindred.rooms import audit_names as rooms_audit
 from kindred.rooms import conf
 from kindred.rooms.events import (
     CrisisCountryInfo,
@@ -111,7 +112,7 @@ def do_close_room(room: Room, *, actor: Any = None) -> None:
             locked.is_open = False
             locked.closed_at = timezone.now()
             locked.save(update_fields=["is_open", "closed_at"])
-            record_event(actor=actor, event="rooms.room_closed", target=locked)
+            record_event(actor=actor, event=rooms_audit.ROOM_CLOSED, target=locked)
         send_event_on_commit(room_group(room.pk), closed_frame())
     room.is_open, room.closed_at = locked.is_open, locked.closed_at
 
@@ -123,7 +124,7 @@ def do_open_room(room: Room, *, actor: Any = None) -> None:
             locked.is_open = True
             locked.closed_at = None
             locked.save(update_fields=["is_open", "closed_at"])
-            record_event(actor=actor, event="rooms.room_opened", target=locked)
+            record_event(actor=actor, event=rooms_audit.ROOM_OPENED, target=locked)
     room.is_open, room.closed_at = True, None
 
 
@@ -347,7 +348,7 @@ def do_release_message(moderator: Any, message: RoomMessage) -> RoomMessage:
         current.save(update_fields=["seq", "is_held"])
         record_event(
             actor=moderator,
-            event="rooms.message_released",
+            event=rooms_audit.MESSAGE_RELEASED,
             target=current,
             changes={"seq": [old_seq, current.seq]},
         )
@@ -384,7 +385,7 @@ def do_set_message_hidden(moderator: Any, message: RoomMessage, hidden: bool) ->
         current.save(update_fields=fields)
         record_event(
             actor=moderator,
-            event="rooms.message_hidden" if hidden else "rooms.message_unhidden",
+            event=rooms_audit.MESSAGE_HIDDEN if hidden else rooms_audit.MESSAGE_UNHIDDEN,
             target=current,
             changes={"seq": old_seq} if hidden else {"seq": [old_seq, current.seq]},
         )
@@ -504,7 +505,7 @@ def do_dismiss_support(user: Any, room: Room) -> bool:
             dismissed_at=timezone.now()
         )
         if hidden:
-            record_event(actor=user, event="rooms.support_dismissed", target=room)
+            record_event(actor=user, event=rooms_audit.SUPPORT_DISMISSED, target=room)
             send_event_on_commit(room_user_group(room.pk, user.pk), support_dismissed_frame())
     return bool(hidden)
 

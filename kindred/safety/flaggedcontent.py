@@ -38,6 +38,7 @@ from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.core.access import NotFound
 from kindred.core.events import role_group, send_event_on_commit
+from kindred.safety import audit_names as safety_audit
 from kindred.safety.actions import SafetyActionError
 from kindred.safety.events import flag_updated
 from kindred.safety.models import Flag
@@ -146,7 +147,9 @@ def do_set_hidden(moderator: Any, flag: Flag, hidden: bool, reason: str = "") ->
             kind.unhide(moderator, locked.source_id)
         record_event(
             actor=moderator,
-            event="safety.flag_content_hidden" if hidden else "safety.flag_content_unhidden",
+            event=safety_audit.FLAG_CONTENT_HIDDEN
+            if hidden
+            else safety_audit.FLAG_CONTENT_UNHIDDEN,
             target=locked,
             # The reason is the moderator's words about the content: kept by the app
             # that hides it, not copied into the audit trail.
