@@ -257,7 +257,7 @@ def _after(query_string: bytes) -> int:
 
 def _join(
     room: Room, after: int, user: Any, channel_name: str
-) -> tuple[list[dict[str, Any]], bool, set[str]]:
+) -> tuple[list[MessageFrame], bool, set[str]]:
     batch = _history_payloads(room, after, user)
     actions.do_join_presence(room.pk, user, channel_name)
     is_open = Room.objects.filter(pk=room.pk).values_list("is_open", flat=True).first()
