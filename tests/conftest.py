@@ -14,6 +14,47 @@ from tests.factories import UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+class CapturedEvents(list):
+    """``(group, event)`` pairs in the order they left for the channel layer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wrong: list[str] = []
+
+    def of_type(self, name: str) -> list[tuple[str, dict]]:
+        return [(group, event) for group, event in self if event.get("type") == name]
+
+    def types(self) -> list[str]:
+        return [event.get("type") for _, event in self]
+
+
+@pytest.fixture
+def capture_events(monkeypatch):
+    """Record every real-time event as it is sent (after commit), checked against its schema.
+
+    An event of an undeclared type, or one that does not match its declared
+    ``TypedDict`` (see ``kindred.core.events``), fails the test. Run the action inside
+    ``django_capture_on_commit_callbacks(execute=True)`` (or a transactional test) so
+    its on-commit sends happen.
+    """
+    from kindred.core.events import EventShapeError, validate_event
+
+    captured = CapturedEvents()
+
+    def record(group, event):
+        try:
+            validate_event(event)
+        except EventShapeError as error:
+            # Also failed at teardown, in case the caller swallowed the error.
+            captured.wrong.append(str(error))
+            raise
+        captured.append((group, dict(event)))
+
+    monkeypatch.setattr("kindred.core.events.send_event_now", record)
+    yield captured
+    assert not captured.wrong, captured.wrong
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (rate limits, page cache, versions)."""

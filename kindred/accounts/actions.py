@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kindred.accounts import audit_names as accounts_audit
 from kindred.accounts.age import (
     OLDEST_AGE,
     age_on,
@@ -62,7 +63,10 @@ def do_complete_signup(user: User, *, handle: str, date_of_birth: datetime.date)
         user.save(update_fields=["handle", "date_of_birth", "age_band"])
         UserRole.objects.get_or_create(user=user, role=Role.MEMBER)
         record_event(
-            actor=user, event="account.signup", target=user, changes={"age_band": user.age_band}
+            actor=user,
+            event=accounts_audit.ACCOUNT_SIGNUP,
+            target=user,
+            changes={"age_band": user.age_band},
         )
 
 
@@ -114,7 +118,7 @@ def do_move_to_adult(
             locked,
             AgeBand.ADULT,
             actor=None,
-            event="account.age_band_changed",
+            event=accounts_audit.ACCOUNT_AGE_BAND_CHANGED,
             reason="turned_18",
             request=request,
         )
@@ -166,7 +170,7 @@ def do_correct_date_of_birth(
                 locked,
                 new,
                 actor=actor,
-                event="account.date_of_birth_corrected",
+                event=accounts_audit.ACCOUNT_DATE_OF_BIRTH_CORRECTED,
                 reason="staff_correction",
                 request=request,
             )
@@ -174,7 +178,7 @@ def do_correct_date_of_birth(
             changes = {"age_band": {"from": new, "to": new}, "reason": "staff_correction"}
             record_event(
                 actor=actor,
-                event="account.date_of_birth_corrected",
+                event=accounts_audit.ACCOUNT_DATE_OF_BIRTH_CORRECTED,
                 target=locked,
                 changes=changes,
                 request=request,
@@ -191,7 +195,10 @@ def do_grant_role(actor: User | None, user: User, role: str) -> bool:
         _, created = UserRole.objects.get_or_create(user=user, role=role)
         if created:
             record_event(
-                actor=actor, event="account.role_granted", target=user, changes={"role": role}
+                actor=actor,
+                event=accounts_audit.ACCOUNT_ROLE_GRANTED,
+                target=user,
+                changes={"role": role},
             )
     user.forget_roles()
     return created
@@ -202,7 +209,10 @@ def do_revoke_role(actor: User | None, user: User, role: str) -> bool:
         deleted, _ = UserRole.objects.filter(user=user, role=role).delete()
         if deleted:
             record_event(
-                actor=actor, event="account.role_revoked", target=user, changes={"role": role}
+                actor=actor,
+                event=accounts_audit.ACCOUNT_ROLE_REVOKED,
+                target=user,
+                changes={"role": role},
             )
     user.forget_roles()
     return bool(deleted)
@@ -222,7 +232,7 @@ def do_update_profile(user: User, changes: dict[str, Any], *, request: Any = Non
         # Field names only: values such as the legal name stay out of the log.
         record_event(
             actor=user,
-            event="account.profile_updated",
+            event=accounts_audit.ACCOUNT_PROFILE_UPDATED,
             target=user,
             changes={"fields": fields},
             request=request,

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kindred.accounts.access import check_mfa
+from kindred.api import audit_names as api_audit
 from kindred.api.credentials import format_token
 from kindred.api.models import ApiToken, Scope
 from kindred.audit.actions import record_event
@@ -79,7 +80,7 @@ def do_create_token(
         # The public id identifies the token in the log; the secret never appears.
         record_event(
             actor=user,
-            event="api.token_created",
+            event=api_audit.TOKEN_CREATED,
             target=token,
             changes={
                 "name": token.name,
@@ -103,7 +104,7 @@ def do_revoke_token(actor: Any, token: ApiToken, *, request: Any = None) -> bool
         locked.save(update_fields=["revoked_at"])
         record_event(
             actor=actor,
-            event="api.token_revoked",
+            event=api_audit.TOKEN_REVOKED,
             target=locked,
             changes={"public_id": locked.public_id},
             request=request,
@@ -131,7 +132,7 @@ def do_revoke_all_tokens(user: Any, *, reason: str) -> int:
             # No actor: the person who set the password may be the user or staff.
             record_event(
                 actor=None,
-                event="api.token_revoked",
+                event=api_audit.TOKEN_REVOKED,
                 target=token,
                 changes={"public_id": token.public_id, "reason": reason},
             )

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from kindred.audit import audit_names
 from kindred.audit.chain import event_hash, find_breaks
 from kindred.audit.models import AuditEvent, AuditHead
 from kindred.core.clientip import client_ip as request_client_ip
@@ -75,7 +76,7 @@ def record_read(
     target_type, _ = describe_target(target)
     return record_event(
         actor=actor,
-        event=f"{target_type}.read",
+        event=audit_names.read_of(target_type),
         target=target,
         changes={"what": what} if what else None,
         request=request,

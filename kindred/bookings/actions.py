@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
+from kindred.bookings import audit_names as bookings_audit
 from kindred.bookings.access import access_booking, access_therapist_booking, is_bookable
 from kindred.bookings.calendar import booking_event
 from kindred.bookings.models import (
@@ -100,7 +101,7 @@ def do_add_weekly_availability(
         )
         record_event(
             actor=therapist,
-            event="bookings.availability_added",
+            event=bookings_audit.AVAILABILITY_ADDED,
             target=rule,
             changes={
                 "weekday": weekday,
@@ -121,7 +122,7 @@ def do_remove_weekly_availability(therapist: Any, rule_id: int, *, request: Any 
         rule = WeeklyAvailability.objects.filter(pk=rule_id, therapist=therapist).first()
         if rule is None:
             raise NotFound("availability")
-        record_event(actor=therapist, event="bookings.availability_removed", target=rule)
+        record_event(actor=therapist, event=bookings_audit.AVAILABILITY_REMOVED, target=rule)
         rule.delete()
 
 
@@ -160,7 +161,7 @@ def _add_exception(
         )
         record_event(
             actor=therapist,
-            event="bookings.exception_added",
+            event=bookings_audit.EXCEPTION_ADDED,
             target=exc,
             changes={
                 "kind": kind,
@@ -178,7 +179,7 @@ def do_remove_exception(therapist: Any, exception_id: int, *, request: Any = Non
         if exc is None:
             raise NotFound("exception")
         record_event(
-            actor=therapist, event="bookings.exception_removed", target=exc, request=request
+            actor=therapist, event=bookings_audit.EXCEPTION_REMOVED, target=exc, request=request
         )
         exc.delete()
 
@@ -226,7 +227,7 @@ def do_book(
             )
             record_event(
                 actor=member,
-                event="bookings.booked",
+                event=bookings_audit.BOOKED,
                 target=booking,
                 changes={
                     "therapist": therapist.pk,
@@ -309,7 +310,7 @@ def do_cancel(
         status = _cancel(booking, user, now)
         record_event(
             actor=user,
-            event="bookings.cancelled",
+            event=bookings_audit.CANCELLED,
             target=booking,
             changes={"status": status},
             request=request,
@@ -341,7 +342,7 @@ def do_reschedule(
         status = _cancel(old, member, now)
         record_event(
             actor=member,
-            event="bookings.cancelled",
+            event=bookings_audit.CANCELLED,
             target=old,
             changes={"status": status, "rescheduling": True},
             request=request,
@@ -375,7 +376,7 @@ def do_mark_attendance(
         booking.save(update_fields=["status", "attendance_marked_at"])
         record_event(
             actor=therapist,
-            event="bookings.attendance_marked",
+            event=bookings_audit.ATTENDANCE_MARKED,
             target=booking,
             changes={"status": [previous, status]},
             request=request,

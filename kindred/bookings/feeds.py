@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kindred.audit.actions import record_event
+from kindred.bookings import audit_names as bookings_audit
 from kindred.bookings.models import CalendarFeed
 from kindred.core.secrets import hash_secret, new_public_id, new_secret, secret_matches
 
@@ -37,7 +38,7 @@ def do_create_calendar_feed(user: Any, *, request: Any = None) -> str:
         feed = CalendarFeed.objects.create(
             user=user, public_id=new_public_id(), secret_hash=hash_secret(secret), created_at=now
         )
-        record_event(actor=user, event="bookings.feed_created", target=feed, request=request)
+        record_event(actor=user, event=bookings_audit.FEED_CREATED, target=feed, request=request)
     return f"{feed.public_id}_{secret}"
 
 
@@ -47,7 +48,7 @@ def do_revoke_calendar_feed(user: Any, *, request: Any = None) -> bool:
         if feed is None:
             return False
         _revoke(user, timezone.now())
-        record_event(actor=user, event="bookings.feed_revoked", target=feed, request=request)
+        record_event(actor=user, event=bookings_audit.FEED_REVOKED, target=feed, request=request)
     return True
 
 

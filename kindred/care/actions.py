@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from kindred.accounts.models import User
 from kindred.audit.actions import record_event
+from kindred.care import audit_names as care_audit
 from kindred.care.access import (
     access_referable_member,
     team_people,
@@ -80,7 +81,7 @@ def do_grant(
                     grant.save(update_fields=["expires_at"])
                 record_event(
                     actor=member,
-                    event="care.grant.renewed" if renewed else "care.grant.created",
+                    event=care_audit.GRANT_RENEWED if renewed else care_audit.GRANT_CREATED,
                     target=grant,
                     changes={
                         "scope": scope,
@@ -123,7 +124,7 @@ def do_revoke_grant(member: User, grant_id: Any, *, request: Any = None) -> Cons
         grant.save(update_fields=["revoked_at"])
         record_event(
             actor=member,
-            event="care.grant.revoked",
+            event=care_audit.GRANT_REVOKED,
             target=grant,
             changes={"scope": grant.scope, "grantee_id": grant.grantee_id},
             request=request,
@@ -148,7 +149,7 @@ def do_end_grants_between(member: Any, grantee: Any, *, reason: str) -> int:
             grant.save(update_fields=["revoked_at"])
             record_event(
                 actor=None,
-                event="care.grant.revoked",
+                event=care_audit.GRANT_REVOKED,
                 target=grant,
                 changes={"scope": grant.scope, "grantee_id": grantee.pk, "reason": reason},
             )
@@ -204,7 +205,7 @@ def do_refer(
         )
         record_event(
             actor=author,
-            event="care.referral.created",
+            event=care_audit.REFERRAL_CREATED,
             target=referral,
             changes={"kind": kind, "member_id": member.pk},
             request=request,
@@ -241,7 +242,7 @@ def do_respond_referral(
         referral.save(update_fields=["status", "responded_at"])
         record_event(
             actor=member,
-            event="care.referral.accepted" if accept else "care.referral.dismissed",
+            event=care_audit.REFERRAL_ACCEPTED if accept else care_audit.REFERRAL_DISMISSED,
             target=referral,
             changes={"kind": referral.kind},
             request=request,

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from kindred.accounts.models import User
 from kindred.audit.actions import record_event
+from kindred.care import audit_names as care_audit
 from kindred.care.models import ConsentGrant, Scope
 from kindred.core.access import NotFound
 from kindred.core.ids import parse_id
@@ -32,7 +33,7 @@ SAFETY_PLAN = Scope.SAFETY_PLAN.value
 SCOPES: tuple[str, ...] = tuple(Scope.values)
 SCOPE_LABELS: dict[str, str] = dict(Scope.choices)
 
-USED_EVENT = "care.grant.used"
+USED_EVENT = care_audit.GRANT_USED
 
 
 def _pk(user_or_id: Any) -> int | None:

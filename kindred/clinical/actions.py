@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from kindred.audit.actions import record_event
 from kindred.bookings.models import Booking
+from kindred.clinical import audit_names as clinical_audit
 from kindred.clinical import icd10
 from kindred.clinical.models import (
     IntakeForm,
@@ -50,7 +51,10 @@ def do_request_intake(therapist: Any, member: Any, *, request: Any = None) -> In
         intake, created = IntakeForm.objects.get_or_create(member=member, therapist=therapist)
         if created:
             record_event(
-                actor=therapist, event="clinical.intake.requested", target=intake, request=request
+                actor=therapist,
+                event=clinical_audit.INTAKE_REQUESTED,
+                target=intake,
+                request=request,
             )
             do_notify(
                 [member],
@@ -85,7 +89,9 @@ def do_save_intake(
         intake.answers = clean
         intake.submitted_at = _now(now)
         intake.save(update_fields=["answers", "submitted_at"])
-        record_event(actor=member, event="clinical.intake.saved", target=intake, request=request)
+        record_event(
+            actor=member, event=clinical_audit.INTAKE_SAVED, target=intake, request=request
+        )
     return intake
 
 
@@ -118,12 +124,12 @@ def do_set_diagnosis(
             diagnosis.note = note.strip()
             diagnosis.updated_at = _now(now)
             diagnosis.save(update_fields=["note", "updated_at"])
-            event = "clinical.diagnosis.updated"
+            event = clinical_audit.DIAGNOSIS_UPDATED
         else:
             diagnosis = WorkingDiagnosis.objects.create(
                 member=member, therapist=therapist, code=code, note=note.strip()
             )
-            event = "clinical.diagnosis.added"
+            event = clinical_audit.DIAGNOSIS_ADDED
         record_event(actor=therapist, event=event, target=diagnosis, request=request)
     return diagnosis
 
@@ -135,7 +141,10 @@ def do_remove_diagnosis(
         if diagnosis.therapist_id != therapist.pk:
             raise ClinicalError("Only the diagnosing therapist may remove it.")
         record_event(
-            actor=therapist, event="clinical.diagnosis.removed", target=diagnosis, request=request
+            actor=therapist,
+            event=clinical_audit.DIAGNOSIS_REMOVED,
+            target=diagnosis,
+            request=request,
         )
         diagnosis.delete()
 
@@ -194,7 +203,7 @@ def do_save_note_draft(
             )
             note.content = clean  # assigned apart: the stubs type the field as text
             note.save()
-            event = "clinical.note.drafted"
+            event = clinical_audit.NOTE_DRAFTED
         else:
             # Row lock: a second tab signing the note must not race this edit.
             note = ProgressNote.objects.select_for_update().get(pk=note.pk)
@@ -218,7 +227,7 @@ def do_save_note_draft(
                     "updated_at",
                 ]
             )
-            event = "clinical.note.revised"
+            event = clinical_audit.NOTE_REVISED
         record_event(
             actor=therapist,
             event=event,
@@ -245,7 +254,7 @@ def do_sign_note(
         note.save(update_fields=["signed_at", "signed_by"])
         record_event(
             actor=therapist,
-            event="clinical.note.signed",
+            event=clinical_audit.NOTE_SIGNED,
             target=note,
             changes={"format": note.format, "member": note.member_id},
             request=request,
@@ -269,7 +278,7 @@ def do_add_addendum(
         addendum = NoteAddendum.objects.create(note=note, author=therapist, text=text)
         record_event(
             actor=therapist,
-            event="clinical.note.addendum_added",
+            event=clinical_audit.NOTE_ADDENDUM_ADDED,
             target=addendum,
             changes={"note": note.pk},
             request=request,
@@ -295,7 +304,7 @@ def do_save_psychotherapy_note(
     with transaction.atomic():
         if note is None:
             note = PsychotherapyNote.objects.create(member=member, therapist=therapist, text=text)
-            event = "clinical.psychotherapy_note.created"
+            event = clinical_audit.PSYCHOTHERAPY_NOTE_CREATED
         else:
             note = PsychotherapyNote.objects.select_for_update().get(pk=note.pk)
             if note.therapist_id != therapist.pk:
@@ -303,7 +312,7 @@ def do_save_psychotherapy_note(
             note.text = text
             note.updated_at = _now(now)
             note.save(update_fields=["text", "updated_at"])
-            event = "clinical.psychotherapy_note.revised"
+            event = clinical_audit.PSYCHOTHERAPY_NOTE_REVISED
         record_event(
             actor=therapist,
             event=event,

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 
 from kindred.accounts.models import User
 from kindred.audit.actions import record_event
+from kindred.clinical import audit_names as clinical_audit
 from kindred.clinical.models import (
     IntakeForm,
     NoteAddendum,
@@ -49,7 +50,7 @@ def get_client_record(therapist: Any, member: User, *, request: Any = None) -> C
     )
     record_event(
         actor=therapist,
-        event="clinical.record.read",
+        event=clinical_audit.RECORD_READ,
         target=member,
         changes={
             "intake": record.intake.pk if record.intake else None,

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from kindred.accounts.models import User
 from kindred.audit.actions import record_event
+from kindred.community import audit_names as community_audit
 from kindred.community.access import check_can_post, visible_spaces
+from kindred.community.events import post_created, thread_group
 from kindred.community.models import (
     GuidelineAcceptance,
     Post,
@@ -173,8 +175,7 @@ def do_reply(user: Any, thread: Thread, *, body: str, content_warning: str = "")
             _notify_reply(user, thread, post)
             _notify_mentions(user, post, space)
             send_event_on_commit(
-                f"thread.{thread.pk}",
-                {"type": "post.created", "thread": thread.pk, "post": post.pk},
+                thread_group(thread.pk), post_created(thread=thread.pk, post=post.pk)
             )
         ThreadRead.objects.update_or_create(
             user=user, thread=thread, defaults={"last_read_post_id": post.pk}
@@ -340,7 +341,7 @@ def do_set_post_hidden(moderator: Any, post: Post, hidden: bool, reason: str = "
             )
         record_event(
             actor=moderator,
-            event="community.post_hidden" if hidden else "community.post_restored",
+            event=community_audit.POST_HIDDEN if hidden else community_audit.POST_RESTORED,
             target=post,
             changes={"reason": post.hidden_reason} if hidden else {},
         )
@@ -364,7 +365,7 @@ def do_release_held(moderator: Any, post: Post) -> bool:
                 last_activity_at=timezone.now(),
                 last_post_id=post.pk,
             )
-        record_event(actor=moderator, event="community.post_released", target=post)
+        record_event(actor=moderator, event=community_audit.POST_RELEASED, target=post)
     return True
 
 
@@ -375,7 +376,7 @@ def do_set_locked(moderator: Any, thread: Thread, locked: bool) -> None:
         thread.is_locked = locked
         record_event(
             actor=moderator,
-            event="community.thread_locked" if locked else "community.thread_unlocked",
+            event=community_audit.THREAD_LOCKED if locked else community_audit.THREAD_UNLOCKED,
             target=thread,
         )
 
@@ -388,7 +389,7 @@ def do_move_thread(moderator: Any, thread: Thread, space: Space) -> None:
         thread.space = space
         record_event(
             actor=moderator,
-            event="community.thread_moved",
+            event=community_audit.THREAD_MOVED,
             target=thread,
             changes={"from": old, "to": space.pk},
         )
@@ -412,7 +413,7 @@ def do_suspend(
         )
         record_event(
             actor=moderator,
-            event="community.member_suspended",
+            event=community_audit.MEMBER_SUSPENDED,
             target=user,
             changes={"days": days, "space": space.pk if space else None},
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from kindred.core.events import send_event_on_commit, user_group
+from kindred.core.events import notification_created, send_event_on_commit, user_group
 from kindred.core.models import Notification
 
 
@@ -18,7 +18,7 @@ def do_notify(
     for row in rows:
         send_event_on_commit(
             user_group(row.recipient_id),
-            {"type": "notification", "kind": kind, "title": title, "url": url},
+            notification_created(kind=kind, title=title, url=url),
         )
     return rows
 

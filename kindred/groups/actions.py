@@ -22,6 +22,7 @@ from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.community.models import Space
 from kindred.core.notifications import do_notify
+from kindred.groups import audit_names as groups_audit
 from kindred.groups.access import blocked_with_facilitator, is_facilitator
 from kindred.groups.models import (
     Attendance,
@@ -117,7 +118,7 @@ def do_create_group(creator: Any, spec: GroupSpec, *, now: datetime | None = Non
             created_by=creator,
         )
         group.facilitators.add(creator)
-        record_event(actor=creator, event="groups.group_created", target=group)
+        record_event(actor=creator, event=groups_audit.GROUP_CREATED, target=group)
         do_materialise_sessions(group, now=now)
     return group
 
@@ -347,7 +348,7 @@ def _open_popup_if_quorum(group: Group, now: datetime) -> bool:
         title=f"Your pop-up group “{group.topic}” reached its quorum and is opening.",
         url=reverse("groups_detail", args=[group.pk]),
     )
-    record_event(actor=None, event="groups.popup_opened", target=group)
+    record_event(actor=None, event=groups_audit.POPUP_OPENED, target=group)
     return True
 
 

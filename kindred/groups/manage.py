@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from kindred.audit.actions import record_event
 from kindred.core.notifications import do_notify
+from kindred.groups import audit_names as groups_audit
 from kindred.groups.access import signups_of_session
 from kindred.groups.actions import (
     MAX_DESCRIPTION,
@@ -40,6 +41,7 @@ from kindred.groups.actions import (
     _promote,
     local_label,
 )
+from kindred.groups.events import session_cancelled
 from kindred.groups.models import (
     Group,
     GroupFormat,
@@ -138,7 +140,7 @@ def do_update_group(
             promoted = _promote_all(locked, now)
         record_event(
             actor=actor,
-            event="groups.group_updated",
+            event=groups_audit.GROUP_UPDATED,
             target=locked,
             changes={
                 **{name: [before[name], new[name]] for name in NUMBER_FIELDS if name in changed},
@@ -181,7 +183,7 @@ def _cancel_locked(actor: Any, session: GroupSession, reason: str, now: datetime
     session.save(update_fields=["status", "cancelled_at", "cancel_reason"])
     record_event(
         actor=actor,
-        event="groups.session_cancelled",
+        event=groups_audit.SESSION_CANCELLED,
         target=session,
         changes={"status": [SessionStatus.SCHEDULED.value, SessionStatus.CANCELLED.value]},
     )
@@ -189,7 +191,7 @@ def _cancel_locked(actor: Any, session: GroupSession, reason: str, now: datetime
     if room is not None:
         if room.is_open:
             do_post_system(room, "This session has been cancelled.")
-            do_broadcast(room, {"type": "groups.cancelled", "session": session.pk})
+            do_broadcast(room, session_cancelled(session.pk))
         do_close_room(room, actor=actor)
     return [s.user for s in signups_of_session(session).select_related("user").order_by("pk")]
 
@@ -268,7 +270,7 @@ def do_archive_group(actor: Any, group: Group, *, now: datetime | None = None) -
             people.setdefault(signup.user_id, signup.user)
         record_event(
             actor=actor,
-            event="groups.group_archived",
+            event=groups_audit.GROUP_ARCHIVED,
             target=locked,
             changes={"is_active": [True, False], "sessions_cancelled": cancelled},
         )

@@ -13,8 +13,10 @@ from django.urls import reverse
 from kindred.core.events import send_event_on_commit, user_group
 from kindred.core.notifications import do_notify
 from kindred.groups.access import can_join_room, write_refusal
+from kindred.groups.events import RiskDetected, risk_detected
 from kindred.groups.models import GroupSession
 from kindred.rooms.actions import room_user_group, support_event
+from kindred.rooms.events import room_event
 from kindred.rooms.models import Room, RoomMessage
 from kindred.safety.actions import ScreenOutcome
 
@@ -43,24 +45,23 @@ def session_of(room: Room) -> GroupSession | None:
 
 def risk_alert(
     session: GroupSession, room: Room, author: Any, level: str, flag_id: int | None = None
-) -> dict[str, Any]:
+) -> RiskDetected:
     """The private event a facilitator gets: who, how worried, what to do, and where to
     write to them privately. No message text."""
     resources = support_event(author, level)
     reach_out = reverse("groups_session_reach_out", args=[session.pk, flag_id]) if flag_id else None
-    return {
-        "type": "groups.risk",
-        "session": session.pk,
-        "room": room.pk,
-        "handle": author.handle,
-        "level": level,
-        "steps": list(RISK_STEPS),
-        "country": resources["country"],
-        "anywhere": resources["anywhere"],
-        "help_url": resources["help_url"],
-        "url": reverse("groups_session", args=[session.pk]),
-        "reach_out_url": reach_out,
-    }
+    return risk_detected(
+        session=session.pk,
+        room=room.pk,
+        handle=author.handle,
+        level=level,
+        steps=list(RISK_STEPS),
+        country=resources["country"],
+        anywhere=resources["anywhere"],
+        help_url=resources["help_url"],
+        url=reverse("groups_session", args=[session.pk]),
+        reach_out_url=reach_out,
+    )
 
 
 class SessionRoomKind:
@@ -100,7 +101,7 @@ class SessionRoomKind:
             send_event_on_commit(user_group(facilitator.pk), alert)
             # Also into the room page they have open, where the tools panel shows it.
             send_event_on_commit(
-                room_user_group(message.room.pk, facilitator.pk), {"type": "event", "event": alert}
+                room_user_group(message.room.pk, facilitator.pk), room_event(alert)
             )
         do_notify(
             facilitators,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from kindred.audit.actions import record_event
 from kindred.core.events import send_event_on_commit, user_group
 from kindred.core.notifications import do_notify
+from kindred.groups import audit_names as groups_audit
 from kindred.groups.access import (
     can_join_room,
     is_facilitator,
@@ -31,6 +32,15 @@ from kindred.groups.access import (
     room_grace,
 )
 from kindred.groups.actions import GroupError
+from kindred.groups.events import (
+    hands_changed,
+    member_muted,
+    norms_pinned,
+    participant_checked_in,
+    participant_muted,
+    participant_unmuted,
+    session_ended,
+)
 from kindred.groups.models import Attendance, GroupSession, SessionStatus
 from kindred.groups.room import KIND
 from kindred.rooms.actions import (
@@ -101,7 +111,7 @@ def do_open_session_room(facilitator: Any, session: GroupSession) -> Room:
         room = room_for(locked)
         was_open = room.is_open and not first
         do_open_room(room, actor=facilitator)
-        record_event(actor=facilitator, event="groups.room_opened", target=locked)
+        record_event(actor=facilitator, event=groups_audit.ROOM_OPENED, target=locked)
         if not was_open:
             do_post_system(room, "The facilitator opened the room. Welcome.")
         if first:
@@ -134,7 +144,7 @@ def do_pin_norms(facilitator: Any, session: GroupSession) -> None:
         locked.norms_pinned_at = timezone.now()
         locked.save(update_fields=["norms_pinned_at"])
         do_post_system(room, "Our group norms are pinned at the top of the room.")
-        do_broadcast(room, {"type": "groups.norms_pinned", "norms": locked.group.norms})
+        do_broadcast(room, norms_pinned(locked.group.norms))
 
 
 def _open_room(session: GroupSession) -> Room:
@@ -181,9 +191,7 @@ def do_check_in(
                 context=f"Group check-in: {locked.group.topic}",
             )
             do_post_system(room, f"{user.handle} checked in: {word}")
-        do_broadcast(
-            room, {"type": "groups.checkin", "handle": user.handle, "passed": attendance.passed}
-        )
+        do_broadcast(room, participant_checked_in(handle=user.handle, passed=attendance.passed))
     return attendance
 
 
@@ -219,7 +227,7 @@ def do_set_hand(user: Any, session: GroupSession, raised: bool) -> list[str]:
             attendance.hand_raised_at = None
         attendance.save(update_fields=["hand_raised_at"])
         queue = hand_queue(locked)
-        do_broadcast(room, {"type": "groups.hands", "queue": queue})
+        do_broadcast(room, hands_changed(queue))
     return queue
 
 
@@ -239,9 +247,7 @@ def do_next_hand(facilitator: Any, session: GroupSession) -> str | None:
         first.hand_raised_at = None
         first.save(update_fields=["hand_raised_at"])
         do_post_system(room, f"Over to {first.user.handle}.")
-        do_broadcast(
-            room, {"type": "groups.hands", "queue": hand_queue(locked), "turn": first.user.handle}
-        )
+        do_broadcast(room, hands_changed(hand_queue(locked), turn=first.user.handle))
     return first.user.handle
 
 
@@ -272,15 +278,15 @@ def do_mute(facilitator: Any, session: GroupSession, target: Any, reason: str) -
         attendance.save(update_fields=["muted_at", "mute_reason"])
         record_event(
             actor=facilitator,
-            event="groups.participant_muted",
+            event=groups_audit.PARTICIPANT_MUTED,
             target=attendance,
             changes={"user": target.pk, "reason": reason},
         )
         do_post_system(room, f"The facilitator muted {target.handle}.")
-        do_broadcast(room, {"type": "groups.muted", "handle": target.handle, "muted": True})
+        do_broadcast(room, participant_muted(target.handle))
         send_event_on_commit(
             user_group(target.pk),
-            {"type": "groups.you_were_muted", "session": locked.pk, "reason": reason},
+            member_muted(session=locked.pk, reason=reason),
         )
     return attendance
 
@@ -298,12 +304,12 @@ def do_unmute(facilitator: Any, session: GroupSession, target: Any) -> Attendanc
         attendance.save(update_fields=["muted_at", "mute_reason"])
         record_event(
             actor=facilitator,
-            event="groups.participant_unmuted",
+            event=groups_audit.PARTICIPANT_UNMUTED,
             target=attendance,
             changes={"user": target.pk},
         )
         do_post_system(room, f"{target.handle} can write again.")
-        do_broadcast(room, {"type": "groups.muted", "handle": target.handle, "muted": False})
+        do_broadcast(room, participant_unmuted(target.handle))
     return attendance
 
 
@@ -322,7 +328,7 @@ def do_remove(facilitator: Any, session: GroupSession, target: Any, reason: str)
         attendance.save(update_fields=["removed_at", "remove_reason", "hand_raised_at"])
         record_event(
             actor=facilitator,
-            event="groups.participant_removed",
+            event=groups_audit.PARTICIPANT_REMOVED,
             target=attendance,
             changes={"user": target.pk, "reason": reason},
         )
@@ -330,7 +336,7 @@ def do_remove(facilitator: Any, session: GroupSession, target: Any, reason: str)
         if room is not None:
             if room.is_open:
                 do_post_system(room, f"The facilitator asked {target.handle} to leave the session.")
-                do_broadcast(room, {"type": "groups.hands", "queue": hand_queue(locked)})
+                do_broadcast(room, hands_changed(hand_queue(locked)))
             do_disconnect_user(room, target.pk, f"The facilitator removed you: {reason}")
         do_notify(
             [target],
@@ -380,7 +386,7 @@ def do_end_session(
         Attendance.objects.filter(session=locked).update(hand_raised_at=None)
         record_event(
             actor=facilitator,
-            event="groups.session_ended",
+            event=groups_audit.SESSION_ENDED,
             target=locked,
             changes={k: v for k, v in summary.items() if k != "attendees"},
         )
@@ -388,7 +394,7 @@ def do_end_session(
         if room is not None:
             if room.is_open:
                 do_post_system(room, "The session has ended. Thank you for being here.")
-                do_broadcast(room, {"type": "groups.ended", "session": locked.pk})
+                do_broadcast(room, session_ended(locked.pk))
             do_close_room(room, actor=facilitator)
         attendees = [
             a.user

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from kindred.audit.actions import record_event, record_read
+from kindred.guide import audit_names as guide_audit
 from kindred.guide.access import access_saved_guide, visible_saved_guides
 from kindred.guide.models import SavedGuide
 from kindred.guide.nextsteps import GuideNeeds, NextStep, next_steps
@@ -140,7 +141,7 @@ def do_save_guide(user: Any, answers: GuideAnswers, *, request: Any = None) -> S
         # The audit row names what was saved, never the answers or scores.
         record_event(
             actor=user,
-            event="guide.saved",
+            event=guide_audit.SAVED,
             target=guide,
             changes={"content_version": CONTENT_VERSION},
             request=request,
@@ -165,7 +166,7 @@ def do_delete_saved_guide(user: Any, guide_id: Any, *, request: Any = None) -> N
         guide = access_saved_guide(user, guide_id, request=request)
         record_event(
             actor=user,
-            event="guide.deleted",
+            event=guide_audit.DELETED,
             target_type="guide.savedguide",
             target_id=guide.pk,
             request=request,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kindred.audit.actions import record_event
+from kindred.measures import audit_names as measures_audit
 from kindred.measures.access import access_assignment, access_client, visible_responses
 from kindred.measures.availability import check_instrument_available
 from kindred.measures.models import Assignment, Response, ResponseDraft
@@ -71,7 +72,7 @@ def do_submit_response(
         ResponseDraft.objects.filter(member_id=member.pk, instrument_id=definition.id).delete()
         record_event(
             actor=member,
-            event="measures.response_submitted",
+            event=measures_audit.RESPONSE_SUBMITTED,
             target=response,
             changes={
                 "instrument": definition.id,
@@ -157,7 +158,7 @@ def do_assign_measure(
         )
         record_event(
             actor=therapist,
-            event="measures.assigned",
+            event=measures_audit.ASSIGNED,
             target=assignment,
             changes={
                 "member": member.pk,
@@ -180,7 +181,7 @@ def do_stop_assignment(therapist: Any, assignment_id: Any, *, request: Any = Non
             assignment.save(update_fields=["active", "stopped_at"])
             record_event(
                 actor=therapist,
-                event="measures.assignment_stopped",
+                event=measures_audit.ASSIGNMENT_STOPPED,
                 target=assignment,
                 changes={"member": assignment.member_id, "instrument": assignment.instrument_id},
                 request=request,
@@ -245,7 +246,7 @@ def do_export_responses(
     bundle = build_bundle(member, rows)
     record_event(
         actor=actor,
-        event="measures.exported",
+        event=measures_audit.EXPORTED,
         target=member,
         changes={"format": "fhir-r4b-bundle", "responses": len(rows)},
         request=request,

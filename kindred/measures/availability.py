@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kindred.audit.actions import record_event
+from kindred.measures import audit_names as measures_audit
 from kindred.measures.definitions import (
     InstrumentDefinition,
     LicenceTerms,
@@ -60,7 +61,7 @@ def do_confirm_licence(actor: Any, instrument_id: str) -> InstrumentLicence:
         )
         record_event(
             actor=actor,
-            event="measures.licence_confirmed",
+            event=measures_audit.LICENCE_CONFIRMED,
             target=licence,
             changes={"instrument": definition.id, "terms": str(definition.licence.terms)},
         )
@@ -74,7 +75,7 @@ def do_withdraw_licence(actor: Any, instrument_id: str) -> None:
         if deleted:
             record_event(
                 actor=actor,
-                event="measures.licence_withdrawn",
+                event=measures_audit.LICENCE_WITHDRAWN,
                 target_type="measures.instrumentlicence",
                 target_id=definition.id,
                 changes={"instrument": definition.id},

@@ -12,6 +12,7 @@ from django.utils import timezone
 from kindred.audit.actions import record_event
 from kindred.core.access import NotFound
 from kindred.core.notifications import do_notify
+from kindred.messaging import audit_names as messaging_audit
 from kindred.messaging.access import is_open
 from kindred.messaging.models import Conversation, Message
 from kindred.safety.actions import ScreenOutcome, screen_text
@@ -63,7 +64,7 @@ def do_start_conversation(
         if created:
             record_event(
                 actor=actor or member,
-                event="messaging.conversation_started",
+                event=messaging_audit.CONVERSATION_STARTED,
                 target=conversation,
                 changes={"member": member.pk, "therapist": therapist.pk},
                 request=request,
@@ -118,7 +119,7 @@ def do_send_message(
         flagged = screen is not None and screen.flag is not None
         record_event(
             actor=sender,
-            event="messaging.message_sent",
+            event=messaging_audit.MESSAGE_SENT,
             target=message,
             changes={"conversation": conversation.pk, "flagged": flagged},
             request=request,

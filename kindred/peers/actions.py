@@ -23,6 +23,7 @@ from kindred.audit.actions import record_event
 from kindred.core.access import NotFound
 from kindred.core.events import send_event_on_commit, user_group
 from kindred.core.notifications import do_notify
+from kindred.peers import audit_names as peers_audit
 from kindred.peers import taxonomy
 from kindred.peers.access import (
     access_peer,
@@ -31,6 +32,7 @@ from kindred.peers.access import (
     is_supporter,
     is_suspended_sitewide,
 )
+from kindred.peers.events import connection_updated
 from kindred.peers.models import (
     LIVE_STATUSES,
     MAX_CASELOAD,
@@ -248,7 +250,9 @@ def do_save_profile(user: Any, data: dict[str, Any], *, request: Any = None) -> 
             # Field names only: the story and the tags are what the person shared in confidence.
             record_event(
                 actor=user,
-                event="peers.profile_created" if existing is None else "peers.profile_updated",
+                event=peers_audit.PROFILE_CREATED
+                if existing is None
+                else peers_audit.PROFILE_UPDATED,
                 target=profile,
                 changes={"fields": sorted(changed)},
                 request=request,
@@ -283,7 +287,7 @@ def do_delete_profile(user: Any, *, request: Any = None) -> bool:
         ProfileRemoval.objects.create(user_id=user.pk, removed_at=now)
         record_event(
             actor=user,
-            event="peers.profile_deleted",
+            event=peers_audit.PROFILE_DELETED,
             target_type="peers.peerprofile",
             target_id=user.pk,
             request=request,
@@ -329,7 +333,7 @@ def do_add_training(
         )
         record_event(
             actor=user,
-            event="peers.training_added",
+            event=peers_audit.TRAINING_ADDED,
             target=training,
             changes={"name": training.name, "expires_on": str(expires_on or "")},
             request=request,
@@ -342,7 +346,9 @@ def do_remove_training(user: Any, training_id: int, *, request: Any = None) -> N
     if training is None:
         raise NotFound("training")
     with transaction.atomic():
-        record_event(actor=user, event="peers.training_removed", target=training, request=request)
+        record_event(
+            actor=user, event=peers_audit.TRAINING_REMOVED, target=training, request=request
+        )
         training.delete()
 
 
@@ -451,7 +457,7 @@ def do_request(
                 )
             record_event(
                 actor=requester,
-                event="peers.request_sent",
+                event=peers_audit.REQUEST_SENT,
                 target=connection,
                 changes={"recipient": recipient.pk},
                 request=request,
@@ -503,7 +509,7 @@ def do_accept(user: Any, connection: Connection, *, request: Any = None) -> Conn
         locked.responded_at = now
         locked.started_at = now
         locked.save(update_fields=["status", "responded_at", "started_at"])
-        record_event(actor=user, event="peers.request_accepted", target=locked, request=request)
+        record_event(actor=user, event=peers_audit.REQUEST_ACCEPTED, target=locked, request=request)
         from kindred.peers.chat import open_chat
 
         open_chat(locked)
@@ -515,9 +521,7 @@ def do_accept(user: Any, connection: Connection, *, request: Any = None) -> Conn
             url=url,
         )
         for uid in (locked.requester_id, locked.recipient_id):
-            send_event_on_commit(
-                user_group(uid), {"type": "peers.connection", "id": locked.pk, "status": "active"}
-            )
+            send_event_on_commit(user_group(uid), connection_updated(id=locked.pk, status="active"))
     connection.refresh_from_db()
     return connection
 
@@ -529,7 +533,7 @@ def do_decline(user: Any, connection: Connection, *, request: Any = None) -> Con
         locked.status = ConnectionStatus.DECLINED
         locked.responded_at = timezone.now()
         locked.save(update_fields=["status", "responded_at"])
-        record_event(actor=user, event="peers.request_declined", target=locked, request=request)
+        record_event(actor=user, event=peers_audit.REQUEST_DECLINED, target=locked, request=request)
     connection.refresh_from_db()
     return connection
 
@@ -540,7 +544,9 @@ def do_withdraw(user: Any, connection: Connection, *, request: Any = None) -> Co
         locked.status = ConnectionStatus.WITHDRAWN
         locked.responded_at = timezone.now()
         locked.save(update_fields=["status", "responded_at"])
-        record_event(actor=user, event="peers.request_withdrawn", target=locked, request=request)
+        record_event(
+            actor=user, event=peers_audit.REQUEST_WITHDRAWN, target=locked, request=request
+        )
     connection.refresh_from_db()
     return connection
 
@@ -571,7 +577,7 @@ def do_end(
         locked.save(update_fields=["status", "ended_at", "ended_by"])
         record_event(
             actor=None if reason else user,
-            event="peers.connection_ended",
+            event=peers_audit.CONNECTION_ENDED,
             target=locked,
             changes={"reason": reason} if reason else None,
             request=request,
@@ -600,9 +606,7 @@ def do_end(
                 url=reverse("peers_connection", args=[locked.pk]),
             )
         for uid in (locked.requester_id, locked.recipient_id):
-            send_event_on_commit(
-                user_group(uid), {"type": "peers.connection", "id": locked.pk, "status": "ended"}
-            )
+            send_event_on_commit(user_group(uid), connection_updated(id=locked.pk, status="ended"))
     connection.refresh_from_db()
     return connection
 
@@ -644,7 +648,7 @@ def end_connections_across_age_bands(user: Any, old: str, new: str) -> dict[str,
         )
         record_event(
             actor=None,
-            event="peers.request_closed",
+            event=peers_audit.REQUEST_CLOSED,
             target=connection,
             changes={"status": status, "reason": "age_band"},
         )
@@ -668,7 +672,7 @@ def do_rate(
         )
         record_event(
             actor=user,
-            event="peers.connection_rated",
+            event=peers_audit.CONNECTION_RATED,
             target=connection,
             changes={"stars": rating.stars, "updated": not created},
             request=request,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from kindred.audit.actions import record_event
 from kindred.core.access import NotFound
 from kindred.core.notifications import do_notify
+from kindred.plans import audit_names as plans_audit
 from kindred.plans.access import treats
 from kindred.plans.content import PlanContent
 from kindred.plans.models import (
@@ -76,7 +77,7 @@ def do_create_plan(
         _new_version(plan, therapist, 1, content, summary, review_date)
         record_event(
             actor=therapist,
-            event="plans.plan_created",
+            event=plans_audit.PLAN_CREATED,
             target=plan,
             changes={"member": member.pk, "version": 1},
             request=request,
@@ -111,7 +112,7 @@ def do_revise_plan(
         version = _new_version(plan, therapist, number, content, summary, review_date)
         record_event(
             actor=therapist,
-            event="plans.plan_revised",
+            event=plans_audit.PLAN_REVISED,
             target=plan,
             changes={"version": number},
             request=request,
@@ -141,7 +142,7 @@ def do_acknowledge(
         if created:
             record_event(
                 actor=member,
-                event="plans.plan_acknowledged",
+                event=plans_audit.PLAN_ACKNOWLEDGED,
                 target=plan,
                 changes={"version": number},
                 request=request,
@@ -170,7 +171,7 @@ def do_comment(
         comment = PlanComment.objects.create(version=version, author=author, text=text)
         record_event(
             actor=author,
-            event="plans.comment_added",
+            event=plans_audit.COMMENT_ADDED,
             target=plan,
             changes={"version": number, "comment": comment.pk},
             request=request,
@@ -207,7 +208,7 @@ def _record_entry(
         entry.save()
         record_event(
             actor=therapist,
-            event=f"plans.objective_{kind}_recorded",
+            event=plans_audit.OBJECTIVE_RECORDED[kind],
             target=plan,
             changes={"objective": key},
             request=request,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from kindred.audit.actions import record_event
 from kindred.core.notifications import do_notify
+from kindred.plans import audit_names as plans_audit
 from kindred.plans.models import PlanVersion
 
 
@@ -46,7 +47,7 @@ def send_review_reminders(now: datetime) -> int:
             )
             record_event(
                 actor=None,
-                event="plans.review_reminder_sent",
+                event=plans_audit.REVIEW_REMINDER_SENT,
                 target=version.plan,
                 changes={"version": version.number},
             )

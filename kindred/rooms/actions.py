@@ -30,7 +30,7 @@ Nothing here logs message text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -43,7 +43,20 @@ from kindred.accounts.models import User
 from kindred.audit.actions import record_event
 from kindred.core.events import send_event_on_commit
 from kindred.core.sharedcache import shared_cache
+from kindred.rooms import audit_names as rooms_audit
 from kindred.rooms import conf
+from kindred.rooms.events import (
+    CrisisCountryInfo,
+    MessageFrame,
+    SupportFrame,
+    closed_frame,
+    hidden_frame,
+    message_frame,
+    removed_frame,
+    room_event,
+    support_dismissed_frame,
+    support_frame,
+)
 from kindred.rooms.kinds import get_kind
 from kindred.rooms.models import MessageKind, Room, RoomConnection, RoomMessage, RoomSupport
 from kindred.safety.access import blocked_user_ids
@@ -99,8 +112,8 @@ def do_close_room(room: Room, *, actor: Any = None) -> None:
             locked.is_open = False
             locked.closed_at = timezone.now()
             locked.save(update_fields=["is_open", "closed_at"])
-            record_event(actor=actor, event="rooms.room_closed", target=locked)
-        send_event_on_commit(room_group(room.pk), {"type": "closed"})
+            record_event(actor=actor, event=rooms_audit.ROOM_CLOSED, target=locked)
+        send_event_on_commit(room_group(room.pk), closed_frame())
     room.is_open, room.closed_at = locked.is_open, locked.closed_at
 
 
@@ -111,28 +124,16 @@ def do_open_room(room: Room, *, actor: Any = None) -> None:
             locked.is_open = True
             locked.closed_at = None
             locked.save(update_fields=["is_open", "closed_at"])
-            record_event(actor=actor, event="rooms.room_opened", target=locked)
+            record_event(actor=actor, event=rooms_audit.ROOM_OPENED, target=locked)
     room.is_open, room.closed_at = True, None
 
 
 # --- Messages ----------------------------------------------------------------------
 
 
-def serialize_message(message: RoomMessage) -> dict[str, Any]:
+def serialize_message(message: RoomMessage) -> MessageFrame:
     """The wire form of a message (the ``author`` relation should be loaded)."""
-    data: dict[str, Any] = {
-        "type": "message",
-        "seq": message.seq,
-        "kind": message.kind,
-        "author": message.author.handle if message.author is not None else None,
-        "body": message.body,
-        "created_at": message.created_at.isoformat(),
-    }
-    if message.is_held:
-        data["held"] = True
-    if message.is_hidden:
-        data["hidden"] = True
-    return data
+    return message_frame(message)
 
 
 def check_post_message(room: Room, author: Any, body: Any) -> str:
@@ -347,13 +348,12 @@ def do_release_message(moderator: Any, message: RoomMessage) -> RoomMessage:
         current.save(update_fields=["seq", "is_held"])
         record_event(
             actor=moderator,
-            event="rooms.message_released",
+            event=rooms_audit.MESSAGE_RELEASED,
             target=current,
             changes={"seq": [old_seq, current.seq]},
         )
-        payload = serialize_message(RoomMessage.objects.select_related("author").get(pk=current.pk))
-        payload["replaces"] = old_seq
-        send_event_on_commit(_audience(current), payload)
+        released = RoomMessage.objects.select_related("author").get(pk=current.pk)
+        send_event_on_commit(_audience(current), message_frame(released, replaces=old_seq))
     return current
 
 
@@ -385,7 +385,7 @@ def do_set_message_hidden(moderator: Any, message: RoomMessage, hidden: bool) ->
         current.save(update_fields=fields)
         record_event(
             actor=moderator,
-            event="rooms.message_hidden" if hidden else "rooms.message_unhidden",
+            event=rooms_audit.MESSAGE_HIDDEN if hidden else rooms_audit.MESSAGE_UNHIDDEN,
             target=current,
             changes={"seq": old_seq} if hidden else {"seq": [old_seq, current.seq]},
         )
@@ -393,11 +393,10 @@ def do_set_message_hidden(moderator: Any, message: RoomMessage, hidden: bool) ->
         if hidden:
             author = current.author.handle if current.author is not None else None
             send_event_on_commit(
-                room_group(current.room_id), {"type": "hidden", "seq": old_seq, "author": author}
+                room_group(current.room_id), hidden_frame(seq=old_seq, author=author)
             )
         else:
-            payload = serialize_message(current)
-            payload["replaces"] = old_seq
+            payload = message_frame(current, replaces=old_seq)
             # Still held: only its writer sees it, as before it was hidden.
             held_for = current.author_id if current.is_held else None
             group = (
@@ -441,7 +440,7 @@ def hidden_handles(viewer: Any) -> set[str]:
     return set(User.objects.filter(pk__in=hidden).values_list("handle", flat=True))
 
 
-def support_event(user: Any, level: str) -> dict[str, Any]:
+def support_event(user: Any, level: str) -> SupportFrame:
     """Crisis resources for the writer's country (and those that work anywhere)."""
     code = (getattr(user, "country", "") or settings.KINDRED_DEFAULT_COUNTRY or "").upper()
     countries = {
@@ -449,7 +448,7 @@ def support_event(user: Any, level: str) -> dict[str, Any]:
         for c in CrisisCountry.objects.filter(code__in=[code, "XX"]).prefetch_related("lines")
     }
 
-    def describe(country: CrisisCountry | None) -> dict[str, Any] | None:
+    def describe(country: CrisisCountry | None) -> CrisisCountryInfo | None:
         if country is None:
             return None
         return {
@@ -473,13 +472,12 @@ def support_event(user: Any, level: str) -> dict[str, Any]:
             ],
         }
 
-    return {
-        "type": "support",
-        "level": level,
-        "country": describe(countries.get(code)) if code != "XX" else None,
-        "anywhere": describe(countries.get("XX")),
-        "help_url": "/help/",
-    }
+    return support_frame(
+        level=level,
+        country=describe(countries.get(code)) if code != "XX" else None,
+        anywhere=describe(countries.get("XX")),
+        help_url="/help/",
+    )
 
 
 def do_offer_support(room: Room, user: Any, level: str) -> RoomSupport:
@@ -507,17 +505,18 @@ def do_dismiss_support(user: Any, room: Room) -> bool:
             dismissed_at=timezone.now()
         )
         if hidden:
-            record_event(actor=user, event="rooms.support_dismissed", target=room)
-            send_event_on_commit(room_user_group(room.pk, user.pk), {"type": "support_dismissed"})
+            record_event(actor=user, event=rooms_audit.SUPPORT_DISMISSED, target=room)
+            send_event_on_commit(room_user_group(room.pk, user.pk), support_dismissed_frame())
     return bool(hidden)
 
 
 # --- Live-only events ----------------------------------------------------------------
 
 
-def do_broadcast(room: Room, event: dict[str, Any]) -> None:
-    """Send app state (not stored) to everyone in the room, after commit."""
-    send_event_on_commit(room_group(room.pk), {"type": "event", "event": event})
+def do_broadcast(room: Room, event: Mapping[str, Any]) -> None:
+    """Send an app event (not stored; built by its app's ``events`` module) to everyone
+    in the room, after commit."""
+    send_event_on_commit(room_group(room.pk), room_event(event))
 
 
 def do_disconnect_user(room: Room, user_id: int, reason: str) -> None:
@@ -526,7 +525,7 @@ def do_disconnect_user(room: Room, user_id: int, reason: str) -> None:
     Call after the change that removed them (their reconnect is then refused by
     ``can_join``).
     """
-    send_event_on_commit(room_user_group(room.pk, user_id), {"type": "removed", "reason": reason})
+    send_event_on_commit(room_user_group(room.pk, user_id), removed_frame(reason))
 
 
 # --- Presence ------------------------------------------------------------------------

@@ -37,6 +37,7 @@ import json
 import time
 import weakref
 from collections import deque
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
@@ -48,6 +49,7 @@ from kindred.core.consumers import JsonConsumer
 from kindred.core.events import EVENT_MESSAGE_TYPE
 from kindred.rooms import actions
 from kindred.rooms.access import access_room
+from kindred.rooms.events import MessageFrame, presence_frame, typing_frame
 from kindred.rooms.models import Room
 from kindred.safety.access import forget_blocks
 
@@ -136,7 +138,7 @@ class RoomConsumer(JsonConsumer):
             now = time.monotonic()
             if now - self.last_typing >= TYPING_EVERY_SECONDS:
                 self.last_typing = now
-                await self._send_to_room({"type": "typing", "handle": self.handle})
+                await self._send_to_room(typing_frame(self.handle))
         elif kind == "ping":
             await self.send_json({"type": "pong"})
             now = time.monotonic()
@@ -187,7 +189,7 @@ class RoomConsumer(JsonConsumer):
             self.own_recent.append((now, prescreened[0]))
         await self.send_json({"type": "ack", "client_id": client_id, "seq": message.seq})
 
-    async def _send_to_room(self, event: dict[str, Any]) -> None:
+    async def _send_to_room(self, event: Mapping[str, Any]) -> None:
         await self.channel_layer.group_send(
             actions.room_group(self.room.pk), {"type": EVENT_MESSAGE_TYPE, "event": event}
         )
@@ -202,7 +204,7 @@ class RoomConsumer(JsonConsumer):
             if len(batch) < CATCH_UP_BATCH:
                 return
 
-    async def _send_batch(self, batch: list[dict[str, Any]]) -> None:
+    async def _send_batch(self, batch: Sequence[Mapping[str, Any]]) -> None:
         for payload in batch:
             await self.send_json(payload)
             self.last_seq = payload["seq"]
@@ -255,7 +257,7 @@ def _after(query_string: bytes) -> int:
 
 def _join(
     room: Room, after: int, user: Any, channel_name: str
-) -> tuple[list[dict[str, Any]], bool, set[str]]:
+) -> tuple[list[MessageFrame], bool, set[str]]:
     batch = _history_payloads(room, after, user)
     actions.do_join_presence(room.pk, user, channel_name)
     is_open = Room.objects.filter(pk=room.pk).values_list("is_open", flat=True).first()
@@ -297,11 +299,11 @@ async def _send_presence(layer: Any, room_id: int, due: set[int]) -> None:
     handles = await database_sync_to_async(actions.presence_handles)(room_id)
     await layer.group_send(
         actions.room_group(room_id),
-        {"type": EVENT_MESSAGE_TYPE, "event": {"type": "presence", "handles": handles}},
+        {"type": EVENT_MESSAGE_TYPE, "event": presence_frame(handles)},
     )
 
 
-def _history_payloads(room: Room, after: int, viewer: Any) -> list[dict[str, Any]]:
+def _history_payloads(room: Room, after: int, viewer: Any) -> list[MessageFrame]:
     return [
         actions.serialize_message(m)
         for m in actions.history(room, after_seq=after, limit=CATCH_UP_BATCH, viewer=viewer)

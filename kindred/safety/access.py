@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 from kindred.accounts.access import check_role, has_mfa
 from kindred.accounts.roles import Role
 from kindred.core.access import NotFound
+from kindred.safety import audit_names as safety_audit
 from kindred.safety.models import Flag, SafetyPlan, SupportConversation, SupportSide
 
 # Audit event of a look at a flag (its page). For a clinical flag, ``changes`` name the
 # member, the reader's role and whether the text was shown (kindred/care/accesslog.py).
-FLAG_READ_EVENT = "safety.flag.read"
+FLAG_READ_EVENT = safety_audit.FLAG_READ
 # What each kind of reader may do on a flag's page (``flag_action`` views).
 MODERATOR_ACTIONS = frozenset(
     {"acknowledge", "reach-out", "hand-over", "resolve", "release", "hide", "unhide"}

@@ -27,8 +27,15 @@ from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.core.events import role_group, send_event_on_commit, user_group
 from kindred.core.notifications import do_notify
+from kindred.safety import audit_names as safety_audit
 from kindred.safety import clinical
 from kindred.safety.access import forget_blocks
+from kindred.safety.events import (
+    flag_escalated,
+    flag_raised,
+    flag_updated,
+    support_offered,
+)
 from kindred.safety.models import (
     SAFETY_PLAN_SECTIONS,
     Block,
@@ -166,7 +173,7 @@ def do_raise_flag(
         )
         record_event(
             actor=reporter,
-            event="safety.flag_raised",
+            event=safety_audit.FLAG_RAISED,
             target=flag,
             changes={"kind": kind, "level": flag.level, "source_type": source_type},
         )
@@ -186,12 +193,10 @@ def do_raise_flag(
             )
         send_event_on_commit(
             role_group(Role.MODERATOR),
-            {"type": "flag.raised", "id": flag.pk, "level": flag.level, "kind": kind},
+            flag_raised(id=flag.pk, level=flag.level, kind=kind),
         )
         if subject is not None and kind != FlagKind.REPORT:
-            send_event_on_commit(
-                user_group(subject.pk), {"type": "safety.support", "level": flag.level}
-            )
+            send_event_on_commit(user_group(subject.pk), support_offered(level=flag.level))
         delay = escalation_delay(flag.level)
         if delay is not None:
             transaction.on_commit(lambda: _schedule_escalation(flag.pk, delay))
@@ -242,7 +247,10 @@ def _escalate_one(flag_id: int, now: datetime) -> Flag | None:
         flag.escalated_at = now
         flag.save(update_fields=["escalated_at"])
         record_event(
-            actor=None, event="safety.flag_escalated", target=flag, changes={"level": flag.level}
+            actor=None,
+            event=safety_audit.FLAG_ESCALATED,
+            target=flag,
+            changes={"level": flag.level},
         )
         staff = list(User.objects.filter(roles__role=Role.STAFF, is_active=True))
         if flag.is_clinical:
@@ -251,7 +259,7 @@ def _escalate_one(flag_id: int, now: datetime) -> Flag | None:
             clinical.notify_escalated(flag, staff=staff, on_call=on_duty_moderators())
             send_event_on_commit(
                 role_group(Role.STAFF),
-                {"type": "flag.escalated", "id": flag.pk, "level": flag.level},
+                flag_escalated(id=flag.pk, level=flag.level),
             )
             return flag
         url = f"/staff/flags/{flag.pk}/"
@@ -261,9 +269,7 @@ def _escalate_one(flag_id: int, now: datetime) -> Flag | None:
             title=f"Unacknowledged {flag.level}-risk flag #{flag.pk}",
             url=url,
         )
-        send_event_on_commit(
-            role_group(Role.STAFF), {"type": "flag.escalated", "id": flag.pk, "level": flag.level}
-        )
+        send_event_on_commit(role_group(Role.STAFF), flag_escalated(id=flag.pk, level=flag.level))
         subject = f"[Kindred] Unacknowledged {flag.level}-risk flag #{flag.pk}"
         # No content in email: it leaves our servers.
         body = (
@@ -288,7 +294,7 @@ def _transition(
         record_event(actor=actor, event=event, target=locked, changes=changes)
         send_event_on_commit(
             role_group(Role.MODERATOR),
-            {"type": "flag.updated", "id": locked.pk, "status": locked.status},
+            flag_updated(id=locked.pk, status=locked.status),
         )
     return locked
 
@@ -299,7 +305,7 @@ def do_acknowledge(moderator: Any, flag: Flag) -> Flag:
     return _transition(
         flag,
         moderator,
-        "safety.flag_acknowledged",
+        safety_audit.FLAG_ACKNOWLEDGED,
         {
             "status": FlagStatus.ACKNOWLEDGED,
             "acknowledged_at": timezone.now(),
@@ -327,7 +333,7 @@ def do_hand_over(moderator: Any, flag: Flag, therapist: Any) -> Flag:
         flag = _transition(
             flag,
             moderator,
-            "safety.flag_handed_over",
+            safety_audit.FLAG_HANDED_OVER,
             {"status": FlagStatus.HANDED_OVER, "handed_to": therapist},
             {"therapist": therapist.pk},
         )
@@ -346,7 +352,7 @@ def do_resolve(moderator: Any, flag: Flag, outcome: str, note: str = "") -> Flag
     return _transition(
         flag,
         moderator,
-        "safety.flag_resolved",
+        safety_audit.FLAG_RESOLVED,
         {
             "status": FlagStatus.RESOLVED,
             "resolved_at": timezone.now(),
@@ -363,7 +369,7 @@ def do_set_duty(moderator: Any, on_duty: bool) -> None:
         ModeratorDuty.objects.update_or_create(moderator=moderator, defaults={"on_duty": on_duty})
         record_event(
             actor=moderator,
-            event="safety.duty_changed",
+            event=safety_audit.DUTY_CHANGED,
             target=moderator,
             changes={"on_duty": on_duty},
         )
@@ -522,10 +528,10 @@ def _join_report(flag: Flag, reporter: Any, reason: str, details: str, level: st
         if delay is not None and flag.status == FlagStatus.OPEN and flag.escalated_at is None:
             flag_id = flag.pk
             transaction.on_commit(lambda: _schedule_escalation(flag_id, delay))
-    record_event(actor=reporter, event="safety.flag_report_added", target=flag, changes=changes)
+    record_event(actor=reporter, event=safety_audit.FLAG_REPORT_ADDED, target=flag, changes=changes)
     send_event_on_commit(
         role_group(Role.MODERATOR),
-        {"type": "flag.updated", "id": flag.pk, "status": flag.status},
+        flag_updated(id=flag.pk, status=flag.status),
     )
 
 
@@ -538,7 +544,7 @@ def do_block(user: Any, other: Any) -> bool:
     with transaction.atomic():
         _, created = Block.objects.get_or_create(blocker=user, blocked=other)
         if created:
-            record_event(actor=user, event="safety.blocked", target=other)
+            record_event(actor=user, event=safety_audit.BLOCKED, target=other)
             # Sharing never outlives trust: a block ends what either shared with the other.
             do_end_grants_between(user, other, reason="blocked")
             do_end_grants_between(other, user, reason="blocked")
@@ -550,7 +556,7 @@ def do_unblock(user: Any, other: Any) -> bool:
     with transaction.atomic():
         deleted, _ = Block.objects.filter(blocker=user, blocked=other).delete()
         if deleted:
-            record_event(actor=user, event="safety.unblocked", target=other)
+            record_event(actor=user, event=safety_audit.UNBLOCKED, target=other)
     forget_blocks(user, other)
     return bool(deleted)
 
@@ -572,7 +578,7 @@ def do_save_safety_plan(
         # Which sections changed, never what they say.
         record_event(
             actor=owner,
-            event="safety.plan_saved",
+            event=safety_audit.PLAN_SAVED,
             target=plan,
             changes={"sections": sorted(k for k, v in clean.items() if v)},
         )
@@ -601,9 +607,7 @@ def _lock_handover(therapist: Any, flag: Flag) -> Flag:
 
 def _handover_changed(therapist: Any, flag: Flag, event: str, changes: dict[str, Any]) -> None:
     record_event(actor=therapist, event=event, target=flag, changes=changes)
-    send_event_on_commit(
-        role_group(Role.MODERATOR), {"type": "flag.updated", "id": flag.pk, "status": flag.status}
-    )
+    send_event_on_commit(role_group(Role.MODERATOR), flag_updated(id=flag.pk, status=flag.status))
 
 
 def do_acknowledge_handover(therapist: Any, flag: Flag) -> Flag:
@@ -614,7 +618,7 @@ def do_acknowledge_handover(therapist: Any, flag: Flag) -> Flag:
             raise SafetyActionError(_("You have acknowledged this already."))
         locked.handover_acknowledged_at = timezone.now()
         locked.save(update_fields=["handover_acknowledged_at"])
-        _handover_changed(therapist, locked, "safety.handover_acknowledged", {})
+        _handover_changed(therapist, locked, safety_audit.HANDOVER_ACKNOWLEDGED, {})
     return locked
 
 
@@ -650,7 +654,7 @@ def do_message_from_handover(therapist: Any, flag: Flag, body: str) -> Any:
         _handover_changed(
             therapist,
             locked,
-            "safety.handover_messaged",
+            safety_audit.HANDOVER_MESSAGED,
             {"conversation": conversation.pk, "message": sent.message.pk},
         )
     return sent.message
@@ -678,5 +682,5 @@ def do_resolve_handover(therapist: Any, flag: Flag, outcome: str, note: str = ""
                 "handover_acknowledged_at",
             ]
         )
-        _handover_changed(therapist, locked, "safety.flag_resolved", {"outcome": outcome})
+        _handover_changed(therapist, locked, safety_audit.FLAG_RESOLVED, {"outcome": outcome})
     return locked

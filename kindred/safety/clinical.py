@@ -36,6 +36,7 @@ from kindred.accounts.models import User
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.core.notifications import do_notify
+from kindred.safety import audit_names as safety_audit
 from kindred.safety.models import MEASURES_SCOPE, THERAPY_SCOPE, Flag
 
 # A person to tell, and the page they open the flag on.
@@ -66,7 +67,7 @@ def do_route(flag: Flag, clinicians: Iterable[User], *, on_call: Iterable[User])
         flag.clinicians.set(therapists)
         record_event(
             actor=None,
-            event="safety.flag_routed",
+            event=safety_audit.FLAG_ROUTED,
             target=flag,
             changes={"to": "therapists", "therapists": [t.pk for t in therapists]},
         )
@@ -74,7 +75,7 @@ def do_route(flag: Flag, clinicians: Iterable[User], *, on_call: Iterable[User])
         return
     record_event(
         actor=None,
-        event="safety.flag_routed",
+        event=safety_audit.FLAG_ROUTED,
         target=flag,
         changes={"to": "on_call", "reason": "no treating therapist"},
     )

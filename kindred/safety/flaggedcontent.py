@@ -39,7 +39,9 @@ from kindred.audit.actions import record_event
 from kindred.core.access import NotFound
 from kindred.core.events import role_group, send_event_on_commit
 from kindred.core.registry import Registry
+from kindred.safety import audit_names as safety_audit
 from kindred.safety.actions import SafetyActionError
+from kindred.safety.events import flag_updated
 from kindred.safety.models import Flag
 
 if TYPE_CHECKING:
@@ -149,7 +151,9 @@ def do_set_hidden(moderator: User, flag: Flag, hidden: bool, reason: str = "") -
             kind.unhide(moderator, locked.source_id)
         record_event(
             actor=moderator,
-            event="safety.flag_content_hidden" if hidden else "safety.flag_content_unhidden",
+            event=safety_audit.FLAG_CONTENT_HIDDEN
+            if hidden
+            else safety_audit.FLAG_CONTENT_UNHIDDEN,
             target=locked,
             # The reason is the moderator's words about the content: kept by the app
             # that hides it, not copied into the audit trail.
@@ -157,7 +161,7 @@ def do_set_hidden(moderator: User, flag: Flag, hidden: bool, reason: str = "") -
         )
         send_event_on_commit(
             role_group(Role.MODERATOR),
-            {"type": "flag.updated", "id": locked.pk, "status": locked.status},
+            flag_updated(id=locked.pk, status=locked.status),
         )
     return kind
 

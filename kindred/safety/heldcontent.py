@@ -24,6 +24,7 @@ from django.db import transaction
 
 from kindred.audit.actions import record_event
 from kindred.core.registry import Registry
+from kindred.safety import audit_names as safety_audit
 from kindred.safety.actions import SafetyActionError
 from kindred.safety.models import Flag
 
@@ -111,7 +112,7 @@ def do_release(moderator: User, flag: Flag) -> HeldKind:
         kind.release(moderator, locked.source_id)
         record_event(
             actor=moderator,
-            event="safety.flag_content_released",
+            event=safety_audit.FLAG_CONTENT_RELEASED,
             target=locked,
             changes={"source_type": locked.source_type, "source_id": locked.source_id},
         )

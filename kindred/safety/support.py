@@ -29,6 +29,7 @@ from kindred.accounts.models import User
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.core.notifications import do_notify
+from kindred.safety import audit_names as safety_audit
 from kindred.safety.actions import (
     SafetyActionError,
     ScreenOutcome,
@@ -125,7 +126,7 @@ def do_reach_out(moderator: Any, flag: Flag, body: str) -> SupportMessage:
         message = _store(conversation, moderator, body)
         record_event(
             actor=moderator,
-            event="safety.reached_out",
+            event=safety_audit.REACHED_OUT,
             target=flag,
             changes={"message": message.pk, "conversation": conversation.pk},
         )
@@ -154,7 +155,7 @@ def do_facilitator_reach_out(
         message = _store(conversation, facilitator, body)
         record_event(
             actor=facilitator,
-            event="safety.support_message_sent",
+            event=safety_audit.SUPPORT_MESSAGE_SENT,
             target=conversation,
             changes={"message": message.pk, "flag": flag.pk, "side": conversation.side},
         )
@@ -172,7 +173,7 @@ def do_send_support(sender: Any, conversation: SupportConversation, body: str) -
         message = _store(conversation, sender, body)
         record_event(
             actor=sender,
-            event="safety.support_message_sent",
+            event=safety_audit.SUPPORT_MESSAGE_SENT,
             target=conversation,
             changes={"message": message.pk, "side": conversation.side},
         )
@@ -223,7 +224,7 @@ def do_member_reply(member: Any, conversation: SupportConversation, body: str) -
         flagged = screen.flag is not None
         record_event(
             actor=member,
-            event="safety.support_reply",
+            event=safety_audit.SUPPORT_REPLY,
             target=conversation,
             changes={"message": message.pk, "flagged": flagged},
         )

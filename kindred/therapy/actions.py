@@ -18,6 +18,7 @@ from kindred.accounts.models import User
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.core.notifications import do_notify
+from kindred.therapy import audit_names as therapy_audit
 from kindred.therapy import vocabulary
 from kindred.therapy.models import (
     LICENCE_FIELDS,
@@ -113,7 +114,7 @@ def do_save_profile(user: User, data: dict[str, Any], *, request: Any = None) ->
         if changes or created:
             record_event(
                 actor=user,
-                event="therapy.profile_saved",
+                event=therapy_audit.PROFILE_SAVED,
                 target=profile,
                 changes=changes,
                 request=request,
@@ -189,7 +190,7 @@ def do_submit_for_verification(
         profile.save(update_fields=["status", "submitted_at", "updated_at"])
         record_event(
             actor=user,
-            event="therapy.profile_submitted",
+            event=therapy_audit.PROFILE_SUBMITTED,
             target=profile,
             changes={"status": [old, profile.status]},
             request=request,
@@ -257,7 +258,7 @@ def _decide(
         profile.save(update_fields=["status", "verified_at", "rejection_reason", "updated_at"])
         record_event(
             actor=staff,
-            event=f"therapy.licence_{decision}",
+            event=therapy_audit.LICENCE_DECIDED[decision],
             target=profile,
             changes={"status": [old, profile.status], "verification": check.pk},
             request=request,
@@ -320,7 +321,7 @@ def unlist_expired(now: datetime | None = None) -> list[TherapistProfile]:
             profile.save(update_fields=["status", "updated_at"])
             record_event(
                 actor=None,
-                event="therapy.licence_expired",
+                event=therapy_audit.LICENCE_EXPIRED,
                 target=profile,
                 changes={"status": [ProfileStatus.VERIFIED, ProfileStatus.EXPIRED]},
             )

@@ -52,6 +52,27 @@ def test_replies_update_the_thread_and_notify_its_author(
     assert not Notification.objects.filter(recipient=member2).exists()
 
 
+def test_a_visible_reply_is_announced_to_the_thread_after_commit(
+    member, member2, space, write, capture_events, django_capture_on_commit_callbacks
+):
+    thread = write(member, space)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = write.reply(member2, thread)
+    assert capture_events.of_type("post.created") == [
+        (f"thread.{thread.pk}", {"type": "post.created", "thread": thread.pk, "post": reply.pk})
+    ]
+
+
+def test_a_held_reply_is_not_announced(
+    member, member2, space, write, capture_events, django_capture_on_commit_callbacks
+):
+    thread = write(member, space)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = write.reply(member2, thread, HIGH_RISK)
+    assert reply.is_held
+    assert capture_events.of_type("post.created") == []
+
+
 def test_muted_threads_and_blocks_stop_reply_notifications(
     member, member2, peer_supporter, space, write
 ):

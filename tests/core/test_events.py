@@ -3,6 +3,8 @@
 import asyncio
 import logging
 import os
+import re
+from typing import Literal, get_type_hints
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -13,10 +15,15 @@ from django.db import transaction
 from kindred.core.consumers import EventsConsumer
 from kindred.core.events import (
     EVENT_MESSAGE_TYPE,
+    EVENT_SCHEMAS,
+    PROTOCOL_FRAMES,
+    EventShapeError,
+    notification_created,
     role_group,
     send_event_now,
     send_event_on_commit,
     user_group,
+    validate_event,
 )
 from tests.factories import UserFactory
 
@@ -201,3 +208,64 @@ def test_a_send_outside_any_event_loop_completes_before_returning(monkeypatch):
     assert layer.sent == [
         ("user.1", {"type": EVENT_MESSAGE_TYPE, "event": {"type": "notification"}})
     ]
+
+
+# --- Declared event types ------------------------------------------------------------
+
+# ``<noun>.<past_verb>``, the verb perhaps with its particle (``participant.checked_in``).
+STYLE = re.compile(r"^[a-z]+(_[a-z]+)*\.[a-z]+ed(_[a-z]+)?$")
+
+
+def test_every_app_event_is_named_noun_dot_past_verb():
+    assert EVENT_SCHEMAS, "no event builders were registered"
+    app_events = set(EVENT_SCHEMAS) - PROTOCOL_FRAMES
+    assert {"post.created", "flag.raised", "notification.created"} <= app_events
+    assert [name for name in app_events if not STYLE.match(name)] == []
+
+
+def test_each_schema_declares_its_own_type_name():
+    for name, schema in EVENT_SCHEMAS.items():
+        assert get_type_hints(schema)["type"] == Literal[name], name
+
+
+def test_a_declared_event_in_its_shape_is_valid():
+    validate_event(notification_created(kind="k", title="t", url="/x/"))
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": "notification"},  # undeclared
+        {"type": "notification.created", "kind": "k", "title": "t"},  # missing a key
+        {"type": "notification.created", "kind": "k", "title": "t", "url": "/", "x": 1},
+        {"type": "flag.raised", "id": "12", "level": "high", "kind": "risk"},  # id not int
+        {"type": "event", "event": {"type": "nobody.declared"}},  # envelope checks its event
+        {"foo": 1},
+    ],
+)
+def test_an_undeclared_or_misshapen_event_is_refused(event):
+    with pytest.raises(EventShapeError):
+        validate_event(event)
+
+
+def test_capture_events_records_sent_events_after_commit(
+    db, capture_events, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        send_event_on_commit("user.1", notification_created(kind="k", title="t", url=""))
+        assert capture_events == []
+    assert capture_events == [
+        ("user.1", {"type": "notification.created", "kind": "k", "title": "t", "url": ""})
+    ]
+    assert capture_events.types() == ["notification.created"]
+
+
+def test_capture_events_fails_on_an_undeclared_event(
+    db, capture_events, django_capture_on_commit_callbacks
+):
+    with pytest.raises(EventShapeError), django_capture_on_commit_callbacks(execute=True):
+        send_event_on_commit("user.1", {"type": "groups.hands", "queue": []})
+    assert capture_events == []
+    assert capture_events.wrong
+    # The fixture would fail this test at teardown too; that is what is shown here.
+    capture_events.wrong.clear()

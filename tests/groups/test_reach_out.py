@@ -52,7 +52,7 @@ def test_the_alert_offers_a_private_message(
         message = do_post_message(live, member, HIGH_RISK)
     flag = Flag.objects.get(source_type="rooms.message", source_id=str(message.pk))
     alert = next(
-        e for g, e in events if g == f"user.{facilitator.pk}" and e["type"] == "groups.risk"
+        e for g, e in events if g == f"user.{facilitator.pk}" and e["type"] == "risk.detected"
     )
     assert alert["reach_out_url"] == _url(session, flag)
     assert "pills" not in str(alert)

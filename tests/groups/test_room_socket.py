@@ -90,7 +90,7 @@ async def test_not_checked_in_and_muted_people_are_refused_with_the_reason():
     await drain(maya_socket)
     await sync_to_async(tools.do_mute)(facilitator, session, maya, "Let others speak")
     event = await receive_until(maya_socket, "event")
-    assert event["event"] == {"type": "groups.muted", "handle": "member_maya", "muted": True}
+    assert event["event"] == {"type": "participant.muted", "handle": "member_maya"}
     await maya_socket.send_json_to({"type": "message", "body": "but", "client_id": "m2"})
     error = await receive_until(maya_socket, "error")
     assert "muted you. Reason: Let others speak" in error["detail"]
@@ -117,7 +117,7 @@ async def test_hands_reach_everyone_as_events_and_ending_closes_the_room_for_goo
     await drain(maya_socket)
     await sync_to_async(tools.do_set_hand)(maya, session, True)
     event = await receive_until(frank, "event")
-    assert event["event"] == {"type": "groups.hands", "queue": ["member_maya"]}
+    assert event["event"] == {"type": "hands.changed", "queue": ["member_maya"]}
     await sync_to_async(tools.do_end_session)(facilitator, session)
     assert (await receive_until(maya_socket, "closed"))["type"] == "closed"
     # A past participant cannot read the room once the session is over.

@@ -22,13 +22,10 @@ HIGH_RISK = "I have the pills ready and I am going to take them all tonight"
 
 
 @pytest.fixture
-def events(monkeypatch):
-    """Every real-time event sent after commit, as (group, event)."""
-    sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr(
-        "kindred.core.events.send_event_now", lambda group, event: sent.append((group, event))
-    )
-    return sent
+def events(capture_events):
+    """Every real-time event sent after commit, as (group, event), each checked against
+    its declared schema."""
+    return capture_events
 
 
 @pytest.fixture
@@ -63,7 +60,7 @@ def test_opening_creates_the_room_says_so_and_tells_the_participants(
     assert (
         f"user.{member.pk}",
         {
-            "type": "notification",
+            "type": "notification.created",
             "kind": "groups.room_opened",
             "title": note.title,
             "url": note.url,
@@ -108,7 +105,7 @@ def test_writing_needs_a_check_in_and_the_check_in_reaches_the_room(
     attendance = Attendance.objects.get(session=session, user=member)
     assert attendance.mood_word == "hopeful" and attendance.joined_room_at is not None
     room_events = [e for g, e in events if g == f"rooms.{live.pk}" and e["type"] == "event"]
-    assert {"type": "groups.checkin", "handle": "member_sam", "passed": True} in [
+    assert {"type": "participant.checked_in", "handle": "member_sam", "passed": True} in [
         e["event"] for e in room_events
     ]
     with pytest.raises(actions.GroupError, match="already"):
@@ -133,7 +130,7 @@ def test_raise_hand_queue_in_order_and_next_gives_the_floor(
     assert tools.hand_queue(session) == ["member_maya"]
     assert bodies(live)[-1] == "Over to member_sam."
     last = [e["event"] for g, e in events if e.get("type") == "event"][-1]
-    assert last == {"type": "groups.hands", "queue": ["member_maya"], "turn": "member_sam"}
+    assert last == {"type": "hands.changed", "queue": ["member_maya"], "turn": "member_sam"}
     tools.do_set_hand(member, session, False)
     assert tools.hand_queue(session) == []
     assert tools.do_next_hand(facilitator, session) is None
@@ -147,7 +144,7 @@ def test_pin_norms_broadcasts_them(
     session.refresh_from_db()
     assert session.norms_pinned_at is not None
     pinned = [e["event"] for _, e in events if e.get("type") == "event"]
-    assert pinned[-1]["type"] == "groups.norms_pinned" and "stays here" in pinned[-1]["norms"]
+    assert pinned[-1]["type"] == "norms.pinned" and "stays here" in pinned[-1]["norms"]
 
 
 def test_mute_refuses_writing_with_the_reason_and_is_audited(
@@ -164,7 +161,7 @@ def test_mute_refuses_writing_with_the_reason_and_is_audited(
     assert (
         f"user.{member.pk}",
         {
-            "type": "groups.you_were_muted",
+            "type": "member.muted",
             "session": session.pk,
             "reason": "Please let others speak",
         },
@@ -172,6 +169,26 @@ def test_mute_refuses_writing_with_the_reason_and_is_audited(
     tools.do_unmute(facilitator, session, member)
     do_post_message(live, member, "thank you")
     assert AuditEvent.objects.filter(event="groups.participant_unmuted").exists()
+
+
+def test_mute_and_unmute_tell_the_room_and_the_muted_member(
+    live, session, facilitator, member, events, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        tools.do_mute(facilitator, session, member, "Please let others speak")
+    with django_capture_on_commit_callbacks(execute=True):
+        tools.do_unmute(facilitator, session, member)
+    in_room = [e["event"] for g, e in events.of_type("event") if g == f"rooms.{live.pk}"]
+    assert [e for e in in_room if e["type"].startswith("participant.")] == [
+        {"type": "participant.muted", "handle": member.handle},
+        {"type": "participant.unmuted", "handle": member.handle},
+    ]
+    assert events.of_type("member.muted") == [
+        (
+            f"user.{member.pk}",
+            {"type": "member.muted", "session": session.pk, "reason": "Please let others speak"},
+        )
+    ]
 
 
 def test_remove_disconnects_and_locks_out(
@@ -255,14 +272,16 @@ def test_on_risk_alerts_the_facilitators_privately_without_the_text(
     tools.do_check_in(member, session, passed=True)
     with django_capture_on_commit_callbacks(execute=True):
         do_post_message(live, member, HIGH_RISK)
-    alerts = [e for g, e in events if g == f"user.{facilitator.pk}" and e["type"] == "groups.risk"]
+    alerts = [
+        e for g, e in events if g == f"user.{facilitator.pk}" and e["type"] == "risk.detected"
+    ]
     assert len(alerts) == 1
     alert = alerts[0]
     assert alert["handle"] == "member_maya" and alert["level"] in ("moderate", "high")
     assert alert["steps"] and alert["help_url"]
     assert "pills" not in str(alert)
     in_room = [e for g, e in events if g == f"rooms.{live.pk}.user.{facilitator.pk}"]
-    assert in_room and in_room[0]["event"]["type"] == "groups.risk"
+    assert in_room and in_room[0]["event"]["type"] == "risk.detected"
     note = Notification.objects.get(recipient=facilitator, kind="groups.risk")
     assert "member_maya" in note.title and "pills" not in note.title
     # The other participant hears nothing of it.

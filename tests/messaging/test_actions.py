@@ -47,7 +47,7 @@ def test_notification_is_pushed_once_after_commit(
         (
             f"user.{therapist.pk}",
             {
-                "type": "notification",
+                "type": "notification.created",
                 "kind": "messaging.message",
                 "title": f"New secure message from {member.handle}",
                 "url": f"/therapist/messages/{conversation.pk}/",

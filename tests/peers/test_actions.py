@@ -241,6 +241,23 @@ def test_accepting_opens_the_chat_and_tells_the_requester(member):
     assert room.is_open and room.last_seq == 1
 
 
+def test_accepting_and_ending_tell_both_people_live(
+    member, capture_events, django_capture_on_commit_callbacks
+):
+    supporter = make_supporter()
+    make_profile(member)
+    conn = connect(member, supporter)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_accept(supporter, conn)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_end(member, conn)
+    assert capture_events.of_type("connection.updated") == [
+        (f"user.{uid}", {"type": "connection.updated", "id": conn.pk, "status": status})
+        for status in ("active", "ended")
+        for uid in (member.pk, supporter.pk)
+    ]
+
+
 def test_declines_are_private(member):
     supporter = make_supporter()
     make_profile(member)

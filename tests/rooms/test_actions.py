@@ -479,3 +479,43 @@ def test_a_prescreen_reads_the_earlier_messages_it_is_given(room):
     after = actions.prescreen_message(room, "tonight", [DISCLOSURE])
     assert alone is not None and alone[1].level == "none"
     assert after is not None and after[1].level == "high"
+
+
+def test_every_room_frame_matches_its_declared_schema(
+    holding_policy,
+    room,
+    member,
+    member2,
+    moderator,
+    capture_events,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        held = actions.do_post_message(room, member, HIGH_RISK)
+        plain = actions.do_post_message(room, member2, "anyone there?")
+    with django_capture_on_commit_callbacks(execute=True):
+        released = actions.do_release_message(moderator, held)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_set_message_hidden(moderator, plain, True)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_dismiss_support(member, room)
+        actions.do_disconnect_user(room, member2.pk, "Removed.")
+        actions.do_close_room(room)
+    writer = f"rooms.{room.pk}.user.{member.pk}"
+    everyone = f"rooms.{room.pk}"
+    # The moderators' flag and notifications go to other groups.
+    frames = [(g, e) for g, e in capture_events if g.startswith("rooms.")]
+    assert [(g, e["type"]) for g, e in frames] == [
+        (writer, "message"),
+        (writer, "support"),
+        (everyone, "message"),
+        (everyone, "message"),
+        (everyone, "hidden"),
+        (writer, "support_dismissed"),
+        (f"rooms.{room.pk}.user.{member2.pk}", "removed"),
+        (everyone, "closed"),
+    ]
+    assert frames[3][1]["replaces"] == held.seq and frames[3][1]["seq"] == released.seq
+    assert capture_events.of_type("hidden") == [
+        (everyone, {"type": "hidden", "seq": plain.seq, "author": member2.handle})
+    ]

@@ -29,6 +29,28 @@ def fixed_screen(monkeypatch):
     return pin
 
 
+def test_a_raised_flag_is_announced_to_moderators_and_support_offered_to_the_writer(
+    member, moderator, capture_events, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = actions.screen_text(
+            member, HIGH_RISK, area="community", source_type="community.post", source_id=42
+        )
+    flag = outcome.flag
+    assert flag is not None
+    assert capture_events.of_type("flag.raised") == [
+        ("role.moderator", {"type": "flag.raised", "id": flag.pk, "level": "high", "kind": "risk"})
+    ]
+    assert capture_events.of_type("support.offered") == [
+        (f"user.{member.pk}", {"type": "support.offered", "level": "high"})
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_acknowledge(moderator, flag)
+    assert capture_events.of_type("flag.updated") == [
+        ("role.moderator", {"type": "flag.updated", "id": flag.pk, "status": "acknowledged"})
+    ]
+
+
 def test_a_high_risk_text_raises_a_flag_with_its_context(
     member, moderator, django_capture_on_commit_callbacks
 ):

@@ -91,7 +91,7 @@
     socket.onmessage = function (message) {
       var event;
       try { event = JSON.parse(message.data); } catch (e) { return; }
-      if (event.type === "notification") {
+      if (event.type === "notification.created") {
         // The flag alert below already says this on moderation pages.
         if (onModerationPage && event.kind === "safety.flag") return;
         announce(event.title, event.url);

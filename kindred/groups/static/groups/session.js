@@ -125,31 +125,33 @@
   document.addEventListener("room:event", function (domEvent) {
     var event = domEvent.detail || {};
     switch (event.type) {
-      case "groups.hands":
+      case "hands.changed":
         showHands(event.queue || []);
         if (event.turn && event.turn === me) notice("It's your turn to speak.");
         break;
-      case "groups.norms_pinned":
+      case "norms.pinned":
         var norms = byId("pinned-norms");
         if (norms) norms.hidden = false;
         break;
-      case "groups.checkin":
+      case "participant.checked_in":
         setStatus(event.handle, "Checked in");
         break;
-      case "groups.muted":
-        setStatus(event.handle, event.muted ? "Muted" : "Checked in");
+      case "participant.muted":
+      case "participant.unmuted":
+        var muted = event.type === "participant.muted";
+        setStatus(event.handle, muted ? "Muted" : "Checked in");
         if (event.handle === me) {
-          notice(event.muted ? "The facilitator has muted you." : "You can write again.");
+          notice(muted ? "The facilitator has muted you." : "You can write again.");
         }
         break;
-      case "groups.risk":
+      case "risk.detected":
         showRisk(event);
         break;
-      case "groups.cancelled":
+      case "session.cancelled":
         notice("This session has been cancelled.");
         window.setTimeout(function () { window.location.reload(); }, 1500);
         break;
-      case "groups.ended":
+      case "session.ended":
         notice("The session has ended. Thank you for being here.");
         window.setTimeout(function () { window.location.reload(); }, 1500);
         break;

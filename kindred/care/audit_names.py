@@ -1,0 +1,16 @@
+"""Audit event names of the care app: every ``record_event(event=...)`` uses one.
+
+See :mod:`kindred.audit.audit_names` for why the values keep two styles.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+GRANT_CREATED: Final = "care.grant.created"
+GRANT_RENEWED: Final = "care.grant.renewed"
+GRANT_REVOKED: Final = "care.grant.revoked"
+GRANT_USED: Final = "care.grant.used"
+REFERRAL_ACCEPTED: Final = "care.referral.accepted"
+REFERRAL_CREATED: Final = "care.referral.created"
+REFERRAL_DISMISSED: Final = "care.referral.dismissed"
