@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: its time and status cover every other middleware (see kindred/core/accesslog.py).
+    "kindred.core.accesslog.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -366,6 +368,9 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "kindred.core.logging.RedactingExceptionRepo
 
 # --- Logging -----------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO") or "INFO"
+# One redacted line per request (kindred.core.accesslog); uvicorn's own access log,
+# which writes secrets and search terms, is off.
+ACCESS_LOG = env_bool("ACCESS_LOG", True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -385,6 +390,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.db.backends": {"level": "WARNING"},
         "huey": {"level": "WARNING"},
+        "kindred.access": {"level": "INFO" if ACCESS_LOG else "WARNING"},
     },
 }
 

@@ -18,7 +18,12 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SECURE_SSL_REDIRECT = False
 # The suite sees the console-free JSON logs only at WARNING and up.
-LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
+# Access lines only where a test asks for them (caplog).
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+LOGGING["loggers"]["kindred.access"] = {"level": "WARNING"}  # type: ignore[index]
 # Tests that post a lot in one go stay under the limits; each rate-limit test sets its own
 # small limit. allauth's login limits stay as in production.
 RATE_LIMITS = {

@@ -1,4 +1,4 @@
-"""`kindred serve` hands uvicorn the same trusted proxies as the rate limits."""
+"""`kindred serve` hands uvicorn the same trusted proxies as the rate limits, and no access log."""
 
 import os
 import subprocess
@@ -28,6 +28,13 @@ def test_with_no_trusted_proxy_uvicorn_ignores_forwarded_headers(settings, uvico
     call_command("serve")
     (options,) = uvicorn_run
     assert options["proxy_headers"] is False
+
+
+def test_uvicorns_access_log_is_off(uvicorn_run):
+    # It writes whole paths and query strings; kindred.core.accesslog writes redacted ones.
+    call_command("serve")
+    (options,) = uvicorn_run
+    assert options["access_log"] is False
 
 
 def test_the_in_process_task_runner_knows_every_apps_periodic_tasks(tmp_path):

@@ -38,6 +38,10 @@ class Command(BaseCommand):
                 port=options["port"],
                 workers=options["workers"] if not consumer else 1,
                 log_level="info",
+                # uvicorn's access log writes whole paths and query strings (calendar feed
+                # secrets, reset keys, search terms); kindred.core.accesslog logs a
+                # redacted line per request instead.
+                access_log=False,
                 lifespan="off",
                 # The same trusted proxies as kindred.core.clientip, so uvicorn's client
                 # address and the rate limits' agree; none trusted: headers ignored.
