@@ -15,8 +15,11 @@ from kindred.bookings import actions as bookings
 from kindred.bookings.models import Booking
 from kindred.bookings.reminders import send_due_reminders
 from kindred.clinical.models import ProgressNote
+from kindred.messaging.actions import do_start_conversation
 from kindred.therapy import actions as therapy
+from tests.browser.steps import log_out
 from tests.factories import UserFactory
+from tests.messaging.conftest import book
 from tests.therapy.conftest import profile_data
 
 pytestmark = pytest.mark.browser
@@ -111,3 +114,47 @@ def test_find_book_note_plan_acknowledge(
     m.get_by_role("button", name=re.compile("I have read version 1")).click()
     expect(m.get_by_text("Your therapist can see you have read this plan.")).to_be_visible()
     expect(m.get_by_text(re.compile("You confirmed you have read this version"))).to_be_visible()
+
+
+# Device drafts only: the tab's storage keeps this conversation's draft until sign-out.
+DRAFT_KEYS = """() => Object.keys(localStorage).filter((key) => key.startsWith("kindred-draft"))"""
+ALL_DRAFT_KEYS = """() => [localStorage, sessionStorage].flatMap(
+  (store) => Object.keys(store).filter((key) => key.startsWith("kindred-draft")))"""
+
+
+def test_a_message_to_a_therapist_is_kept_for_the_tab_only_and_sign_out_clears_drafts(
+    new_context: Any, sign_in: Any
+) -> None:
+    member = UserFactory(handle="quiet_harbour", roles=[Role.MEMBER])
+    therapist = UserFactory(handle="dr_ellis", roles=[Role.THERAPIST], mfa=True)
+    book(member, therapist)
+    conversation = do_start_conversation(member, therapist)
+    url = f"/my/messages/{conversation.pk}/"
+    context = new_context()
+    sign_in(context, member)
+    page = context.new_page()
+    page.goto(url)
+    # Left by an older version, or by a community form long ago: both go on load.
+    page.evaluate(
+        """(pk) => {
+        localStorage.setItem("kindred-draft:msg-" + pk, JSON.stringify({body: "old words"}));
+        localStorage.setItem("kindred-draft:reply-1",
+          JSON.stringify({at: Date.now() - 25 * 3600 * 1000, fields: {body: "stale"}}));
+        localStorage.setItem("kindred-draft:reply-2",
+          JSON.stringify({at: Date.now(), fields: {body: "fresh"}}));
+      }""",
+        conversation.pk,
+    )
+    page.get_by_label("Your message").fill("I keep thinking about the argument")
+    page.reload()
+    # A reload in the same tab keeps it; the device's storage never sees it.
+    expect(page.get_by_label("Your message")).to_have_value("I keep thinking about the argument")
+    assert "argument" not in page.evaluate("() => JSON.stringify(localStorage)")
+    assert page.evaluate(DRAFT_KEYS) == ["kindred-draft:reply-2"]
+    # Another tab (or the same tab after closing) starts empty.
+    other = context.new_page()
+    other.goto(url)
+    expect(other.get_by_label("Your message")).to_have_value("")
+    other.close()
+    log_out(page)
+    assert page.evaluate(ALL_DRAFT_KEYS) == []

@@ -218,6 +218,7 @@ def test_a_failed_post_keeps_everything_written(client, member, space):
     body = response.content.decode()
     assert "A long heartfelt post I must not lose" in body and 'value="grief"' in body
     assert 'data-draft="thread-' in body  # the browser keeps a local draft too
+    assert 'data-draft-keep="device"' in body  # not clinical: it may outlive the tab (a day)
 
 
 def test_a_failed_reply_keeps_the_text(client, member, member2, moderator, space, write):

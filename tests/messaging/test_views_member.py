@@ -69,6 +69,10 @@ def test_sending_redirects_and_confirms_the_draft(login, member, conversation):
     assert Message.objects.get().body == SECRET
     page = client.get(url).content.decode()
     assert f'data-draft="msg-{conversation.pk}"' in page
+    # Clinical: the draft stays in the tab (sessionStorage), never on the device.
+    assert "data-draft-keep" not in page
+    # Signing out clears it: app.js knows the sign-out address from the page.
+    assert 'data-logout-url="/accounts/logout/"' in page
     assert SUPPORT not in page
 
 

@@ -19,17 +19,72 @@
   // Drafts are never lost: forms marked data-draft keep a copy in this browser
   // until the server confirms the post (?draft=saved), so an expired session, a
   // network error or a closed tab does not lose what someone wrote.
-  var PENDING = "kindred-draft-pending";
+  // The copy lives in sessionStorage, gone when the tab closes: a message to a
+  // therapist must not wait on a shared computer for the next person. Forms that
+  // hold nothing clinical (community posts) may opt in with data-draft-keep="device"
+  // to survive a closed tab, in localStorage, for a day at most. Signing out clears
+  // every draft either way.
+  var DRAFTS = "kindred-draft";
+  var PREFIX = DRAFTS + ":";
+  var PENDING = DRAFTS + "-pending";
+  var MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+  function readDraft(storage, key) {
+    try {
+      var entry = JSON.parse(storage.getItem(key) || "null");
+      // Drafts from before the time stamp, and old ones, are dropped.
+      if (entry && typeof entry.at === "number" && Date.now() - entry.at < MAX_AGE_MS) {
+        return entry.fields || null;
+      }
+    } catch (e) {
+      // Unreadable: treat as none.
+    }
+    return null;
+  }
+
+  function clearDrafts(storage, keep) {
+    for (var i = storage.length - 1; i >= 0; i--) {
+      var key = storage.key(i);
+      if (key && key.indexOf(DRAFTS) === 0 && !(keep && keep(key))) storage.removeItem(key);
+    }
+  }
+
+  function clearAllDrafts() {
+    try {
+      clearDrafts(window.localStorage);
+      clearDrafts(window.sessionStorage);
+    } catch (e) {
+      // Storage disabled: nothing was kept.
+    }
+  }
+
+  // Signing out, from the menu or allauth's confirmation page: no form needs marking.
+  var logoutUrl = document.body ? document.body.dataset.logoutUrl : "";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!logoutUrl || !(form instanceof HTMLFormElement)) return;
+    var action = new URL(form.getAttribute("action") || "", window.location.href);
+    if (action.pathname === logoutUrl) clearAllDrafts();
+  });
+
   try {
+    var device = window.localStorage;
+    var tab = window.sessionStorage;
+    // Expired device drafts go on every page load, wherever they were written.
+    clearDrafts(device, function (key) { return readDraft(device, key) !== null; });
     if (window.location.search.indexOf("draft=saved") !== -1) {
-      var done = window.sessionStorage.getItem(PENDING);
-      if (done) window.localStorage.removeItem(done);
-      window.sessionStorage.removeItem(PENDING);
+      var done = tab.getItem(PENDING);
+      if (done) {
+        device.removeItem(done);
+        tab.removeItem(done);
+      }
+      tab.removeItem(PENDING);
     }
     document.querySelectorAll("form[data-draft]").forEach(function (form) {
-      var key = "kindred-draft:" + form.dataset.draft;
+      var key = PREFIX + form.dataset.draft;
+      var store = form.dataset.draftKeep === "device" ? device : tab;
       var fields = form.querySelectorAll("textarea, input[type=text], input:not([type])");
-      var saved = JSON.parse(window.localStorage.getItem(key) || "null");
+      var saved = readDraft(store, key);
       if (saved) {
         fields.forEach(function (field) {
           if (!field.value && saved[field.name]) field.value = saved[field.name];
@@ -38,10 +93,10 @@
       form.addEventListener("input", function () {
         var data = {};
         fields.forEach(function (field) { data[field.name] = field.value; });
-        window.localStorage.setItem(key, JSON.stringify(data));
+        store.setItem(key, JSON.stringify({ at: Date.now(), fields: data }));
       });
       form.addEventListener("submit", function () {
-        window.sessionStorage.setItem(PENDING, key);
+        tab.setItem(PENDING, key);
       });
     });
   } catch (e) {
