@@ -86,8 +86,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: its time and status cover every other middleware (see kindred/core/accesslog.py).
-    "kindred.core.accesslog.AccessLogMiddleware",
+    # First: its time and status cover every other middleware (see kindred/core/requestlog.py).
+    "kindred.core.requestlog.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -368,7 +368,7 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "kindred.core.logging.RedactingExceptionRepo
 
 # --- Logging -----------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO") or "INFO"
-# One redacted line per request (kindred.core.accesslog); uvicorn's own access log,
+# One redacted line per request (kindred.core.requestlog); uvicorn's own access log,
 # which writes secrets and search terms, is off.
 ACCESS_LOG = env_bool("ACCESS_LOG", True)
 LOGGING = {

@@ -31,7 +31,7 @@ def test_with_no_trusted_proxy_uvicorn_ignores_forwarded_headers(settings, uvico
 
 
 def test_uvicorns_access_log_is_off(uvicorn_run):
-    # It writes whole paths and query strings; kindred.core.accesslog writes redacted ones.
+    # It writes whole paths and query strings; kindred.core.requestlog writes redacted ones.
     call_command("serve")
     (options,) = uvicorn_run
     assert options["access_log"] is False

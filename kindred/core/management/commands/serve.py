@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 workers=options["workers"] if not consumer else 1,
                 log_level="info",
                 # uvicorn's access log writes whole paths and query strings (calendar feed
-                # secrets, reset keys, search terms); kindred.core.accesslog logs a
+                # secrets, reset keys, search terms); kindred.core.requestlog logs a
                 # redacted line per request instead.
                 access_log=False,
                 lifespan="off",

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kindred.bookings.feeds import do_create_calendar_feed
-from kindred.core.accesslog import HIDDEN, SECRET_NAMES
+from kindred.core.requestlog import HIDDEN, SECRET_NAMES
 
 pytestmark = pytest.mark.django_db
 
