@@ -20,6 +20,7 @@ from kindred.api.auth import session_auth, token_auth
 from kindred.api.docs import LocalSwagger, docs_asset
 from kindred.api.errors import install_error_handlers, json_method_not_allowed
 from kindred.api.routers import crisis, me, tokens
+from kindred.api.schemas import PathText
 from kindred.api.throttle import ApiThrottle
 
 
@@ -67,5 +68,5 @@ api.add_router("", "kindred.api.routers.guide.router")
     include_in_schema=False,
     url_name="docs_asset",
 )
-def get_docs_asset(request: HttpRequest, name: str) -> FileResponse:
+def get_docs_asset(request: HttpRequest, name: PathText) -> FileResponse:
     return docs_asset(name)

@@ -33,6 +33,7 @@ from kindred.bookings.models import (
 from kindred.bookings.slots import Slot, candidate_slots, local_to_utc
 from kindred.core import calendar
 from kindred.core.access import NotFound
+from kindred.core.inputs import schedulable_problem
 from kindred.core.notifications import do_notify
 
 TAKEN = "That time was just taken. Please choose another."
@@ -131,6 +132,9 @@ def do_add_time_off(
 ) -> AvailabilityException:
     """Whole days off, inclusive, on the therapist's own calendar."""
     _check_therapist(therapist)
+    for day in (first_day, last_day):
+        if problem := schedulable_problem(day):
+            raise BookingError(problem)
     if last_day < first_day:
         raise BookingError("The last day must not be before the first.")
     zone = zone_of(therapist)
@@ -143,6 +147,8 @@ def do_add_extra_slot(
     therapist: Any, *, day: date, at: time, session_minutes: int = 50, request: Any = None
 ) -> AvailabilityException:
     _check_therapist(therapist)
+    if problem := schedulable_problem(day):
+        raise BookingError(problem)
     starts_at = local_to_utc(day, at, zone_of(therapist))
     if starts_at is None:
         raise BookingError("That time does not exist on that day (the clocks change).")
@@ -204,6 +210,9 @@ def do_book(
     rescheduled_from: Booking | None = None,
 ) -> Booking:
     now = now or timezone.now()
+    # First: a time near the ends of the calendar overflows in the slot arithmetic below.
+    if problem := schedulable_problem(starts_at, now):
+        raise BookingError(problem)
     if member.pk == therapist.pk or not is_bookable(therapist):
         raise BookingError(NOT_OFFERED)
     if starts_at <= now:

@@ -7,6 +7,7 @@ from django import forms
 
 from kindred.bookings.models import ATTENDANCE, BookingStatus, Weekday
 from kindred.core.ids import IdField
+from kindred.core.inputs import validate_schedulable
 
 
 class BookForm(forms.Form):
@@ -21,6 +22,7 @@ class BookForm(forms.Form):
             raise forms.ValidationError("Choose a time from the list.") from None
         if value.tzinfo is None:
             raise forms.ValidationError("Choose a time from the list.")
+        validate_schedulable(value)
         return value
 
 
@@ -40,12 +42,18 @@ class WeeklyForm(forms.Form):
 
 
 class TimeOffForm(forms.Form):
-    first_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    last_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_schedulable]
+    )
+    last_day = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_schedulable]
+    )
 
 
 class ExtraSlotForm(forms.Form):
-    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_schedulable]
+    )
     at = forms.TimeField(label="Start", widget=forms.TimeInput(attrs={"type": "time"}))
     session_minutes = forms.IntegerField(min_value=10, max_value=240, initial=50)
 

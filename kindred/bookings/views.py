@@ -101,7 +101,8 @@ def therapist_slots(request: AuthedHttpRequest, therapist_id: int) -> HttpRespon
                 messages.success(request, "Booked. A confirmation is on its way by email.")
                 return redirect("bookings_home")
         else:
-            messages.error(request, "Choose a time from the list.")
+            problems = form.errors.get("starts_at") or ["Choose a time from the list."]
+            messages.error(request, str(problems[0]))
     now = timezone.now()
     zone = actions.zone_of(request.user)
     days: OrderedDict[str, list[dict[str, str]]] = OrderedDict()

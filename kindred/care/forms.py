@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from kindred.care.models import ReferralKind, Scope
+from kindred.core.inputs import validate_schedulable
 
 
 class GrantForm(forms.Form):
@@ -19,6 +20,7 @@ class GrantForm(forms.Form):
         required=False,
         help_text="Leave empty to share until you stop it. You can stop sharing at any time.",
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_schedulable],
     )
 
     def __init__(self, *args: Any, team: list[tuple[int, str]], **kwargs: Any) -> None:

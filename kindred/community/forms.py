@@ -58,6 +58,10 @@ class SuspendForm(forms.Form):
     )
 
 
+class MoveForm(forms.Form):
+    space = forms.SlugField()
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label="Search", max_length=200)
     space = forms.SlugField(required=False, widget=forms.HiddenInput)

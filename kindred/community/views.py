@@ -36,6 +36,7 @@ from kindred.community.access import (
 from kindred.community.forms import (
     EditForm,
     HideForm,
+    MoveForm,
     ReplyForm,
     ReplyWithGuidelinesForm,
     SearchForm,
@@ -502,7 +503,12 @@ def move_thread(request: AuthedHttpRequest, thread_id: int) -> HttpResponse:
     thread = access_thread(request.user, thread_id)
     if not can_moderate_space(request.user, thread.space):
         raise NotFound("thread")
-    target = Space.objects.filter(slug=request.POST.get("space", ""), is_archived=False).first()
+    move = MoveForm(request.POST)
+    target = (
+        Space.objects.filter(slug=move.cleaned_data["space"], is_archived=False).first()
+        if move.is_valid()
+        else None
+    )
     if target is None:
         messages.error(request, "Choose a space.")
     else:

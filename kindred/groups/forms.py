@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kindred.core.ids import IdField
+from kindred.core.inputs import validate_schedulable
 from kindred.groups.models import GroupFormat
 
 RATINGS = [
@@ -74,6 +75,7 @@ class GroupForm(forms.Form):
     first_starts_at_local = forms.DateTimeField(
         label="First session (on your clock)",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[validate_schedulable],
     )
     recurrence = forms.CharField(
         label="Repeats (RFC 5545 rule)",

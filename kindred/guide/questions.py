@@ -14,6 +14,7 @@ from typing import Annotated, Final, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from kindred.core.inputs import RefusesUnstorableText
 from kindred.guide.options import OPTIONS
 from kindred.therapy import vocabulary
 
@@ -128,7 +129,7 @@ Fee = Annotated[Decimal, Field(ge=0, le=10000, max_digits=8, decimal_places=2)]
 ItemAnswers = dict[Annotated[str, Field(max_length=10)], Annotated[int, Field(ge=0, le=10)]]
 
 
-class GuideAnswers(BaseModel):
+class GuideAnswers(RefusesUnstorableText, BaseModel):
     """Everything a person told the guide. Only the safety check is required."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

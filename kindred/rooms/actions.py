@@ -42,6 +42,7 @@ from django.utils import timezone
 from kindred.accounts.models import User
 from kindred.audit.actions import record_event
 from kindred.core.events import send_event_on_commit
+from kindred.core.inputs import text_problem
 from kindred.core.sharedcache import shared_cache
 from kindred.rooms import audit_names as rooms_audit
 from kindred.rooms import conf
@@ -149,6 +150,8 @@ def check_post_message(room: Room, author: Any, body: Any) -> str:
     text = body.strip() if isinstance(body, str) else ""
     if not text:
         raise RoomError(EMPTY_DETAIL)
+    if problem := text_problem(text):
+        raise RoomError(problem)
     limit = conf.get("ROOM_MAX_MESSAGE_LENGTH")
     if len(text) > limit:
         raise RoomError(
@@ -212,6 +215,9 @@ def do_post_message(
     author's preceding messages for the screen (read from the room when not given).
     """
     client_id = (client_id or "")[:64]
+    # Checked before the lookup: the database cannot even compare such text.
+    if problem := text_problem(client_id):
+        raise RoomError(problem)
     if client_id:
         stored = _sent_before(room, author, client_id)
         if stored is not None:
@@ -241,7 +247,7 @@ def prescreen_message(
     ``earlier``: the author's own messages just before this one (the socket remembers them),
     so "tonight" after "I want to end it" reads as what it is."""
     text = body.strip() if isinstance(body, str) else ""
-    if not text or len(text) > conf.get("ROOM_MAX_MESSAGE_LENGTH"):
+    if not text or len(text) > conf.get("ROOM_MAX_MESSAGE_LENGTH") or text_problem(text):
         return None
     return text, screen_for(text, area=get_kind(room.kind).screening_area(room), earlier=earlier)
 

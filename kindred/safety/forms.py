@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kindred.core.ids import IdField
 from kindred.safety.actions import REPORT_REASONS, THERAPIST_OUTCOMES
 from kindred.safety.models import SAFETY_PLAN_SECTIONS, FlagOutcome, SafetyPlan
 from kindred.safety.support import MAX_LENGTH as SUPPORT_MAX_LENGTH
@@ -113,6 +114,10 @@ class ReportForm(forms.Form):
     handle = forms.CharField(widget=forms.HiddenInput, required=False)
     source_type = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
     source_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
+class HandOverForm(forms.Form):
+    therapist = IdField()
 
 
 class BlockForm(forms.Form):

@@ -40,6 +40,7 @@ from kindred.safety.access import (
 from kindred.safety.crisis import ANYWHERE, SESSION_KEY, crisis_context
 from kindred.safety.forms import (
     BlockForm,
+    HandOverForm,
     HandoverMessageForm,
     HandoverResolveForm,
     HideContentForm,
@@ -143,10 +144,13 @@ def flag_action(request: AuthedHttpRequest, flag_id: int, action: str) -> HttpRe
             support.do_reach_out(request.user, flag, reach_out.cleaned_data["body"])
             messages.success(request, _("Your message was sent privately to the member."))
         elif action == "hand-over":
+            hand_over = HandOverForm(request.POST)
             therapist = (
                 actions.treating_therapists(flag.subject)
-                .filter(pk=request.POST.get("therapist") or 0)
+                .filter(pk=hand_over.cleaned_data["therapist"])
                 .first()
+                if hand_over.is_valid()
+                else None
             )
             if therapist is None:
                 raise actions.SafetyActionError("Choose one of the member's therapists.")

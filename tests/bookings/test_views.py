@@ -190,12 +190,14 @@ def test_therapist_edits_availability(client, therapist, therapist2):
         "buffer_minutes": 10,
     }
     assert client.post(reverse("therapist_availability_weekly"), data).status_code == 302
+    soon = timezone.localdate() + timedelta(days=30)
     client.post(
-        reverse("therapist_availability_off"), {"first_day": "2030-01-01", "last_day": "2030-01-02"}
+        reverse("therapist_availability_off"),
+        {"first_day": soon.isoformat(), "last_day": (soon + timedelta(days=1)).isoformat()},
     )
     client.post(
         reverse("therapist_availability_extra"),
-        {"day": "2030-01-05", "at": "08:00", "session_minutes": 50},
+        {"day": (soon + timedelta(days=4)).isoformat(), "at": "08:00", "session_minutes": 50},
     )
     rule = therapist.weekly_availability.get()
     exc = therapist.availability_exceptions.first()
@@ -243,3 +245,15 @@ def test_session_link_shows_on_my_bookings_page_in_its_window(client, member, th
     b.starts_at = now + timedelta(minutes=20)
     b.save()
     assert b.link_secret not in client.get(reverse("bookings_home")).content.decode()
+
+
+@pytest.mark.parametrize("starts_at", ["9999-12-31T23:59:59+14:00", "1999-12-31T10:00:00+00:00"])
+def test_a_time_outside_the_calendar_is_refused_politely(
+    client, member, therapist, open_all_week, starts_at
+):
+    client.force_login(member)
+    url = reverse("bookings_therapist", args=[therapist.pk])
+    response = client.post(url, {"starts_at": starts_at}, follow=True)
+    assert response.status_code in (200, 422)
+    assert "Choose a date" in response.content.decode()
+    assert not Booking.objects.exists()

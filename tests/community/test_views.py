@@ -505,3 +505,59 @@ def test_replies_from_one_address_are_limited_across_accounts(
     client.force_login(member2)
     assert client.post(url, {"body": "b"}, REMOTE_ADDR="198.51.100.4").status_code == 429
     assert client.post(url, {"body": "b"}, REMOTE_ADDR="198.51.100.5").status_code == 302
+
+
+# --- Text the database cannot store ----------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["title", "body", "content_warning"])
+def test_a_nul_in_a_new_thread_is_a_form_error_keeping_the_rest(client, member, space, field):
+    actions.do_accept_guidelines(member, space)
+    client.force_login(member)
+    data = {"title": "My title", "body": "A long post I must not lose", "content_warning": "cw"}
+    data[field] += "\x00"
+    response = client.post(reverse("community_new_thread", args=[space.slug]), data)
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "Null characters are not allowed" in body
+    assert "A long post I must not lose" in body
+    assert not Thread.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["body", "content_warning"])
+def test_a_nul_in_a_reply_is_a_form_error_keeping_the_rest(
+    client, member, member2, space, write, field
+):
+    thread = write(member, space)
+    actions.do_accept_guidelines(member2, space)
+    client.force_login(member2)
+    data = {"body": "My reply text", "content_warning": "cw"}
+    data[field] += "\x00"
+    response = client.post(reverse("community_reply", args=[space.slug, thread.pk]), data)
+    assert response.status_code == 422
+    assert "Null characters are not allowed" in response.content.decode()
+    assert "My reply text" in response.content.decode()
+    assert Post.objects.count() == 1
+
+
+def test_broken_utf8_in_a_form_becomes_a_replacement_character(client, member, space):
+    # Form bodies are decoded with errors="replace", so a lone surrogate (ED A0 80 in
+    # would-be UTF-8) cannot reach a form field: nothing to refuse, nothing to crash.
+    actions.do_accept_guidelines(member, space)
+    client.force_login(member)
+    response = client.post(
+        reverse("community_new_thread", args=[space.slug]),
+        "title=a%ED%A0%80b&body=Some+days",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 302
+    assert Thread.objects.get().title == "a\ufffd\ufffd\ufffdb"
+
+
+def test_a_nul_in_the_move_target_is_refused_politely(client, member, moderator, space, write):
+    thread = write(member, space)
+    client.force_login(moderator)
+    response = client.post(reverse("community_move", args=[thread.pk]), {"space": "grief\x00"})
+    assert response.status_code == 302
+    thread.refresh_from_db()
+    assert thread.space == space

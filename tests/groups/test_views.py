@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from kindred.accounts.models import AgeBand
 from kindred.accounts.roles import Role
@@ -143,6 +144,11 @@ def test_new_group_anonymous_goes_to_login(client):
     assert client.get("/groups/new/").status_code == 302
 
 
+def a_tuesday_ahead():
+    day = timezone.localdate() + timedelta(days=30)
+    return day + timedelta(days=(1 - day.weekday()) % 7)
+
+
 def test_new_group_form_creates_and_keeps_input_on_error(client, facilitator, space):
     facilitator.timezone = "Europe/London"
     facilitator.save()
@@ -153,7 +159,7 @@ def test_new_group_form_creates_and_keeps_input_on_error(client, facilitator, sp
         "description": "A place to talk.",
         "format": GroupFormat.OPEN,
         "capacity": 8,
-        "first_starts_at_local": "2030-01-08T19:00",
+        "first_starts_at_local": f"{a_tuesday_ahead().isoformat()}T19:00",
         "recurrence": "FREQ=HOURLY",
         "session_minutes": 90,
         "quorum": 3,
@@ -171,6 +177,28 @@ def test_new_group_form_creates_and_keeps_input_on_error(client, facilitator, sp
     group = Group.objects.get(topic="Tuesday evenings")
     assert response.status_code == 302 and response["Location"] == f"/groups/{group.pk}/"
     assert group.timezone == "Europe/London" and group.start_time.hour == 19
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:59", "1999-01-05T19:00"])
+def test_a_first_session_outside_the_calendar_is_a_form_error(client, facilitator, space, when):
+    client.force_login(facilitator)
+    data = {
+        "space": space.slug,
+        "topic": "Far away",
+        "description": "A place to talk.",
+        "format": GroupFormat.OPEN,
+        "capacity": 8,
+        "first_starts_at_local": when,
+        "recurrence": "FREQ=WEEKLY;BYDAY=TU",
+        "session_minutes": 90,
+        "quorum": 3,
+        "norms": "",
+    }
+    response = client.post("/groups/new/", data)
+    assert response.status_code == 200
+    assert "Choose a date" in response.content.decode()
+    assert 'value="Far away"' in response.content.decode()
+    assert not Group.objects.filter(topic="Far away").exists()
 
 
 def test_sessions_listed_on_the_detail_page_are_in_my_time_zone(client, member, group):

@@ -208,6 +208,22 @@ async def test_write_refusal_length_and_empty_come_back_as_errors(
     await maya.disconnect()
 
 
+@pytest.mark.parametrize("body", ["a\x00b", "a\ud800b"])
+async def test_unstorable_text_comes_back_as_an_error_and_the_socket_stays(
+    layer, room, member, body
+):
+    maya, _, _ = await connect(member, room.pk)
+    await maya.send_json_to({"type": "message", "body": body, "client_id": "bad"})
+    error = await receive_until(maya, "error")
+    assert error["client_id"] == "bad" and "Please remove it" in error["detail"]
+    await maya.send_json_to({"type": "message", "body": "x", "client_id": "a\x00"})
+    assert "Please remove it" in (await receive_until(maya, "error"))["detail"]
+    await maya.send_json_to({"type": "message", "body": "still here", "client_id": "ok"})
+    assert (await receive_until(maya, "ack"))["client_id"] == "ok"
+    assert await sync_to_async(list)(room.messages.values_list("body", flat=True)) == ["still here"]
+    await maya.disconnect()
+
+
 async def test_the_rate_limit_is_an_error_on_the_socket(layer, room, member, settings):
     settings.ROOM_RATE_LIMIT_MESSAGES = 2
     settings.ROOM_RATE_LIMIT_SECONDS = 60

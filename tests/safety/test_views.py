@@ -448,3 +448,36 @@ def test_a_moderator_outside_a_spaces_named_moderators_cannot_release(
     assert not AuditEvent.objects.filter(event="safety.flag_content_released").exists()
     assert login(named).post(url).status_code == 302
     assert not Post.objects.get(pk=post.pk).is_held
+
+
+def test_a_nul_in_report_details_is_a_form_error_keeping_the_rest(login, member, member2):
+    response = login(member).post(
+        reverse("safety_report"),
+        {"handle": member2.handle, "reason": "harassment", "details": "keeps\x00 messaging me"},
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "Null characters are not allowed" in body and "messaging me" in body
+    assert not Flag.objects.exists()
+
+
+def test_a_hand_over_to_a_malformed_therapist_id_is_refused(login, moderator, member, therapist):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kindred.bookings.models import Booking
+
+    start = timezone.now() + timedelta(days=2)
+    Booking.objects.create(
+        therapist=therapist, member=member, starts_at=start, ends_at=start + timedelta(minutes=50)
+    )
+    text = "I have the pills ready and I am going to take them all tonight"
+    flag = actions.screen_text(member, text, area="groups", source_type="groups.message").flag
+    url = reverse("safety_flag", args=[flag.pk]) + "hand-over/"
+    for bad in ("x\x00", "x", "99999999999999999999"):
+        response = login(moderator).post(url, {"therapist": bad}, follow=True)
+        assert response.status_code == 200
+        assert "Choose one of the member" in response.content.decode()
+    flag.refresh_from_db()
+    assert flag.status == FlagStatus.OPEN

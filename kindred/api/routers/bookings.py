@@ -19,15 +19,17 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import AwareDatetime, ConfigDict, model_validator
+from pydantic import ConfigDict, model_validator
 
 from kindred.api.auth import get_api_user
 from kindred.api.routers.community import READ_AUTH, get_reader
+from kindred.api.schemas import InputSchema
 from kindred.bookings import actions
 from kindred.bookings.access import access_bookable_therapist, visible_bookings
 from kindred.bookings.models import Booking, BookingStatus
 from kindred.bookings.slots import slots_for
 from kindred.core.ids import ObjectId
+from kindred.core.inputs import SchedulableDatetime
 from kindred.therapy.access import access_profile
 
 router = Router(tags=["bookings"])
@@ -55,7 +57,7 @@ class SlotsOut(Schema):
     slots: list[SlotOut]
 
 
-class SlotsQuery(Schema):
+class SlotsQuery(InputSchema):
     days: int = Field(default=14, ge=1, le=28, description="How far ahead to look.")
 
 
@@ -76,7 +78,7 @@ class BookingOut(Schema):
     )
 
 
-class BookingsQuery(Schema):
+class BookingsQuery(InputSchema):
     when: Literal["upcoming", "past"] = Field(
         default="upcoming",
         description="upcoming: active bookings not yet over, soonest first. "
@@ -84,7 +86,7 @@ class BookingsQuery(Schema):
     )
 
 
-class BookIn(Schema):
+class BookIn(InputSchema):
     """Name the therapist by ``therapist_profile_id`` (from the directory) or by
     ``therapist_user_id``, not both."""
 
@@ -92,7 +94,7 @@ class BookIn(Schema):
 
     therapist_profile_id: ObjectId | None = None
     therapist_user_id: ObjectId | None = None
-    starts_at: AwareDatetime = Field(description="A slot's starts_at, with its offset.")
+    starts_at: SchedulableDatetime = Field(description="A slot's starts_at, with its offset.")
 
     @model_validator(mode="after")
     def one_therapist(self) -> BookIn:
@@ -101,10 +103,10 @@ class BookIn(Schema):
         return self
 
 
-class RescheduleIn(Schema):
+class RescheduleIn(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
-    starts_at: AwareDatetime = Field(description="A free slot of the same therapist.")
+    starts_at: SchedulableDatetime = Field(description="A free slot of the same therapist.")
 
 
 # --- Helpers -----------------------------------------------------------------

@@ -17,11 +17,13 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kindred.api.auth import get_api_user
+from kindred.api.schemas import InputSchema
 from kindred.care import actions, grants, shared
 from kindred.care.accesslog import access_log_for
 from kindred.care.models import ConsentGrant, Referral
 from kindred.care.sources import team_for, timeline_for
 from kindred.core.ids import ObjectId
+from kindred.core.inputs import SchedulableDatetime
 
 router = Router(tags=["care"])
 
@@ -41,10 +43,10 @@ class TeamEntryOut(Schema):
     url: str | None
 
 
-class GrantIn(Schema):
+class GrantIn(InputSchema):
     grantee_id: ObjectId = Field(description="A person_id from your care team.")
     scope: ScopeName
-    expires_at: datetime | None = Field(
+    expires_at: SchedulableDatetime | None = Field(
         None, description="When sharing stops by itself (timezone-aware); null: until revoked."
     )
 
@@ -120,7 +122,7 @@ class SharedDetailOut(Schema):
     )
 
 
-class ReferralIn(Schema):
+class ReferralIn(InputSchema):
     member_id: ObjectId
     kind: KindName = Field(
         description="group, space or peer (a therapist to a client); therapy (a peer "

@@ -22,6 +22,7 @@ from pydantic import ConfigDict, field_validator
 
 from kindred.api.auth import get_api_user, session_auth, token_auth
 from kindred.api.routers.crisis import CrisisCountryOut, describe_country
+from kindred.api.schemas import InputSchema, PathText
 from kindred.community import actions
 from kindred.community.access import (
     CannotPost,
@@ -169,7 +170,7 @@ class ReportOut(Schema):
     detail: str
 
 
-class ThreadIn(Schema):
+class ThreadIn(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=1, max_length=actions.MAX_TITLE)
@@ -177,14 +178,14 @@ class ThreadIn(Schema):
     content_warning: str = Field(default="", max_length=actions.MAX_CW)
 
 
-class ReplyIn(Schema):
+class ReplyIn(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
     body: str = Field(min_length=1, max_length=actions.MAX_BODY, description="Markdown.")
     content_warning: str = Field(default="", max_length=actions.MAX_CW)
 
 
-class PostEditIn(Schema):
+class PostEditIn(InputSchema):
     """Fields left out keep their current value."""
 
     model_config = ConfigDict(extra="forbid")
@@ -199,13 +200,13 @@ class PostEditIn(Schema):
     )
 
 
-class ReactionIn(Schema):
+class ReactionIn(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
     kind: ReactionKind
 
 
-class PostReportIn(Schema):
+class PostReportIn(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(description=", ".join(code for code, _ in REPORT_REASONS))
@@ -219,11 +220,11 @@ class PostReportIn(Schema):
         return value
 
 
-class ThreadQuery(Schema):
+class ThreadQuery(InputSchema):
     cursor: str = Field(default="", max_length=64)
 
 
-class PostQuery(Schema):
+class PostQuery(InputSchema):
     after: str = Field(default="", max_length=20)
 
 
@@ -362,7 +363,7 @@ def list_spaces(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get(
     "/spaces/{slug}", auth=READ_AUTH, response=SpaceDetailOut, summary="A space and its guidelines"
 )
-def get_space(request: HttpRequest, slug: str) -> dict[str, Any]:
+def get_space(request: HttpRequest, slug: PathText) -> dict[str, Any]:
     reader = get_reader(request)
     space = access_space(reader, slug)
     accepted = actions.has_accepted_guidelines(reader, space) if reader.is_authenticated else None
@@ -378,7 +379,7 @@ def get_space(request: HttpRequest, slug: str) -> dict[str, Any]:
     response=GuidelinesOut,
     summary="Accept a space's guidelines",
 )
-def accept_guidelines(request: HttpRequest, slug: str) -> dict[str, bool]:
+def accept_guidelines(request: HttpRequest, slug: PathText) -> dict[str, bool]:
     user = get_api_user(request)
     actions.do_accept_guidelines(user, access_space(user, slug))
     return {"accepted": True}
@@ -390,7 +391,7 @@ def accept_guidelines(request: HttpRequest, slug: str) -> dict[str, bool]:
     response=ThreadPageOut,
     summary="Threads in a space, most recently active first",
 )
-def list_threads(request: HttpRequest, slug: str, query: Query[ThreadQuery]) -> dict[str, Any]:
+def list_threads(request: HttpRequest, slug: PathText, query: Query[ThreadQuery]) -> dict[str, Any]:
     reader = get_reader(request)
     space = access_space(reader, slug)
     threads, next_cursor = thread_page(
@@ -404,7 +405,9 @@ def list_threads(request: HttpRequest, slug: str, query: Query[ThreadQuery]) -> 
     response={201: PostWrittenOut, 409: ErrorOut},
     summary="Start a thread",
 )
-def create_thread(request: HttpRequest, slug: str, payload: ThreadIn) -> Status[dict[str, Any]]:
+def create_thread(
+    request: HttpRequest, slug: PathText, payload: ThreadIn
+) -> Status[dict[str, Any]]:
     """Answers with the opening post. When ``support`` is set, show it to the writer
     now; when ``held`` is true, only they and the moderators see the thread. 429 when
     you start threads faster than one person may."""

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from kindred.api.schemas import InputSchema
 from kindred.safety.crisis import crisis_context
 from kindred.safety.models import CrisisCountry
 
@@ -65,7 +66,7 @@ class CrisisResourcesOut(Schema):
     countries: list[CountryOut]
 
 
-class CrisisQuery(Schema):
+class CrisisQuery(InputSchema):
     country: str = Field(
         default="",
         max_length=8,

@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from kindred.api.auth import get_api_user
+from kindred.api.schemas import InputSchema
 from kindred.core.access import NotFound
 from kindred.groups import actions, tools
 from kindred.groups.access import access_participant, access_session, can_join_room
@@ -25,7 +26,7 @@ from kindred.groups.models import Attendance, GroupSession
 router = Router(tags=["group sessions"])
 
 
-class Strict(Schema):
+class Strict(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
 

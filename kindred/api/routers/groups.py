@@ -21,6 +21,7 @@ from pydantic import AwareDatetime, ConfigDict
 
 from kindred.api.auth import get_api_user
 from kindred.api.routers.community import READ_AUTH, get_reader
+from kindred.api.schemas import InputSchema
 from kindred.core.access import NotFound
 from kindred.core.ids import ObjectId
 from kindred.groups import actions, manage, tools
@@ -81,7 +82,7 @@ class GroupDetailOut(GroupOut):
     archived: bool = Field(description="Archived groups no longer meet or take sign-ups.")
 
 
-class GroupPatchIn(Schema):
+class GroupPatchIn(InputSchema):
     """Only the fields sent change. Fewer places than people who have one: nobody loses
     theirs, new sign-ups wait. More places: the waitlist moves up in order."""
 
@@ -98,7 +99,7 @@ class GroupPatchIn(Schema):
     )
 
 
-class CancelIn(Schema):
+class CancelIn(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(
@@ -121,7 +122,7 @@ class SignUpOut(Schema):
     joined_at: datetime | None
 
 
-class SignUpIn(Schema):
+class SignUpIn(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
     session: ObjectId | None = Field(
@@ -129,7 +130,7 @@ class SignUpIn(Schema):
     )
 
 
-class RateIn(Schema):
+class RateIn(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
     rating: int = Field(ge=1, le=5, description="1 (not helpful) to 5 (very helpful).")
@@ -154,7 +155,7 @@ class GroupHistoryOut(Schema):
     next_after: int | None = Field(description="Pass as ?after= for more; null at the end.")
 
 
-class GroupHistoryQuery(Schema):
+class GroupHistoryQuery(InputSchema):
     after: int = Field(default=0, ge=0)
 
 

@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 from kindred.api.auth import get_api_user
 from kindred.api.routers.community import SupportOut, _AsCaller
 from kindred.api.routers.crisis import describe_country
+from kindred.api.schemas import InputSchema, PathText
 from kindred.measures import actions
 from kindred.measures.access import visible_responses
 from kindred.measures.availability import (
@@ -81,7 +82,7 @@ class InstrumentOut(Schema):
     bands: list[BandOut]
 
 
-class AnswersIn(Schema):
+class AnswersIn(InputSchema):
     answers: dict[str, int | None] = Field(
         description="Item id → the chosen option's value; null or absent leaves it blank."
     )
@@ -124,7 +125,7 @@ class TrendOut(Schema):
     points: list[TrendPointOut]
 
 
-class ResultsQuery(Schema):
+class ResultsQuery(InputSchema):
     instrument: str | None = None
 
 
@@ -200,7 +201,7 @@ def list_instruments(request: HttpRequest) -> list[dict[str, Any]]:
     summary="Submit answers to a questionnaire",
 )
 def submit_response(
-    request: HttpRequest, instrument: str, payload: AnswersIn
+    request: HttpRequest, instrument: PathText, payload: AnswersIn
 ) -> Status[dict[str, Any]]:
     """Scores and stores your answers. When ``support`` is set, one of them (PHQ-9
     item 9, say) needs follow-up: show the crisis resources to the member now."""
@@ -240,7 +241,7 @@ def export_responses(request: HttpRequest) -> JsonResponse:
 
 
 @router.get("/measures/{instrument}/trend", response=TrendOut, summary="Your results over time")
-def get_trend(request: HttpRequest, instrument: str) -> dict[str, Any]:
+def get_trend(request: HttpRequest, instrument: PathText) -> dict[str, Any]:
     try:
         definition = get_definition(instrument)
     except UnknownInstrument:

@@ -20,6 +20,7 @@ from pydantic import ConfigDict, field_validator
 from kindred.api.auth import get_api_user
 from kindred.api.routers.community import SupportOut
 from kindred.api.routers.crisis import describe_country
+from kindred.api.schemas import InputSchema
 from kindred.core.access import NotFound
 from kindred.core.ids import ObjectId
 from kindred.core.ratelimit import RateLimited, limit
@@ -90,7 +91,7 @@ class ProfileSavedOut(ProfileOut):
     )
 
 
-class ProfileIn(Schema):
+class ProfileIn(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
     tags: list[str] = Field(default_factory=list, max_length=50)
@@ -107,7 +108,7 @@ class ProfileIn(Schema):
     is_listed: bool = True
 
 
-class TrainingIn(Schema):
+class TrainingIn(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=150)
@@ -125,7 +126,7 @@ class PeerSuggestionOut(Schema):
     trainings: list[TrainingOut]
 
 
-class RequestIn(Schema):
+class RequestIn(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
     user_id: ObjectId
@@ -155,7 +156,7 @@ class RequestSentOut(ConnectionOut):
     support: SupportOut | None
 
 
-class RatingIn(Schema):
+class RatingIn(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
     stars: int = Field(ge=1, le=5)
@@ -167,7 +168,7 @@ class RatingOut(Schema):
     comment: str
 
 
-class ConnectionReportIn(Schema):
+class ConnectionReportIn(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(description=", ".join(code for code, _ in REPORT_REASONS))
@@ -193,7 +194,7 @@ class PeerMessageOut(Schema):
     created_at: datetime
 
 
-class PeerHistoryQuery(Schema):
+class PeerHistoryQuery(InputSchema):
     after: int = Field(default=0, ge=0)
 
 

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kindred.api.auth import get_api_user
+from kindred.api.schemas import InputSchema
 from kindred.rooms import actions
 from kindred.rooms.access import access_room
 from kindred.rooms.kinds import get_kind
@@ -49,12 +50,12 @@ class RoomHistoryOut(Schema):
     messages: list[RoomMessageOut]
 
 
-class RoomHistoryQuery(Schema):
+class RoomHistoryQuery(InputSchema):
     after: int = Field(default=0, ge=0, description="Only messages after this seq.")
     limit: int = Field(default=100, ge=1, le=500)
 
 
-class MessageIn(Schema):
+class MessageIn(InputSchema):
     body: str = Field(max_length=20_000, description="Plain text; the room's length limit applies.")
     client_id: str = Field(
         "",

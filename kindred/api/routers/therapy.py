@@ -26,6 +26,7 @@ from pydantic import ConfigDict
 
 from kindred.api.auth import get_api_user
 from kindred.api.routers.community import READ_AUTH, get_reader
+from kindred.api.schemas import InputSchema
 from kindred.plans import actions as plan_actions
 from kindred.plans.access import access_member_plan
 from kindred.plans.models import TreatmentPlan
@@ -79,7 +80,7 @@ class TherapistDetailOut(TherapistOut):
     )
 
 
-class DirectoryQuery(Schema):
+class DirectoryQuery(InputSchema):
     """Within one facet any chosen code matches; across filters all must. Repeat a
     facet parameter (``?language=en&language=es``) or separate codes with commas."""
 
@@ -145,7 +146,7 @@ class PlanOut(PlanSummaryOut):
     problems: list[ProblemOut]
 
 
-class AcknowledgeIn(Schema):
+class AcknowledgeIn(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
     version: int = Field(ge=1, description="The version you read (the current one).")

@@ -13,6 +13,7 @@ from kindred.api.access import access_token
 from kindred.api.actions import do_create_token, do_revoke_token, max_age_days
 from kindred.api.auth import get_api_user, require_session
 from kindred.api.models import ApiToken, Scope
+from kindred.api.schemas import InputSchema
 from kindred.core.ratelimit import limit
 
 router = Router(tags=["tokens"])
@@ -48,7 +49,7 @@ def describe_token(token: ApiToken) -> dict[str, object]:
     }
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
