@@ -19,10 +19,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import AwareDatetime, ConfigDict, model_validator
+from pydantic import ConfigDict, model_validator
 
 from kindred.api.auth import get_api_user
+from kindred.api.openapi import errors
 from kindred.api.routers.community import READ_AUTH, get_reader
+from kindred.api.types import UtcDatetime
 from kindred.bookings import actions
 from kindred.bookings.access import access_bookable_therapist, visible_bookings
 from kindred.bookings.models import Booking, BookingStatus
@@ -91,7 +93,7 @@ class BookIn(Schema):
 
     therapist_profile_id: int | None = None
     therapist_user_id: int | None = None
-    starts_at: AwareDatetime = Field(description="A slot's starts_at, with its offset.")
+    starts_at: UtcDatetime = Field(description="A slot's starts_at, with its offset.")
 
     @model_validator(mode="after")
     def one_therapist(self) -> BookIn:
@@ -103,7 +105,7 @@ class BookIn(Schema):
 class RescheduleIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    starts_at: AwareDatetime = Field(description="A free slot of the same therapist.")
+    starts_at: UtcDatetime = Field(description="A free slot of the same therapist.")
 
 
 # --- Helpers -----------------------------------------------------------------
@@ -184,7 +186,7 @@ def list_bookings(request: HttpRequest, query: Query[BookingsQuery]) -> list[dic
 
 @router.post(
     "/bookings",
-    response={201: BookingOut},
+    response={201: BookingOut, **errors(404, 409)},
     summary="Book a session",
 )
 def create_booking(request: HttpRequest, payload: BookIn) -> Status[dict[str, Any]]:
@@ -204,7 +206,11 @@ def create_booking(request: HttpRequest, payload: BookIn) -> Status[dict[str, An
     return Status(201, _booked(request, booking))
 
 
-@router.post("/bookings/{booking_id}/cancel", response=BookingOut, summary="Cancel a booking")
+@router.post(
+    "/bookings/{booking_id}/cancel",
+    response={200: BookingOut, **errors(409)},
+    summary="Cancel a booking",
+)
 def cancel_booking(request: HttpRequest, booking_id: int) -> dict[str, Any]:
     """The member or the therapist. A member cancelling inside the notice period gets
     ``cancelled_late``."""
@@ -217,7 +223,7 @@ def cancel_booking(request: HttpRequest, booking_id: int) -> dict[str, Any]:
 
 @router.post(
     "/bookings/{booking_id}/reschedule",
-    response={201: BookingOut},
+    response={201: BookingOut, **errors(409)},
     summary="Move your booking to another time",
 )
 def reschedule_booking(
