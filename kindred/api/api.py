@@ -5,20 +5,31 @@ Authentication (see :mod:`kindred.api.auth`): a personal access token
 session (with the CSRF token on unsafe methods). Token scopes: ``read`` for
 ``GET``; ``write`` (includes ``read``) for everything that changes data.
 
-Errors are always JSON with a human ``detail``; 422 adds ninja's ``errors`` list.
+Errors are always JSON with a human ``detail``; 422 adds ninja's ``errors`` list. Text
+may not contain the NUL character (``\\u0000``; PostgreSQL cannot store it): 422. Each
+operation's documented responses list the errors it can answer
+(:mod:`kindred.api.openapi`).
 Too many requests get 429 with ``Retry-After`` (and ``retry_after`` in the body): 120
 a minute per account, 60 per address without credentials, by default.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import FileResponse, HttpRequest
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from kindred.api.auth import session_auth, token_auth
 from kindred.api.docs import LocalSwagger, docs_asset
-from kindred.api.errors import install_error_handlers, json_method_not_allowed
+from kindred.api.errors import (
+    install_error_handlers,
+    json_method_not_allowed,
+    refuse_nul_characters,
+)
+from kindred.api.openapi import document_errors
 from kindred.api.routers import crisis, me, tokens
 from kindred.api.schemas import PathText
 from kindred.api.throttle import ApiThrottle
@@ -29,8 +40,15 @@ class KindredAPI(NinjaAPI):
         urls = super()._get_urls()
         for pattern in urls:
             if isinstance(pattern, URLPattern):
-                pattern.callback = json_method_not_allowed(pattern.callback)
+                pattern.callback = json_method_not_allowed(refuse_nul_characters(pattern.callback))
         return urls
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(schema)
+        return schema
 
 
 api = KindredAPI(

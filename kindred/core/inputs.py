@@ -133,5 +133,21 @@ def validate_schedulable(value: datetime | date | None) -> None:
         raise ValidationError(problem, code="date_out_of_range")
 
 
-# An aware date-time from 2000 to two years ahead: for bookings, schedules and expiries.
-SchedulableDatetime = Annotated[AwareDatetime, AfterValidator(check_schedulable)]
+def in_utc(value: datetime) -> datetime:
+    """pydantic ``AfterValidator``: the same instant in UTC.
+
+    Python accepts UTC offsets up to +-23:59, PostgreSQL only up to +-15:59: a date-time sent
+    with an unusual offset would fail in the database (a 500). In UTC it is the same instant
+    and always stores.
+    """
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        # 9999-12-31T23:00-05:00 is a valid ISO date-time but no datetime in UTC.
+        raise ValueError("The date and time is out of range.") from None
+
+
+# An aware date-time from 2000 to two years ahead, in UTC: for bookings, schedules and expiries.
+SchedulableDatetime = Annotated[
+    AwareDatetime, AfterValidator(in_utc), AfterValidator(check_schedulable)
+]

@@ -76,11 +76,13 @@ SCREEN_CONTEXT_SCAN = 200
 
 
 class RoomError(Exception):
-    """A rule stops this message; ``detail`` is for the person."""
+    """A rule stops this message; ``detail`` is for the person. ``retry_after`` (seconds)
+    is set when the rule is the rate limit, so callers can say when to try again."""
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, *, retry_after: int | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.retry_after = retry_after
 
 
 # --- Channel groups ----------------------------------------------------------------
@@ -164,7 +166,8 @@ def check_post_message(room: Room, author: Any, body: Any) -> str:
 def _count_against_rate_limit(room: Room, author: Any) -> None:
     """A fixed window per person per room, in the shared cache (so across processes)."""
     window = conf.get("ROOM_RATE_LIMIT_SECONDS")
-    key = f"rooms:rate:{room.pk}:{author.pk}:{int(timezone.now().timestamp()) // window}"
+    now = int(timezone.now().timestamp())
+    key = f"rooms:rate:{room.pk}:{author.pk}:{now // window}"
     cache = shared_cache()
     cache.add(key, 0, timeout=window * 2)
     try:
@@ -173,7 +176,7 @@ def _count_against_rate_limit(room: Room, author: Any) -> None:
         cache.set(key, 1, timeout=window * 2)
         count = 1
     if count > conf.get("ROOM_RATE_LIMIT_MESSAGES"):
-        raise RoomError(RATE_DETAIL)
+        raise RoomError(RATE_DETAIL, retry_after=window - now % window)
 
 
 def _next_seq(room_id: int) -> tuple[int, bool]:

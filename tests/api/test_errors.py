@@ -100,3 +100,59 @@ def test_the_500_handler_stays_json_with_debug_on(settings, rf: RequestFactory):
 def test_the_413_handler_directly(rf: RequestFactory):
     response = api.on_exception(rf.post("/api/v1/tokens"), RequestDataTooBig("too big"))
     assert response.status_code == 413
+
+
+# --- NUL characters: PostgreSQL text cannot hold them ---------------------------------
+
+
+@pytest.fixture
+def poster(login, member, space):
+    from kindred.community import actions
+
+    actions.do_accept_guidelines(member, space)
+    return login(member)
+
+
+def assert_nul_refused(response, loc):
+    assert response.status_code == 422
+    body = response.json()
+    assert body["errors"] == [
+        {
+            "type": "string_nul",
+            "loc": loc,
+            "msg": "Text cannot contain the NUL character (\\u0000).",
+        }
+    ]
+    assert body["detail"].startswith("Invalid request: " + ".".join(map(str, loc)))
+
+
+def test_a_nul_in_a_json_body_is_422_and_nothing_is_saved(poster, space):
+    from kindred.community.models import Thread
+
+    response = poster.post(
+        f"/api/v1/spaces/{space.slug}/threads",
+        '{"title": "Hello\\u0000", "body": "Some days are harder."}',
+        content_type="application/json",
+    )
+    assert_nul_refused(response, ["body", "title"])
+    assert not Thread.objects.exists()
+
+
+def test_a_nul_in_the_path_or_the_query_is_422(poster, space):
+    assert_nul_refused(poster.get("/api/v1/spaces/depress%00ion"), ["path", "slug"])
+    assert_nul_refused(
+        poster.get(f"/api/v1/spaces/{space.slug}/threads", {"cursor": "a\x00"}),
+        ["query", "cursor"],
+    )
+
+
+def test_a_written_backslash_u0000_is_ordinary_text(poster, space):
+    from kindred.community.models import Thread
+
+    response = poster.post(
+        f"/api/v1/spaces/{space.slug}/threads",
+        {"title": "C:\\u0000 is not a path", "body": "Some days are harder."},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert Thread.objects.get().title == "C:\\u0000 is not a path"

@@ -127,3 +127,73 @@ def test_the_trend_endpoint_documents_a_members_own_trend(schema):
     assert set(trend["properties"]) == {"instrument", "points"}
     point = _component(schema, trend["properties"]["points"]["items"]["$ref"])
     assert {"total", "band", "reliable"} <= set(point["properties"])
+
+
+# --- Error answers in the document ------------------------------------------------------
+
+
+def operations(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            yield f"{method.upper()} {path}", operation
+
+
+def test_every_operation_documents_422_and_429_with_retry_after(schema):
+    for name, operation in operations(schema):
+        responses = operation["responses"]
+        assert "422" in responses and "429" in responses, name
+        assert responses["429"]["headers"]["Retry-After"]["required"] is True, name
+        assert responses["429"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/RateLimitedOut"
+        }
+
+
+def test_auth_path_and_body_errors_are_documented_where_they_can_happen(schema):
+    for name, operation in operations(schema):
+        codes = set(operation["responses"])
+        params = {p["in"] for p in operation.get("parameters", [])}
+        assert ({"401", "403"} <= codes) == bool(operation.get("security")), name
+        assert ("404" in codes) >= ("path" in params), name
+        assert ({"400", "413"} <= codes) == ("requestBody" in operation), name
+    assert "401" not in schema["paths"]["/api/v1/crisis-resources"]["get"]["responses"]
+
+
+@pytest.mark.parametrize(
+    "path, method, codes",
+    [
+        ("/api/v1/peers/profile", "get", {"404"}),
+        ("/api/v1/peers/suggestions", "get", {"404"}),
+        ("/api/v1/peers/requests", "post", {"404"}),
+        ("/api/v1/bookings", "post", {"404", "409"}),
+        ("/api/v1/bookings/{booking_id}/reschedule", "post", {"409"}),
+        ("/api/v1/care/referrals", "post", {"404"}),
+        ("/api/v1/care/referrals/{referral_id}/accept", "post", {"409"}),
+        ("/api/v1/plans/{plan_id}/acknowledge", "post", {"409"}),
+    ],
+)
+def test_endpoints_declare_their_own_errors(schema, path, method, codes):
+    assert codes <= set(schema["paths"][path][method]["responses"])
+
+
+def test_a_declared_status_is_not_overwritten(schema):
+    conflict = schema["paths"]["/api/v1/spaces/{slug}/threads"]["post"]["responses"]["409"]
+    assert conflict["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+
+
+def test_the_error_models_describe_what_the_api_sends(client, db):
+    from kindred.api.openapi import ErrorDetailOut, ValidationErrorOut
+
+    unauthorized = client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer nope").json()
+    assert ErrorDetailOut.model_validate(unauthorized).detail
+    invalid = client.get("/api/v1/crisis-resources", {"country": "x" * 50}).json()
+    assert ValidationErrorOut.model_validate(invalid).errors
+
+
+def test_peer_suggestions_and_guide_suggestions_are_two_schemas(schema):
+    def item_schema(path, method):
+        ref = schema["paths"][path][method]["responses"]["200"]["content"]["application/json"]
+        return ref["schema"]
+
+    peers = item_schema("/api/v1/peers/suggestions", "get")["items"]["$ref"].rsplit("/", 1)[1]
+    assert "user_id" in schema["components"]["schemas"][peers]["properties"]
+    assert "rule" in schema["components"]["schemas"]["SuggestionOut"]["properties"]

@@ -270,6 +270,40 @@ def test_booking_by_therapist_user_id_with_an_offset(login, member, listed, ther
     assert response.status_code == 201, response.content
 
 
+def test_a_far_utc_offset_books_and_reschedules_the_same_instant(login, member, listed, therapist):
+    # -19:12 is a valid ISO offset that PostgreSQL cannot take (a 500 there before): the
+    # time is read in UTC.
+    far = timezone.get_fixed_timezone(-(19 * 60 + 12))
+    client = login(member)
+    booked = post_json(
+        client,
+        f"{API}/bookings",
+        {"therapist_user_id": therapist.pk, "starts_at": at(*SLOT).astimezone(far).isoformat()},
+    )
+    assert booked.status_code == 201, booked.content
+    moved = post_json(
+        client,
+        f"{API}/bookings/{booked.json()['id']}/reschedule",
+        {"starts_at": at(*SLOT2).astimezone(far).isoformat()},
+    )
+    assert moved.status_code == 201, moved.content
+    assert Booking.objects.get(status=BookingStatus.BOOKED).starts_at == at(*SLOT2)
+
+
+def test_a_time_with_no_utc_equivalent_is_422(login, member, listed, booking):
+    # Valid ISO 8601, but past the last datetime Python has once moved to UTC.
+    starts = "9999-12-31T23:00:00-05:00"
+    client = login(member)
+    book = post_json(
+        client, f"{API}/bookings", {"therapist_profile_id": listed.pk, "starts_at": starts}
+    )
+    move = post_json(client, f"{API}/bookings/{booking.pk}/reschedule", {"starts_at": starts})
+    for response in (book, move):
+        assert response.status_code == 422
+        assert "out of range" in response.json()["detail"]
+    assert Booking.objects.count() == 1
+
+
 def test_a_taken_time_is_409(login, member2, booking, listed):
     response = post_json(
         login(member2),

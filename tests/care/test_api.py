@@ -4,7 +4,7 @@ as anonymous, the wrong user, the wrong role and the right user."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -64,6 +64,22 @@ def test_a_member_grants_lists_and_revokes(login, care_team, member, peer_suppor
     assert revoked.status_code == 200 and revoked.json()["active"] is False
     assert not grants.has_grant(peer_supporter, member, grants.MEASURE_TRENDS)
     assert post(client, f"{API}/grants/{body['id']}/revoke").status_code == 404
+
+
+def test_a_grant_end_with_a_far_utc_offset_is_kept_in_utc(login, care_team, member, peer_supporter):
+    # PostgreSQL takes offsets up to ±15:59 only; -19:12 failed there with a 500.
+    response = post(
+        login(member),
+        f"{API}/grants",
+        {
+            "grantee_id": peer_supporter.pk,
+            "scope": "measure_trends",
+            "expires_at": "2099-01-01T00:00:00-19:12",
+        },
+    )
+    assert response.status_code == 201, response.content
+    grant = ConsentGrant.objects.get()
+    assert grant.expires_at == datetime(2099, 1, 1, 19, 12, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict, model_validator
 
 from kindred.api.auth import get_api_user
+from kindred.api.openapi import errors
 from kindred.api.routers.community import READ_AUTH, get_reader
 from kindred.api.schemas import InputSchema
 from kindred.bookings import actions
@@ -187,7 +188,7 @@ def list_bookings(request: HttpRequest, query: Query[BookingsQuery]) -> list[dic
 
 @router.post(
     "/bookings",
-    response={201: BookingOut},
+    response={201: BookingOut, **errors(404, 409)},
     summary="Book a session",
 )
 def create_booking(request: HttpRequest, payload: BookIn) -> Status[dict[str, Any]]:
@@ -207,7 +208,11 @@ def create_booking(request: HttpRequest, payload: BookIn) -> Status[dict[str, An
     return Status(201, _booked(request, booking))
 
 
-@router.post("/bookings/{booking_id}/cancel", response=BookingOut, summary="Cancel a booking")
+@router.post(
+    "/bookings/{booking_id}/cancel",
+    response={200: BookingOut, **errors(409)},
+    summary="Cancel a booking",
+)
 def cancel_booking(request: HttpRequest, booking_id: int) -> dict[str, Any]:
     """The member or the therapist. A member cancelling inside the notice period gets
     ``cancelled_late``."""
@@ -220,7 +225,7 @@ def cancel_booking(request: HttpRequest, booking_id: int) -> dict[str, Any]:
 
 @router.post(
     "/bookings/{booking_id}/reschedule",
-    response={201: BookingOut},
+    response={201: BookingOut, **errors(409)},
     summary="Move your booking to another time",
 )
 def reschedule_booking(

@@ -17,6 +17,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kindred.api.auth import get_api_user
+from kindred.api.openapi import errors
 from kindred.api.schemas import InputSchema
 from kindred.care import actions, grants, shared
 from kindred.care.accesslog import access_log_for
@@ -226,8 +227,6 @@ def list_grants(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/care/grants", response={201: GrantOut}, summary="Share something")
 def create_grant(request: HttpRequest, payload: GrantIn) -> Status[dict[str, Any]]:
     """Granting a scope already shared with that person renews it with the new end."""
-    if payload.expires_at is not None and payload.expires_at.tzinfo is None:
-        raise HttpError(422, "expires_at needs a timezone.")
     try:
         grant = actions.do_grant(
             get_api_user(request),
@@ -320,7 +319,9 @@ def list_referrals(request: HttpRequest) -> list[dict[str, Any]]:
     return [describe_referral(r) for r in rows[:200]]
 
 
-@router.post("/care/referrals", response={201: ReferralOut}, summary="Suggest something")
+@router.post(
+    "/care/referrals", response={201: ReferralOut, **errors(404)}, summary="Suggest something"
+)
 def create_referral(request: HttpRequest, payload: ReferralIn) -> Status[dict[str, Any]]:
     """A therapist to a client they treat (group, space, peer); a peer supporter to a
     member whose team they are on (therapy). Anyone else: 404, as for a missing member."""
@@ -350,14 +351,18 @@ def _respond(request: HttpRequest, referral_id: int, *, accept: bool) -> dict[st
 
 
 @router.post(
-    "/care/referrals/{referral_id}/accept", response=ReferralOut, summary="Accept a suggestion"
+    "/care/referrals/{referral_id}/accept",
+    response={200: ReferralOut, **errors(409)},
+    summary="Accept a suggestion",
 )
 def accept_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
     return _respond(request, referral_id, accept=True)
 
 
 @router.post(
-    "/care/referrals/{referral_id}/dismiss", response=ReferralOut, summary="Dismiss a suggestion"
+    "/care/referrals/{referral_id}/dismiss",
+    response={200: ReferralOut, **errors(409)},
+    summary="Dismiss a suggestion",
 )
 def dismiss_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
     return _respond(request, referral_id, accept=False)

@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict, field_validator
 
 from kindred.api.auth import get_api_user
+from kindred.api.openapi import errors
 from kindred.api.routers.community import SupportOut
 from kindred.api.routers.crisis import describe_country
 from kindred.api.schemas import InputSchema
@@ -297,7 +298,9 @@ def refused(exc: actions.PeersError) -> HttpError:
 # --- Profile ---------------------------------------------------------------------------
 
 
-@router.get("/peers/profile", response=ProfileOut, summary="Your peer profile")
+@router.get(
+    "/peers/profile", response={200: ProfileOut, **errors(404)}, summary="Your peer profile"
+)
 def get_profile(request: HttpRequest) -> dict[str, Any]:
     user = get_api_user(request)
     return describe_profile(user, access_own_profile(user))
@@ -315,7 +318,9 @@ def put_profile(request: HttpRequest, payload: ProfileIn) -> dict[str, Any]:
 
 
 @router.delete(
-    "/peers/profile", response={204: None}, summary="Delete your profile and story for good"
+    "/peers/profile",
+    response={204: None, **errors(404)},
+    summary="Delete your profile and story for good",
 )
 def delete_profile(request: HttpRequest) -> Status[None]:
     user = get_api_user(request)
@@ -326,7 +331,7 @@ def delete_profile(request: HttpRequest) -> Status[None]:
 
 @router.post(
     "/peers/profile/trainings",
-    response={201: TrainingOut},
+    response={201: TrainingOut, **errors(404)},
     summary="Add a training or certificate (peer supporters)",
 )
 def add_training(request: HttpRequest, payload: TrainingIn) -> Status[dict[str, Any]]:
@@ -353,7 +358,9 @@ def remove_training(request: HttpRequest, training_id: int) -> Status[None]:
 
 
 @router.get(
-    "/peers/suggestions", response=list[PeerSuggestionOut], summary="People you could talk with"
+    "/peers/suggestions",
+    response={200: list[PeerSuggestionOut], **errors(404)},
+    summary="People you could talk with",
 )
 def list_suggestions(request: HttpRequest) -> list[dict[str, Any]]:
     user = get_api_user(request)
@@ -385,7 +392,11 @@ def hide_suggestion(request: HttpRequest, user_id: int) -> Status[None]:
 # --- Requests and connections ---------------------------------------------------------------
 
 
-@router.post("/peers/requests", response={201: RequestSentOut}, summary="Ask someone to connect")
+@router.post(
+    "/peers/requests",
+    response={201: RequestSentOut, **errors(404)},
+    summary="Ask someone to connect",
+)
 def send_request(request: HttpRequest, payload: RequestIn) -> Status[dict[str, Any]]:
     """429 when you send requests faster than one person may."""
     user = get_api_user(request)

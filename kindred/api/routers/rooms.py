@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 
 from kindred.api.auth import get_api_user
 from kindred.api.schemas import InputSchema
+from kindred.core.ratelimit import RateLimited
 from kindred.rooms import actions
 from kindred.rooms.access import access_room
 from kindred.rooms.kinds import get_kind
@@ -116,6 +117,8 @@ def post_room_message(
     try:
         message = actions.do_post_message(room, user, payload.body, client_id=payload.client_id)
     except actions.RoomError as error:
-        status = 429 if error.detail == actions.RATE_DETAIL else 422
-        raise HttpError(status, error.detail) from None
+        if error.retry_after is not None:
+            # The API's one 429 (kindred.api.errors): Retry-After, code and retry_after.
+            raise RateLimited("rooms.message", error.retry_after, message=error.detail) from None
+        raise HttpError(422, error.detail) from None
     return Status(201, describe_message(message))

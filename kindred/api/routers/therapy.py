@@ -25,6 +25,7 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from kindred.api.auth import get_api_user
+from kindred.api.openapi import errors
 from kindred.api.routers.community import READ_AUTH, get_reader
 from kindred.api.schemas import InputSchema
 from kindred.plans import actions as plan_actions
@@ -318,7 +319,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
 
 @router.post(
     "/plans/{plan_id}/acknowledge",
-    response=AcknowledgedOut,
+    response={200: AcknowledgedOut, **errors(409)},
     summary="Confirm you have read your plan",
 )
 def acknowledge_plan(request: HttpRequest, plan_id: int, payload: AcknowledgeIn) -> dict[str, Any]:
