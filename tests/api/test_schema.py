@@ -196,4 +196,4 @@ def test_peer_suggestions_and_guide_suggestions_are_two_schemas(schema):
 
     peers = item_schema("/api/v1/peers/suggestions", "get")["items"]["$ref"].rsplit("/", 1)[1]
     assert "user_id" in schema["components"]["schemas"][peers]["properties"]
-    assert "rule" in schema["components"]["schemas"]["SuggestionOut"]["properties"]
+    assert "rule" in schema["components"]["schemas"]["GuideSuggestionOut"]["properties"]
