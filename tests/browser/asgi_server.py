@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
 from django.db import OperationalError
 from django.test import Client
 
@@ -66,8 +67,10 @@ def login_cookie(user: Any) -> Any:
         client = Client()
         try:
             client.force_login(user)
-        except OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+        except (OperationalError, UpdateError) as exc:
+            # The session store wraps the database's error in its own.
+            cause = exc if isinstance(exc, OperationalError) else exc.__context__
+            if "locked" not in str(cause) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
             continue
