@@ -33,6 +33,7 @@ urlpatterns = [
     path("my/messages/", include("kindred.messaging.urls_conversations")),
     path("my/intake/", include("kindred.clinical.urls_member")),
     path("accounts/profile/", account_views.profile, name="profile"),
+    path("accounts/data/", include("kindred.rights.urls")),
     path("accounts/tokens/", include("kindred.api.urls")),
     path("accounts/", include("kindred.accounts.urls")),
     path("accounts/", include("allauth.urls")),

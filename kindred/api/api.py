@@ -77,6 +77,7 @@ api.add_router("", "kindred.api.routers.group_tools.router")
 api.add_router("", "kindred.api.routers.peers.router")
 api.add_router("", "kindred.api.routers.care.router")
 api.add_router("", "kindred.api.routers.guide.router")
+api.add_router("", "kindred.rights.api.router")
 
 
 @api.get(
