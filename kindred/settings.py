@@ -437,6 +437,12 @@ BOOKING_NOTICE_HOURS = env_int("BOOKING_NOTICE_HOURS", 24)
 BOOKING_REMINDER_MINUTES = tuple(
     int(m) for m in env_list("BOOKING_REMINDER_MINUTES", ["1440", "60"])
 )
+# A therapist treats a member while a session is booked ahead or one was attended within
+# this many days; past it their default access (results, plans, notes, messages) stops
+# and what the member shared with them ends (daily task). 180: two quarterly reviews.
+THERAPY_ACCESS_LAPSE_DAYS = env_int("THERAPY_ACCESS_LAPSE_DAYS", 180)
+if THERAPY_ACCESS_LAPSE_DAYS < 1:
+    raise ImproperlyConfigured("THERAPY_ACCESS_LAPSE_DAYS must be 1 or more.")
 # Video-session link for the two participants, e.g. https://meet.example.org/kindred-{booking_id}-{secret}
 SESSION_LINK_TEMPLATE = env_str("SESSION_LINK_TEMPLATE", "") or ""
 

@@ -21,6 +21,7 @@ from kindred.accounts.age import (
     minimum_age,
     today_for,
 )
+from kindred.accounts.lifecycle import run_account_closed_handlers
 from kindred.accounts.models import AgeBand, User, UserRole
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
@@ -186,6 +187,27 @@ def do_correct_date_of_birth(
     user.date_of_birth = date_of_birth
     user.age_band = new
     return changes
+
+
+def do_deactivate_account(actor: User | None, user: User, *, request: Any = None) -> bool:
+    """Switch an account off (a suspension of the whole account): it can no longer sign
+    in, and what followed from its relationships ends (consent grants either way,
+    :mod:`kindred.accounts.lifecycle`). False when it was already off."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if not locked.is_active:
+            return False
+        locked.is_active = False
+        locked.save(update_fields=["is_active"])
+        record_event(
+            actor=actor,
+            event=accounts_audit.ACCOUNT_DEACTIVATED,
+            target=locked,
+            changes={"is_active": [True, False], **run_account_closed_handlers(locked)},
+            request=request,
+        )
+    user.is_active = False
+    return True
 
 
 def do_grant_role(actor: User | None, user: User, role: str) -> bool:

@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from kindred.accounts.actions import do_correct_date_of_birth
+from kindred.accounts.actions import do_correct_date_of_birth, do_deactivate_account
+from kindred.accounts.lifecycle import run_account_closed_handlers
 from kindred.accounts.models import User, UserRole
 from kindred.core.fields import EncryptedDateField
 
@@ -47,11 +48,27 @@ class UserAdmin(BaseUserAdmin):
     )
 
     def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
+        deactivating = change and "is_active" in form.changed_data and not obj.is_active
+        if deactivating:
+            # The action switches it off, with its audit record and what follows.
+            obj.is_active = True
         super().save_model(request, obj, form, change)
         if change and "date_of_birth" in form.changed_data:
             # The admin saves inside one transaction, so the band change and its audit
             # record commit with the rest of the form.
             do_correct_date_of_birth(request.user, obj, obj.date_of_birth, request=request)
+        if deactivating:
+            do_deactivate_account(request.user, obj, request=request)
+
+    def delete_model(self, request: Any, obj: User) -> None:
+        # Grants would vanish with the rows; ending them first leaves their end audited.
+        run_account_closed_handlers(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        for user in queryset:
+            run_account_closed_handlers(user)
+        super().delete_queryset(request, queryset)
 
     def get_queryset(self, request: Any) -> Any:
         return super().get_queryset(request).prefetch_related("roles")

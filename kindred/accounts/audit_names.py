@@ -9,6 +9,7 @@ from typing import Final
 
 ACCOUNT_AGE_BAND_CHANGED: Final = "account.age_band_changed"
 ACCOUNT_DATE_OF_BIRTH_CORRECTED: Final = "account.date_of_birth_corrected"
+ACCOUNT_DEACTIVATED: Final = "account.deactivated"
 ACCOUNT_PROFILE_UPDATED: Final = "account.profile_updated"
 ACCOUNT_ROLE_GRANTED: Final = "account.role_granted"
 ACCOUNT_ROLE_REVOKED: Final = "account.role_revoked"

@@ -324,6 +324,7 @@ def do_cancel(
             changes={"status": status},
             request=request,
         )
+        _end_grants_if_therapy_ended(booking)
         other = booking.therapist if user.pk == booking.member_id else booking.member
         do_notify(
             [other],
@@ -390,7 +391,22 @@ def do_mark_attendance(
             changes={"status": [previous, status]},
             request=request,
         )
+        if status != BookingStatus.ATTENDED:
+            _end_grants_if_therapy_ended(booking)
     return booking
+
+
+def _end_grants_if_therapy_ended(booking: Booking) -> None:
+    """A cancelled or missed session that was the last thing tying member and therapist
+    together ends what either shares with the other (the care app checks the team).
+    Runs in the caller's transaction, after the booking is saved."""
+    # Imported here: the care app depends on bookings, not the other way round.
+    from kindred.care.actions import do_end_grants_for_relationship
+    from kindred.care.models import EndReason
+
+    do_end_grants_for_relationship(
+        booking.member, booking.therapist, reason=EndReason.THERAPY_ENDED
+    )
 
 
 def session_link(booking: Booking, user: Any, now: datetime | None = None) -> str:

@@ -1,31 +1,56 @@
 """Who treats whom, for other apps (the safety layer hands a member's risk flag to
 their therapist). A therapist treats a member while they have an upcoming booking
-or an attended session in the last 12 months."""
+or an attended session in the last ``THERAPY_ACCESS_LAPSE_DAYS`` (default 180) days.
+
+Everything a therapist sees of a member by default follows from this relationship, so
+it ends for every app at once; what the member shared with them ends too
+(:func:`kindred.care.actions.do_end_lapsed_therapy_grants`, daily, and at once when a
+cancellation leaves nothing booked).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from kindred.accounts.models import User
 from kindred.accounts.roles import Role
-from kindred.bookings.models import BookingStatus
+from kindred.bookings.models import Booking, BookingStatus
 
-TREATMENT_WINDOW = timedelta(days=365)
+
+def treatment_window() -> timedelta:
+    return timedelta(days=settings.THERAPY_ACCESS_LAPSE_DAYS)
 
 
 def _current(prefix: str, now: datetime) -> Q:
-    upcoming = Q(**{f"{prefix}__status": BookingStatus.BOOKED, f"{prefix}__ends_at__gt": now})
+    lead = f"{prefix}__" if prefix else ""
+    upcoming = Q(**{f"{lead}status": BookingStatus.BOOKED, f"{lead}ends_at__gt": now})
     attended = Q(
         **{
-            f"{prefix}__status": BookingStatus.ATTENDED,
-            f"{prefix}__starts_at__gte": now - TREATMENT_WINDOW,
+            f"{lead}status": BookingStatus.ATTENDED,
+            f"{lead}starts_at__gte": now - treatment_window(),
         }
     )
     return upcoming | attended
+
+
+def treats_q(therapist_field: str, member_field: str, now: datetime | None = None) -> Q:
+    """A filter for rows whose ``therapist_field`` treats their ``member_field`` now
+    (``ConsentGrant.objects.exclude(treats_q("grantee", "member"))``)."""
+    current = Booking.objects.filter(
+        _current("", now or timezone.now()),
+        therapist=OuterRef(therapist_field),
+        member=OuterRef(member_field),
+    )
+    return Q(Exists(current))
+
+
+def treats(therapist: Any, member: Any, now: datetime | None = None) -> bool:
+    return clients_of(therapist, now).filter(pk=member.pk).exists()
 
 
 def treating_therapists(member: Any, now: datetime | None = None) -> QuerySet[User]:

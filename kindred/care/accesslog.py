@@ -18,7 +18,7 @@ from django.db.models import Q
 from kindred.accounts.models import User
 from kindred.audit.models import AuditEvent
 from kindred.care.grants import SCOPE_LABELS, USED_EVENT
-from kindred.care.models import ConsentGrant
+from kindred.care.models import ConsentGrant, EndReason
 from kindred.safety.access import FLAG_READ_EVENT
 
 LIMIT = 200
@@ -79,7 +79,9 @@ def access_log_for(member: Any) -> list[LogEntry]:
         if event.event in EVENT_LABELS and event.actor_id is None:
             # Ended by the system with the relationship (a connection ended, a block).
             grantee = handles.get(event.changes.get("grantee_id"), "a former member")
-            reason = event.changes.get("reason") or "the relationship ended"
+            reason = str(event.changes.get("reason") or "")
+            label = dict(EndReason.choices).get(reason)
+            reason = str(label).lower() if label else reason or "the relationship ended"
             entries.append(
                 LogEntry(
                     event.at, "Kindred", f"Sharing with {grantee} ended: {reason}", _what(event)

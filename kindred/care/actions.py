@@ -5,22 +5,34 @@ Each ``do_*`` writes its audit row in the same transaction as the change.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kindred.accounts.models import User
+from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.care import audit_names as care_audit
+from kindred.care import visibility
 from kindred.care.access import (
     access_referable_member,
     team_people,
 )
 from kindred.care.grants import SCOPE_LABELS, SCOPES
-from kindred.care.models import ConsentGrant, Referral, ReferralKind, ReferralStatus
+from kindred.care.models import (
+    ConsentGrant,
+    DefaultAccessOptOut,
+    EndReason,
+    Referral,
+    ReferralKind,
+    ReferralStatus,
+)
 from kindred.core.access import NotFound
 from kindred.core.links import is_local_path
 from kindred.core.notifications import do_notify
@@ -121,7 +133,8 @@ def do_revoke_grant(member: User, grant_id: Any, *, request: Any = None) -> Cons
         if grant is None:
             raise NotFound("grant")
         grant.revoked_at = timezone.now()
-        grant.save(update_fields=["revoked_at"])
+        grant.ended_reason = EndReason.REVOKED
+        grant.save(update_fields=["revoked_at", "ended_reason"])
         record_event(
             actor=member,
             event=care_audit.GRANT_REVOKED,
@@ -132,28 +145,135 @@ def do_revoke_grant(member: User, grant_id: Any, *, request: Any = None) -> Cons
     return grant
 
 
-def do_end_grants_between(member: Any, grantee: Any, *, reason: str) -> int:
-    """Revoke everything ``member`` shares with ``grantee`` — for the peers and groups apps
-    to call when a connection ends or a block is made, so sharing never outlives the
-    relationship it was given for. Audited per grant (``care.grant.revoked`` with the
-    reason); returns how many ended."""
+def _end_grants(grants: QuerySet[ConsentGrant], reason: str) -> int:
+    """Stamp every live grant of ``grants`` ended with ``reason``, each audited
+    (``care.grant.revoked``, no actor: Kindred ended it). Runs in the caller's transaction."""
+    if reason not in EndReason.values:
+        raise ValueError(f"unknown end reason {reason!r}")
     with transaction.atomic():
-        rows = list(
-            ConsentGrant.objects.select_for_update().filter(
-                member_id=member.pk, grantee_id=grantee.pk, revoked_at__isnull=True
-            )
-        )
+        rows = list(grants.filter(revoked_at__isnull=True).select_for_update().order_by("pk"))
         now = timezone.now()
         for grant in rows:
             grant.revoked_at = now
-            grant.save(update_fields=["revoked_at"])
+            grant.ended_reason = reason
+            grant.save(update_fields=["revoked_at", "ended_reason"])
             record_event(
                 actor=None,
                 event=care_audit.GRANT_REVOKED,
                 target=grant,
-                changes={"scope": grant.scope, "grantee_id": grantee.pk, "reason": reason},
+                changes={"scope": grant.scope, "grantee_id": grant.grantee_id, "reason": reason},
             )
     return len(rows)
+
+
+def do_end_grants_between(member: Any, grantee: Any, *, reason: str) -> int:
+    """End everything ``member`` shares with ``grantee``, whatever else ties them — for a
+    block, or a connection that ended (its peer shared for that connection only).
+    ``reason`` is an :class:`EndReason`; returns how many ended."""
+    return _end_grants(
+        ConsentGrant.objects.filter(member_id=member.pk, grantee_id=grantee.pk), reason
+    )
+
+
+def do_end_grants_for_relationship(first: Any, second: Any, *, reason: str) -> int:
+    """A relationship between two people ended (a group left or archived, therapy
+    ended): end what either shares with the other unless the other is still on their
+    care team through another one (the same facilitator in a second group, say).
+
+    The one function every app calls from the action that ends a relationship, after
+    the change is written (the team sources read it back in the same transaction).
+    """
+    return do_end_grants_for_relationships([(first, second)], reason=reason)
+
+
+def do_end_grants_for_relationships(pairs: Iterable[tuple[Any, Any]], *, reason: str) -> int:
+    """:func:`do_end_grants_for_relationship` for many pairs (a group archived: every
+    member with every facilitator). One query when nothing is shared, as is usual; the
+    team is read only for members who share with the other side."""
+    wanted: set[tuple[int, int]] = set()
+    for first, second in pairs:
+        if first.pk != second.pk:
+            wanted |= {(first.pk, second.pk), (second.pk, first.pk)}
+    if not wanted:
+        return 0
+    live = set(
+        ConsentGrant.objects.filter(
+            revoked_at__isnull=True,
+            member_id__in={m for m, _ in wanted},
+            grantee_id__in={g for _, g in wanted},
+        )
+        .values_list("member_id", "grantee_id")
+        .distinct()
+    )
+    ended = 0
+    teams: dict[int, dict[int, set[str]]] = {}
+    members = User.objects.in_bulk({m for m, _ in live & wanted})
+    for member_id, grantee_id in sorted(live & wanted):
+        if member_id not in teams:
+            teams[member_id] = team_people(members[member_id])
+        if grantee_id not in teams[member_id]:
+            ended += _end_grants(
+                ConsentGrant.objects.filter(member_id=member_id, grantee_id=grantee_id), reason
+            )
+    return ended
+
+
+def do_end_grants_of_account(user: Any, *, reason: str = EndReason.ACCOUNT_CLOSED) -> int:
+    """An account closed (deactivated, or about to be deleted): nothing it shared and
+    nothing shared with it counts any more. Registered with
+    :mod:`kindred.accounts.lifecycle`."""
+    return _end_grants(
+        ConsentGrant.objects.filter(Q(member_id=user.pk) | Q(grantee_id=user.pk)), reason
+    )
+
+
+def do_end_lapsed_therapy_grants(now: datetime | None = None) -> int:
+    """What members share with a therapist who no longer treats them — no upcoming
+    booking and no attended session within ``THERAPY_ACCESS_LAPSE_DAYS`` — ends
+    (the daily task). Checked per pair against the whole team, so a therapist who is
+    also the member's peer supporter keeps what was shared."""
+    from kindred.bookings.relationships import treats_q
+
+    now = now or timezone.now()
+    pairs = set(
+        ConsentGrant.objects.filter(revoked_at__isnull=True, grantee__roles__role=Role.THERAPIST)
+        .exclude(treats_q("grantee", "member", now))
+        .values_list("member_id", "grantee_id")
+        .distinct()
+    )
+    people = User.objects.in_bulk({pk for pair in pairs for pk in pair})
+    return do_end_grants_for_relationships(
+        [(people[m], people[g]) for m, g in sorted(pairs)], reason=EndReason.THERAPY_LAPSED
+    )
+
+
+# --- Default access -------------------------------------------------------------------
+
+
+def do_set_default_access(member: User, key: Any, *, on: bool, request: Any = None) -> bool:
+    """Switch one default access (:mod:`kindred.care.visibility`) on or off for
+    ``member``; takes effect on the next read. Returns whether anything changed."""
+    if key not in visibility.SWITCHABLE:
+        raise CareError(_("Choose something you can switch off."))
+    with transaction.atomic():
+        # Lock the member's row: two requests switching the same key wait in turn.
+        User.objects.select_for_update().filter(pk=member.pk).first()
+        rows = DefaultAccessOptOut.objects.filter(member_id=member.pk, key=key)
+        was_on = not rows.exists()
+        if was_on == on:
+            return False
+        if on:
+            rows.delete()
+        else:
+            DefaultAccessOptOut.objects.create(member=member, key=key)
+        record_event(
+            actor=member,
+            event=care_audit.DEFAULT_ACCESS_CHANGED,
+            target=member,
+            changes={"key": key, "on": [was_on, on]},
+            request=request,
+        )
+    return True
 
 
 # --- Referrals --------------------------------------------------------------------------

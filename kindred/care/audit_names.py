@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Final
 
+DEFAULT_ACCESS_CHANGED: Final = "care.default_access_changed"
 GRANT_CREATED: Final = "care.grant.created"
 GRANT_RENEWED: Final = "care.grant.renewed"
 GRANT_REVOKED: Final = "care.grant.revoked"

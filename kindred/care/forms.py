@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from kindred.care.models import ReferralKind, Scope
+from kindred.care.visibility import SWITCHABLE
 from kindred.core.inputs import validate_schedulable
 
 
@@ -61,3 +62,8 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(ReferralKind.choices)
         self.fields["kind"].choices = [(k, labels[k]) for k in kinds]  # type: ignore[attr-defined]
+
+
+class DefaultAccessForm(forms.Form):
+    key = forms.ChoiceField(choices=[(key, key) for key in SWITCHABLE])
+    on = forms.TypedChoiceField(choices=[("1", "on"), ("0", "off")], coerce=lambda v: v == "1")

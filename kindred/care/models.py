@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kindred.core.fields import EncryptedTextField
 from kindred.core.links import is_local_path
@@ -23,6 +24,20 @@ class Scope(models.TextChoices):
     PLAN_GOALS = "plan_goals", "The goals in my treatment plan (not my therapist's notes)"
     GROUP_ATTENDANCE = "group_attendance", "The groups I have attended"
     SAFETY_PLAN = "safety_plan", "My safety plan"
+
+
+class EndReason(models.TextChoices):
+    """Why a grant stopped counting before its end date. Everything but ``revoked`` is
+    Kindred ending it because the relationship it was given for ended."""
+
+    REVOKED = "revoked", _("You stopped sharing")
+    CONNECTION_ENDED = "connection_ended", _("The peer connection ended")
+    BLOCKED = "blocked", _("One of you blocked the other")
+    LEFT_GROUP = "left_group", _("You left the group")
+    GROUP_ARCHIVED = "group_archived", _("The group stopped meeting")
+    THERAPY_ENDED = "therapy_ended", _("Your therapy ended (no upcoming sessions)")
+    THERAPY_LAPSED = "therapy_lapsed", _("No session with this therapist for a long time")
+    ACCOUNT_CLOSED = "account_closed", _("An account was closed")
 
 
 class ConsentGrant(models.Model):
@@ -36,6 +51,8 @@ class ConsentGrant(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set with ``revoked_at``: by the member ("revoked") or by the end of the relationship.
+    ended_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-id"]
@@ -59,6 +76,31 @@ class ConsentGrant(models.Model):
     def is_active(self, now: datetime | None = None) -> bool:
         moment = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > moment)
+
+    def status(self, now: datetime | None = None) -> str:
+        """``active``, ``expired`` (its end date passed) or ``ended`` (see ``ended_reason``)."""
+        if self.revoked_at is not None:
+            return "ended"
+        return "active" if self.is_active(now) else "expired"
+
+
+class DefaultAccessOptOut(models.Model):
+    """A member switched off one default access (a key of
+    :data:`kindred.care.visibility.DEFAULTS`). No row: the default stands."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_default_opt_outs"
+    )
+    key = models.CharField(max_length=60)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["member", "key"], name="care_one_opt_out_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} switched off {self.key}"
 
 
 class ReferralKind(models.TextChoices):

@@ -12,15 +12,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.accounts.access import has_mfa
 from kindred.accounts.roles import Role
 from kindred.bookings.relationships import clients_of
-from kindred.care import actions, grants, shared
+from kindred.care import actions, grants, shared, visibility
 from kindred.care.access import PEER_KINDS_STR, access_referable_member
 from kindred.care.accesslog import access_log_for
-from kindred.care.forms import GrantForm, ReferralForm
+from kindred.care.forms import DefaultAccessForm, GrantForm, ReferralForm
 from kindred.care.models import ConsentGrant, Referral, ReferralStatus
 from kindred.care.sources import team_for, timeline_for
 from kindred.core.http import AuthedHttpRequest
@@ -51,18 +52,47 @@ def team(request: AuthedHttpRequest) -> HttpResponse:
     shared_scopes: dict[int, list[str]] = {}
     for grantee_id, scope in live:
         shared_scopes.setdefault(grantee_id, []).append(grants.SCOPE_LABELS[scope])
+    off = visibility.switched_off(request.user)
     rows = [
         {
             "entry": e,
             "relation": RELATION_LABELS.get(e.relation, e.relation),
             "shared": shared_scopes.get(e.person.pk, []),
+            "defaults": [row for row in visibility.team_defaults([e.relation], off) if row.on],
         }
         for e in entries
     ]
     open_referrals = Referral.objects.filter(
         member=request.user, status=ReferralStatus.OPEN
     ).count()
-    return render(request, "care/team.html", {"rows": rows, "open_referrals": open_referrals})
+    return render(
+        request,
+        "care/team.html",
+        {
+            "rows": rows,
+            "open_referrals": open_referrals,
+            "defaults": [
+                (row, RELATION_LABELS.get(row.default.who, row.default.who))
+                for row in visibility.team_defaults(visibility.RELATIONS, off)
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def default_access(request: AuthedHttpRequest) -> HttpResponse:
+    form = DefaultAccessForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose something you can switch off."))
+        return redirect("care_team")
+    on = form.cleaned_data["on"]
+    actions.do_set_default_access(request.user, form.cleaned_data["key"], on=on, request=request)
+    messages.success(
+        request,
+        _("Switched on. It applies from now.") if on else _("Switched off. It applies from now."),
+    )
+    return redirect("care_team")
 
 
 def _grants_page(request: AuthedHttpRequest, form: GrantForm | None = None) -> HttpResponse:

@@ -260,7 +260,22 @@ def do_leave(user: Any, group: Group, session: GroupSession | None = None) -> Si
         signup.save(update_fields=["status", "left_at"])
         if had_place:
             _promote(group, session, now)
+        end_grants_with_facilitators(group, [user], reason="left_group")
     return signup
+
+
+def end_grants_with_facilitators(group: Group, people: list[Any], *, reason: str) -> int:
+    """What ``people`` share with the group's facilitators was shared for the group:
+    it ends with their place, unless another group (or connection) still ties them.
+    Runs in the caller's transaction, after the places are given up."""
+    # Imported here: the care app depends on groups, not the other way round.
+    from kindred.care.actions import do_end_grants_for_relationships
+
+    facilitators = list(group.facilitators.all())
+    return do_end_grants_for_relationships(
+        [(person, facilitator) for person in people for facilitator in facilitators],
+        reason=reason,
+    )
 
 
 def leave_groups_of_other_age_band(user: Any, old: str, new: str) -> dict[str, int]:

@@ -39,6 +39,7 @@ from kindred.groups.actions import (
     GroupError,
     _lock,
     _promote,
+    end_grants_with_facilitators,
     local_label,
 )
 from kindred.groups.events import session_cancelled
@@ -268,6 +269,15 @@ def do_archive_group(actor: Any, group: Group, *, now: datetime | None = None) -
             .order_by("pk")
         ):
             people.setdefault(signup.user_id, signup.user)
+        # The group no longer ties anyone to its facilitators (the team source reads
+        # ``is_active``): what its members shared with them ends.
+        members = {
+            s.user_id: s.user
+            for s in SignUp.objects.filter(group=locked)
+            .exclude(status=SignUpStatus.LEFT)
+            .select_related("user")
+        }
+        end_grants_with_facilitators(locked, list(members.values()), reason="group_archived")
         record_event(
             actor=actor,
             event=groups_audit.GROUP_ARCHIVED,

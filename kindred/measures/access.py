@@ -2,9 +2,12 @@
 
 * The member who answered reads their own (:func:`visible_responses`,
   :func:`access_response`).
-* A therapist reads the results of a member they currently treat
-  (:func:`access_client_results`; :func:`kindred.bookings.relationships.clients_of`),
-  and every such read is audited with ``record_read`` here.
+* A therapist who currently treats a member
+  (:func:`kindred.bookings.relationships.clients_of`) reads the results of the
+  questionnaires *they* assigned — the default declared in
+  :data:`kindred.care.visibility.THERAPIST_ASSIGNED_QUESTIONNAIRES`, which the member
+  can switch off — (:func:`access_client_results`), every read audited here.
+  Questionnaires the member took on their own reach a therapist only through a grant.
 * Someone the member chose to share their results with — a peer supporter, a
   facilitator — sees the trend (dates, totals, bands; never the answers) through a
   consent grant with the ``measure_trends`` scope (:func:`access_shared_trends`,
@@ -26,6 +29,7 @@ from kindred.accounts.roles import Role
 from kindred.audit.actions import record_read
 from kindred.bookings.relationships import clients_of
 from kindred.care.grants import MEASURE_TRENDS, access_shared
+from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES, is_on
 from kindred.core.access import NotFound
 from kindred.measures.models import Assignment, Response
 
@@ -69,14 +73,17 @@ def access_client_results(
 ) -> tuple[User, QuerySet[Response]]:
     """The member and the responses ``user`` may read of theirs, the read audited.
 
-    Only a treating therapist gets the responses themselves. Peer supporters never see
-    results by default; with the member's consent grant they get the trend alone through
-    :func:`access_shared_trends`. Everyone else gets :class:`NotFound`, identical to a
-    missing member.
+    Only a treating therapist gets responses themselves: those of the questionnaires
+    they assigned, while the member leaves that default on (else :class:`NotFound`).
+    Anyone the member shares ``measure_trends`` with (a therapist too) gets the trend
+    alone through :func:`access_shared_trends`. Everyone else gets :class:`NotFound`,
+    identical to a missing member.
     """
     member = access_client(user, member_id)
+    if not is_on(member, THERAPIST_ASSIGNED_QUESTIONNAIRES):
+        raise NotFound("client")
     record_read(actor=user, target=member, request=request, what=what)
-    return member, Response.objects.filter(member_id=member.pk)
+    return member, Response.objects.filter(member_id=member.pk, assigned_by_id=user.pk)
 
 
 TrendRow = tuple[str, int, datetime, int]

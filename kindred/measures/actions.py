@@ -54,7 +54,7 @@ def do_submit_response(
     definition = check_instrument_available(instrument_id)
     result = score(definition, answers)
     if assigned_by is None:
-        assigned_by = _assigning_therapist(member, definition.id)
+        assigned_by = assigning_therapist(member, definition.id)
     stored = {key: value for key, value in answers.items() if value is not None}
     with transaction.atomic():
         response = Response(
@@ -107,7 +107,9 @@ def do_submit_response(
     )
 
 
-def _assigning_therapist(member: Any, instrument_id: str) -> Any:
+def assigning_therapist(member: Any, instrument_id: str) -> Any:
+    """The therapist whose open, due assignment an answer to ``instrument_id`` now
+    counts for (None when the member takes it on their own)."""
     from kindred.measures.schedules import due_assignments
 
     due = [

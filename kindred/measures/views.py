@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.core.http import AuthedHttpRequest
-from kindred.measures import actions
+from kindred.measures import actions, privacy
 from kindred.measures.access import access_response, visible_responses
 from kindred.measures.availability import (
     InstrumentUnavailable,
@@ -95,7 +95,15 @@ def index(request: AuthedHttpRequest) -> HttpResponse:
         }
         for r in recent
     ]
-    return render(request, "measures/index.html", {"instruments": instruments, "results": results})
+    return render(
+        request,
+        "measures/index.html",
+        {
+            "instruments": instruments,
+            "results": results,
+            "privacy": privacy.index_sentences(request.user),
+        },
+    )
 
 
 @login_required
@@ -131,6 +139,7 @@ def take(request: AuthedHttpRequest, instrument: str) -> HttpResponse:
             "minutes": minutes_to_complete(definition),
             "draft": draft if request.method == "GET" else None,
             "just_saved": request.GET.get("saved") == "1",
+            "privacy": privacy.questionnaire_notice(request.user, definition.id),
         },
         status=status,
     )
@@ -218,6 +227,7 @@ def _take_step(request: AuthedHttpRequest, definition: InstrumentDefinition) -> 
             "is_last": step == last,
             "answered": len(saved),
             "resumed": draft is not None and request.method == "GET",
+            "privacy": privacy.questionnaire_notice(request.user, definition.id),
         },
         status=status,
     )

@@ -12,7 +12,8 @@ from kindred.plans.models import PlanAcknowledgement, PlanComment, PlanVersion, 
 from kindred.plans.progress import get_progress
 
 
-def plan_context(plan: TreatmentPlan) -> dict[str, Any]:
+def plan_context(plan: TreatmentPlan, *, for_therapist: bool = False) -> dict[str, Any]:
+    """``for_therapist``: the therapist's page, showing only the results they may see."""
     version = current_version(plan)
     content = version.parsed
     acknowledged = (
@@ -25,7 +26,7 @@ def plan_context(plan: TreatmentPlan) -> dict[str, Any]:
         .select_related("author", "version")
         .order_by("created_at", "id")
     )
-    progress = get_progress(plan, content, timezone.localdate())
+    progress = get_progress(plan, content, timezone.localdate(), for_therapist=for_therapist)
     by_key = {item.objective.key: item for item in progress.objectives}
     tree = [
         {

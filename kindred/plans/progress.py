@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES, is_on
 from kindred.measures.definitions import get_definition
 from kindred.measures.models import Response
 from kindred.measures.statistics import GAS_LEVELS, GAS_RHO, Goal, gas_t_score
@@ -63,15 +64,23 @@ def plan_gas_t_score(attainments: list[int]) -> float | None:
     return gas_t_score([Goal(attainment=a) for a in attainments], rho=GAS_RHO)
 
 
-def get_progress(plan: TreatmentPlan, content: PlanContent, today: date) -> PlanProgress:
+def get_progress(
+    plan: TreatmentPlan, content: PlanContent, today: date, *, for_therapist: bool = False
+) -> PlanProgress:
+    """``for_therapist``: the plan's therapist is looking, and sees the results of the
+    questionnaires they assigned only, as :mod:`kindred.care.visibility` declares —
+    none once the member switched that off."""
     objectives = list(content.objectives())
     instruments = {o.measure.instrument for o in objectives if o.measure is not None}
     totals: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+    if for_therapist and not is_on(plan.member_id, THERAPIST_ASSIGNED_QUESTIONNAIRES):
+        instruments = set()
     if instruments:
-        rows = (
-            Response.objects.filter(member_id=plan.member_id, instrument_id__in=instruments)
-            .order_by("created_at", "id")
-            .values_list("instrument_id", "created_at", "total")
+        responses = Response.objects.filter(member_id=plan.member_id, instrument_id__in=instruments)
+        if for_therapist:
+            responses = responses.filter(assigned_by_id=plan.therapist_id)
+        rows = responses.order_by("created_at", "id").values_list(
+            "instrument_id", "created_at", "total"
         )
         for instrument_id, created_at, total in rows:
             totals[instrument_id].append((created_at, total))

@@ -57,7 +57,7 @@ def new(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
 
 def detail(request: AuthedHttpRequest, plan_id: int) -> HttpResponse:
     plan = access_plan(request.user, plan_id, request=request)
-    context = plan_context(plan)
+    context = plan_context(plan, for_therapist=True)
     context["comment_form"] = CommentForm(initial={"version": context["version"].number})
     context["value_form"] = ValueForm()
     context["attainment_form"] = AttainmentForm()

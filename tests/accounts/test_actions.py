@@ -174,3 +174,26 @@ def test_clearing_a_date_keeps_the_band(staff):
     do_correct_date_of_birth(staff, teen, None)
     teen.refresh_from_db()
     assert (teen.age_band, teen.date_of_birth) == (AgeBand.TEEN, None)
+
+
+# --- Closing an account (kindred/accounts/lifecycle.py) ---------------------------------
+
+
+def test_deactivating_runs_every_closing_handler_once_and_audits_what_they_ended(
+    db, staff, member
+):
+    from kindred.accounts.actions import do_deactivate_account
+    from kindred.accounts.lifecycle import ACCOUNT_CLOSED_HANDLERS
+
+    seen = []
+    ACCOUNT_CLOSED_HANDLERS.register("test.seen", lambda user: seen.append(user.pk) or 3)
+    try:
+        assert do_deactivate_account(staff, member) is True
+        assert do_deactivate_account(staff, member) is False
+    finally:
+        ACCOUNT_CLOSED_HANDLERS.unregister("test.seen")
+    assert seen == [member.pk]
+    member.refresh_from_db()
+    assert not member.is_active
+    event = AuditEvent.objects.get(event="account.deactivated")
+    assert event.changes == {"is_active": [True, False], "care.grants": 0, "test.seen": 3}

@@ -86,3 +86,39 @@ def test_anonymous_visitors_are_sent_to_log_in(client, person):
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.age_band == AgeBand.ADULT
+
+
+def test_switching_an_account_off_ends_what_it_shared_and_what_was_shared_with_it(
+    client, login, staff, member, therapist
+):
+    from tests.care.factories import assert_sharing_ended, book, share_before_it_ends
+
+    book(member, therapist)
+    share_before_it_ends(client, member, therapist)
+
+    response = login(staff).post(change_url(member), form_data(member, is_active=""))
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    member.refresh_from_db()
+    assert not member.is_active
+    event = AuditEvent.objects.get(event="account.deactivated")
+    assert event.actor_id == staff.pk and event.target_id == str(member.pk)
+    assert event.changes == {"is_active": [True, False], "care.grants": 1}
+    assert_sharing_ended(client, member, therapist, "account_closed")
+
+
+def test_deleting_an_account_in_the_admin_ends_its_grants_first(
+    login, staff, member, peer_supporter
+):
+    from kindred.care.actions import do_grant
+    from kindred.care.models import ConsentGrant
+    from tests.care.factories import registered_team
+
+    with registered_team() as team:
+        team.add(member, peer_supporter)
+        grant = do_grant(member, peer_supporter.pk, "safety_plan")
+        response = login(staff).post(f"/admin/accounts/user/{member.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not ConsentGrant.objects.filter(pk=grant.pk).exists()
+    ended = AuditEvent.objects.get(event="care.grant.revoked", target_id=str(grant.pk))
+    assert ended.changes["reason"] == "account_closed"

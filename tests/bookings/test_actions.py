@@ -13,6 +13,7 @@ from kindred.bookings.models import Booking, BookingStatus
 from kindred.core.access import NotFound
 from kindred.core.models import Notification
 from tests.bookings.conftest import NOW, SLOT, SLOT2, utc
+from tests.care.factories import assert_sharing_ended, share_before_it_ends
 from tests.factories import UserFactory
 
 
@@ -222,3 +223,40 @@ def test_a_nonexistent_extra_slot_time_is_refused(therapist):
 def test_a_new_user_factory_member_can_book(therapist, tuesday_evenings):
     someone = UserFactory(handle="new_nia")
     assert actions.do_book(someone, therapist, SLOT, now=NOW).is_active
+
+
+# --- Sharing ends with the therapy (kindred/care/actions.py) ----------------------------
+
+
+def test_cancelling_the_only_session_ends_what_the_member_shared_with_the_therapist(
+    client, member, therapist, tuesday_evenings
+):
+    booking = actions.do_book(member, therapist, SLOT, now=NOW)
+    share_before_it_ends(client, member, therapist)
+
+    actions.do_cancel(member, booking.pk, now=NOW)
+
+    assert_sharing_ended(client, member, therapist, "therapy_ended")
+
+
+def test_a_missed_last_session_ends_it_too(client, member, therapist, tuesday_evenings):
+    booking = actions.do_book(member, therapist, SLOT, now=NOW)
+    share_before_it_ends(client, member, therapist)
+
+    actions.do_mark_attendance(therapist, booking.pk, "no_show", now=SLOT + timedelta(hours=1))
+
+    assert_sharing_ended(client, member, therapist, "therapy_ended")
+
+
+def test_cancelling_one_of_several_sessions_keeps_the_sharing(
+    client, member, therapist, tuesday_evenings
+):
+    first = actions.do_book(member, therapist, SLOT, now=NOW)
+    actions.do_book(member, therapist, SLOT2, now=NOW)
+    grant = share_before_it_ends(client, member, therapist)
+
+    actions.do_cancel(member, first.pk, now=NOW)
+
+    grant.refresh_from_db()
+    assert grant.status() == "active"
+    assert client.get(f"/my/care/shared/{member.pk}/").status_code == 200

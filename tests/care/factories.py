@@ -92,3 +92,35 @@ def registered_groups() -> Iterator[TestGroups]:
         yield groups
     finally:
         sources.unregister_timeline_source(groups.name)
+
+
+def share_before_it_ends(client: Any, member: Any, grantee: Any, scope: str = "safety_plan") -> Any:
+    """``member`` shares ``scope`` with ``grantee`` (on their team through a real
+    relationship), and ``grantee`` can open it: the starting point of every
+    "sharing ends with the relationship" test."""
+    from kindred.care.actions import do_grant
+
+    grant = do_grant(member, grantee.pk, scope)
+    client.force_login(grantee)
+    assert client.get(f"/my/care/shared/{member.pk}/").status_code == 200
+    assert client.get(f"/api/v1/care/shared/{member.pk}").status_code == 200
+    return grant
+
+
+def assert_sharing_ended(client: Any, member: Any, grantee: Any, reason: str) -> None:
+    """Everything ``member`` shared with ``grantee`` ended for ``reason``: each grant
+    says so, each end is audited with the reason, and the shared page and the API
+    answer 404 as for someone who never shared."""
+    from kindred.audit.models import AuditEvent
+    from kindred.care.models import ConsentGrant
+
+    grants = list(ConsentGrant.objects.filter(member=member, grantee=grantee))
+    assert grants
+    assert {(g.status(), g.ended_reason) for g in grants} == {("ended", reason)}
+    for grant in grants:
+        event = AuditEvent.objects.get(event="care.grant.revoked", target_id=str(grant.pk))
+        assert event.actor_id is None and event.changes["reason"] == reason
+    client.force_login(grantee)
+    assert client.get(f"/my/care/shared/{member.pk}/").status_code == 404
+    assert client.get(f"/api/v1/care/shared/{member.pk}").status_code == 404
+    assert client.get("/api/v1/care/shared").json() == []

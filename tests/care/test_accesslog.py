@@ -41,9 +41,9 @@ def test_it_is_three_queries_however_long(
 
 def test_an_ended_relationship_is_said_as_such(care_team, member, peer_supporter):
     actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
-    actions.do_end_grants_between(member, peer_supporter, reason="connection ended")
+    actions.do_end_grants_between(member, peer_supporter, reason="connection_ended")
     latest = access_log_for(member)[0]
     assert (latest.who, latest.action) == (
         "Kindred",
-        "Sharing with peer_priya ended: connection ended",
+        "Sharing with peer_priya ended: the peer connection ended",
     )

@@ -99,12 +99,19 @@ def test_grants_end_with_the_relationship(care_team, member, peer_supporter, the
     for scope in (grants.MEASURE_TRENDS, grants.SAFETY_PLAN):
         actions.do_grant(member, peer_supporter.pk, scope)
     actions.do_grant(member, therapist.pk, grants.GROUP_ATTENDANCE)
-    assert actions.do_end_grants_between(member, peer_supporter, reason="connection ended") == 2
+    assert actions.do_end_grants_between(member, peer_supporter, reason="connection_ended") == 2
     assert grants.granted_scopes(peer_supporter, member) == set()
     assert grants.has_grant(therapist, member, grants.GROUP_ATTENDANCE)
     ended = AuditEvent.objects.filter(event="care.grant.revoked")
-    assert [e.changes["reason"] for e in ended] == ["connection ended"] * 2
-    assert actions.do_end_grants_between(member, peer_supporter, reason="again") == 0
+    assert [e.changes["reason"] for e in ended] == ["connection_ended"] * 2
+    assert actions.do_end_grants_between(member, peer_supporter, reason="blocked") == 0
+
+
+def test_an_unknown_end_reason_is_refused(care_team, member, peer_supporter):
+    actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    with pytest.raises(ValueError, match="unknown end reason"):
+        actions.do_end_grants_between(member, peer_supporter, reason="because")
+    assert grants.has_grant(peer_supporter, member, grants.SAFETY_PLAN)
 
 
 # --- Referrals --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from kindred.core.models import Notification
 from kindred.groups import actions
 from kindred.groups.models import Attendance, GroupFormat, GroupSession, SignUp, SignUpStatus
 from kindred.safety.actions import do_block
+from tests.care.factories import assert_sharing_ended, share_before_it_ends
 from tests.factories import UserFactory
 from tests.groups.factories import make_group, make_session
 
@@ -307,3 +308,44 @@ def test_a_corrected_band_gives_up_places_in_the_other_bands_groups_but_not_faci
     assert co_run.facilitators.filter(pk=member.pk).exists()
     event = AuditEvent.objects.get(event="account.date_of_birth_corrected")
     assert event.changes["group_places_given_up"] == 1
+
+
+# --- Sharing ends with the place (kindred/care/actions.py) ------------------------------
+
+
+def test_leaving_the_only_group_ends_what_the_member_shared_with_its_facilitator(
+    client, cohort, facilitator, member
+):
+    actions.do_join(member, cohort)
+    share_before_it_ends(client, member, facilitator)
+
+    actions.do_leave(member, cohort)
+
+    assert_sharing_ended(client, member, facilitator, "left_group")
+
+
+def test_leaving_one_group_keeps_what_another_group_with_the_same_facilitator_needs(
+    client, cohort, facilitator, space, member
+):
+    other = make_group(facilitator, space, format=GroupFormat.COHORT, topic="Second circle")
+    actions.do_join(member, cohort)
+    actions.do_join(member, other)
+    grant = share_before_it_ends(client, member, facilitator)
+
+    actions.do_leave(member, cohort)
+
+    grant.refresh_from_db()
+    assert grant.status() == "active" and grant.ended_reason == ""
+    assert client.get(f"/my/care/shared/{member.pk}/").status_code == 200
+    actions.do_leave(member, other)
+    assert_sharing_ended(client, member, facilitator, "left_group")
+
+
+def test_someone_else_leaving_ends_nothing_the_member_shared(
+    client, cohort, facilitator, member, member2
+):
+    actions.do_join(member, cohort)
+    share_before_it_ends(client, member, facilitator)
+    actions.do_join(member2, cohort)
+    actions.do_leave(member2, cohort)
+    assert client.get(f"/my/care/shared/{member.pk}/").status_code == 200

@@ -13,6 +13,7 @@ from kindred.core.models import Notification
 from kindred.groups import actions, manage, tasks, tools
 from kindred.groups.models import GroupFormat, GroupSession, SessionStatus, SignUp, SignUpStatus
 from kindred.rooms.models import Room
+from tests.care.factories import assert_sharing_ended, share_before_it_ends
 from tests.factories import UserFactory
 from tests.groups.factories import make_group, make_session
 
@@ -328,3 +329,17 @@ def test_archiving_a_popup_tells_the_people_waiting(facilitator, space):
     actions.do_join(b, group)
     assert manage.do_archive_group(facilitator, group) == 0
     assert Notification.objects.filter(kind="groups.group_archived").count() == 2
+
+
+def test_archiving_ends_what_members_shared_with_the_facilitator(
+    client, cohort, facilitator, member, member2
+):
+    actions.do_join(member, cohort)
+    actions.do_join(member2, cohort)
+    share_before_it_ends(client, member, facilitator)
+    share_before_it_ends(client, member2, facilitator, "group_attendance")
+
+    manage.do_archive_group(facilitator, cohort)
+
+    assert_sharing_ended(client, member, facilitator, "group_archived")
+    assert_sharing_ended(client, member2, facilitator, "group_archived")

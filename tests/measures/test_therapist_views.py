@@ -31,7 +31,7 @@ def book(member, therapist, days=3):
     )
 
 
-def result(member, instrument, total, days_ago):
+def result(member, instrument, total, days_ago, assigned_by=None):
     response = Response(
         member=member,
         instrument_id=instrument,
@@ -39,6 +39,7 @@ def result(member, instrument, total, days_ago):
         total=total,
         band="x",
         created_at=timezone.now() - timedelta(days=days_ago),
+        assigned_by=assigned_by,
     )
     response.answers = {}
     response.save()
@@ -51,13 +52,14 @@ def treating(member, therapist):
 
 
 @pytest.fixture
-def results(member):
-    # PHQ-9 18 → 6 (−12: reliable improvement), GAD-7 15 → 5 (−10).
+def results(member, therapist):
+    # PHQ-9 18 → 6 (−12: reliable improvement), GAD-7 15 → 5 (−10), all assigned by
+    # the treating therapist (what they see by default).
     return [
-        result(member, "phq9", 18, 30),
-        result(member, "phq9", 6, 1),
-        result(member, "gad7", 15, 30),
-        result(member, "gad7", 5, 1),
+        result(member, "phq9", 18, 30, therapist),
+        result(member, "phq9", 6, 1, therapist),
+        result(member, "gad7", 15, 30, therapist),
+        result(member, "gad7", 5, 1, therapist),
     ]
 
 
@@ -137,10 +139,54 @@ def test_the_results_page_query_count_does_not_grow(
     with django_assert_max_num_queries(30) as few:
         client.get(f"/therapist/measures/{member.pk}/")
     for days_ago in range(2, 22):
-        result(member, "phq9", days_ago, days_ago)
-        result(member, "who5", days_ago, days_ago)
+        result(member, "phq9", days_ago, days_ago, therapist)
+        result(member, "who5", days_ago, days_ago, therapist)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(f"/therapist/measures/{member.pk}/").status_code == 200
+
+
+# --- What the treating therapist sees by default (kindred/care/visibility.py) --------
+
+
+def test_questionnaires_the_member_took_alone_stay_off_the_results_page(
+    login, member, therapist, treating
+):
+    result(member, "phq9", 18, 3, therapist)
+    result(member, "gad7", 15, 2)  # taken alone
+    page = login(therapist).get(f"/therapist/measures/{member.pk}/").content.decode()
+    assert 'id="chart-title-phq9"' in page
+    assert 'id="chart-title-gad7"' not in page and 'id="chart-title-who5"' not in page
+
+
+def test_another_therapists_assignments_stay_off_the_results_page(
+    login, member, therapist, therapist2, treating
+):
+    book(member, therapist2)
+    result(member, "phq9", 18, 3, therapist2)
+    page = login(therapist).get(f"/therapist/measures/{member.pk}/").content.decode()
+    assert 'id="chart-title-phq9"' not in page
+    page = login(therapist2).get(f"/therapist/measures/{member.pk}/").content.decode()
+    assert 'id="chart-title-phq9"' in page
+
+
+def test_once_the_member_switches_it_off_the_results_and_export_are_404(
+    login, member, therapist, treating, results
+):
+    from kindred.care.actions import do_set_default_access
+    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES
+
+    client = login(therapist)
+    assert client.get(f"/therapist/measures/{member.pk}/").status_code == 200
+    do_set_default_access(member, THERAPIST_ASSIGNED_QUESTIONNAIRES.key, on=False)
+    reads = AuditEvent.objects.filter(actor_id=therapist.pk, event="accounts.user.read").count()
+    assert client.get(f"/therapist/measures/{member.pk}/").status_code == 404
+    assert client.get(f"/therapist/measures/{member.pk}/export.fhir.json").status_code == 404
+    assert (
+        AuditEvent.objects.filter(actor_id=therapist.pk, event="accounts.user.read").count()
+        == reads
+    )
+    do_set_default_access(member, THERAPIST_ASSIGNED_QUESTIONNAIRES.key, on=True)
+    assert client.get(f"/therapist/measures/{member.pk}/").status_code == 200
 
 
 # --- Assigning ------------------------------------------------------------------
@@ -214,7 +260,7 @@ def test_the_treating_therapist_exports_a_clients_results_as_fhir(
     Booking.objects.create(
         therapist=therapist, member=member, starts_at=start, ends_at=start + timedelta(minutes=50)
     )
-    do_submit_response(member, "phq9", {f"q{i}": 1 for i in range(1, 10)})
+    do_submit_response(member, "phq9", {f"q{i}": 1 for i in range(1, 10)}, assigned_by=therapist)
     url = f"/therapist/measures/{member.pk}/export.fhir.json"
     client.force_login(therapist2)
     assert client.get(url).status_code == 404

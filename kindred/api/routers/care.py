@@ -61,6 +61,12 @@ class GrantOut(Schema):
     expires_at: datetime | None
     revoked_at: datetime | None
     active: bool
+    status: str = Field(description="active, expired or ended")
+    ended_reason: str = Field(
+        description="Why it ended: revoked (by you), connection_ended, blocked, left_group, "
+        "group_archived, therapy_ended, therapy_lapsed or account_closed; empty while active "
+        "or expired"
+    )
 
 
 class SharedMemberOut(Schema):
@@ -170,6 +176,8 @@ def describe_grant(grant: ConsentGrant) -> dict[str, Any]:
         "expires_at": grant.expires_at,
         "revoked_at": grant.revoked_at,
         "active": grant.is_active(),
+        "status": grant.status(),
+        "ended_reason": grant.ended_reason,
     }
 
 
