@@ -227,14 +227,15 @@ def do_end_grants_of_account(user: Any, *, reason: str = EndReason.ACCOUNT_CLOSE
     )
 
 
-def do_end_lapsed_therapy_grants(now: datetime | None = None) -> int:
+def do_end_lapsed_therapy_grants() -> int:
     """What members share with a therapist who no longer treats them — no upcoming
     booking and no attended session within ``THERAPY_ACCESS_LAPSE_DAYS`` — ends
     (the daily task). Checked per pair against the whole team, so a therapist who is
     also the member's peer supporter keeps what was shared."""
     from kindred.bookings.relationships import treats_q
 
-    now = now or timezone.now()
+    # No ``now`` argument: the team sources that decide the end read the clock too.
+    now = timezone.now()
     pairs = set(
         ConsentGrant.objects.filter(revoked_at__isnull=True, grantee__roles__role=Role.THERAPIST)
         .exclude(treats_q("grantee", "member", now))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
@@ -14,4 +13,4 @@ def end_lapsed_therapy_grants() -> int:
     needs this sweep)."""
     from kindred.care.actions import do_end_lapsed_therapy_grants
 
-    return do_end_lapsed_therapy_grants(timezone.now())
+    return do_end_lapsed_therapy_grants()

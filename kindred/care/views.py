@@ -47,6 +47,10 @@ def _team_choices(team: list[Any]) -> list[tuple[int, str]]:
 @login_required
 @require_GET
 def team(request: AuthedHttpRequest) -> HttpResponse:
+    return _team_page(request)
+
+
+def _team_page(request: AuthedHttpRequest, *, error: str = "") -> HttpResponse:
     entries = team_for(request.user)
     live = grants.active_grants().filter(member=request.user).values_list("grantee_id", "scope")
     shared_scopes: dict[int, list[str]] = {}
@@ -75,7 +79,9 @@ def team(request: AuthedHttpRequest) -> HttpResponse:
                 (row, RELATION_LABELS.get(row.default.who, row.default.who))
                 for row in visibility.team_defaults(visibility.RELATIONS, off)
             ],
+            "error": error,
         },
+        status=UNPROCESSABLE if error else 200,
     )
 
 
@@ -84,8 +90,7 @@ def team(request: AuthedHttpRequest) -> HttpResponse:
 def default_access(request: AuthedHttpRequest) -> HttpResponse:
     form = DefaultAccessForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose something you can switch off."))
-        return redirect("care_team")
+        return _team_page(request, error=_("Choose something you can switch off."))
     on = form.cleaned_data["on"]
     actions.do_set_default_access(request.user, form.cleaned_data["key"], on=on, request=request)
     messages.success(

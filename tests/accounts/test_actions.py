@@ -179,9 +179,7 @@ def test_clearing_a_date_keeps_the_band(staff):
 # --- Closing an account (kindred/accounts/lifecycle.py) ---------------------------------
 
 
-def test_deactivating_runs_every_closing_handler_once_and_audits_what_they_ended(
-    db, staff, member
-):
+def test_deactivating_runs_every_closing_handler_once_and_audits_what_they_ended(db, staff, member):
     from kindred.accounts.actions import do_deactivate_account
     from kindred.accounts.lifecycle import ACCOUNT_CLOSED_HANDLERS
 

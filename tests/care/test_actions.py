@@ -221,3 +221,134 @@ def test_a_referral_keeps_a_local_link_as_written(care_team, member, therapist):
         therapist, member.pk, kind="space", url=" /spaces/x/?page=2 ", title="A space"
     )
     assert referral.url == "/spaces/x/?page=2"
+
+
+# --- Ending with the relationship -------------------------------------------------------
+
+
+def test_a_relationship_that_ended_ends_sharing_both_ways(team, member, peer_supporter):
+    team.add(member, peer_supporter)
+    team.add(peer_supporter, member)
+    actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    actions.do_grant(peer_supporter, member.pk, grants.MEASURE_TRENDS)
+    team.remove(member, peer_supporter)
+    team.remove(peer_supporter, member)
+
+    assert actions.do_end_grants_for_relationship(member, peer_supporter, reason="left_group") == 2
+
+    assert not grants.has_grant(peer_supporter, member, grants.SAFETY_PLAN)
+    assert not grants.has_grant(member, peer_supporter, grants.MEASURE_TRENDS)
+    assert set(ConsentGrant.objects.values_list("ended_reason", flat=True)) == {"left_group"}
+
+
+def test_someone_still_on_the_team_keeps_what_was_shared(care_team, member, facilitator):
+    grant = actions.do_grant(member, facilitator.pk, grants.SAFETY_PLAN)
+    assert actions.do_end_grants_for_relationship(member, facilitator, reason="left_group") == 0
+    grant.refresh_from_db()
+    assert (
+        grant.status() == "active"
+        and not AuditEvent.objects.filter(event="care.grant.revoked").exists()
+    )
+
+
+def test_nothing_shared_costs_one_query(care_team, member, facilitator, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert actions.do_end_grants_for_relationship(member, facilitator, reason="blocked") == 0
+
+
+def test_closing_an_account_ends_what_it_shared_and_what_was_shared_with_it(
+    care_team, member, peer_supporter, therapist
+):
+    care_team.add(peer_supporter, member)
+    actions.do_grant(member, therapist.pk, grants.MEASURE_TRENDS)
+    actions.do_grant(peer_supporter, member.pk, grants.SAFETY_PLAN)
+    assert actions.do_end_grants_of_account(member) == 2
+    assert set(ConsentGrant.objects.values_list("ended_reason", flat=True)) == {"account_closed"}
+
+
+def test_a_member_revoking_records_why(care_team, member, peer_supporter):
+    grant = actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    actions.do_revoke_grant(member, grant.pk)
+    grant.refresh_from_db()
+    assert (grant.status(), grant.ended_reason) == ("ended", "revoked")
+
+
+def test_an_expired_grant_says_so(care_team, member, peer_supporter, time_machine):
+    grant = actions.do_grant(
+        member,
+        peer_supporter.pk,
+        grants.SAFETY_PLAN,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    assert grant.status() == "active"
+    assert grant.status(timezone.now() + timedelta(days=2)) == "expired"
+
+
+# --- Therapy that lapsed ----------------------------------------------------------------
+
+
+def attended(member, therapist, days_ago):
+    from kindred.bookings.models import BookingStatus
+
+    return book(member, therapist, days=-days_ago, status=BookingStatus.ATTENDED)
+
+
+def test_sharing_with_a_therapist_lapses_after_the_configured_days(
+    client, member, therapist, settings, time_machine
+):
+    from tests.care.factories import assert_sharing_ended, share_before_it_ends
+
+    settings.THERAPY_ACCESS_LAPSE_DAYS = 30
+    attended(member, therapist, days_ago=29)
+    share_before_it_ends(client, member, therapist)
+    assert actions.do_end_lapsed_therapy_grants() == 0
+
+    time_machine.move_to(timezone.now() + timedelta(days=2), tick=False)
+    assert actions.do_end_lapsed_therapy_grants() == 1
+
+    assert_sharing_ended(client, member, therapist, "therapy_lapsed")
+
+
+def test_a_session_within_the_window_or_ahead_keeps_the_sharing(member, member2, therapist):
+    attended(member, therapist, days_ago=100)
+    book(member2, therapist, days=400)
+    actions.do_grant(member, therapist.pk, grants.SAFETY_PLAN)
+    actions.do_grant(member2, therapist.pk, grants.SAFETY_PLAN)
+    assert actions.do_end_lapsed_therapy_grants() == 0
+    assert ConsentGrant.objects.filter(revoked_at__isnull=True).count() == 2
+
+
+def test_a_therapist_who_is_also_the_peer_supporter_keeps_what_was_shared(
+    team, member, therapist, settings, time_machine
+):
+    settings.THERAPY_ACCESS_LAPSE_DAYS = 30
+    attended(member, therapist, days_ago=10)
+    team.add(member, therapist, "peer_supporter")
+    actions.do_grant(member, therapist.pk, grants.SAFETY_PLAN)
+    time_machine.move_to(timezone.now() + timedelta(days=60), tick=False)
+    assert actions.do_end_lapsed_therapy_grants() == 0
+
+
+# --- Default access -------------------------------------------------------------------
+
+
+def test_a_member_switches_a_default_off_and_on_audited(member):
+    from kindred.care import visibility
+
+    key = visibility.THERAPIST_ASSIGNED_QUESTIONNAIRES.key
+    assert actions.do_set_default_access(member, key, on=False) is True
+    assert actions.do_set_default_access(member, key, on=False) is False
+    assert not visibility.is_on(member, visibility.THERAPIST_ASSIGNED_QUESTIONNAIRES)
+    assert actions.do_set_default_access(member, key, on=True) is True
+    assert visibility.is_on(member, visibility.THERAPIST_ASSIGNED_QUESTIONNAIRES)
+    changes = [
+        e.changes
+        for e in AuditEvent.objects.filter(event="care.default_access_changed").order_by("seq")
+    ]
+    assert changes == [{"key": key, "on": [True, False]}, {"key": key, "on": [False, True]}]
+
+
+@pytest.mark.parametrize("key", ["therapist.risk_alerts", "nonsense", "", None, 7])
+def test_only_switchable_defaults_can_be_switched(member, key):
+    with pytest.raises(actions.CareError, match="Choose something you can switch off"):
+        actions.do_set_default_access(member, key, on=False)

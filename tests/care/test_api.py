@@ -237,3 +237,12 @@ def test_nobody_lists_another_members_grants_or_suggestions(
     for persona in (member2, peer_supporter, therapist):
         assert login(persona).get(f"{API}/grants").json() == []
         assert login(persona).get(f"{API}/referrals").json() == []
+
+
+def test_an_ended_grant_says_why_in_the_api(login, care_team, member, facilitator):
+    grant = actions.do_grant(member, facilitator.pk, "safety_plan")
+    care_team.remove(member, facilitator)
+    actions.do_end_grants_for_relationship(member, facilitator, reason="left_group")
+    [row] = login(member).get(f"{API}/grants").json()
+    assert row["id"] == grant.pk
+    assert (row["active"], row["status"], row["ended_reason"]) == (False, "ended", "left_group")

@@ -345,3 +345,68 @@ def test_nobody_sees_another_members_grants_or_suggestions(
     for persona in (member2, peer_supporter, therapist):
         assert "may see my safety plan" not in login(persona).get(SHARING).content.decode()
         assert "Quiet corner" not in login(persona).get(SUGGESTIONS).content.decode()
+
+
+# --- What the team sees without the member sharing (kindred/care/visibility.py) --------
+
+DEFAULTS = "/my/care/defaults/"
+
+
+def test_the_team_page_says_what_the_therapist_sees_by_default(login, care_team, member):
+    from kindred.care.visibility import DEFAULTS as DECLARED
+    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES
+
+    page = login(member).get(TEAM).content.decode()
+    for default in DECLARED:
+        assert str(default.label) in page and str(default.why) in page
+    # The therapist's row names the default, and no longer claims nothing is seen.
+    therapist_row = page.split("dr_ellis</a></strong>")[1].split("</li>")[0]
+    assert f'data-default="{THERAPIST_ASSIGNED_QUESTIONNAIRES.key}"' in therapist_row
+    assert "You share nothing else with them." in therapist_row
+    peer_row = page.split("peer_priya")[1].split("</li>")[0]
+    assert "data-default" not in peer_row and "You share nothing with them." in peer_row
+
+
+def test_the_member_switches_the_default_off_and_the_page_says_so(login, care_team, member):
+    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as DEFAULT
+
+    client = login(member)
+    response = client.post(DEFAULTS, {"key": DEFAULT.key, "on": "0"})
+    assert response.status_code == 302 and response["Location"] == TEAM
+    page = client.get(TEAM).content.decode()
+    therapist_row = page.split("dr_ellis</a></strong>")[1].split("</li>")[0]
+    assert f'data-default="{DEFAULT.key}"' not in therapist_row
+    assert 'data-default="therapist.risk_alerts"' in therapist_row
+    assert "Switched off." in page and "Switch on again" in page
+    client.post(DEFAULTS, {"key": DEFAULT.key, "on": "1"})
+    assert "Switched off." not in client.get(TEAM).content.decode()
+
+
+def test_switching_needs_a_signed_in_post(client, login, member):
+    response = client.post(DEFAULTS, {"key": "therapist.assigned_questionnaires", "on": "0"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert login(member).get(DEFAULTS).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"key": "therapist.risk_alerts", "on": "0"},
+        {"key": "nonsense", "on": "0"},
+        {"key": "therapist.assigned_questionnaires", "on": "maybe"},
+    ],
+)
+def test_a_bad_switch_is_a_422_with_a_message(login, member, data):
+    response = login(member).post(DEFAULTS, data)
+    assert response.status_code == 422
+    assert "Choose something you can switch off." in response.content.decode()
+    assert not AuditEvent.objects.filter(event="care.default_access_changed").exists()
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+def test_each_person_switches_only_their_own_default(login, persona, member):
+    from kindred.care.models import DefaultAccessOptOut
+
+    login(persona).post(DEFAULTS, {"key": "therapist.assigned_questionnaires", "on": "0"})
+    assert list(DefaultAccessOptOut.objects.values_list("member_id", flat=True)) == [persona.pk]

@@ -336,3 +336,93 @@ def test_the_export_is_an_audited_attachment(login, member):
     assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
     event = AuditEvent.objects.get(event="measures.exported")
     assert event.actor_id == member.pk and event.changes["responses"] == 1
+
+
+# --- Who will see it: the sentences come from kindred/care/visibility.py --------------
+
+
+@pytest.fixture
+def treated(member, therapist):
+    from tests.care.factories import book
+
+    return book(member, therapist)
+
+
+@pytest.fixture
+def assigned_phq9(member, therapist, treated):
+    from kindred.measures.actions import do_assign_measure
+
+    return do_assign_measure(therapist, member.pk, "phq9", every_days=7)
+
+
+def privacy_of(page: str) -> str:
+    import html
+    import re
+
+    match = re.search(r"<p[^>]*data-privacy[^>]*>(.*?)</p>", page, re.S)
+    assert match, "no privacy sentence on the page"
+    return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip()
+
+
+def test_without_a_therapist_the_index_says_answers_are_private(login, member):
+    from kindred.care.visibility import measures_sentences
+
+    text = privacy_of(login(member).get("/measures/").content.decode())
+    assert text.startswith(" ".join(measures_sentences(False, set())))
+
+
+def test_with_a_therapist_the_index_says_what_they_see(login, member, treated):
+    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as ASSIGNED
+    from kindred.care.visibility import THERAPIST_RISK_ALERTS as ALERTS
+
+    text = privacy_of(login(member).get("/measures/").content.decode())
+    assert f"Your therapist sees {ASSIGNED.label}." in text
+    assert f"Your therapist sees {ALERTS.label}." in text
+    assert "private to you unless you share it" in text
+    assert "Your answers are private to you." not in text
+
+
+def test_once_switched_off_the_index_no_longer_says_the_therapist_sees_them(login, member, treated):
+    from kindred.care.actions import do_set_default_access
+    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as ASSIGNED
+
+    do_set_default_access(member, ASSIGNED.key, on=False)
+    text = privacy_of(login(member).get("/measures/").content.decode())
+    assert str(ASSIGNED.label) not in text
+
+
+@pytest.mark.parametrize("mode", ["", "?mode=step"])
+def test_an_assigned_questionnaire_says_the_therapist_will_see_it(
+    login, member, assigned_phq9, mode
+):
+    text = privacy_of(login(member).get(f"/measures/phq9/{mode}").content.decode())
+    assert text == "dr_ellis asked you to fill this in, so they will see your answers and score."
+
+
+@pytest.mark.parametrize("mode", ["", "?mode=step"])
+def test_a_questionnaire_taken_alone_says_only_you_see_it(login, member, assigned_phq9, mode):
+    from kindred.care.visibility import THERAPIST_RISK_ALERTS as ALERTS
+
+    text = privacy_of(login(member).get(f"/measures/gad7/{mode}").content.decode())
+    assert text == (
+        f"Only you will see your answers unless you share them. Your therapist sees {ALERTS.label}."
+    )
+
+
+def test_switched_off_the_assigned_questionnaire_says_only_you_see_it(login, member, assigned_phq9):
+    from kindred.care.actions import do_set_default_access
+    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as ASSIGNED
+
+    do_set_default_access(member, ASSIGNED.key, on=False)
+    text = privacy_of(login(member).get("/measures/phq9/").content.decode())
+    assert text.startswith("Only you will see your answers")
+
+
+def test_what_the_page_says_is_what_the_therapist_gets(login, member, therapist, assigned_phq9):
+    """The rule and the copy agree: the assigned questionnaire reaches the therapist's
+    results page, the one taken alone does not."""
+    client = login(member)
+    client.post("/measures/phq9/", {f"q{i}": "1" for i in range(1, 10)})
+    client.post("/measures/gad7/", {f"q{i}": "1" for i in range(1, 8)})
+    page = login(therapist).get(f"/therapist/measures/{member.pk}/").content.decode()
+    assert 'id="chart-title-phq9"' in page and 'id="chart-title-gad7"' not in page

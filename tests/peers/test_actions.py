@@ -424,36 +424,36 @@ def _live_grants(member, grantee):
     return has_grant(grantee, member, MEASURE_TRENDS)
 
 
-def test_ending_a_connection_ends_what_the_member_shared_with_their_peer(db):
-    from kindred.care.actions import do_grant
+def test_ending_a_connection_ends_what_the_member_shared_with_their_peer(db, client):
     from kindred.care.grants import MEASURE_TRENDS
+    from tests.care.factories import assert_sharing_ended, share_before_it_ends
 
     seeker = make_member("seeker_end")
     supporter = make_supporter("supporter_end")
     link = connected(seeker, supporter)
-    do_grant(seeker, supporter.pk, MEASURE_TRENDS)
+    share_before_it_ends(client, seeker, supporter, MEASURE_TRENDS)
     assert _live_grants(seeker, supporter)
 
     actions.do_end(seeker, link)
 
     assert not _live_grants(seeker, supporter)
-    assert AuditEvent.objects.filter(
-        event="care.grant.revoked", changes__reason="connection_ended"
-    ).exists()
+    assert_sharing_ended(client, seeker, supporter, "connection_ended")
 
 
-def test_blocking_a_peer_ends_what_the_member_shared_with_them(db):
-    from kindred.care.actions import do_grant
+def test_blocking_a_peer_ends_what_the_member_shared_with_them(db, client):
     from kindred.care.grants import MEASURE_TRENDS
+    from tests.care.factories import assert_sharing_ended, share_before_it_ends
 
     seeker = make_member("seeker_block")
     supporter = make_supporter("supporter_block")
     link = connected(seeker, supporter)
-    do_grant(seeker, supporter.pk, MEASURE_TRENDS)
+    share_before_it_ends(client, seeker, supporter, MEASURE_TRENDS)
 
     actions.do_block_peer(supporter, link)
 
     assert not _live_grants(seeker, supporter)
+    # The block ends the connection first; the connection's end ends the sharing.
+    assert_sharing_ended(client, seeker, supporter, "connection_ended")
 
 
 # --- A teen turning 18 -----------------------------------------------------------------

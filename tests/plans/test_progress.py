@@ -14,8 +14,10 @@ from tests.measures.builders import answers_for_raw
 TODAY = date(2030, 1, 1)
 
 
-def submit(member, total):
-    do_submit_response(member, "phq9", answers_for_raw(get_definition("phq9"), total))
+def submit(member, total, assigned_by=None):
+    do_submit_response(
+        member, "phq9", answers_for_raw(get_definition("phq9"), total), assigned_by=assigned_by
+    )
 
 
 def test_measure_objective_progress_comes_from_real_responses(plan, member, member2):
@@ -61,3 +63,24 @@ def test_plan_gas_score_uses_the_latest_attainment_per_objective(plan, therapist
     progress = get_progress(plan, plan.versions.get().parsed, TODAY)
     assert progress.scored == 2
     assert progress.gas_t == pytest.approx(62.4035, abs=1e-4)
+
+
+def test_the_therapist_sees_progress_from_the_questionnaires_they_assigned_only(
+    plan, member, therapist, therapist2
+):
+    from kindred.care.actions import do_set_default_access
+    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES
+
+    submit(member, 18, assigned_by=therapist)
+    submit(member, 4)  # taken alone
+    submit(member, 3, assigned_by=therapist2)
+    content = plan.versions.get().parsed
+    mine = get_progress(plan, content, TODAY).objectives[0]
+    assert mine.trend == (18, 4, 3)
+    theirs = get_progress(plan, content, TODAY, for_therapist=True).objectives[0]
+    assert (theirs.current, theirs.trend) == (18, (18,))
+
+    do_set_default_access(member, THERAPIST_ASSIGNED_QUESTIONNAIRES.key, on=False)
+    theirs = get_progress(plan, content, TODAY, for_therapist=True).objectives[0]
+    assert (theirs.current, theirs.trend) == (None, ())
+    assert get_progress(plan, content, TODAY).objectives[0].trend == (18, 4, 3)

@@ -175,3 +175,18 @@ def test_plan_lists(login, therapist, member, plan):
     assert SECRET not in login(therapist).get(reverse("therapist_plans")).content.decode()
     response = login(member).get(reverse("my_plans"))
     assert response.status_code == 302
+
+
+def test_the_therapist_plan_page_shows_only_the_results_they_asked_for(
+    login, therapist, member, plan
+):
+    for total in (20, 15):
+        do_submit_response(member, "phq9", answers_for_raw(get_definition("phq9"), total))
+    url = reverse("therapist_plan", args=[plan.pk])
+    assert "20 → 15" in login(member).get(reverse("my_plan", args=[plan.pk])).content.decode()
+    assert "20 → 15" not in login(therapist).get(url).content.decode()
+    for total in (12, 9):
+        do_submit_response(
+            member, "phq9", answers_for_raw(get_definition("phq9"), total), assigned_by=therapist
+        )
+    assert "12 → 9" in login(therapist).get(url).content.decode()

@@ -322,3 +322,19 @@ def test_hand_over_reaches_the_therapist_the_member_has_booked(
     actions.do_hand_over(moderator, flag, therapist)
     flag.refresh_from_db()
     assert flag.handed_to == therapist
+
+
+def test_blocking_a_facilitator_ends_what_the_member_shared_with_them(
+    client, member, facilitator, space
+):
+    from kindred.groups.actions import do_join
+    from kindred.groups.models import GroupFormat
+    from tests.care.factories import assert_sharing_ended, share_before_it_ends
+    from tests.groups.factories import make_group
+
+    do_join(member, make_group(facilitator, space, format=GroupFormat.COHORT))
+    share_before_it_ends(client, member, facilitator)
+
+    actions.do_block(member, facilitator)
+
+    assert_sharing_ended(client, member, facilitator, "blocked")
