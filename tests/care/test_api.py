@@ -246,3 +246,42 @@ def test_an_ended_grant_says_why_in_the_api(login, care_team, member, facilitato
     [row] = login(member).get(f"{API}/grants").json()
     assert row["id"] == grant.pk
     assert (row["active"], row["status"], row["ended_reason"]) == (False, "ended", "left_group")
+
+
+# --- Default access ---------------------------------------------------------------------
+
+DEFAULTS = f"{API}/defaults"
+ASSIGNED = "therapist.assigned_questionnaires"
+
+
+def put(client, url, data):
+    return client.put(url, json.dumps(data), content_type="application/json")
+
+
+def test_anonymous_callers_cannot_read_or_switch_defaults(client):
+    assert client.get(DEFAULTS).status_code == 401
+    assert put(client, f"{DEFAULTS}/{ASSIGNED}", {"on": False}).status_code == 401
+
+
+def test_the_defaults_are_the_declarations_with_the_callers_switches(login, member, member2):
+    from kindred.care.visibility import DEFAULTS as DECLARED
+
+    client = login(member)
+    rows = client.get(DEFAULTS).json()
+    assert [(r["key"], r["label"], r["on"]) for r in rows] == [
+        (d.key, str(d.label), True) for d in DECLARED
+    ]
+    response = put(client, f"{DEFAULTS}/{ASSIGNED}", {"on": False})
+    assert response.status_code == 200 and response.json()["on"] is False
+    assert {r["key"]: r["on"] for r in client.get(DEFAULTS).json()}[ASSIGNED] is False
+    # Another member's switches are their own.
+    assert all(r["on"] for r in login(member2).get(DEFAULTS).json())
+
+
+def test_bad_switches_say_why(login, member):
+    client = login(member)
+    assert put(client, f"{DEFAULTS}/nonsense", {"on": False}).status_code == 404
+    fixed = put(client, f"{DEFAULTS}/therapist.risk_alerts", {"on": False})
+    assert fixed.status_code == 422 and "switch off" in fixed.json()["detail"]
+    assert put(client, f"{DEFAULTS}/{ASSIGNED}", {"on": "perhaps"}).status_code == 422
+    assert put(client, f"{DEFAULTS}/{ASSIGNED}", {}).status_code == 422

@@ -19,10 +19,11 @@ from ninja.errors import HttpError
 from kindred.api.auth import get_api_user
 from kindred.api.openapi import errors
 from kindred.api.schemas import InputSchema
-from kindred.care import actions, grants, shared
+from kindred.care import actions, grants, shared, visibility
 from kindred.care.accesslog import access_log_for
 from kindred.care.models import ConsentGrant, Referral
 from kindred.care.sources import team_for, timeline_for
+from kindred.core.access import NotFound
 from kindred.core.ids import ObjectId
 from kindred.core.inputs import SchedulableDatetime
 
@@ -67,6 +68,20 @@ class GrantOut(Schema):
         "group_archived, therapy_ended, therapy_lapsed or account_closed; empty while active "
         "or expired"
     )
+
+
+class DefaultAccessOut(Schema):
+    key: str
+    who: str = Field(description="The relation on your care team who sees it: therapist")
+    what: str
+    label: str = Field(description='What they see, to follow "They see …"')
+    why: str
+    can_switch_off: bool
+    on: bool
+
+
+class DefaultAccessIn(InputSchema):
+    on: bool
 
 
 class SharedMemberOut(Schema):
@@ -253,6 +268,47 @@ def revoke_grant(request: HttpRequest, grant_id: int) -> dict[str, Any]:
     """Takes effect at once. A grant that is not yours or already revoked: 404."""
     grant = actions.do_revoke_grant(get_api_user(request), grant_id, request=request)
     return describe_grant(grant)
+
+
+def describe_default(default: visibility.DefaultAccess, on: bool) -> dict[str, Any]:
+    return {
+        "key": default.key,
+        "who": default.who,
+        "what": default.what,
+        "label": str(default.label),
+        "why": str(default.why),
+        "can_switch_off": default.can_switch_off,
+        "on": on,
+    }
+
+
+@router.get(
+    "/care/defaults",
+    response=list[DefaultAccessOut],
+    summary="What your care team sees without you sharing",
+)
+def list_defaults(request: HttpRequest) -> list[dict[str, Any]]:
+    """The declarations of :mod:`kindred.care.visibility`, the same the access checks
+    and the pages read, each with whether it is on for you."""
+    off = visibility.switched_off(get_api_user(request))
+    return [describe_default(d, d.key not in off) for d in visibility.DEFAULTS]
+
+
+@router.put(
+    "/care/defaults/{key}",
+    response={200: DefaultAccessOut, **errors(422)},
+    summary="Switch a default access on or off",
+)
+def set_default(request: HttpRequest, key: str, payload: DefaultAccessIn) -> dict[str, Any]:
+    """Applies from the next read. An unknown key: 404; one that is always on: 422."""
+    default = visibility.BY_KEY.get(key)
+    if default is None:
+        raise NotFound("default access")
+    try:
+        actions.do_set_default_access(get_api_user(request), key, on=payload.on, request=request)
+    except actions.CareError as error:
+        raise HttpError(422, str(error)) from None
+    return describe_default(default, payload.on)
 
 
 @router.get("/care/access-log", response=list[AccessLogOut], summary="Who looked at what")
