@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 
 from kindred.api.auth import get_api_user
 from kindred.api.openapi import errors
-from kindred.api.schemas import InputSchema
+from kindred.api.schemas import InputSchema, PathText
 from kindred.care import actions, grants, shared, visibility
 from kindred.care.accesslog import access_log_for
 from kindred.care.models import ConsentGrant, Referral
@@ -299,7 +299,7 @@ def list_defaults(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: DefaultAccessOut, **errors(422)},
     summary="Switch a default access on or off",
 )
-def set_default(request: HttpRequest, key: str, payload: DefaultAccessIn) -> dict[str, Any]:
+def set_default(request: HttpRequest, key: PathText, payload: DefaultAccessIn) -> dict[str, Any]:
     """Applies from the next read. An unknown key: 404; one that is always on: 422."""
     default = visibility.BY_KEY.get(key)
     if default is None:
