@@ -161,7 +161,7 @@ def test_questionnaires_the_member_took_alone_stay_off_the_results_page(
 def test_another_therapists_assignments_stay_off_the_results_page(
     login, member, therapist, therapist2, treating
 ):
-    book(member, therapist2)
+    book(member, therapist2, days=5)
     result(member, "phq9", 18, 3, therapist2)
     page = login(therapist).get(f"/therapist/measures/{member.pk}/").content.decode()
     assert 'id="chart-title-phq9"' not in page
