@@ -454,7 +454,7 @@ GROUPS_ROOM_GRACE_MINUTES = env_int("GROUPS_ROOM_GRACE_MINUTES", 30)
 # Group-session messages are deleted this many days after the session ends.
 GROUPS_ROOM_RETENTION_DAYS = env_int("GROUPS_ROOM_RETENTION_DAYS", 7)
 
-# --- Data export (kindred.rights, docs/privacy.md) ------------------------------
+# --- Data export (kindred.rights, docs/data-export.md) --------------------------
 # An account with more rows than this gets its export built by a task and a link that
 # works for EXPORT_LINK_HOURS; a smaller one downloads at once.
 EXPORT_DIRECT_MAX_ROWS = env_int("KINDRED_EXPORT_DIRECT_MAX_ROWS", 2000)

@@ -40,9 +40,7 @@ def access_export_file(user: Any, token: str) -> DataExport:
     if not getattr(user, "is_authenticated", False):
         raise NotFound("export")
     try:
-        export_id = signing.TimestampSigner(salt=_SALT).unsign(
-            token, max_age=link_lifetime()
-        )
+        export_id = signing.TimestampSigner(salt=_SALT).unsign(token, max_age=link_lifetime())
     except signing.BadSignature:  # SignatureExpired included
         raise NotFound("export") from None
     export = DataExport.objects.filter(

@@ -12,7 +12,6 @@ it was delivered, never its content; fetching a link is audited too.
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,7 +29,7 @@ from kindred.core.notifications import do_notify
 from kindred.core.ratelimit import limit
 from kindred.rights import audit_names
 from kindred.rights.export import Archive, build_archive, count_rows
-from kindred.rights.export_access import export_path, export_token, link_lifetime, live_export
+from kindred.rights.export_access import export_token, link_lifetime, live_export
 from kindred.rights.export_models import DataExport, ExportStatus
 
 RATE_ACTION = "rights.export"
@@ -159,9 +158,6 @@ def do_delete_expired_exports(now: datetime | None = None) -> int:
     )
     count = 0
     for export in stale:
-        if export.file_name:
-            with contextlib.suppress(FileNotFoundError):
-                export_path(export).unlink()
-        export.delete()
+        export.delete()  # the file goes with the row (export_models._remove_file)
         count += 1
     return count

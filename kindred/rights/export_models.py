@@ -7,10 +7,14 @@ works for that person while signed in (:mod:`kindred.rights.export_access`).
 
 from __future__ import annotations
 
-from typing import ClassVar
+import contextlib
+from pathlib import Path
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 
@@ -46,3 +50,12 @@ class DataExport(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk} ({self.status})"
+
+
+@receiver(post_delete, sender=DataExport)
+def _remove_file(sender: Any, instance: DataExport, **kwargs: Any) -> None:
+    # However the row goes (the sweep, or the account deleted with everything it owns),
+    # the archive on disk must not outlive it.
+    if instance.file_name:
+        with contextlib.suppress(FileNotFoundError):
+            (Path(settings.EXPORT_DIR) / instance.file_name).unlink()

@@ -109,3 +109,15 @@ def test_a_lost_pending_export_does_not_block_a_new_one(member, large):
     stuck = DataExport.objects.create(user=member, rows=10)
     DataExport.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(hours=2))
     assert do_request_export(member).export != stuck
+
+
+def test_deleting_the_account_deletes_its_export_files(
+    member, large, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        export = do_request_export(member).export
+    export.refresh_from_db()
+    path = export_path(export)
+    assert path.exists()
+    member.delete()
+    assert not path.exists()
