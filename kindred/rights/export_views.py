@@ -11,6 +11,7 @@ from kindred.core.http import AuthedHttpRequest
 from kindred.core.ratelimit import RateLimited, too_many_requests
 from kindred.rights.export_access import access_export_file, export_path, live_export
 from kindred.rights.export_actions import do_record_download, do_request_export, download_url
+from kindred.rights.export_models import DataExport, ExportStatus
 
 
 def zip_response(content: bytes, filename: str) -> HttpResponse:
@@ -29,6 +30,8 @@ def _page(request: AuthedHttpRequest, refusal: RateLimited | None = None) -> Htt
             "export": export,
             "download_url": download_url(export) if export and export.file_name else "",
             "refusal": refusal,
+            "failed": export is None
+            and DataExport.objects.filter(user=request.user, status=ExportStatus.FAILED).exists(),
         },
     )
     return too_many_requests(response, refusal) if refusal else response

@@ -136,3 +136,35 @@ def test_a_section_registered_later_is_exported(db, member):
     finally:
         EXPORT_SECTIONS.unregister("test_extra")
     assert document["sections"]["test_extra"] == {"things": [{"name": "member_maya"}]}
+
+
+def test_building_the_document_takes_the_same_queries_however_much_there_is(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kindred.community.models import Post, Thread
+    from kindred.messaging.models import Conversation, Message
+    from kindred.rooms.models import Room, RoomMessage
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            build_document(world.member)
+        return len(captured)
+
+    before = queries()
+    thread = Thread.objects.filter(author=world.member).get()
+    room = Room.objects.get()
+    conversation = Conversation.objects.get()
+    for n in range(5):
+        Post.objects.create(thread=thread, author=world.member, body=f"more {n}", body_html="")
+        RoomMessage.objects.create(room=room, seq=n + 2, author=world.member, body=f"more {n}")
+        Message.objects.create(conversation=conversation, sender=world.member, body=f"more {n}")
+    assert queries() == before
+
+
+def test_earlier_exports_are_listed_in_the_next_one(member):
+    from kindred.rights.export_models import DataExport
+
+    DataExport.objects.create(user=member, rows=4321)
+    exports = build_document(member)["sections"]["rights"]["exports"]
+    assert [e["rows"] for e in exports] == [4321]

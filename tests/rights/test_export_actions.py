@@ -121,3 +121,19 @@ def test_deleting_the_account_deletes_its_export_files(
     assert path.exists()
     member.delete()
     assert not path.exists()
+
+
+def test_a_build_that_breaks_marks_the_export_failed(member, monkeypatch):
+    from kindred.rights.export_actions import do_build_export_file
+
+    export = DataExport.objects.create(user=member, rows=10)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("kindred.rights.export_actions.build_archive", broken)
+    with pytest.raises(OSError):
+        do_build_export_file(export.pk)
+    export.refresh_from_db()
+    assert export.status == ExportStatus.FAILED
+    assert not AuditEvent.objects.filter(event=audit_names.EXPORTED).exists()

@@ -109,3 +109,10 @@ def test_too_many_exports_get_429_with_the_page(login, member, rate_limits):
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     assert "too often" in response.content.decode()
+
+
+def test_a_failed_export_is_explained_and_can_be_asked_again(login, member):
+    DataExport.objects.create(user=member, status="failed")
+    page = login(member).get(EXPORT).content.decode()
+    assert "could not be prepared" in page
+    assert f'action="{EXPORT}"' in page
