@@ -261,6 +261,8 @@ _RATE_LIMITS = env_rate_limits(
         "community.reply": "20/10m/user,60/10m/ip",
         "peers.request": "10/h/user,30/h/ip",
         "messaging.message": "30/10m/user,90/10m/ip",
+        # A member's data export (kindred.rights): building one reads everything they have.
+        "rights.export": "5/h/user,20/d/user",
         # Failed logins for one account from addresses it has never signed in from,
         # whoever sends them (kindred.accounts.adapter explains the trade-off).
         "login.unknown_address": "30/h/key",
@@ -451,3 +453,12 @@ GROUPS_ROOM_OPENS_MINUTES_BEFORE = env_int("GROUPS_ROOM_OPENS_MINUTES_BEFORE", 6
 GROUPS_ROOM_GRACE_MINUTES = env_int("GROUPS_ROOM_GRACE_MINUTES", 30)
 # Group-session messages are deleted this many days after the session ends.
 GROUPS_ROOM_RETENTION_DAYS = env_int("GROUPS_ROOM_RETENTION_DAYS", 7)
+
+# --- Data export (kindred.rights, docs/data-export.md) --------------------------
+# An account with more rows than this gets its export built by a task and a link that
+# works for EXPORT_LINK_HOURS; a smaller one downloads at once.
+EXPORT_DIRECT_MAX_ROWS = env_int("KINDRED_EXPORT_DIRECT_MAX_ROWS", 2000)
+EXPORT_LINK_HOURS = env_int("KINDRED_EXPORT_LINK_HOURS", 24)
+if EXPORT_LINK_HOURS < 1:
+    raise ImproperlyConfigured("KINDRED_EXPORT_LINK_HOURS must be 1 or more.")
+EXPORT_DIR = VAR_DIR / "exports"

@@ -6,3 +6,9 @@ class RightsConfig(AppConfig):
     name = "kindred.rights"
     label = "rights"
     verbose_name = _("Data rights")
+
+    def ready(self) -> None:
+        # Each app's export section (kindred/core/export.py).
+        from kindred.rights.export import discover_sections
+
+        discover_sections()
