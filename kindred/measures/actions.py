@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kindred.audit.actions import record_event
+from kindred.core.notifications import do_notify
 from kindred.measures import audit_names as measures_audit
 from kindred.measures.access import access_assignment, access_client, visible_responses
 from kindred.measures.availability import check_instrument_available
@@ -168,6 +171,13 @@ def do_assign_measure(
             },
             request=request,
         )
+        # The instrument's name only: no therapist, no reason, nothing clinical.
+        do_notify(
+            [member],
+            kind="measures.assigned",
+            title=gettext("New questionnaire to complete: %(name)s") % {"name": definition.name},
+            url=reverse("measures_take", args=[definition.id]),
+        )
     return assignment
 
 
@@ -267,8 +277,6 @@ def _tell_treating_therapists(therapists: list[Any], member: Any, instrument_nam
     The notification names the questionnaire and links to the client's results; the answer
     itself is on the results page, where the read is audited.
     """
-    from kindred.core.notifications import do_notify
-
     if therapists:
         do_notify(
             therapists,
