@@ -16,7 +16,7 @@ from kindred.core.notifications import do_notify
 from kindred.measures import audit_names as measures_audit
 from kindred.measures.access import access_assignment, access_client, visible_responses
 from kindred.measures.availability import check_instrument_available
-from kindred.measures.models import Assignment, Response, ResponseDraft
+from kindred.measures.models import Assignment, AssignmentReminder, Response, ResponseDraft
 from kindred.measures.scoring import Score, score, validate_answers
 from kindred.safety.actions import do_raise_flag
 from kindred.safety.models import MEASURES_SCOPE, Flag, FlagKind
@@ -171,6 +171,12 @@ def do_assign_measure(
             },
             request=request,
         )
+        if every_days is not None:
+            # The first occurrence is due at once: this notification is its reminder,
+            # so the reminder sweep (kindred.measures.schedules) does not send a second.
+            AssignmentReminder.objects.create(
+                assignment=assignment, due_at=assignment.created_at, sent_at=assignment.created_at
+            )
         # The instrument's name only: no therapist, no reason, nothing clinical.
         do_notify(
             [member],
