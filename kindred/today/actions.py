@@ -24,7 +24,8 @@ class TodayError(ValueError):
 
 def check_mood_score(value: Any) -> int:
     try:
-        score = int(value)
+        # Through str: 2.5 is refused, not rounded down.
+        score = int(str(value))
     except (TypeError, ValueError):
         raise TodayError("Choose how you feel, from 1 to 5.") from None
     if score not in MOOD_SCORES:

@@ -42,8 +42,8 @@ class WelcomeForm(forms.Form):
         country.choices = [("", _("Not listed / rather not say")), *countries]
         timezone.choices = [(tz, tz) for tz in sorted(available_timezones())]
         # The browser fills these in (app.js); the person can change them.
-        self.fields["country"].widget.attrs["data-detect"] = "country"
-        self.fields["timezone"].widget.attrs["data-detect"] = "timezone"
+        country.widget.attrs.update({"data-detect": "country", "aria-describedby": "country-help"})
+        timezone.widget.attrs.update({"data-detect": "timezone", "aria-describedby": "timezone-help"})
 
     def profile_changes(self) -> dict[str, str]:
         changes = {}

@@ -101,7 +101,7 @@ def test_a_new_member_is_welcomed_then_lands_on_today(
     expect(page.get_by_text("Nothing booked yet.")).to_be_visible()
     expect(page.get_by_role("link", name="Start the decision guide")).to_be_visible()
     check(page, "today-empty")
-    page.get_by_role("radiogroup").get_by_text("4", exact=True).click()
+    page.get_by_label("4", exact=True).check()
     page.get_by_role("button", name="Check in").click()
     expect_message(page, "Thank you for checking in")
     expect(page.locator(".mood-day.mood-4")).to_have_count(1)
