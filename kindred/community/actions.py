@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from kindred.accounts.models import User
 from kindred.audit.actions import record_event
@@ -372,6 +372,17 @@ def do_set_post_hidden(moderator: Any, post: Post, hidden: bool, reason: str = "
             target=post,
             changes={"reason": post.hidden_reason} if hidden else {},
         )
+        if hidden and post.author_id != moderator.pk:
+            # The author hears it from us, with where to read the reason, rather than
+            # finding the post gone. The title names the thread, never the post.
+            thread = post.thread
+            do_notify(
+                User.objects.filter(pk=post.author_id),
+                kind="community.post_hidden",
+                title=gettext("A moderator hid your post in “%(title)s”")
+                % {"title": thread.title[:80]},
+                url=f"/spaces/{thread.space.slug}/threads/{thread.pk}/#post-{post.pk}",
+            )
 
 
 def do_release_held(moderator: Any, post: Post) -> bool:

@@ -4,7 +4,8 @@ Notifications are grouped into *categories* a person understands ("Replies to my
 posts", "Sessions and bookings"); each category names the ``Notification.kind``
 strings it covers. The strings are data, not imports: core stays below every app.
 A kind in no category (a high-risk flag for the moderator on duty, a licence
-that expired) cannot be switched off: it is part of someone's job or their safety.
+that expired, a moderator hiding one's post or suspending one's account) cannot be
+switched off: it is part of someone's job, their safety or their standing here.
 
 Categories with ``email_default`` also send an e-mail (a title and a link, never
 what anyone wrote) unless the person switched it off. Kinds whose sending code
@@ -58,26 +59,32 @@ def _category(
     )
 
 
-_category("replies", _("Replies to my threads"), {"community.reply"})
-_category("mentions", _("Mentions of my handle"), {"community.mention"})
-_category("reactions", _("Reactions to my posts"), {"community.reaction"})
+# Who a category means something to (roles from kindred.accounts.roles, as strings).
+MEMBERS = {"member"}
+
+_category("replies", _("Replies to my threads"), {"community.reply"}, roles=MEMBERS)
+_category("mentions", _("Mentions of my handle"), {"community.mention"}, roles=MEMBERS)
+_category("reactions", _("Reactions to my posts"), {"community.reaction"}, roles=MEMBERS)
 _category(
     "connections",
     _("Peer connection requests and changes"),
     {"peers.request", "peers.accepted", "peers.ended"},
     email=True,
+    roles=MEMBERS,
 )
 _category(
     "questionnaires",
     _("Questionnaires to complete"),
     {"measures.assigned", "measure_reminder"},
     email=True,
+    roles=MEMBERS,
 )
 _category(
     "bookings",
     _("Therapy sessions: bookings, changes and reminders"),
     {"booking", "booking_reminder"},
     email=True,
+    roles=MEMBERS | {"therapist"},
 )
 _category(
     "groups",
@@ -92,13 +99,21 @@ _category(
         "groups.rate",
     },
     email=True,
+    roles=MEMBERS | {"facilitator"},
 )
-_category("messages", _("Messages from my therapist or clients"), {"messaging.message"}, email=True)
+_category(
+    "messages",
+    _("Messages from my therapist or clients"),
+    {"messaging.message"},
+    email=True,
+    roles=MEMBERS | {"therapist"},
+)
 _category(
     "moderators",
     _("Messages from the moderators"),
     {"safety.message"},
     email=True,
+    roles=MEMBERS,
 )
 _category(
     "care",

@@ -43,7 +43,9 @@ class WelcomeForm(forms.Form):
         timezone.choices = [(tz, tz) for tz in sorted(available_timezones())]
         # The browser fills these in (app.js); the person can change them.
         country.widget.attrs.update({"data-detect": "country", "aria-describedby": "country-help"})
-        timezone.widget.attrs.update({"data-detect": "timezone", "aria-describedby": "timezone-help"})
+        timezone.widget.attrs.update(
+            {"data-detect": "timezone", "aria-describedby": "timezone-help"}
+        )
 
     def profile_changes(self) -> dict[str, str]:
         changes = {}

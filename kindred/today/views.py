@@ -14,7 +14,7 @@ from kindred.accounts.age import today_for
 from kindred.core import views as core_views
 from kindred.core.http import AuthedHttpRequest
 from kindred.safety.models import CrisisCountry
-from kindred.today.access import check_member
+from kindred.today.access import check_member, is_member
 from kindred.today.actions import do_finish_onboarding, do_record_mood
 from kindred.today.forms import MoodForm, WelcomeForm
 from kindred.today.models import OnboardingReason
@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Visitors see what Kindred is; a signed-in person sees their day."""
     if not request.user.is_authenticated:
         return core_views.home(request)
-    if request.session.get(SESSION_KEY):
+    if request.session.get(SESSION_KEY) and is_member(request.user):
         return redirect("today_welcome")
     data = today_for_user(request.user, timezone.now())
     return render(

@@ -40,9 +40,7 @@ PASSWORD = "a-long-unusual-passphrase"
 
 def screenshot(page: Any, name: str) -> None:
     SCREENS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(
-        path=str(SCREENS / f"{name}-{page.viewport_size['width']}.png"), full_page=True
-    )
+    page.screenshot(path=str(SCREENS / f"{name}-{page.viewport_size['width']}.png"), full_page=True)
 
 
 def assert_no_sideways_scroll(page: Any) -> None:
@@ -113,7 +111,10 @@ def test_a_new_member_is_welcomed_then_lands_on_today(
     # Something happens: Today and the notifications centre say so.
     do_notify([user], kind="community.reply", title="sam replied to “Finding my feet”", url="/")
     do_notify(
-        [user], kind="measures.assigned", title="New questionnaire to complete: PHQ-9", url="/measures/phq9/"
+        [user],
+        kind="measures.assigned",
+        title="New questionnaire to complete: PHQ-9",
+        url="/measures/phq9/",
     )
     page.goto("/")
     expect(page.get_by_role("link", name="2 new notifications")).to_be_visible()

@@ -323,3 +323,13 @@ def test_reactions_can_be_switched_off(member, member2, space, write):
     post = write(member, space).posts.get()
     actions.do_toggle_reaction(member2, post, "me_too")
     assert not Notification.objects.filter(kind="community.reaction").exists()
+
+
+def test_hiding_a_post_tells_its_author_without_quoting_it(member, moderator, space, write):
+    post = write(member, space, body="Something very personal").posts.get()
+    actions.do_set_post_hidden(moderator, post, True, reason="Personal details")
+    note = Notification.objects.get(recipient=member, kind="community.post_hidden")
+    assert note.title == "A moderator hid your post in “Finding my feet”"
+    assert "personal" not in note.title.lower()
+    actions.do_set_post_hidden(moderator, post, False)
+    assert Notification.objects.filter(recipient=member).count() == 1

@@ -81,13 +81,28 @@ def test_centre_costs_the_same_whatever_the_count(client, member, django_assert_
         client.get(reverse("notifications"))
 
 
-@pytest.mark.parametrize("persona", ["member", "therapist", "moderator"])
-def test_settings_page_lists_the_categories_for_anyone_signed_in(client, request, persona):
-    user = request.getfixturevalue(persona)
-    client.force_login(user)
+@pytest.mark.parametrize(
+    ("persona", "shown", "hidden"),
+    [
+        ("member", "Reactions to my posts", "nothing"),
+        ("therapist", "Therapy sessions", "Reactions to my posts"),
+        ("moderator", "Notification settings", "Reactions to my posts"),
+    ],
+)
+def test_settings_page_lists_the_categories_that_fit_the_person(
+    client, request, persona, shown, hidden
+):
+    client.force_login(request.getfixturevalue(persona))
     response = client.get(reverse("notification_settings"))
     assert response.status_code == 200
-    assert "Reactions to my posts" in response.content.decode()
+    body = response.content.decode()
+    assert shown in body and hidden not in body
+
+
+def test_a_category_not_offered_to_someone_is_not_stored(client, therapist):
+    client.force_login(therapist)
+    client.post(reverse("notification_settings"), {"reactions-in_app": "on"})
+    assert not NotificationPreference.objects.filter(category="reactions").exists()
 
 
 def test_settings_save_unchecked_as_off(client, member, member2):

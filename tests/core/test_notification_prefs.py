@@ -27,7 +27,12 @@ def test_every_kind_belongs_to_one_category_at_most():
 
 
 def test_safety_kinds_cannot_be_switched_off():
-    for kind in ("safety.flag", "safety.escalation", "measures.critical_answer", "peers.peer_at_risk"):
+    for kind in (
+        "safety.flag",
+        "safety.escalation",
+        "measures.critical_answer",
+        "peers.peer_at_risk",
+    ):
         assert category_of(kind) is None
 
 

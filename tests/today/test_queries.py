@@ -22,7 +22,7 @@ def test_the_mood_week_is_seven_days_oldest_first_with_gaps(member, member2):
     do_record_mood(member, 5, DAY - datetime.timedelta(days=7))  # too old
     do_record_mood(member2, 2, DAY - datetime.timedelta(days=3))  # someone else's
     week = mood_week(member, DAY)
-    assert [d.day for d in week][0] == DAY - datetime.timedelta(days=6)
+    assert week[0].day == DAY - datetime.timedelta(days=6)
     assert [d.score for d in week] == [1, None, None, None, None, None, 4]
 
 

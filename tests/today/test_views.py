@@ -239,3 +239,10 @@ def test_a_member_does_not_see_another_members_notifications_on_today(client, me
     client.force_login(member)
     assert "Private to Sam" not in client.get("/").content.decode()
     assert Notification.objects.filter(recipient=member).count() == 0
+
+
+def test_a_working_account_is_not_sent_to_the_welcome_steps(client, therapist):
+    Onboarding.objects.create(user=therapist)
+    client.force_login(therapist)
+    assert client.session.get(SESSION_KEY) is True
+    assert client.get("/").status_code == 200
