@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kindred.audit.actions import record_event
 from kindred.today import audit_names as today_audit
@@ -27,9 +28,9 @@ def check_mood_score(value: Any) -> int:
         # Through str: 2.5 is refused, not rounded down.
         score = int(str(value))
     except (TypeError, ValueError):
-        raise TodayError("Choose how you feel, from 1 to 5.") from None
+        raise TodayError(gettext("Choose how you feel, from 1 to 5.")) from None
     if score not in MOOD_SCORES:
-        raise TodayError("Choose how you feel, from 1 to 5.")
+        raise TodayError(gettext("Choose how you feel, from 1 to 5."))
     return score
 
 
@@ -68,7 +69,7 @@ def do_finish_onboarding(
     from kindred.accounts.actions import do_update_profile
 
     if reason and reason not in OnboardingReason.values:
-        raise TodayError("Choose one of the options.")
+        raise TodayError(gettext("Choose one of the options."))
     with transaction.atomic():
         onboarding, _ = Onboarding.objects.select_for_update().get_or_create(user=user)
         onboarding.finished_at = timezone.now()
