@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "kindred.measures",
     "kindred.care",
     "kindred.guide",
+    # Above the feature apps whose questions it composes (the signed-in home).
+    "kindred.today",
     # Above every feature app: export and deletion read and remove each app's data.
     "kindred.rights",
     # Last: it depends on every app above (the demo data command).

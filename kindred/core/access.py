@@ -8,7 +8,12 @@ anyone that something exists.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import Http404
+
+if TYPE_CHECKING:
+    from kindred.core.models import Notification
 
 
 class NotFound(Http404):
@@ -16,3 +21,17 @@ class NotFound(Http404):
 
     def __init__(self, what: str = "object") -> None:
         super().__init__(f"No such {what}.")
+
+
+def access_notification(user: object, notification_id: object) -> Notification:
+    """One of ``user``'s own notifications, else :class:`NotFound` (missing or another's)."""
+    from kindred.core.models import Notification
+
+    try:
+        pk = int(notification_id)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise NotFound("notification") from None
+    row = Notification.objects.filter(recipient_id=getattr(user, "pk", None), pk=pk).first()
+    if row is None:
+        raise NotFound("notification")
+    return row

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from kindred.accounts.models import User
 from kindred.bookings.reminders import describe_offset
+from kindred.core.notification_prefs import wants_email
 from kindred.core.notifications import do_notify
 from kindred.groups.access import participant_signups
 from kindred.groups.actions import local_label
@@ -65,13 +66,14 @@ def _send_one(session: GroupSession, user: User, minutes: int, now: datetime) ->
             )
             url = reverse("groups_session", args=[session.pk])
             do_notify([user], kind="groups.reminder", title=title, url=url)
-            send_mail(
-                f"Reminder: group session at {when}",
-                f"{title}.\n\nThe room opens on the session's page when the facilitator "
-                "opens it.\n",
-                settings.DEFAULT_FROM_EMAIL,
-                [user.email],
-            )
+            if wants_email(user, "groups.reminder"):
+                send_mail(
+                    f"Reminder: group session at {when}",
+                    f"{title}.\n\nThe room opens on the session's page when the facilitator "
+                    "opens it.\n",
+                    settings.DEFAULT_FROM_EMAIL,
+                    [user.email],
+                )
     except IntegrityError:
         return False
     return True

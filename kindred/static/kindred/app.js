@@ -10,6 +10,38 @@
     }
   });
 
+  // The welcome steps suggest the browser's country and time zone (fields marked
+  // data-detect); whatever the person already chose, or changes, wins. Crisis lines
+  // follow the saved country.
+  function selectIfOffered(select, value) {
+    if (!value) return;
+    for (var i = 0; i < select.options.length; i++) {
+      if (select.options[i].value === value) {
+        select.value = value;
+        return;
+      }
+    }
+  }
+  function browserCountry() {
+    var languages = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ""];
+    for (var i = 0; i < languages.length; i++) {
+      var match = /^[a-z]{2,3}[-_]([a-z]{2})\b/i.exec(languages[i] || "");
+      if (match) return match[1].toUpperCase();
+    }
+    return "";
+  }
+  document.querySelectorAll("select[data-detect]").forEach(function (select) {
+    if (select.dataset.detect === "timezone" && (!select.value || select.value === "UTC")) {
+      try {
+        selectIfOffered(select, Intl.DateTimeFormat().resolvedOptions().timeZone);
+      } catch (e) {
+        // No Intl: the person picks.
+      }
+    } else if (select.dataset.detect === "country" && !select.value) {
+      selectIfOffered(select, browserCountry());
+    }
+  });
+
   // A panel shown because of what someone just wrote (crisis support) takes focus on
   // load, so a screen reader starts there and the panel is in view. Without this
   // file the page still opens at the panel through its #support anchor.
