@@ -108,14 +108,19 @@ def handle_of(user: Any) -> str:
 
 
 def _notifications(user: User) -> dict[str, Any]:
-    from kindred.core.models import Notification
+    from kindred.core.models import Notification, NotificationPreference
 
     return {
         "notifications": list(
             Notification.objects.filter(recipient=user)
             .order_by("created_at", "pk")
             .values("kind", "title", "url", "created_at", "read_at")
-        )
+        ),
+        "notification_settings": list(
+            NotificationPreference.objects.filter(user=user)
+            .order_by("category")
+            .values("category", "in_app", "email", "updated_at")
+        ),
     }
 
 
@@ -127,8 +132,11 @@ def _register_notifications() -> None:
         ExportSection(
             title=_("Notifications"),
             export_for=_notifications,
-            parts={"notifications": _("Notifications")},
-            covers=("core.Notification.recipient",),
+            parts={
+                "notifications": _("Notifications"),
+                "notification_settings": _("Your notification settings"),
+            },
+            covers=("core.Notification.recipient", "core.NotificationPreference.user"),
         ),
     )
 

@@ -34,6 +34,7 @@ MARKERS = {
     "care": "referral-note-marker",
     "guide": "guide-answer-marker",
     "safety": "safety-plan-marker",
+    "today": "2026-03-17",
 }
 # Sections whose items belong to the role-holders rather than a member.
 ROLE_MARKERS = {
@@ -75,6 +76,7 @@ def build_world() -> World:
     _measures(member, therapist)
     _care(member, therapist)
     _guide(member)
+    _today(member)
     _safety(member, moderator, other)
     return World(member=member, therapist=therapist, peer=peer, moderator=moderator, other=other)
 
@@ -261,6 +263,16 @@ def _guide(member: User) -> None:
 
     SavedGuide.objects.create(
         owner=member, answers={"why": MARKERS["guide"]}, outcome={}, content_version="1"
+    )
+
+
+def _today(member: User) -> None:
+    import datetime
+
+    from kindred.today.models import MoodCheckIn
+
+    MoodCheckIn.objects.create(
+        owner=member, day=datetime.date.fromisoformat(MARKERS["today"]), score="4"
     )
 
 
