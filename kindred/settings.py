@@ -451,3 +451,17 @@ GROUPS_ROOM_OPENS_MINUTES_BEFORE = env_int("GROUPS_ROOM_OPENS_MINUTES_BEFORE", 6
 GROUPS_ROOM_GRACE_MINUTES = env_int("GROUPS_ROOM_GRACE_MINUTES", 30)
 # Group-session messages are deleted this many days after the session ends.
 GROUPS_ROOM_RETENTION_DAYS = env_int("GROUPS_ROOM_RETENTION_DAYS", 7)
+
+# --- Account deletion (kindred.rights) ----------------------------------------------
+# Days between asking to delete an account and the erasure; signing in meanwhile
+# offers to cancel. Staff's ``kindred delete_account --now`` skips it.
+ACCOUNT_DELETION_GRACE_DAYS = env_int("ACCOUNT_DELETION_GRACE_DAYS", 7)
+if ACCOUNT_DELETION_GRACE_DAYS < 0:
+    raise ImproperlyConfigured("ACCOUNT_DELETION_GRACE_DAYS must be 0 or more.")
+# Years clinical records (notes, questionnaire answers, plans, secure messages, past
+# sessions) of a deleted account are kept before they are purged. Set it to what the
+# host's law requires; 10 covers HIPAA's six years and most US states' and UK adult
+# rules, not the 20 years some mental-health record codes ask (docs/retention.md).
+CLINICAL_RETENTION_YEARS = env_int("CLINICAL_RETENTION_YEARS", 10)
+if CLINICAL_RETENTION_YEARS < 0:
+    raise ImproperlyConfigured("CLINICAL_RETENTION_YEARS must be 0 or more.")

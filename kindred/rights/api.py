@@ -5,3 +5,6 @@ from __future__ import annotations
 from ninja import Router
 
 router = Router(tags=["me"])
+
+# Deletion (kindred.rights.deletion_api).
+router.add_router("", "kindred.rights.deletion_api.router")

@@ -6,3 +6,8 @@ class RightsConfig(AppConfig):
     name = "kindred.rights"
     label = "rights"
     verbose_name = _("Data rights")
+
+    def ready(self) -> None:
+        # Deletion: the hourly and daily tasks, and the "cancel?" answer to signing in
+        # to an account whose deletion is pending (registered into accounts).
+        from kindred.rights import deletion_tasks, deletion_views  # noqa: F401
