@@ -461,7 +461,7 @@ if ACCOUNT_DELETION_GRACE_DAYS < 0:
 # Years clinical records (notes, questionnaire answers, plans, secure messages, past
 # sessions) of a deleted account are kept before they are purged. Set it to what the
 # host's law requires; 10 covers HIPAA's six years and most US states' and UK adult
-# rules, not the 20 years some mental-health record codes ask (docs/retention.md).
+# rules, not the 20 years some mental-health record codes ask (docs/account-deletion.md).
 CLINICAL_RETENTION_YEARS = env_int("CLINICAL_RETENTION_YEARS", 10)
 if CLINICAL_RETENTION_YEARS < 0:
     raise ImproperlyConfigured("CLINICAL_RETENTION_YEARS must be 0 or more.")

@@ -39,6 +39,8 @@ from kindred.accounts.deletion import ERASERS, ErasePlan, get_deleted_member
 from kindred.accounts.models import User
 from kindred.api.actions import do_revoke_all_tokens
 from kindred.audit.actions import record_event
+from kindred.bookings.actions import zone_of
+from kindred.bookings.models import Booking
 from kindred.bookings.relationships import treating_therapists
 from kindred.core.notifications import do_notify
 from kindred.rights import audit_names as audit
@@ -128,21 +130,22 @@ def do_schedule_deletion(
     *,
     posts: str = PostsChoice.DELETE,
     actor: User | None = None,
+    by_staff: bool = False,
     now: datetime | None = None,
     grace: timedelta | None = None,
     request: Any = None,
 ) -> Scheduled:
     """Schedule ``user``'s deletion and take the account out of sight at once.
 
-    ``actor`` is staff acting on a written request (``None`` or the user: the person
-    themselves). Scheduling again while one is pending keeps the first date unless
-    ``grace`` is shorter (staff's ``--now``).
+    ``by_staff``: staff carry out a written request (``actor`` names them when known);
+    otherwise the person asked themselves. Scheduling again while one is pending keeps
+    the first date unless ``grace`` is shorter (staff's ``--now``).
     """
     if posts not in PostsChoice.values:
         raise DeletionError(_("Choose what happens to your community posts."))
     now = now or timezone.now()
     due = now + (grace_period() if grace is None else grace)
-    by_staff = actor is not None and actor.pk != user.pk
+    by_staff = by_staff or (actor is not None and actor.pk != user.pk)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         deletion = AccountDeletion.objects.select_for_update().filter(user=locked).first()
@@ -165,7 +168,7 @@ def do_schedule_deletion(
         tokens = do_revoke_all_tokens(locked, reason="account_deletion")
         _shown_changed(locked)
         record_event(
-            actor=actor or locked,
+            actor=actor if by_staff else locked,
             event=audit.DELETION_SCHEDULED,
             target=locked,
             changes={
@@ -203,20 +206,32 @@ def do_cancel_deletion(user: User, *, request: Any = None) -> bool:
 
 
 def _notify_therapists(user: User) -> int:
+    """Tell each treating therapist. Notification titles can go out in the email digest,
+    so the client is named by the date of their latest session with that therapist,
+    never by name: the email must not disclose who is in therapy."""
     therapists = list(treating_therapists(user).exclude(pk=user.pk))
-    if not therapists:
-        return 0
-    # The therapist knows their client; the name is what lets them act on it.
-    name = user.legal_name or user.handle
-    do_notify(
-        therapists,
-        kind="rights.client_deleted",
-        title=_(
-            "%(name)s deleted their Kindred account. Coming sessions are cancelled; "
-            "your records are kept for %(years)d years, then deleted."
+    for therapist in therapists:
+        latest = (
+            Booking.objects.filter(member=user, therapist=therapist)
+            .order_by("-starts_at")
+            .values_list("starts_at", flat=True)
+            .first()
         )
-        % {"name": name, "years": settings.CLINICAL_RETENTION_YEARS},
-    )
+        do_notify(
+            [therapist],
+            kind="rights.client_deleted",
+            title=_(
+                "Your client booked for %(date)s deleted their Kindred account. Their "
+                "coming sessions are cancelled; your records are kept for %(years)d "
+                "years, then deleted."
+            )
+            % {
+                "date": timezone.localtime(latest, zone_of(therapist)).strftime("%Y-%m-%d")
+                if latest
+                else "?",
+                "years": settings.CLINICAL_RETENTION_YEARS,
+            },
+        )
     return len(therapists)
 
 
@@ -276,7 +291,11 @@ def do_erase_account(deletion: AccountDeletion, *, now: datetime | None = None) 
     now = now or timezone.now()
     with transaction.atomic():
         deletion = AccountDeletion.objects.select_for_update().get(pk=deletion.pk)
-        if deletion.state != DeletionState.SCHEDULED or deletion.due_at > now:
+        if (
+            deletion.user_id is None
+            or deletion.state != DeletionState.SCHEDULED
+            or deletion.due_at > now
+        ):
             return {}
         user = User.objects.select_for_update().get(pk=deletion.user_id)
         counts: dict[str, int] = {"therapists_told": _notify_therapists(user)}
@@ -325,7 +344,11 @@ def do_purge_retained(
             return None
         if not force and (deletion.retained_until is None or deletion.retained_until > now):
             return None
-        user = User.objects.filter(pk=deletion.user_id).first()
+        user = (
+            User.objects.filter(pk=deletion.user_id).first()
+            if deletion.user_id is not None
+            else None
+        )
         counts: dict[str, int] = {}
         removed = False
         if user is not None:

@@ -13,6 +13,7 @@ from datetime import datetime
 from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
@@ -107,7 +108,7 @@ def cancel_deletion(request: HttpRequest, payload: CancelDeletionIn) -> Status[N
         # As slow as a wrong password, so the time says nothing about the address.
         make_password(payload.password)
     if user is None or not user.check_password(payload.password) or not pending_deletion(user):
-        raise HttpError(404, "No deletion is pending for that email address and password.")
+        raise HttpError(404, _("No deletion is pending for that email address and password."))
     attempt.refund()
     do_cancel_deletion(user, request=request)
     return Status(204, None)

@@ -106,7 +106,8 @@ def cancel_deletion(request: HttpRequest) -> HttpResponse:
     """Reached by signing in to an account whose deletion is pending (the password
     was right; the account is inactive, so the sign-in itself went no further)."""
     proof = _fresh(request.session.get(CANCEL_KEY))
-    user = User.objects.filter(pk=proof["user"]).first() if proof else None
+    user_id = proof.get("user") if proof else None
+    user = User.objects.filter(pk=user_id).first() if isinstance(user_id, int) else None
     deletion = pending_deletion(user) if user is not None else None
     if user is None or deletion is None:
         return redirect("account_login")

@@ -45,9 +45,10 @@ from kindred.rights.deletion import (
     pending_deletion,
 )
 from kindred.rights.deletion_models import AccountDeletion, DeletionState, PostsChoice
+from kindred.rooms.actions import history
 from kindred.rooms.models import Room, RoomMessage
 from kindred.safety.models import Block, Flag, FlagStatus, SafetyPlan
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,11 @@ def _user_keys() -> list[tuple[type[models.Model], models.Field]]:
     found = []
     for model in apps.get_models():
         for field in model._meta.get_fields():
-            if getattr(field, "concrete", False) and field.is_relation and field.related_model is User:
+            if (
+                getattr(field, "concrete", False)
+                and field.is_relation
+                and field.related_model is User
+            ):
                 found.append((model, field))
     return found
 
@@ -194,9 +199,7 @@ def test_erasure_leaves_no_row_with_the_members_content(rich, member):
     assert deletion.state == DeletionState.DONE
     _, retained = _declared()
     left = {
-        key: n
-        for key, n in _rows_about(member).items()
-        if key.rsplit(".", 1)[0] not in retained
+        key: n for key, n in _rows_about(member).items() if key.rsplit(".", 1)[0] not in retained
     }
     assert left == {}
     # Within retention, the clinical records are still there.
@@ -267,7 +270,12 @@ def test_the_treating_therapist_is_told(rich, member, therapist):
     _erase_now(member)
     told = Notification.objects.filter(recipient=therapist, kind="rights.client_deleted")
     assert told.count() == 1
-    assert "deleted their Kindred account" in told.get().title
+    title = told.get().title
+    assert "deleted their Kindred account" in title
+    # Named by the latest session booked (the coming one), never by name: titles may be
+    # emailed in the digest.
+    assert rich["coming"].starts_at.strftime("%Y-%m-%d") in title
+    assert member.legal_name not in title and member.handle not in title
 
 
 # --- Audit --------------------------------------------------------------------------------
@@ -342,10 +350,13 @@ def test_scheduling_hides_posts_and_peer_profile_until_cancelled(
     assert client.get(url).status_code == 200  # Sam's thread stays
     assert client.get(own_url).status_code == 404
     assert not reachable_profiles().filter(user=member).exists()
+    room = Room.objects.get(kind="peers.connection")
+    assert [m.author for m in history(room, viewer=member2)] == [member2]
     with django_capture_on_commit_callbacks(execute=True):
         assert do_cancel_deletion(member)
     assert SECRET_WORDS in client.get(url).content.decode()
     assert reachable_profiles().filter(user=member).exists()
+    assert [m.author for m in history(room, viewer=member2)] == [member, member2]
 
 
 def test_the_due_task_erases_only_what_is_due(member, member2):
@@ -370,9 +381,7 @@ def test_a_cancelled_deletion_is_not_run(member):
 
 def test_signing_in_during_the_grace_period_offers_to_cancel(member, client):
     do_schedule_deletion(member, actor=member)
-    answer = client.post(
-        "/accounts/login/", {"login": member.email, "password": TEST_PASSWORD}
-    )
+    answer = client.post("/accounts/login/", {"login": member.email, "password": TEST_PASSWORD})
     assert answer.status_code == 302
     assert answer.url == "/accounts/data/delete/cancel/"
     page = client.get(answer.url)
@@ -456,7 +465,10 @@ def test_staff_command_now_erases_at_once(member):
     out = StringIO()
     call_command("delete_account", member.email.upper(), "--now", stdout=out)
     assert "Erased" in out.getvalue()
-    assert AccountDeletion.objects.get().state == DeletionState.DONE
+    deletion = AccountDeletion.objects.get()
+    assert deletion.state == DeletionState.DONE and deletion.by_staff
+    row = AuditEvent.objects.filter(event="rights.deletion_scheduled").get()
+    assert row.actor_id is None and row.changes["by_staff"] is True
 
 
 def test_staff_command_refuses_unknown_people_and_open_duties(therapist, member):

@@ -59,6 +59,7 @@ class Command(BaseCommand):
                 user,
                 posts=options["posts"],
                 actor=actor,
+                by_staff=True,
                 grace=timedelta(0) if options["now"] else None,
             )
         except DeletionError as error:
