@@ -392,6 +392,13 @@ def test_signing_in_during_the_grace_period_offers_to_cancel(member, client):
     assert member.is_active and pending_deletion(member) is None
 
 
+def test_an_account_deactivated_for_another_reason_gets_the_usual_page(member, client):
+    User.objects.filter(pk=member.pk).update(is_active=False)
+    answer = client.post("/accounts/login/", {"login": member.email, "password": TEST_PASSWORD})
+    assert answer.status_code == 302
+    assert answer.url == "/accounts/inactive/"
+
+
 def test_a_wrong_password_at_sign_in_offers_nothing(member, client):
     do_schedule_deletion(member, actor=member)
     answer = client.post("/accounts/login/", {"login": member.email, "password": "nope"})

@@ -93,6 +93,18 @@ def test_bad_input_is_422_with_a_message(client, member, body):
     assert answer.json()["detail"]
 
 
+def test_a_recent_reauthentication_stands_in_for_the_password_in_a_session_only(
+    client, member, member2, monkeypatch
+):
+    monkeypatch.setattr(
+        "kindred.rights.deletion_api.did_recently_reauthenticate", lambda request: True
+    )
+    assert _post(client, {}, **_bearer(member2)).status_code == 422
+    client.force_login(member)
+    assert _post(client, {}).status_code == 202
+    assert pending_deletion(member) is not None and pending_deletion(member2) is None
+
+
 def test_a_token_needs_the_password_and_the_write_scope(client, member):
     assert _post(client, {"password": TEST_PASSWORD}, **_bearer(member, ("read",))).status_code == (
         403
