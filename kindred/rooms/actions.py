@@ -425,8 +425,8 @@ def history(
     """Messages after ``after_seq`` in seq order. No access check: callers check.
 
     Held messages, and messages a moderator hid, are included only for their author
-    (``viewer``); messages of an account being deleted are left out; messages of people the viewer blocked, or who blocked the viewer, are
-    left out.
+    (``viewer``); messages of people the viewer blocked, or who blocked the viewer, and
+    of an account whose deletion is pending, are left out.
     """
     # An author whose account is being deleted (inactive) drops out of the history.
     visible = Q(is_held=False, is_hidden=False) & (Q(author__isnull=True) | shown_author())
