@@ -464,3 +464,17 @@ EXPORT_LINK_HOURS = env_int("KINDRED_EXPORT_LINK_HOURS", 24)
 if EXPORT_LINK_HOURS < 1:
     raise ImproperlyConfigured("KINDRED_EXPORT_LINK_HOURS must be 1 or more.")
 EXPORT_DIR = VAR_DIR / "exports"
+
+# --- Account deletion (kindred.rights) ----------------------------------------------
+# Days between asking to delete an account and the erasure; signing in meanwhile
+# offers to cancel. Staff's ``kindred delete_account --now`` skips it.
+ACCOUNT_DELETION_GRACE_DAYS = env_int("ACCOUNT_DELETION_GRACE_DAYS", 7)
+if ACCOUNT_DELETION_GRACE_DAYS < 0:
+    raise ImproperlyConfigured("ACCOUNT_DELETION_GRACE_DAYS must be 0 or more.")
+# Years clinical records (notes, questionnaire answers, plans, secure messages, past
+# sessions) of a deleted account are kept before they are purged. Set it to what the
+# host's law requires; 10 covers HIPAA's six years and most US states' and UK adult
+# rules, not the 20 years some mental-health record codes ask (docs/account-deletion.md).
+CLINICAL_RETENTION_YEARS = env_int("CLINICAL_RETENTION_YEARS", 10)
+if CLINICAL_RETENTION_YEARS < 0:
+    raise ImproperlyConfigured("CLINICAL_RETENTION_YEARS must be 0 or more.")

@@ -34,10 +34,11 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from kindred.accounts.access import mfa_roles
+from kindred.accounts.deletion import INACTIVE_SIGN_IN
 from kindred.core.clientip import address_bucket, client_ip
 from kindred.core.crypto import decrypt_text, encrypt_text
 from kindred.core.ratelimit import RateLimited, Usage, limit, parse_rates, warn_cache_failure
@@ -138,6 +139,15 @@ class AccountAdapter(DefaultAccountAdapter):
             # Only failures count against the account.
             self._unknown_address_usage.refund()
         return user
+
+    def respond_user_inactive(self, request: HttpRequest, user: Any) -> HttpResponse:
+        # The right password for an inactive account: a pending deletion offers to be
+        # cancelled (kindred.rights); anything else gets allauth's "inactive" page.
+        for responder in INACTIVE_SIGN_IN.values():
+            response = responder(request, user)
+            if response is not None:
+                return response
+        return super().respond_user_inactive(request, user)
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -88,3 +88,7 @@ def get_export_file(request: HttpRequest, token: PathText) -> FileResponse:
         filename=f"kindred-export-{export.created_at:%Y%m%d}.zip",
         content_type="application/zip",
     )
+
+
+# Deletion (kindred.rights.deletion_api).
+router.add_router("", "kindred.rights.deletion_api.router")

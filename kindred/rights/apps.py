@@ -12,3 +12,7 @@ class RightsConfig(AppConfig):
         from kindred.rights.export import discover_sections
 
         discover_sections()
+
+        # Deletion: the hourly and daily tasks, and the "cancel?" answer to signing in
+        # to an account whose deletion is pending (registered into accounts).
+        from kindred.rights import deletion_tasks, deletion_views  # noqa: F401

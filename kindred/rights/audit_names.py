@@ -14,3 +14,9 @@ EXPORTED: Final = "rights.export_created"
 EXPORT_REQUESTED: Final = "rights.export_requested"
 # The file behind an export link was fetched.
 EXPORT_DOWNLOADED: Final = "rights.export_downloaded"
+
+# Deletion (kindred.rights.deletion).
+DELETION_SCHEDULED: Final = "rights.deletion_scheduled"
+DELETION_CANCELLED: Final = "rights.deletion_cancelled"
+ACCOUNT_ERASED: Final = "rights.account_erased"
+RETAINED_PURGED: Final = "rights.retained_purged"

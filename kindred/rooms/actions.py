@@ -39,6 +39,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kindred.accounts.deletion import shown_author
 from kindred.accounts.models import User
 from kindred.audit.actions import record_event
 from kindred.core.events import send_event_on_commit
@@ -424,10 +425,11 @@ def history(
     """Messages after ``after_seq`` in seq order. No access check: callers check.
 
     Held messages, and messages a moderator hid, are included only for their author
-    (``viewer``); messages of people the viewer blocked, or who blocked the viewer, are
-    left out.
+    (``viewer``); messages of people the viewer blocked, or who blocked the viewer, and
+    of an account whose deletion is pending, are left out.
     """
-    visible = Q(is_held=False, is_hidden=False)
+    # An author whose account is being deleted (inactive) drops out of the history.
+    visible = Q(is_held=False, is_hidden=False) & (Q(author__isnull=True) | shown_author())
     viewer_id = getattr(viewer, "pk", None)
     if viewer_id is not None:
         visible |= Q(author_id=viewer_id)
