@@ -114,7 +114,7 @@ def _erase_accounts(user: User, plan: ErasePlan) -> dict[str, int]:
     from django.contrib.admin.models import LogEntry
 
     from kindred.accounts.models import UserRole
-    from kindred.core.models import Notification
+    from kindred.core.models import Notification, NotificationPreference
 
     return {
         "roles": UserRole.objects.filter(user=user).delete()[0],
@@ -122,6 +122,7 @@ def _erase_accounts(user: User, plan: ErasePlan) -> dict[str, int]:
         "authenticators": Authenticator.objects.filter(user=user).delete()[0],
         "admin_log_entries": LogEntry.objects.filter(user=user).delete()[0],
         "notifications": Notification.objects.filter(recipient=user).delete()[0],
+        "notification_settings": NotificationPreference.objects.filter(user=user).delete()[0],
     }
 
 
@@ -135,6 +136,7 @@ ERASERS.register(
             "mfa.Authenticator",
             "admin.LogEntry",
             "core.Notification",
+            "core.NotificationPreference",
         ),
     ),
 )

@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
-from kindred.accounts.deletion import ERASERS, ErasePlan, get_deleted_member
+from kindred.accounts.deletion import ERASERS, ErasePlan, Eraser, get_deleted_member
 from kindred.accounts.models import User
 from kindred.api.actions import do_revoke_all_tokens
 from kindred.audit.actions import record_event
@@ -382,3 +382,17 @@ def do_purge_expired_retention(now: datetime | None = None) -> int:
         state=DeletionState.DONE, retained_purged_at__isnull=True, retained_until__lte=now
     )
     return sum(1 for deletion in due if do_purge_retained(deletion, now=now) is not None)
+
+
+def _erase_exports(user: User, plan: ErasePlan) -> dict[str, int]:
+    # Deleting each row removes its archive file too (export_models' post_delete).
+    from kindred.rights.export_models import DataExport
+
+    deleted = 0
+    for export in DataExport.objects.filter(user=user):
+        export.delete()
+        deleted += 1
+    return {"exports": deleted}
+
+
+ERASERS.register("rights", Eraser(erase=_erase_exports, models=("rights.DataExport",)))

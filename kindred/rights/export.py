@@ -122,5 +122,11 @@ EXPORT_SECTIONS.register(
         export_for=_earlier_exports,
         parts={"exports": _("Exports prepared for you")},
         covers=("rights.DataExport.user",),
+        excluded={
+            "rights.AccountDeletion.user": (
+                "a pending deletion signs the member out, so no export can be asked for "
+                "while one exists; a cancelled request holds only its dates"
+            ),
+        },
     ),
 )
