@@ -12,3 +12,7 @@ class RightsConfig(AppConfig):
         from kindred.rights.export import discover_sections
 
         discover_sections()
+        # Each app's retention rules (kindred/core/retention.py).
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("retention")

@@ -14,3 +14,6 @@ EXPORTED: Final = "rights.export_created"
 EXPORT_REQUESTED: Final = "rights.export_requested"
 # The file behind an export link was fetched.
 EXPORT_DOWNLOADED: Final = "rights.export_downloaded"
+# The daily retention sweep ran; changes hold rows removed or anonymised per rule and the
+# periods in days (docs/retention.md), never content.
+RETENTION_APPLIED: Final = "rights.retention_applied"
