@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from kindred.safety.models import (
@@ -119,3 +120,13 @@ def test_quiet_support_conversations_go_with_their_messages(member, member2):
     assert not SupportMessage.objects.filter(conversation_id__in=[quiet.pk, never_answered.pk])
     assert SupportMessage.objects.filter(conversation=active).count() == 1
     assert purge_quiet_support_conversations(_cutoff(), 500) == 0
+
+
+def test_an_anonymised_flag_still_opens_for_a_moderator_without_its_words(member, moderator, login):
+    flag = _flag(member)
+    anonymise_resolved_flags(_cutoff(), 500)
+    response = login(moderator).get(reverse("safety_flag", args=[flag.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "what they wrote" not in body and "moderator&#x27;s note" not in body
+    assert member.handle not in body
