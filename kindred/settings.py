@@ -456,6 +456,26 @@ GROUPS_ROOM_GRACE_MINUTES = env_int("GROUPS_ROOM_GRACE_MINUTES", 30)
 # Group-session messages are deleted this many days after the session ends.
 GROUPS_ROOM_RETENTION_DAYS = env_int("GROUPS_ROOM_RETENTION_DAYS", 7)
 
+# --- Retention (docs/retention.md: every kind of data and its period) -------------
+# Periods in days, applied by one daily task (kindred.rights.retention_tasks). Room
+# messages keep their older names: ROOM_RETENTION_DAYS (kindred.rooms.conf) and
+# GROUPS_ROOM_RETENTION_DAYS above.
+RETENTION_DRAFTS_DAYS = env_int("RETENTION_DRAFTS_DAYS", 30)
+RETENTION_NOTIFICATIONS_DAYS = env_int("RETENTION_NOTIFICATIONS_DAYS", 90)
+RETENTION_RESOLVED_FLAGS_DAYS = env_int("RETENTION_RESOLVED_FLAGS_DAYS", 365)
+RETENTION_SUPPORT_MESSAGES_DAYS = env_int("RETENTION_SUPPORT_MESSAGES_DAYS", 365)
+RETENTION_ENDED_TOKENS_DAYS = env_int("RETENTION_ENDED_TOKENS_DAYS", 30)
+for _name in (
+    "RETENTION_DRAFTS_DAYS",
+    "RETENTION_NOTIFICATIONS_DAYS",
+    "RETENTION_RESOLVED_FLAGS_DAYS",
+    "RETENTION_SUPPORT_MESSAGES_DAYS",
+    "RETENTION_ENDED_TOKENS_DAYS",
+    "GROUPS_ROOM_RETENTION_DAYS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more.")
+
 # --- Data export (kindred.rights, docs/data-export.md) --------------------------
 # An account with more rows than this gets its export built by a task and a link that
 # works for EXPORT_LINK_HOURS; a smaller one downloads at once.

@@ -20,3 +20,7 @@ DELETION_SCHEDULED: Final = "rights.deletion_scheduled"
 DELETION_CANCELLED: Final = "rights.deletion_cancelled"
 ACCOUNT_ERASED: Final = "rights.account_erased"
 RETAINED_PURGED: Final = "rights.retained_purged"
+
+# The daily retention sweep ran; changes hold rows removed or anonymised per rule and the
+# periods in days (docs/retention.md), never content.
+RETENTION_APPLIED: Final = "rights.retention_applied"

@@ -44,6 +44,7 @@ from kindred.accounts.models import User
 from kindred.audit.actions import record_event
 from kindred.core.events import send_event_on_commit
 from kindred.core.inputs import text_problem
+from kindred.core.retention import BATCH_SIZE, delete_in_batches
 from kindred.core.sharedcache import shared_cache
 from kindred.rooms import audit_names as rooms_audit
 from kindred.rooms import conf
@@ -575,11 +576,16 @@ def do_touch_presence(room_id: int, channel_name: str) -> int:
 def purge_expired_messages(now: datetime | None = None) -> int:
     """Delete the messages of rooms closed more than ``ROOM_RETENTION_DAYS`` ago."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=conf.get("ROOM_RETENTION_DAYS"))
+    return purge_closed_room_messages(now - timedelta(days=conf.get("ROOM_RETENTION_DAYS")))
+
+
+def purge_closed_room_messages(cutoff: datetime, batch_size: int = BATCH_SIZE) -> int:
+    """Delete, in batches, the messages of rooms closed at or before ``cutoff`` (the
+    ``rooms.messages`` retention rule); returns how many messages went."""
     rooms = Room.objects.filter(is_open=False, closed_at__lte=cutoff).values("pk")
-    deleted, _ = RoomMessage.objects.filter(room__in=rooms).delete()
+    deleted = delete_in_batches(RoomMessage.objects.filter(room__in=rooms), batch_size)
     # That support was offered says something about the person: it goes with the words.
-    RoomSupport.objects.filter(room__in=rooms).delete()
+    delete_in_batches(RoomSupport.objects.filter(room__in=rooms), batch_size)
     return deleted
 
 
