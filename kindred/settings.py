@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kindred.core.context_processors.site",
+                "kindred.navigation.nav",
             ],
         },
     },
@@ -132,7 +133,12 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "kindred" / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True},
+        "OPTIONS": {
+            "environment": "kindred.core.jinja.environment",
+            "autoescape": True,
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+        },
     },
 ]
 

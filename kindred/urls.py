@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from kindred.accounts import views as account_views
 from kindred.api.api import api
+from kindred.core import styleguide
 from kindred.core import views as core_views
 
 admin.site.site_header = "Kindred administration"
@@ -11,6 +12,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("notifications/", core_views.notifications, name="notifications"),
+    path("styleguide/", styleguide.styleguide, name="styleguide"),
     path("", include("kindred.safety.urls")),
     path("spaces/", include("kindred.community.urls")),
     path("bookings/", include("kindred.bookings.urls")),

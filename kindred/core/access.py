@@ -8,7 +8,12 @@ anyone that something exists.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.http import Http404
+
+from kindred.accounts.roles import Role
 
 
 class NotFound(Http404):
@@ -16,3 +21,12 @@ class NotFound(Http404):
 
     def __init__(self, what: str = "object") -> None:
         super().__init__(f"No such {what}.")
+
+
+def check_styleguide(user: Any) -> None:
+    """The style guide is for the people who build and run the site: staff, or anyone
+    on a development server (``DEBUG``). Others get the answer for a missing page."""
+    if settings.DEBUG:
+        return
+    if not (getattr(user, "is_authenticated", False) and user.has_role(Role.STAFF)):
+        raise NotFound("page")
