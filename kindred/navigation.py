@@ -11,7 +11,7 @@ from any of them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.http import HttpRequest
@@ -79,35 +79,38 @@ MINE: tuple[Entry, ...] = (
     ("checkins", _("Check-ins"), "measures_index", "clipboard-list", is_member),
     ("safety_plan", _("My safety plan"), "safety_plan", "shield", is_member),
 )
+THERAPIST = _in_role_area("/therapist/")
 WORK: tuple[Entry, ...] = (
-    (
-        "practice",
-        _("My practice"),
-        "therapist_home",
-        "briefcase-medical",
-        _in_role_area("/therapist/"),
-    ),
+    ("practice", _("My practice"), "therapist_home", "briefcase-medical", THERAPIST),
+    ("schedule", _("Schedule"), "therapist_bookings", "calendar-clock", THERAPIST),
+    ("clients", _("Clients"), "clinical_clients", "users", THERAPIST),
+    ("messages", _("Messages"), "therapist_messages", "mail", THERAPIST),
     ("moderation", _("Moderation queue"), "safety_queue", "flag", _in_role_area("/moderation/")),
     ("staff", _("Staff"), "staff_home", "settings", _in_role_area("/staff/")),
 )
 
 
-def _items(entries: tuple[Entry, ...], user: Any, path: str) -> list[NavItem]:
-    items = []
-    for key, label, url_name, icon, rule in entries:
-        url = reverse(url_name)
-        if rule(user):
-            current = path == url or (url != "/" and path.startswith(url))
-            items.append(NavItem(key, label, url, icon, current))
-    return items
+def _items(entries: tuple[Entry, ...], user: Any) -> list[NavItem]:
+    return [
+        NavItem(key, label, reverse(url_name), icon)
+        for key, label, url_name, icon, rule in entries
+        if rule(user)
+    ]
+
+
+def _mark_current(items: list[NavItem], path: str) -> str | None:
+    """The key of the item whose URL is the longest prefix of ``path`` (one at most)."""
+    matches = [i for i in items if path == i.url or (i.url != "/" and path.startswith(i.url))]
+    return max(matches, key=lambda i: len(i.url)).key if matches else None
 
 
 def nav_for(user: Any, path: str = "") -> Nav:
-    return Nav(
-        main=_items(MAIN, user, path),
-        mine=_items(MINE, user, path),
-        work=_items(WORK, user, path),
+    lists = [_items(entries, user) for entries in (MAIN, MINE, WORK)]
+    current = _mark_current([i for items in lists for i in items], path)
+    main, mine, work = (
+        [replace(i, current=True) if i.key == current else i for i in items] for items in lists
     )
+    return Nav(main=main, mine=mine, work=work)
 
 
 def nav(request: HttpRequest) -> dict[str, Any]:

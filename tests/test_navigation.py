@@ -40,7 +40,14 @@ def keys(user):
                 "work": [],
             },
         ),
-        ("therapist", {"main": ["spaces"], "mine": [], "work": ["practice"]}),
+        (
+            "therapist",
+            {
+                "main": ["spaces"],
+                "mine": [],
+                "work": ["practice", "schedule", "clients", "messages"],
+            },
+        ),
         ("moderator", {"main": ["spaces"], "mine": [], "work": ["moderation"]}),
         ("staff", {"main": ["spaces"], "mine": [], "work": ["staff"]}),
     ],
@@ -67,6 +74,13 @@ def test_no_item_leads_to_a_refusal(persona, login, db):
 def test_it_marks_the_current_section(member):
     nav = nav_for(member, "/spaces/anxiety/")
     assert [i.key for i in nav.main if i.current] == ["spaces"]
+
+
+def test_the_most_specific_item_is_current(therapist):
+    nav = nav_for(therapist, "/therapist/clients/12/")
+    assert [i.key for i in [*nav.main, *nav.work] if i.current] == ["clients"]
+    nav = nav_for(therapist, "/therapist/profile/")
+    assert [i.key for i in nav.work if i.current] == ["practice"]
 
 
 def test_it_hides_start_a_thread_from_people_who_cannot_post(client, therapist, member, space):

@@ -155,3 +155,31 @@ def test_the_desktop_account_menu(new_context: Any, sign_in: Any, community: str
     assert_no_axe_violations(page)
     page.locator("main").click()  # a click elsewhere closes it
     expect(nav.get_by_role("link", name="My care")).to_be_hidden()
+
+
+DARK_PAGES = {
+    "anonymous": ["/", THREAD, "/accounts/login/", "/help/"],
+    "member": ["/", THREAD, "/safety/plan/", "/measures/"],
+    "staff": ["/styleguide/"],
+}
+
+
+@pytest.mark.parametrize("persona", list(DARK_PAGES))
+def test_the_dark_theme_passes_axe(
+    new_context: Any, sign_in: Any, community: str, persona: str
+) -> None:
+    """The system's dark setting switches the tokens; contrast must hold there too."""
+    context = new_context(viewport=WIDE, bypass_csp=True, color_scheme="dark")
+    if persona != "anonymous":
+        sign_in(context, UserFactory(handle=f"{persona}_d", **ROLES[persona]))
+    page = context.new_page()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for path in DARK_PAGES[persona]:
+        page.goto(path.replace(THREAD, community))
+        background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(18, 23, 26)", background  # --color-bg, dark
+        page.screenshot(
+            path=str(SHOTS / _shot_name(f"{persona}-dark", path.replace(THREAD, "thread"), 1280)),
+            full_page=True,
+        )
+        assert_no_axe_violations(page)
