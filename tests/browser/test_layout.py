@@ -183,3 +183,18 @@ def test_the_dark_theme_passes_axe(
             full_page=True,
         )
         assert_no_axe_violations(page)
+
+
+def test_without_javascript_the_menu_is_shown_open(new_context: Any, sign_in: Any) -> None:
+    """noscript.css: a phone with scripts off still reaches every item."""
+    context = new_context(viewport=PHONE, java_script_enabled=False)
+    sign_in(context, UserFactory(handle="noscript_nia", roles=[Role.MEMBER]))
+    page = context.new_page()
+    page.goto("/")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("button", name="Menu")).to_be_hidden()
+    expect(nav.get_by_role("link", name="My safety plan")).to_be_visible()
+    expect(nav.get_by_role("button", name="Log out")).to_be_visible()
+    assert page.evaluate(
+        "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
