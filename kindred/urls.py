@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from kindred.accounts import views as account_views
 from kindred.api.api import api
+from kindred.core import styleguide
 from kindred.core import views as core_views
 from kindred.today import views as today_views
 
@@ -23,6 +24,7 @@ urlpatterns = [
         core_views.notification_settings,
         name="notification_settings",
     ),
+    path("styleguide/", styleguide.styleguide, name="styleguide"),
     path("", include("kindred.safety.urls")),
     path("spaces/", include("kindred.community.urls")),
     path("bookings/", include("kindred.bookings.urls")),

@@ -130,6 +130,15 @@ class CannotPost(Exception):
     """Why this person cannot post here now (shown to them)."""
 
 
+def may_offer_posting(user: Any) -> bool:
+    """Whether to offer "Start a thread": to visitors (asked to log in first) and members.
+
+    Anyone else would only be refused by :func:`check_can_post`. A suspended member
+    is still offered it and is told why and until when.
+    """
+    return not user.is_authenticated or user.has_role(Role.MEMBER)
+
+
 def check_can_post(user: Any, space: Space) -> None:
     if not user.is_authenticated:
         raise CannotPost("Log in to post.")

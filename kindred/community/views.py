@@ -28,6 +28,7 @@ from kindred.community.access import (
     active_suspension,
     can_moderate_space,
     check_can_post,
+    may_offer_posting,
     visible_posts,
     visible_spaces,
     visible_thread_space_slug,
@@ -87,6 +88,7 @@ def _space_page(request: HttpRequest, space: Space) -> HttpResponse:
             "rows": rows,
             "next_cursor": next_cursor,
             "can_moderate": can_moderate_space(request.user, space),
+            "can_post": may_offer_posting(request.user),
         },
     )
 
@@ -219,6 +221,7 @@ def _thread_page(request: HttpRequest, thread: Thread) -> HttpResponse:
         else ReplyWithGuidelinesForm(),
         "muted": bool(read and read.muted),
         "can_moderate": can_moderate_space(request.user, thread.space),
+        "can_post": may_offer_posting(request.user),
         "support": support is not None,
         "suspension": active_suspension(request.user, thread.space)
         if request.user.is_authenticated

@@ -8,9 +8,12 @@ anyone that something exists.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.http import Http404
+
+from kindred.accounts.roles import Role
 
 if TYPE_CHECKING:
     from kindred.core.models import Notification
@@ -35,3 +38,12 @@ def access_notification(user: object, notification_id: object) -> Notification:
     if row is None:
         raise NotFound("notification")
     return row
+
+
+def check_styleguide(user: Any) -> None:
+    """The style guide is for the people who build and run the site: staff, or anyone
+    on a development server (``DEBUG``). Others get the answer for a missing page."""
+    if settings.DEBUG:
+        return
+    if not (getattr(user, "is_authenticated", False) and user.has_role(Role.STAFF)):
+        raise NotFound("page")

@@ -15,9 +15,9 @@ class RightsConfig(AppConfig):
 
         # Deletion: the hourly and daily tasks, and the "cancel?" answer to signing in
         # to an account whose deletion is pending (registered into accounts).
-        from kindred.rights import deletion_tasks, deletion_views  # noqa: F401
-
         # Each app's retention rules (kindred/core/retention.py).
         from django.utils.module_loading import autodiscover_modules
+
+        from kindred.rights import deletion_tasks, deletion_views  # noqa: F401
 
         autodiscover_modules("retention")

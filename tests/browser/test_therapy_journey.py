@@ -71,7 +71,7 @@ def test_find_book_note_plan_acknowledge(
     assert booking.starts_at - timedelta(hours=24) > booking.created_at
     assert send_due_reminders(booking.starts_at - timedelta(hours=23)) >= 1
     m.goto("/notifications/")
-    expect(m.get_by_text(re.compile("session", re.I)).first).to_be_visible()
+    expect(m.locator("main").get_by_text(re.compile("session", re.I)).first).to_be_visible()
 
     # The therapist writes a SOAP note and signs it.
     t_context = new_context()

@@ -42,6 +42,36 @@
     }
   });
 
+  // Disclosure buttons (the site menu, the account menu): a button with
+  // aria-expanded and aria-controls shows or hides the element it controls (the CSS
+  // hides it while aria-expanded is "false"). Escape closes and returns focus to the
+  // button; a click elsewhere closes. Without this file noscript.css shows them open.
+  function setExpanded(button, open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  function openDisclosures() {
+    return document.querySelectorAll('[data-disclosure][aria-expanded="true"]');
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    var button = target && target.closest("[data-disclosure]");
+    openDisclosures().forEach(function (open) {
+      var panel = document.getElementById(open.getAttribute("aria-controls") || "");
+      var inside = panel && target && panel.contains(target);
+      // Leave open the one clicked and those that contain it (the menu around the account menu).
+      if (open !== button && !inside && !(button && panel && panel.contains(button))) setExpanded(open, false);
+    });
+    if (button) setExpanded(button, button.getAttribute("aria-expanded") !== "true");
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = openDisclosures();
+    if (!open.length) return;
+    var last = open[open.length - 1];
+    setExpanded(last, false);
+    last.focus();
+  });
+
   // A panel shown because of what someone just wrote (crisis support) takes focus on
   // load, so a screen reader starts there and the panel is in view. Without this
   // file the page still opens at the panel through its #support anchor.
