@@ -114,3 +114,27 @@ def test_directory_and_profile_fit_and_pass_axe(
     page.goto(f"/therapists/{listed[3].pk}/")
     assert_no_sideways_scroll(page)
     screenshot(page, "therapist-profile-long")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_a_member_books_a_time_picked_on_a_profile(
+    new_context: Any, sign_in: Any, listed: list[Any], viewport: dict[str, int]
+) -> None:
+    from kindred.bookings.models import Booking
+
+    member = UserFactory(roles=[Role.MEMBER], timezone="Europe/London")
+    context = new_context(viewport=viewport, bypass_csp=True)
+    sign_in(context, member)
+    page = context.new_page()
+    page.goto(f"/therapists/{listed[1].pk}/")
+    expect(page.get_by_text("Times in Europe/London.")).to_be_visible()
+    page.locator(".free-times a").nth(2).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Book a session with Amara Nwosu")
+    expect(page.get_by_text("£55 a session")).to_be_visible()
+    expect(page.locator("input[name=starts_at]:checked")).to_have_count(1)
+    assert_no_sideways_scroll(page)
+    assert_no_axe_violations(page)
+    screenshot(page, "booking-page")
+    page.get_by_role("button", name="Book this time").click()
+    expect(page.get_by_text("Booked. A confirmation is on its way by email.")).to_be_visible()
+    assert Booking.objects.filter(member=member, therapist=listed[1].user).count() == 1
