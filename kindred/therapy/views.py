@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,7 +32,13 @@ PROFILE_FREE_TIMES = 6
 
 def viewer_zone(request: HttpRequest) -> str:
     """The zone times are shown in: the member's own, UTC for a visitor (who is told so)."""
-    return str(getattr(request.user, "timezone", "") or "UTC")
+    zone = str(getattr(request.user, "timezone", "") or "UTC")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        # A zone name the system no longer knows must not break the page.
+        return "UTC"
+    return zone
 
 
 def directory(request: HttpRequest) -> HttpResponse:

@@ -332,3 +332,14 @@ def test_visitors_never_see_a_therapist_whose_licence_lapsed(client, make_profil
 
 def test_a_missing_profile_is_the_same_404(client):
     assert client.get(reverse("therapy_profile", args=[999999])).status_code == 404
+
+
+def test_a_member_with_an_unknown_time_zone_sees_utc(login, member, make_profile, therapist):
+    profile = make_profile(therapist)
+    _weekdays_nine_to_five(therapist)
+    member.timezone = "Mars/Olympus_Mons"
+    member.save(update_fields=["timezone"])
+    client = login(member)
+    assert "(UTC)" in client.get(reverse("therapy_directory")).content.decode()
+    body = client.get(reverse("therapy_profile", args=[profile.pk])).content.decode()
+    assert "Times in UTC." in body
