@@ -46,6 +46,7 @@ from kindred.community.forms import (
 )
 from kindred.community.models import Post, Reaction, ReactionKind, Space, Thread, ThreadRead
 from kindred.community.pagination import post_page, thread_page
+from kindred.community.rendering import render_markdown
 from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
 from kindred.core.ratelimit import RateLimited, limit, too_many_requests
@@ -110,7 +111,14 @@ def guidelines(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         actions.do_accept_guidelines(request.user, space)
         return redirect(request.POST.get("next") or reverse("community_new_thread", args=[slug]))
     return render(
-        request, "community/guidelines.html", {"space": space, "next": request.GET.get("next", "")}
+        request,
+        "community/guidelines.html",
+        {
+            "space": space,
+            # Hosts write guidelines in Markdown; rendered and sanitised like posts.
+            "guidelines_html": render_markdown(space.guidelines),
+            "next": request.GET.get("next", ""),
+        },
     )
 
 

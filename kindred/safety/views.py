@@ -38,6 +38,7 @@ from kindred.safety.access import (
     withhold_clinical_text,
 )
 from kindred.safety.crisis import ANYWHERE, SESSION_KEY, crisis_context
+from kindred.safety.dial import link_phone_numbers
 from kindred.safety.forms import (
     BlockForm,
     HandOverForm,
@@ -337,8 +338,10 @@ def duty(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def safety_plan(request: AuthedHttpRequest) -> HttpResponse:
     plan = access_safety_plan(request.user, request.user.pk)
+    # Numbers the member wrote ("Mum 07700 900123") are one tap away, like the crisis lines.
     sections = [
-        (key, title, plan.items(key) if plan else []) for key, title, _ in SAFETY_PLAN_SECTIONS
+        (key, title, [link_phone_numbers(item) for item in plan.items(key)] if plan else [])
+        for key, title, _ in SAFETY_PLAN_SECTIONS
     ]
     context = crisis_context(request)
     return render(request, "safety/plan.html", {"plan": plan, "sections": sections, **context})
