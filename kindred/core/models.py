@@ -24,3 +24,20 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}"
+
+
+class ServiceMark(models.Model):
+    """The last time a background part reported in: the task worker's heartbeat, the last
+    mail failure. One row per ``name``, overwritten; read by /healthz.
+
+    In the database rather than the cache, so a Redis outage neither fakes a dead
+    worker nor hides one. ``detail`` holds kinds and error class names, never content
+    or addresses.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    at = models.DateTimeField()
+    detail = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -26,6 +25,7 @@ from kindred.accounts.models import User
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.core.events import role_group, send_event_on_commit, user_group
+from kindred.core.mail import send_mail_later
 from kindred.core.notifications import do_notify
 from kindred.safety import audit_names as safety_audit
 from kindred.safety import clinical
@@ -276,8 +276,9 @@ def _escalate_one(flag_id: int, now: datetime) -> Flag | None:
             f"A {flag.level}-risk flag raised at {flag.created_at:%Y-%m-%d %H:%M} UTC has not been acknowledged.\n"
             f"Open it: {settings.SITE_URL}{url}\n"
         )
-        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [u.email]) for u in staff]
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+        # Queued for after commit (kindred.core.mail): the in-app notifications above
+        # never wait for a mail server.
+        send_mail_later("safety.escalation", subject, body, [u.email for u in staff])
     return flag
 
 
