@@ -209,9 +209,24 @@ def escalation_delay(level: str) -> int | None:
 
 
 def _schedule_escalation(flag_id: int, delay: int) -> None:
+    """Set the flag's timer (runs after commit).
+
+    The timer is only the fast path: it lives in the task queue (Redis in production),
+    which an outage or restart can wipe. The source of truth is the database, swept every
+    minute by ``escalate_overdue`` (``escalate_overdue_flags``), so a timer that cannot
+    be set, or is lost, delays an escalation by at most a minute and a queue error never
+    fails the write that raised the flag.
+    """
     from kindred.safety.tasks import escalate_flag
 
-    escalate_flag.schedule(args=(flag_id,), delay=delay)
+    try:
+        escalate_flag.schedule(args=(flag_id,), delay=delay)
+    except Exception as error:
+        logger.warning(
+            "Escalation timer for flag %s not set (%s); the minute sweep will escalate it",
+            flag_id,
+            type(error).__name__,
+        )
 
 
 def _overdue(flag: Flag, now: datetime) -> bool:
