@@ -19,6 +19,14 @@ def deliver_email(message: _mail.Mail) -> None:
     _mail.send_now(message)
 
 
+@db_periodic_task(crontab(minute="37"))
+def delete_expired_idempotency_keys() -> int:
+    """Keys answer retries for 24 hours (kindred.core.idempotency)."""
+    from kindred.core.idempotency import delete_expired
+
+    return delete_expired()
+
+
 @db_periodic_task(crontab(minute="*"))
 def heartbeat() -> None:
     """Tells /healthz that a worker is taking tasks off the queue (kindred.core.health)."""

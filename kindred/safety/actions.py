@@ -450,6 +450,11 @@ def _open_report_flag(key: str) -> Flag | None:
     )
 
 
+def report_ref(flag: Flag) -> tuple[str, int, dict[str, Any]]:
+    """What an idempotency key keeps of a report (kindred.core.idempotency): no text."""
+    return f"safety.flag:{flag.pk}", 201, {}
+
+
 def do_report(
     reporter: Any,
     *,
