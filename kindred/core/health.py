@@ -44,8 +44,8 @@ class Unhealthy(Exception):
         self.detail = detail
 
 
-def record_heartbeat() -> None:
-    """Called by the worker (periodic task, start-up); never raises."""
+def record_heartbeat(*, scheduled: bool = True) -> None:
+    """Called by the worker: each minute (``scheduled``) and at start-up; never raises."""
     from kindred.core.models import ServiceMark
 
     now = timezone.now()
@@ -54,7 +54,7 @@ def record_heartbeat() -> None:
             ServiceMark.objects.update_or_create(
                 name=HEARTBEAT,
                 # Scheduled on the minute: the seconds past it are how long it queued.
-                defaults={"at": now, "detail": {"queue_wait_s": now.second}},
+                defaults={"at": now, "detail": {"queue_wait_s": now.second if scheduled else 0}},
             )
     except Exception:
         logger.exception("Could not record the task heartbeat")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
+from huey.contrib.djhuey import close_db, db_periodic_task, db_task, on_startup
 
 from kindred.core import mail as _mail
 
@@ -36,8 +36,9 @@ def heartbeat() -> None:
 
 
 @on_startup()
+@close_db
 def _beat_on_start() -> None:
     # A worker that just started is alive before its first periodic minute.
     from kindred.core.health import record_heartbeat
 
-    record_heartbeat()
+    record_heartbeat(scheduled=False)

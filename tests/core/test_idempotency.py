@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from kindred.api.routers import community as community_api
 from kindred.community import actions
-from kindred.community.models import Post, Thread
+from kindred.community.models import Post, Space, Thread
 from kindred.core import idempotency
 from kindred.core.models import IdempotencyKey
 from kindred.safety.models import FlagReport
@@ -220,9 +220,11 @@ def test_keys_expire_after_a_day(login, member2, thread):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_identical_requests_at_once_store_one_reply(member, member2, space, write):
+def test_two_identical_requests_at_once_store_one_reply(member, member2, write):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite's in-memory test database is not shared by threads")
+    # Its own space: an earlier transactional test may have flushed the seeded ones.
+    space = Space.objects.create(slug="race", name="Race", description="", guidelines="Be kind.")
     actions.do_accept_guidelines(member2, space)
     thread = write(member, space)
     barrier = threading.Barrier(2)
