@@ -1,4 +1,6 @@
-"""Idempotency keys: a retried thread, reply or report stores nothing twice."""
+"""Idempotency keys: a retried thread, reply or report stores nothing twice.
+
+(The peer-connection report's own test is in tests/peers/test_api.py.)"""
 
 from __future__ import annotations
 
@@ -142,6 +144,7 @@ def test_the_header_is_documented_on_the_three_operations(client, db):
         ("/api/v1/spaces/{slug}/threads", "post"),
         ("/api/v1/threads/{thread_id}/posts", "post"),
         ("/api/v1/posts/{post_id}/reports", "post"),
+        ("/api/v1/peers/connections/{connection_id}/report", "post"),
     }
     assert "Idempotency-Key" in schema["info"]["description"]
 
