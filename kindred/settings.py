@@ -302,6 +302,10 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "") or ""
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds an SMTP connect, read or write may take. Mail goes out from its own retried
+# task (kindred.core.mail), so a hung server delays mail only, never a page or an
+# escalation; without a timeout it would hold a task thread for good.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Kindred <no-reply@localhost>") or ""
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -29,9 +29,11 @@ from typing import Any
 from allauth.account import app_settings as allauth_account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.signals import password_reset
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -41,6 +43,7 @@ from kindred.accounts.access import mfa_roles
 from kindred.accounts.deletion import INACTIVE_SIGN_IN
 from kindred.core.clientip import address_bucket, client_ip
 from kindred.core.crypto import decrypt_text, encrypt_text
+from kindred.core.mail import mail_from_message, queue_mail
 from kindred.core.ratelimit import RateLimited, Usage, limit, parse_rates, warn_cache_failure
 from kindred.core.sharedcache import shared_cache
 
@@ -100,6 +103,17 @@ class AccountAdapter(DefaultAccountAdapter):
     def populate_username(self, request: HttpRequest, user: Any) -> None:
         # No usernames: people log in by email and are shown by handle.
         return None
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # As allauth's, but the mail task sends it (kindred.core.mail): a mail server that
+        # is down or hangs neither fails nor holds a sign-up or a password reset. Queued
+        # at once, not after commit: the message needs nothing uncommitted.
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        message = self.render_mail(template_prefix, email, ctx)
+        for mail in mail_from_message("accounts." + template_prefix.rsplit("/", 1)[-1], message):
+            queue_mail(mail)
 
     def get_client_ip(self, request: HttpRequest) -> str:
         # allauth's limits count by the same address as ours (TRUSTED_PROXIES).

@@ -31,3 +31,11 @@ class AccountsConfig(AppConfig):
         )
 
         user_logged_in.connect(move_to_adult_on_login, dispatch_uid="accounts.move_to_adult")
+
+        # allauth's limits fail open when the cache fails, as ours do (kindred.core.failopen).
+        from allauth.core.internal import ratelimit as allauth_ratelimit
+
+        from kindred.core.failopen import FailOpenCache
+
+        if not isinstance(allauth_ratelimit.cache, FailOpenCache):
+            allauth_ratelimit.cache = FailOpenCache(allauth_ratelimit.cache)

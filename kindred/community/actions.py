@@ -54,6 +54,12 @@ class Written:
     screen: ScreenOutcome
 
 
+def written_ref(written: Written) -> tuple[str, int, dict[str, Any]]:
+    """What an idempotency key keeps of a new post (kindred.core.idempotency): no text."""
+    level = written.screen.result.level if written.screen.support else ""
+    return f"community.post:{written.post.pk}", 201, {"support": level}
+
+
 def _clean(title: str | None, body: str, content_warning: str) -> tuple[str, str, str]:
     body = body.strip()
     content_warning = content_warning.strip()

@@ -4,17 +4,16 @@ those who asked for that kind by e-mail (kindred.core.notification_prefs)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from kindred.core.access import access_notification
 from kindred.core.events import notification_created, send_event_on_commit, user_group
+from kindred.core.mail import send_mail_later
 from kindred.core.models import Notification
 from kindred.core.notification_kinds import EMAILED_BY_SENDER
 from kindred.core.notification_prefs import choices_for
@@ -82,9 +81,7 @@ def _email_on_commit(user: Any, title: str, url: str) -> None:
         f"{settings.SITE_URL}/notifications/settings/\n"
     )
     subject = f"[{settings.SITE_NAME}] {title}"
-    transaction.on_commit(
-        partial(send_mail, subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    )
+    send_mail_later("notification", subject, body, [user.email])
 
 
 def visible_notifications(user: Any) -> QuerySet[Notification]:

@@ -44,6 +44,7 @@ from kindred.accounts.models import User
 from kindred.audit.actions import record_event
 from kindred.core.events import send_event_on_commit
 from kindred.core.inputs import text_problem
+from kindred.core.ratelimit import warn_cache_failure
 from kindred.core.retention import BATCH_SIZE, delete_in_batches
 from kindred.core.sharedcache import shared_cache
 from kindred.rooms import audit_names as rooms_audit
@@ -166,17 +167,26 @@ def check_post_message(room: Room, author: Any, body: Any) -> str:
 
 
 def _count_against_rate_limit(room: Room, author: Any) -> None:
-    """A fixed window per person per room, in the shared cache (so across processes)."""
+    """A fixed window per person per room, in the shared cache (so across processes).
+
+    Fails open: if the cache is down (Redis), the message goes through and a warning is
+    logged (kindred.core.ratelimit's, at most once a minute); a room is where someone
+    may be asking for help.
+    """
     window = conf.get("ROOM_RATE_LIMIT_SECONDS")
     now = int(timezone.now().timestamp())
     key = f"rooms:rate:{room.pk}:{author.pk}:{now // window}"
-    cache = shared_cache()
-    cache.add(key, 0, timeout=window * 2)
     try:
-        count = cache.incr(key)
-    except ValueError:  # Evicted between add and incr.
-        cache.set(key, 1, timeout=window * 2)
-        count = 1
+        cache = shared_cache()
+        cache.add(key, 0, timeout=window * 2)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # Evicted between add and incr.
+            cache.set(key, 1, timeout=window * 2)
+            count = 1
+    except Exception as error:
+        warn_cache_failure(error)
+        return
     if count > conf.get("ROOM_RATE_LIMIT_MESSAGES"):
         raise RoomError(RATE_DETAIL, retry_after=window - now % window)
 

@@ -60,14 +60,17 @@ def treating(member, therapist):
     return book(member, therapist, BASE + timedelta(days=60))
 
 
-def test_every_n_days_is_reminded_once_per_occurrence(member, therapist, treating):
+def test_every_n_days_is_reminded_once_per_occurrence(
+    member, therapist, treating, django_capture_on_commit_callbacks
+):
     assign(therapist, member, every_days=7)
-    # The first occurrence was told by the assignment notice itself.
-    assert send_measure_reminders(BASE + timedelta(minutes=1)) == 0
-    assert send_measure_reminders(BASE + timedelta(days=6, hours=23)) == 0
-    assert send_measure_reminders(BASE + timedelta(days=7, minutes=1)) == 1  # the next one
-    assert send_measure_reminders(BASE + timedelta(days=7, hours=5)) == 0  # same occurrence
-    assert send_measure_reminders(BASE + timedelta(days=14, minutes=1)) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # mail is queued after commit
+        # The first occurrence was told by the assignment notice itself.
+        assert send_measure_reminders(BASE + timedelta(minutes=1)) == 0
+        assert send_measure_reminders(BASE + timedelta(days=6, hours=23)) == 0
+        assert send_measure_reminders(BASE + timedelta(days=7, minutes=1)) == 1  # the next one
+        assert send_measure_reminders(BASE + timedelta(days=7, hours=5)) == 0  # same occurrence
+        assert send_measure_reminders(BASE + timedelta(days=14, minutes=1)) == 1
     assert AssignmentReminder.objects.count() == 3
     assert len(mail.outbox) == 2
     assert Notification.objects.filter(recipient=member, kind="measure_reminder").count() == 2
@@ -82,10 +85,13 @@ def test_a_completed_occurrence_is_not_reminded(member, therapist, treating):
     assert len(due_assignments(member, BASE + timedelta(days=21))) == 1
 
 
-def test_the_reminder_names_the_instrument_and_nothing_else(member, therapist, treating):
+def test_the_reminder_names_the_instrument_and_nothing_else(
+    member, therapist, treating, django_capture_on_commit_callbacks
+):
     respond(member, BASE - timedelta(days=30))  # a result exists: it must not leak
     assign(therapist, member, every_days=7)
-    send_measure_reminders(BASE + timedelta(days=7, minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        send_measure_reminders(BASE + timedelta(days=7, minutes=1))
     (message,) = mail.outbox
     assert message.to == [member.email]
     assert "PHQ-9" in message.subject
