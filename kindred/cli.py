@@ -8,7 +8,7 @@ import sys
 # Commands that need neither Django's settings nor the database. They run before settings
 # load, so they work on a fresh install (no SECRET_KEY, DEBUG off); they stay ordinary
 # management commands too, listed by ``kindred help``.
-STANDALONE = ("screen",)
+STANDALONE = ("screen", "generate_key")
 
 
 def main() -> None:
@@ -18,6 +18,10 @@ def main() -> None:
         from kindred.safety.management.commands.screen import run_standalone
 
         sys.exit(run_standalone(argv[1:]))
+    if argv[:1] == ["generate_key"]:
+        from kindred.core.management.commands import generate_key
+
+        sys.exit(generate_key.run_standalone(argv[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kindred.settings")
     from django.core.management import execute_from_command_line
 

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "kindred.measures",
     "kindred.care",
     "kindred.guide",
+    # Above the feature apps whose questions it composes (the signed-in home).
+    "kindred.today",
     # Above every feature app: export and deletion read and remove each app's data.
     "kindred.rights",
     # Last: it depends on every app above (the demo data command).
@@ -122,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kindred.core.context_processors.site",
+                "kindred.navigation.nav",
             ],
         },
     },
@@ -132,7 +135,12 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "kindred" / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True},
+        "OPTIONS": {
+            "environment": "kindred.core.jinja.environment",
+            "autoescape": True,
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+        },
     },
 ]
 
@@ -261,6 +269,8 @@ _RATE_LIMITS = env_rate_limits(
         "community.reply": "20/10m/user,60/10m/ip",
         "peers.request": "10/h/user,30/h/ip",
         "messaging.message": "30/10m/user,90/10m/ip",
+        # A member's data export (kindred.rights): building one reads everything they have.
+        "rights.export": "5/h/user,20/d/user",
         # Failed logins for one account from addresses it has never signed in from,
         # whoever sends them (kindred.accounts.adapter explains the trade-off).
         "login.unknown_address": "30/h/key",
@@ -292,6 +302,10 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "") or ""
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds an SMTP connect, read or write may take. Mail goes out from its own retried
+# task (kindred.core.mail), so a hung server delays mail only, never a page or an
+# escalation; without a timeout it would hold a task thread for good.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Kindred <no-reply@localhost>") or ""
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -457,3 +471,46 @@ GROUPS_ROOM_OPENS_MINUTES_BEFORE = env_int("GROUPS_ROOM_OPENS_MINUTES_BEFORE", 6
 GROUPS_ROOM_GRACE_MINUTES = env_int("GROUPS_ROOM_GRACE_MINUTES", 30)
 # Group-session messages are deleted this many days after the session ends.
 GROUPS_ROOM_RETENTION_DAYS = env_int("GROUPS_ROOM_RETENTION_DAYS", 7)
+
+# --- Retention (docs/retention.md: every kind of data and its period) -------------
+# Periods in days, applied by one daily task (kindred.rights.retention_tasks). Room
+# messages keep their older names: ROOM_RETENTION_DAYS (kindred.rooms.conf) and
+# GROUPS_ROOM_RETENTION_DAYS above.
+RETENTION_DRAFTS_DAYS = env_int("RETENTION_DRAFTS_DAYS", 30)
+RETENTION_NOTIFICATIONS_DAYS = env_int("RETENTION_NOTIFICATIONS_DAYS", 90)
+RETENTION_RESOLVED_FLAGS_DAYS = env_int("RETENTION_RESOLVED_FLAGS_DAYS", 365)
+RETENTION_SUPPORT_MESSAGES_DAYS = env_int("RETENTION_SUPPORT_MESSAGES_DAYS", 365)
+RETENTION_ENDED_TOKENS_DAYS = env_int("RETENTION_ENDED_TOKENS_DAYS", 30)
+for _name in (
+    "RETENTION_DRAFTS_DAYS",
+    "RETENTION_NOTIFICATIONS_DAYS",
+    "RETENTION_RESOLVED_FLAGS_DAYS",
+    "RETENTION_SUPPORT_MESSAGES_DAYS",
+    "RETENTION_ENDED_TOKENS_DAYS",
+    "GROUPS_ROOM_RETENTION_DAYS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more.")
+
+# --- Data export (kindred.rights, docs/data-export.md) --------------------------
+# An account with more rows than this gets its export built by a task and a link that
+# works for EXPORT_LINK_HOURS; a smaller one downloads at once.
+EXPORT_DIRECT_MAX_ROWS = env_int("KINDRED_EXPORT_DIRECT_MAX_ROWS", 2000)
+EXPORT_LINK_HOURS = env_int("KINDRED_EXPORT_LINK_HOURS", 24)
+if EXPORT_LINK_HOURS < 1:
+    raise ImproperlyConfigured("KINDRED_EXPORT_LINK_HOURS must be 1 or more.")
+EXPORT_DIR = VAR_DIR / "exports"
+
+# --- Account deletion (kindred.rights) ----------------------------------------------
+# Days between asking to delete an account and the erasure; signing in meanwhile
+# offers to cancel. Staff's ``kindred delete_account --now`` skips it.
+ACCOUNT_DELETION_GRACE_DAYS = env_int("ACCOUNT_DELETION_GRACE_DAYS", 7)
+if ACCOUNT_DELETION_GRACE_DAYS < 0:
+    raise ImproperlyConfigured("ACCOUNT_DELETION_GRACE_DAYS must be 0 or more.")
+# Years clinical records (notes, questionnaire answers, plans, secure messages, past
+# sessions) of a deleted account are kept before they are purged. Set it to what the
+# host's law requires; 10 covers HIPAA's six years and most US states' and UK adult
+# rules, not the 20 years some mental-health record codes ask (docs/account-deletion.md).
+CLINICAL_RETENTION_YEARS = env_int("CLINICAL_RETENTION_YEARS", 10)
+if CLINICAL_RETENTION_YEARS < 0:
+    raise ImproperlyConfigured("CLINICAL_RETENTION_YEARS must be 0 or more.")

@@ -3,14 +3,28 @@ from django.urls import include, path
 
 from kindred.accounts import views as account_views
 from kindred.api.api import api
+from kindred.core import styleguide
 from kindred.core import views as core_views
+from kindred.today import views as today_views
 
 admin.site.site_header = "Kindred administration"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", today_views.home, name="home"),
+    path("today/", include("kindred.today.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("notifications/", core_views.notifications, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/open/",
+        core_views.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/settings/",
+        core_views.notification_settings,
+        name="notification_settings",
+    ),
+    path("styleguide/", styleguide.styleguide, name="styleguide"),
     path("", include("kindred.safety.urls")),
     path("spaces/", include("kindred.community.urls")),
     path("bookings/", include("kindred.bookings.urls")),

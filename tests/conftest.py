@@ -66,6 +66,28 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def cache_down(settings):
+    """The cache is a Redis that is not there (a closed port): every call raises
+    redis's ConnectionError, as during an outage."""
+    import socket
+
+    with socket.socket() as sock:  # A port nothing listens on once closed.
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5},
+        }
+    }
+    from django.core.cache import cache
+
+    with pytest.raises(Exception, match=r"(?i)connect"):
+        cache.get("anything")
+
+
+@pytest.fixture
 def rate_limits(settings):
     """Small limits for one test: ``rate_limits({"community.reply": "2/m/user"})``."""
 

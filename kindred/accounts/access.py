@@ -17,6 +17,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.utils.translation import gettext
 
+from kindred.accounts.roles import Role
 from kindred.core.access import NotFound
 
 MFA_REQUIRED_CODE = "mfa_required"
@@ -83,3 +84,8 @@ def check_role(user: Any, role: str) -> None:
         raise NotFound("page")
     if role_requires_mfa(role) and not has_mfa(user):
         raise MFARequired(role)
+
+
+def is_member(user: Any) -> bool:
+    """Whether ``user`` may use the member side (posting, groups, bookings, own care tools)."""
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.MEMBER))

@@ -29,17 +29,21 @@ from typing import Any
 from allauth.account import app_settings as allauth_account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.signals import password_reset
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from kindred.accounts.access import mfa_roles
+from kindred.accounts.deletion import INACTIVE_SIGN_IN
 from kindred.core.clientip import address_bucket, client_ip
 from kindred.core.crypto import decrypt_text, encrypt_text
+from kindred.core.mail import mail_from_message, queue_mail
 from kindred.core.ratelimit import RateLimited, Usage, limit, parse_rates, warn_cache_failure
 from kindred.core.sharedcache import shared_cache
 
@@ -100,6 +104,17 @@ class AccountAdapter(DefaultAccountAdapter):
         # No usernames: people log in by email and are shown by handle.
         return None
 
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # As allauth's, but the mail task sends it (kindred.core.mail): a mail server that
+        # is down or hangs neither fails nor holds a sign-up or a password reset. Queued
+        # at once, not after commit: the message needs nothing uncommitted.
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        message = self.render_mail(template_prefix, email, ctx)
+        for mail in mail_from_message("accounts." + template_prefix.rsplit("/", 1)[-1], message):
+            queue_mail(mail)
+
     def get_client_ip(self, request: HttpRequest) -> str:
         # allauth's limits count by the same address as ours (TRUSTED_PROXIES).
         return client_ip(request) or super().get_client_ip(request)
@@ -138,6 +153,15 @@ class AccountAdapter(DefaultAccountAdapter):
             # Only failures count against the account.
             self._unknown_address_usage.refund()
         return user
+
+    def respond_user_inactive(self, request: HttpRequest, user: Any) -> HttpResponse:
+        # The right password for an inactive account: a pending deletion offers to be
+        # cancelled (kindred.rights); anything else gets allauth's "inactive" page.
+        for responder in INACTIVE_SIGN_IN.values():
+            response = responder(request, user)
+            if response is not None:
+                return response
+        return super().respond_user_inactive(request, user)
 
 
 class MFAAdapter(DefaultMFAAdapter):

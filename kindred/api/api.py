@@ -11,6 +11,12 @@ operation's documented responses list the errors it can answer
 (:mod:`kindred.api.openapi`).
 Too many requests get 429 with ``Retry-After`` (and ``retry_after`` in the body): 120
 a minute per account, 60 per address without credentials, by default.
+
+Starting a thread, replying and reporting accept an ``Idempotency-Key`` header (1 to 100
+printable ASCII characters, e.g. a UUID, new for each thing you mean to create). Retrying
+with the same key after a timeout or an error stores nothing twice: the retry gets the
+first request's status and answer. Keys are per account and kept 24 hours; the same key
+with a different request is 422.
 """
 
 from __future__ import annotations

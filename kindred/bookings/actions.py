@@ -11,7 +11,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -34,6 +33,7 @@ from kindred.bookings.slots import Slot, candidate_slots, local_to_utc
 from kindred.core import calendar
 from kindred.core.access import NotFound
 from kindred.core.inputs import schedulable_problem
+from kindred.core.mail import send_mail_later
 from kindred.core.notifications import do_notify
 
 TAKEN = "That time was just taken. Please choose another."
@@ -269,30 +269,32 @@ def _notify_booked(booking: Booking, now: datetime) -> None:
             if user == booking.member
             else reverse("therapist_bookings"),
         )
-    transaction.on_commit(lambda: send_confirmation(booking, now))
+    send_confirmation(booking, now)
 
 
 def send_confirmation(booking: Booking, now: datetime) -> None:
-    """The confirmation email, with the session as an .ics attachment."""
+    """Queue the confirmation email, with the session as an .ics attachment, for after
+    commit (kindred.core.mail): a mail server that is down never fails the booking."""
     for user, other in ((booking.member, booking.therapist), (booking.therapist, booking.member)):
-        message = EmailMessage(
-            subject=f"Session booked: {local_label(booking.starts_at, user)}",
-            body=(
+        send_mail_later(
+            "bookings.confirmation",
+            f"Session booked: {local_label(booking.starts_at, user)}",
+            (
                 f"Your session with {other.handle} is booked for "
                 f"{local_label(booking.starts_at, user)} "
                 f"(until {booking.ends_at.astimezone(zone_of(user)):%H:%M}).\n\n"
                 "The attached file adds it to your calendar. You can cancel or "
                 "reschedule from your bookings page.\n"
             ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[user.email],
+            [user.email],
+            attachments=(
+                (
+                    "session.ics",
+                    calendar.render([booking_event(booking, user)], now),
+                    "text/calendar; method=PUBLISH",
+                ),
+            ),
         )
-        message.attach(
-            "session.ics",
-            calendar.render([booking_event(booking, user)], now),
-            "text/calendar; method=PUBLISH",
-        )
-        message.send()
 
 
 def _cancel(booking: Booking, user: Any, now: datetime) -> str:

@@ -11,13 +11,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 
 from kindred.bookings.actions import local_label
 from kindred.bookings.models import Booking, BookingStatus, ReminderSent
+from kindred.core.mail import send_mail_later
+from kindred.core.notification_prefs import wants_email
 from kindred.core.notifications import do_notify
 
 
@@ -74,13 +75,14 @@ def _send_one(booking_id: int, minutes: int, now: datetime) -> bool:
                     f"Reminder: session with {other.handle} in {describe_offset(minutes)} ({when})"
                 )
                 do_notify([user], kind="booking_reminder", title=title, url=url)
-                send_mail(
-                    f"Reminder: session at {when}",
-                    f"{title}.\n\nYour bookings page has the session link from 15 minutes "
-                    "before the start.\n",
-                    settings.DEFAULT_FROM_EMAIL,
-                    [user.email],
-                )
+                if wants_email(user, "booking_reminder"):
+                    send_mail_later(
+                        "bookings.reminder",
+                        f"Reminder: session at {when}",
+                        f"{title}.\n\nYour bookings page has the session link from 15 minutes "
+                        "before the start.\n",
+                        [user.email],
+                    )
     except IntegrityError:
         return False
     return True

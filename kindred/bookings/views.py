@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kindred.accounts.models import User
 from kindred.bookings import actions, feeds
 from kindred.bookings.access import access_bookable_therapist, access_booking
 from kindred.bookings.forms import BookForm
@@ -76,6 +77,27 @@ def cancel(request: AuthedHttpRequest, booking_id: int) -> HttpResponse:
     return do_cancel_view(request, booking_id, "bookings_home")
 
 
+def _parse_instant(text: str) -> datetime | None:
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return at if at.tzinfo is not None else None
+
+
+def therapist_summary(therapist: User) -> Any:
+    """The therapist's name, fee and session formats from the directory, when installed.
+
+    Optional like ``access.is_bookable``: without the therapy app the page names the
+    therapist by handle and says nothing of fees.
+    """
+    try:
+        from kindred.therapy.directory import booking_summary  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    return booking_summary(therapist)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def therapist_slots(request: AuthedHttpRequest, therapist_id: int) -> HttpResponse:
@@ -105,17 +127,24 @@ def therapist_slots(request: AuthedHttpRequest, therapist_id: int) -> HttpRespon
             messages.error(request, str(problems[0]))
     now = timezone.now()
     zone = actions.zone_of(request.user)
-    days: OrderedDict[str, list[dict[str, str]]] = OrderedDict()
+    # A time chosen on the therapist's profile arrives ticked.
+    chosen = _parse_instant(request.POST.get("starts_at") or request.GET.get("at") or "")
+    days: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
     for slot in slots_for(therapist, now, now + BOOKING_HORIZON):
         local = slot.starts_at.astimezone(zone)
         days.setdefault(local.strftime("%A %d %B"), []).append(
-            {"value": slot.starts_at.isoformat(), "label": local.strftime("%H:%M")}
+            {
+                "value": slot.starts_at.isoformat(),
+                "label": local.strftime("%H:%M"),
+                "checked": slot.starts_at == chosen,
+            }
         )
     return render(
         request,
         "bookings/slots.html",
         {
             "therapist": therapist,
+            "summary": therapist_summary(therapist),
             "days": days,
             "zone": zone.key,
             "moving": moving,

@@ -127,8 +127,11 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_referrals_made"
     )
     kind = models.CharField(max_length=10, choices=ReferralKind.choices)
-    url = models.CharField(max_length=300)
-    title = models.CharField(max_length=200)
+    # Encrypted like the note: which group or service a carer suggests, and the title
+    # they write for it ("Eating-disorder group"), say as much about the member as the
+    # note does. Lengths (300, 200) are checked in kindred.care.actions.
+    url = EncryptedTextField()
+    title = EncryptedTextField()
     # Why the carer suggests it: private between the two of them.
     note = EncryptedTextField(blank=True)
     status = models.CharField(

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from kindred.accounts.access import has_mfa
 from kindred.accounts.age import current_age_band
+from kindred.accounts.deletion import shown_author
 from kindred.accounts.roles import Role
 from kindred.community.models import AgeBandRule, Post, Space, Suspension, Thread, Visibility
 from kindred.core.access import NotFound
@@ -59,7 +60,8 @@ def visible_threads(user: Any, space: Space | None = None) -> QuerySet[Thread]:
     )
     if is_moderator(user):
         return threads.filter(is_deleted=False)
-    base = Q(is_hidden=False, is_deleted=False, is_held=False)
+    # An author whose account is being deleted (inactive) is hidden with their threads.
+    base = Q(is_hidden=False, is_deleted=False, is_held=False) & shown_author()
     if user.is_authenticated:
         # Authors still see their own held or hidden thread (with the reason).
         base |= Q(author_id=user.pk, is_deleted=False)
@@ -88,7 +90,7 @@ def visible_posts(user: Any, thread: Thread) -> QuerySet[Post]:
     posts = Post.objects.filter(thread=thread)
     if is_moderator(user):
         return posts
-    base = Q(is_hidden=False, is_held=False, is_deleted=False)
+    base = Q(is_hidden=False, is_held=False, is_deleted=False) & shown_author()
     if user.is_authenticated:
         base |= Q(author_id=user.pk, is_deleted=False)
         blocked = blocked_user_ids(user)
@@ -126,6 +128,15 @@ def active_suspension(user: Any, space: Space | None) -> Suspension | None:
 
 class CannotPost(Exception):
     """Why this person cannot post here now (shown to them)."""
+
+
+def may_offer_posting(user: Any) -> bool:
+    """Whether to offer "Start a thread": to visitors (asked to log in first) and members.
+
+    Anyone else would only be refused by :func:`check_can_post`. A suspended member
+    is still offered it and is told why and until when.
+    """
+    return not user.is_authenticated or user.has_role(Role.MEMBER)
 
 
 def check_can_post(user: Any, space: Space) -> None:

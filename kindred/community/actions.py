@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from kindred.accounts.models import User
 from kindred.audit.actions import record_event
@@ -31,7 +32,7 @@ from kindred.community.models import (
 from kindred.community.pagecache import invalidate_on_commit
 from kindred.community.rendering import mentioned_handles, render_markdown
 from kindred.core.events import send_event_on_commit
-from kindred.core.notifications import do_notify
+from kindred.core.notifications import do_notify, do_notify_grouped
 from kindred.safety.access import blocked_user_ids
 from kindred.safety.actions import ScreenOutcome, policy_for, screen_text
 
@@ -51,6 +52,12 @@ class CommunityError(Exception):
 class Written:
     post: Post
     screen: ScreenOutcome
+
+
+def written_ref(written: Written) -> tuple[str, int, dict[str, Any]]:
+    """What an idempotency key keeps of a new post (kindred.core.idempotency): no text."""
+    level = written.screen.result.level if written.screen.support else ""
+    return f"community.post:{written.post.pk}", 201, {"support": level}
 
 
 def _clean(title: str | None, body: str, content_warning: str) -> tuple[str, str, str]:
@@ -279,8 +286,34 @@ def do_toggle_reaction(user: Any, post: Post, kind: str) -> bool:
     deleted, _ = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
     if deleted:
         return False
-    Reaction.objects.get_or_create(post=post, user=user, kind=kind)
+    _, created = Reaction.objects.get_or_create(post=post, user=user, kind=kind)
+    if created:
+        _notify_reaction(user, post)
     return True
+
+
+def _notify_reaction(reactor: Any, post: Post) -> None:
+    """Tell the author how many people reacted: one notification per post, updated.
+
+    The count, never who: a reaction is a quiet gesture, and the title may be read
+    on a shared screen.
+    """
+    if post.author_id in blocked_user_ids(reactor):
+        return
+    people = Reaction.objects.filter(post=post).values("user_id").distinct().count()
+    thread = post.thread
+    title = ngettext(
+        "%(count)d person reacted to your post in “%(title)s”",
+        "%(count)d people reacted to your post in “%(title)s”",
+        people,
+    )
+    do_notify_grouped(
+        User.objects.get(pk=post.author_id),
+        kind="community.reaction",
+        key=f"community.reaction:{post.pk}",
+        title=title % {"count": people, "title": thread.title[:80]},
+        url=f"/spaces/{thread.space.slug}/threads/{thread.pk}/#post-{post.pk}",
+    )
 
 
 def do_mark_read(
@@ -345,6 +378,17 @@ def do_set_post_hidden(moderator: Any, post: Post, hidden: bool, reason: str = "
             target=post,
             changes={"reason": post.hidden_reason} if hidden else {},
         )
+        if hidden and post.author_id != moderator.pk:
+            # The author hears it from us, with where to read the reason, rather than
+            # finding the post gone. The title names the thread, never the post.
+            thread = post.thread
+            do_notify(
+                User.objects.filter(pk=post.author_id),
+                kind="community.post_hidden",
+                title=gettext("A moderator hid your post in “%(title)s”")
+                % {"title": thread.title[:80]},
+                url=f"/spaces/{thread.space.slug}/threads/{thread.pk}/#post-{post.pk}",
+            )
 
 
 def do_release_held(moderator: Any, post: Post) -> bool:

@@ -3,12 +3,13 @@ from __future__ import annotations
 from django import forms
 
 from kindred.community.actions import MAX_BODY, MAX_CW, MAX_TITLE
+from kindred.core.idempotency import IdempotentForm
 
 BODY_HELP = "Markdown works: **bold**, _italic_, lists, > quotes, links. No images."
 CW_HELP = "Optional. Readers see this first and choose whether to open your post (e.g. 'self-harm', 'loss of a child')."
 
 
-class ThreadForm(forms.Form):
+class ThreadForm(IdempotentForm):
     title = forms.CharField(max_length=MAX_TITLE)
     content_warning = forms.CharField(
         label="Content warning", max_length=MAX_CW, required=False, help_text=CW_HELP
@@ -21,7 +22,7 @@ class ThreadForm(forms.Form):
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(IdempotentForm):
     content_warning = forms.CharField(
         label="Content warning", max_length=MAX_CW, required=False, help_text=CW_HELP
     )
@@ -44,6 +45,8 @@ class ReplyWithGuidelinesForm(ReplyForm):
 
 class EditForm(ReplyForm):
     title = forms.CharField(max_length=MAX_TITLE, required=False)
+    # Editing the same post twice is harmless: no key.
+    idempotency_key = None  # type: ignore[assignment]
 
 
 class HideForm(forms.Form):

@@ -10,10 +10,16 @@ bounds staleness from changes outside the community (a renamed handle).
 
 With the embedded default the cache is per process (one process); in production it
 is Redis, shared by every process.
+
+Redis trouble degrades, never fails: a version that cannot be bumped after a commit is
+logged and skipped (the write is stored; a page cached before it may be served until
+``TTL`` ends), and a page that cannot be read from or written to the cache is rendered
+as for a signed-in reader.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +29,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from kindred.core.sharedcache import shared_cache
+
+logger = logging.getLogger("kindred.community.pagecache")
 
 TTL = 300
 
@@ -48,10 +56,19 @@ def bump(kind: str, pk: int) -> None:
 
 def invalidate_on_commit(*, threads: tuple[int, ...] = (), spaces: tuple[int, ...] = ()) -> None:
     def run() -> None:
-        for pk in threads:
-            bump("thread", pk)
-        for pk in spaces:
-            bump("space", pk)
+        try:
+            for pk in threads:
+                bump("thread", pk)
+            for pk in spaces:
+                bump("space", pk)
+        except Exception as error:
+            # After commit: the change is stored, so a cache failure must not answer 500
+            # (a client retrying would post twice).
+            logger.warning(
+                "Page cache not invalidated (%s); pages may be stale for %s s",
+                type(error).__name__,
+                TTL,
+            )
 
     transaction.on_commit(run)
 
@@ -72,11 +89,22 @@ def cached_page(
 ) -> HttpResponse:
     if not cacheable(request):
         return render()
-    key = f"community:page:{kind}:{pk}:{version(kind, pk)}:{request.get_full_path()}"
-    content: Any = shared_cache().get(key)
+    try:
+        key = f"community:page:{kind}:{pk}:{version(kind, pk)}:{request.get_full_path()}"
+        content: Any = shared_cache().get(key)
+    except Exception as error:
+        _warn_unavailable(error)
+        return render()
     if content is not None:
         return HttpResponse(content)
     response = render()
     if response.status_code == 200 and not response.streaming:
-        shared_cache().set(key, response.content, TTL)
+        try:
+            shared_cache().set(key, response.content, TTL)
+        except Exception as error:
+            _warn_unavailable(error)
     return response
+
+
+def _warn_unavailable(error: Exception) -> None:
+    logger.warning("Page cache unavailable (%s); rendering uncached", type(error).__name__)

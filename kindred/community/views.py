@@ -28,6 +28,7 @@ from kindred.community.access import (
     active_suspension,
     can_moderate_space,
     check_can_post,
+    may_offer_posting,
     visible_posts,
     visible_spaces,
     visible_thread_space_slug,
@@ -45,8 +46,10 @@ from kindred.community.forms import (
 )
 from kindred.community.models import Post, Reaction, ReactionKind, Space, Thread, ThreadRead
 from kindred.community.pagination import post_page, thread_page
+from kindred.community.rendering import render_markdown
 from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
+from kindred.core.idempotency import KeyReused, Replay, fingerprint, once, previous
 from kindred.core.ratelimit import RateLimited, limit, too_many_requests
 from kindred.safety.crisis import crisis_context
 
@@ -87,6 +90,7 @@ def _space_page(request: HttpRequest, space: Space) -> HttpResponse:
             "rows": rows,
             "next_cursor": next_cursor,
             "can_moderate": can_moderate_space(request.user, space),
+            "can_post": may_offer_posting(request.user),
         },
     )
 
@@ -108,7 +112,14 @@ def guidelines(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         actions.do_accept_guidelines(request.user, space)
         return redirect(request.POST.get("next") or reverse("community_new_thread", args=[slug]))
     return render(
-        request, "community/guidelines.html", {"space": space, "next": request.GET.get("next", "")}
+        request,
+        "community/guidelines.html",
+        {
+            "space": space,
+            # Hosts write guidelines in Markdown; rendered and sanitised like posts.
+            "guidelines_html": render_markdown(space.guidelines),
+            "next": request.GET.get("next", ""),
+        },
     )
 
 
@@ -126,15 +137,30 @@ def new_thread(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     form = ThreadForm(request.POST or None)
     refusal = None
     if request.method == "POST" and form.is_valid():
+        fields = form.fields_for_action()
+        key = form.cleaned_data["idempotency_key"]
+        print_ = fingerprint("community.thread", space.pk, fields)
         try:
-            limit(request, "community.thread")
-            written = actions.do_create_thread(request.user, space, **form.cleaned_data)
+            replay = previous(request.user, key, print_)
+            if replay is None:
+                limit(request, "community.thread")
+                written, replay = once(
+                    request.user,
+                    key,
+                    print_,
+                    lambda: actions.do_create_thread(request.user, space, **fields),
+                    actions.written_ref,
+                )
         except RateLimited as exc:
             form.add_error(None, str(exc))
             refusal = exc
-        except actions.CommunityError as exc:
+        except (actions.CommunityError, KeyReused) as exc:
             form.add_error(None, str(exc))
         else:
+            if replay is not None:
+                post = access_post(request.user, replay.object_id)
+                return redirect(_after_replay(request, replay, _thread_url(post.thread)))
+            assert written is not None
             then = _thread_url(written.post.thread) + "?draft=saved"
             return redirect(_after_write(request, written, then))
     status = 422 if request.method == "POST" else 200
@@ -142,6 +168,21 @@ def new_thread(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         request, "community/new_thread.html", {"space": space, "form": form}, status=status
     )
     return too_many_requests(response, refusal) if refusal else response
+
+
+def _after_replay(request: HttpRequest, replay: Replay, then: str) -> str:
+    """As :func:`_after_write` for a retried form whose post was already stored: the
+    support panel is offered again if the first answer offered it (it may never have
+    arrived)."""
+    level = replay.detail.get("support")
+    if level:
+        request.session[SUPPORT_SESSION_KEY] = {
+            "level": level,
+            "post": replay.object_id,
+            "held": Post.objects.filter(pk=replay.object_id, is_held=True).exists(),
+        }
+        return then.split("#", 1)[0] + "#support"
+    return then
 
 
 def _after_write(request: HttpRequest, written: actions.Written, then: str) -> str:
@@ -219,6 +260,7 @@ def _thread_page(request: HttpRequest, thread: Thread) -> HttpResponse:
         else ReplyWithGuidelinesForm(),
         "muted": bool(read and read.muted),
         "can_moderate": can_moderate_space(request.user, thread.space),
+        "can_post": may_offer_posting(request.user),
         "support": support is not None,
         "suspension": active_suspension(request.user, thread.space)
         if request.user.is_authenticated
@@ -332,22 +374,30 @@ def reply(request: AuthedHttpRequest, slug: str, thread_id: int) -> HttpResponse
     form = (ReplyForm if accepted else ReplyWithGuidelinesForm)(request.POST)
     refusal = None
     if form.is_valid():
-        try:
-            limit(request, "community.reply")
+        key = form.cleaned_data["idempotency_key"]
+        body, warning = form.cleaned_data["body"], form.cleaned_data["content_warning"]
+        print_ = fingerprint("community.reply", thread.pk, {"body": body, "cw": warning})
+
+        def create() -> actions.Written:
             if not accepted:
                 actions.do_accept_guidelines(request.user, thread.space)
-            written = actions.do_reply(
-                request.user,
-                thread,
-                body=form.cleaned_data["body"],
-                content_warning=form.cleaned_data["content_warning"],
-            )
+            return actions.do_reply(request.user, thread, body=body, content_warning=warning)
+
+        try:
+            replay = previous(request.user, key, print_)
+            if replay is None:
+                limit(request, "community.reply")
+                written, replay = once(request.user, key, print_, create, actions.written_ref)
         except RateLimited as exc:
             form.add_error(None, str(exc))
             refusal = exc
-        except (actions.CommunityError, CannotPost) as exc:
+        except (actions.CommunityError, CannotPost, KeyReused) as exc:
             form.add_error(None, str(exc))
         else:
+            if replay is not None:
+                then = _thread_url(thread) + f"?draft=saved#post-{replay.object_id}"
+                return redirect(_after_replay(request, replay, then))
+            assert written is not None
             then = _thread_url(thread) + f"?draft=saved#post-{written.post.pk}"
             return redirect(_after_write(request, written, then))
     # Keep what they wrote: re-render the reply form with the error.

@@ -8,7 +8,15 @@ anyone that something exists.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
 from django.http import Http404
+
+from kindred.accounts.roles import Role
+
+if TYPE_CHECKING:
+    from kindred.core.models import Notification
 
 
 class NotFound(Http404):
@@ -16,3 +24,26 @@ class NotFound(Http404):
 
     def __init__(self, what: str = "object") -> None:
         super().__init__(f"No such {what}.")
+
+
+def access_notification(user: object, notification_id: object) -> Notification:
+    """One of ``user``'s own notifications, else :class:`NotFound` (missing or another's)."""
+    from kindred.core.models import Notification
+
+    try:
+        pk = int(notification_id)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise NotFound("notification") from None
+    row = Notification.objects.filter(recipient_id=getattr(user, "pk", None), pk=pk).first()
+    if row is None:
+        raise NotFound("notification")
+    return row
+
+
+def check_styleguide(user: Any) -> None:
+    """The style guide is for the people who build and run the site: staff, or anyone
+    on a development server (``DEBUG``). Others get the answer for a missing page."""
+    if settings.DEBUG:
+        return
+    if not (getattr(user, "is_authenticated", False) and user.has_role(Role.STAFF)):
+        raise NotFound("page")

@@ -37,6 +37,25 @@ def get_cipher() -> MultiFernet:
     return _cipher(tuple(settings.ENCRYPTION_KEYS))
 
 
+@lru_cache(maxsize=4)
+def _primary(key: str) -> Fernet:
+    _cipher((key,))  # The same refusal of a malformed key, without echoing it.
+    return Fernet(key.encode())
+
+
+def is_under_primary_key(token: str) -> bool:
+    """Was ``token`` encrypted under the first key? (Its HMAC verifies under that key
+    alone; nothing is decrypted.) False for a token under an old key or none."""
+    keys = settings.ENCRYPTION_KEYS
+    if not keys:
+        raise ImproperlyConfigured("No encryption keys are configured.")
+    try:
+        _primary(keys[0]).extract_timestamp(token.encode("ascii"))
+    except (InvalidToken, UnicodeError):
+        return False
+    return True
+
+
 def encrypt_text(plaintext: str) -> str:
     return get_cipher().encrypt(plaintext.encode("utf-8")).decode("ascii")
 

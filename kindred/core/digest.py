@@ -7,14 +7,13 @@ device, so it never carries what anyone wrote.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from kindred.accounts.models import User
+from kindred.core.mail import send_mail_later
 from kindred.core.models import Notification
 
 MAX_ITEMS = 20
@@ -45,10 +44,6 @@ def send_digests(now: datetime | None = None) -> int:
             locked.digest_sent_at = now
             locked.save(update_fields=["digest_sent_at"])
             subject = f"[Kindred] {len(items)} new notification{'s' if len(items) != 1 else ''}"
-            transaction.on_commit(partial(_send, subject, body, locked.email))
+            send_mail_later("core.digest", subject, body, [locked.email])
             sent += 1
     return sent
-
-
-def _send(subject: str, body: str, to: str) -> None:
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])

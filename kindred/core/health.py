@@ -1,7 +1,20 @@
-"""Health checks for /healthz: database, cache, channel layer, task runner."""
+"""Health checks for /healthz: database, cache, channel layer, task runner, mail.
+
+The task runner is judged by its heartbeat: a periodic task (``kindred.core.tasks.
+heartbeat``) writes a row every minute, and each worker writes it when it starts. When
+tasks run in workers (production, or in-process under ``kindred serve``), a heartbeat
+older than ``HEARTBEAT_STALE_SECONDS`` makes /healthz answer 503 with the reason: every
+worker is dead or stuck, and escalations run late. huey keeps no enqueue time, so the
+age of the oldest pending task is not known cheaply; the heartbeat's own wait in the
+queue (``queue_wait_s``, how long after its minute it ran) stands in for it.
+
+Mail never makes /healthz fail (it is retried); its last failure is shown with the
+mail's kind and the error's class, never an address or content.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -10,9 +23,41 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
+from kindred.core.mail import MAIL_FAILURE
 from kindred.core.sharedcache import shared_cache
+
+logger = logging.getLogger("kindred.health")
+
+HEARTBEAT = "tasks.heartbeat"
+HEARTBEAT_STALE_SECONDS = 120
+
+
+class Unhealthy(Exception):
+    """A check's failure with a reason fit to show (no secrets, no content)."""
+
+    def __init__(self, reason: str, **detail: Any) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+def record_heartbeat(*, scheduled: bool = True) -> None:
+    """Called by the worker: each minute (``scheduled``) and at start-up; never raises."""
+    from kindred.core.models import ServiceMark
+
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            ServiceMark.objects.update_or_create(
+                name=HEARTBEAT,
+                # Scheduled on the minute: the seconds past it are how long it queued.
+                defaults={"at": now, "detail": {"queue_wait_s": now.second if scheduled else 0}},
+            )
+    except Exception:
+        logger.exception("Could not record the task heartbeat")
 
 
 def _check_database() -> dict[str, Any]:
@@ -48,6 +93,16 @@ def _check_channel_layer() -> dict[str, Any]:
     return {"backend": type(layer).__name__}
 
 
+def _marks() -> dict[str, Any]:
+    from kindred.core.models import ServiceMark
+
+    return {m.name: m for m in ServiceMark.objects.filter(name__in=[HEARTBEAT, MAIL_FAILURE])}
+
+
+def _age(at: Any) -> float:
+    return round((timezone.now() - at).total_seconds(), 1)
+
+
 def _check_tasks() -> dict[str, Any]:
     from huey.contrib.djhuey import HUEY
 
@@ -59,6 +114,31 @@ def _check_tasks() -> dict[str, Any]:
     }
     info["pending"] = HUEY.pending_count()
     info["scheduled"] = HUEY.scheduled_count()
+    beat = _marks().get(HEARTBEAT)
+    if beat is not None:
+        info["heartbeat_age_s"] = _age(beat.at)
+        info["queue_wait_s"] = beat.detail.get("queue_wait_s")
+    if HUEY.immediate:  # Tasks run inside the caller: there is no worker to miss.
+        return info
+    if beat is None:
+        raise Unhealthy("no task worker has ever reported in", **info)
+    if info["heartbeat_age_s"] > HEARTBEAT_STALE_SECONDS:
+        raise Unhealthy(
+            f"no task worker has run for over {HEARTBEAT_STALE_SECONDS} seconds", **info
+        )
+    return info
+
+
+def _check_mail() -> dict[str, Any]:
+    failure = _marks().get(MAIL_FAILURE)
+    info: dict[str, Any] = {"timeout_s": settings.EMAIL_TIMEOUT, "last_failure": None}
+    if failure is not None:
+        info["last_failure"] = {
+            "at": failure.at.isoformat(),
+            "age_s": _age(failure.at),
+            "kind": failure.detail.get("kind", ""),
+            "error": failure.detail.get("error", ""),
+        }
     return info
 
 
@@ -67,6 +147,7 @@ CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
     "cache": _check_cache,
     "channel_layer": _check_channel_layer,
     "tasks": _check_tasks,
+    "mail": _check_mail,
 }
 
 
@@ -78,6 +159,9 @@ def run_checks() -> tuple[bool, dict[str, Any]]:
         try:
             detail = check()
             results[name] = {"ok": True, **detail}
+        except Unhealthy as exc:
+            healthy = False
+            results[name] = {**exc.detail, "ok": False, "error": exc.reason}
         except Exception as exc:
             healthy = False
             results[name] = {"ok": False, "error": type(exc).__name__}

@@ -10,8 +10,18 @@ from django.db import transaction
 from kindred.accounts.demo import DemoContext, ensure_demo_allowed
 
 # Dependency order: accounts makes the personas everyone else uses; groups need the
-# community spaces; care shares with the team that groups and peers put together.
-APPS: tuple[str, ...] = ("accounts", "community", "groups", "peers", "care", "guide")
+# community spaces; care shares with the team that groups and peers put together;
+# bookings opens hours for the therapists that therapy lists.
+APPS: tuple[str, ...] = (
+    "accounts",
+    "community",
+    "groups",
+    "peers",
+    "care",
+    "guide",
+    "therapy",
+    "bookings",
+)
 
 Loader = Callable[[DemoContext], None]
 

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import available_timezones
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kindred.core.ids import IdField
 from kindred.core.inputs import validate_schedulable
 from kindred.groups.models import GroupFormat
+
+# Canonical zone names only: "Europe/London", not the legacy aliases.
+ZONES = frozenset(z for z in available_timezones() if "/" in z or z == "UTC") - {"Factory"}
 
 RATINGS = [
     (5, "Very helpful"),
@@ -66,36 +73,102 @@ class HandForm(forms.Form):
     raised = forms.BooleanField(required=False)
 
 
+WEEKDAYS = (
+    ("MO", _("Monday")),
+    ("TU", _("Tuesday")),
+    ("WE", _("Wednesday")),
+    ("TH", _("Thursday")),
+    ("FR", _("Friday")),
+    ("SA", _("Saturday")),
+    ("SU", _("Sunday")),
+)
+EVERY = (("1", _("Every week")), ("2", _("Every other week")))
+
+
 class GroupForm(forms.Form):
-    space = forms.SlugField(label="Community space")
-    topic = forms.CharField(max_length=120)
-    description = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
-    format = forms.ChoiceField(choices=GroupFormat.choices)
-    capacity = forms.IntegerField(min_value=2, max_value=50, initial=10)
-    first_starts_at_local = forms.DateTimeField(
-        label="First session (on your clock)",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    """A group in plain terms: a space from a list, and a weekly schedule of days, a time
+    and a time zone. ``clean`` turns the schedule into the RFC 5545 rule and the first
+    session that the actions take, so nobody has to write ``FREQ=WEEKLY;BYDAY=SU``."""
+
+    space = forms.ChoiceField(label=_("Community space"))
+    topic = forms.CharField(label=_("Topic"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=GroupFormat.choices)
+    capacity = forms.IntegerField(label=_("Places"), min_value=2, max_value=50, initial=10)
+    days = forms.MultipleChoiceField(
+        label=_("Meets on"),
+        choices=WEEKDAYS,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one day.")},
+    )
+    start_time = forms.TimeField(
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    timezone = forms.ChoiceField(label=_("Time zone"))
+    every = forms.ChoiceField(label=_("How often"), choices=EVERY, initial="1")
+    first_date = forms.DateField(
+        label=_("Starting from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
         validators=[validate_schedulable],
+        help_text=_("The first session is on the first chosen day from this date."),
     )
-    recurrence = forms.CharField(
-        label="Repeats (RFC 5545 rule)",
-        max_length=300,
-        initial="FREQ=WEEKLY;BYDAY=TU",
-        help_text="E.g. FREQ=WEEKLY;BYDAY=TU for every Tuesday, FREQ=WEEKLY;INTERVAL=2;BYDAY=SA for every other Saturday.",
+    count = forms.IntegerField(
+        label=_("Number of sessions"),
+        min_value=1,
+        max_value=104,
+        required=False,
+        help_text=_("Leave empty for a group that carries on."),
     )
-    session_minutes = forms.IntegerField(min_value=15, max_value=240, initial=90)
+    session_minutes = forms.IntegerField(
+        label=_("Session length (minutes)"), min_value=15, max_value=240, initial=90
+    )
     quorum = forms.IntegerField(
+        label=_("Quorum"),
         min_value=2,
         max_value=50,
         initial=3,
-        help_text="Pop-up groups only: how many waiting people open it.",
+        help_text=_("Pop-up groups only: how many waiting people open it."),
     )
     norms = forms.CharField(
+        label=_("Norms"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Leave empty for the standard norms.",
+        help_text=_("Leave empty for the standard norms."),
     )
+
+    def __init__(self, *args: Any, spaces: list[tuple[str, str]], zone: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        space, zone_field = self.fields["space"], self.fields["timezone"]
+        assert isinstance(space, forms.ChoiceField) and isinstance(zone_field, forms.ChoiceField)
+        space.choices = [("", _("Choose a space")), *spaces]
+        zone_field.choices = [(z, z.replace("_", " ")) for z in sorted(ZONES)]
+        zone_field.initial = zone if zone in ZONES else "UTC"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        days, at, first = data.get("days"), data.get("start_time"), data.get("first_date")
+        if not days or at is None or first is None:
+            return data
+        wanted = {code for code, _label in WEEKDAYS if code in days}
+        codes = [code for code, _label in WEEKDAYS]
+        # The first chosen weekday on or after the start date.
+        day = next(
+            first + timedelta(days=n)
+            for n in range(7)
+            if codes[(first + timedelta(days=n)).weekday()] in wanted
+        )
+        rule = "FREQ=WEEKLY"
+        if data.get("every") == "2":
+            rule += ";INTERVAL=2"
+        rule += ";BYDAY=" + ",".join(c for c in codes if c in wanted)
+        if data.get("count"):
+            rule += f";COUNT={data['count']}"
+        data["recurrence"] = rule
+        data["first_starts_at_local"] = datetime.combine(day, at)
+        return data
 
 
 class GroupEditForm(forms.Form):

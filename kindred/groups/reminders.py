@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from kindred.accounts.models import User
 from kindred.bookings.reminders import describe_offset
+from kindred.core.mail import send_mail_later
+from kindred.core.notification_prefs import wants_email
 from kindred.core.notifications import do_notify
 from kindred.groups.access import participant_signups
 from kindred.groups.actions import local_label
@@ -65,13 +66,14 @@ def _send_one(session: GroupSession, user: User, minutes: int, now: datetime) ->
             )
             url = reverse("groups_session", args=[session.pk])
             do_notify([user], kind="groups.reminder", title=title, url=url)
-            send_mail(
-                f"Reminder: group session at {when}",
-                f"{title}.\n\nThe room opens on the session's page when the facilitator "
-                "opens it.\n",
-                settings.DEFAULT_FROM_EMAIL,
-                [user.email],
-            )
+            if wants_email(user, "groups.reminder"):
+                send_mail_later(
+                    "groups.reminder",
+                    f"Reminder: group session at {when}",
+                    f"{title}.\n\nThe room opens on the session's page when the facilitator "
+                    "opens it.\n",
+                    [user.email],
+                )
     except IntegrityError:
         return False
     return True

@@ -1,5 +1,8 @@
 """Background work for groups: reminders, upcoming sessions, ending forgotten rooms.
 
+Group-room messages are purged by the daily retention sweep (``groups.room_messages``
+in kindred/groups/retention.py).
+
 The periodic sweeps also run on the embedded default (the in-process consumer
 started by ``serve`` runs periodic tasks).
 """
@@ -32,10 +35,3 @@ def end_overdue_group_sessions() -> int:
     from kindred.groups.tools import end_overdue_sessions
 
     return end_overdue_sessions(timezone.now())
-
-
-@db_periodic_task(crontab(minute="41"))
-def purge_group_room_messages() -> int:
-    from kindred.groups.tools import purge_ended_room_messages
-
-    return purge_ended_room_messages(timezone.now())

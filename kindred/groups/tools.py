@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from kindred.audit.actions import record_event
 from kindred.core.events import send_event_on_commit, user_group
 from kindred.core.notifications import do_notify
+from kindred.core.retention import BATCH_SIZE, delete_in_batches
 from kindred.groups import audit_names as groups_audit
 from kindred.groups.access import (
     can_join_room,
@@ -440,20 +441,27 @@ def end_overdue_sessions(now: datetime | None = None) -> int:
 
 
 def purge_ended_room_messages(now: datetime | None = None) -> int:
-    """Delete group rooms' messages ``GROUPS_ROOM_RETENTION_DAYS`` after the session ended.
+    """Delete group rooms' messages ``GROUPS_ROOM_RETENTION_DAYS`` after the session ended."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=getattr(settings, "GROUPS_ROOM_RETENTION_DAYS", 7))
+    return purge_session_room_messages(cutoff)
+
+
+def purge_session_room_messages(cutoff: datetime, batch_size: int = BATCH_SIZE) -> int:
+    """Delete, in batches, the room messages of sessions that ended at or before ``cutoff``
+    (the ``groups.room_messages`` retention rule).
 
     Shorter than the engine's general retention: nobody can read a group's room
     after the session anyway, and moderators keep their own copy in risk flags.
     """
     from kindred.rooms.models import RoomMessage
 
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=getattr(settings, "GROUPS_ROOM_RETENTION_DAYS", 7))
     ended = GroupSession.objects.filter(status=SessionStatus.ENDED, ended_at__lte=cutoff).values(
         "pk"
     )
-    deleted, _ = RoomMessage.objects.filter(room__kind=KIND, room__object_id__in=ended).delete()
-    return deleted
+    return delete_in_batches(
+        RoomMessage.objects.filter(room__kind=KIND, room__object_id__in=ended), batch_size
+    )
 
 
 # --- Private support after a risk alert ---------------------------------------------------

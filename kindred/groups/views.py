@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kindred.accounts.roles import Role
 from kindred.bookings import feeds
-from kindred.community.access import access_space
+from kindred.community.access import access_space, visible_spaces
 from kindred.community.rendering import render_markdown
 from kindred.core import calendar
 from kindred.core.access import NotFound
@@ -208,7 +208,13 @@ def leave(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
 def new_group(request: AuthedHttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.FACILITATOR):
         raise NotFound("page")
-    form = GroupForm(request.POST or None, initial={"space": request.GET.get("space", "")})
+    spaces = [(s.slug, s.name) for s in visible_spaces(request.user).order_by("name")]
+    form = GroupForm(
+        request.POST or None,
+        initial={"space": request.GET.get("space", "")},
+        spaces=spaces,
+        zone=request.user.timezone,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -223,7 +229,7 @@ def new_group(request: AuthedHttpRequest) -> HttpResponse:
                     capacity=data["capacity"],
                     recurrence=data["recurrence"],
                     first_starts_at_local=data["first_starts_at_local"].replace(tzinfo=None),
-                    timezone=request.user.timezone,
+                    timezone=data["timezone"],
                     session_minutes=data["session_minutes"],
                     norms=data["norms"],
                     quorum=data["quorum"],

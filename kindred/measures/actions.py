@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kindred.audit.actions import record_event
+from kindred.core.notifications import do_notify
 from kindred.measures import audit_names as measures_audit
 from kindred.measures.access import access_assignment, access_client, visible_responses
 from kindred.measures.availability import check_instrument_available
-from kindred.measures.models import Assignment, Response, ResponseDraft
+from kindred.measures.models import Assignment, AssignmentReminder, Response, ResponseDraft
 from kindred.measures.scoring import Score, score, validate_answers
 from kindred.safety.actions import do_raise_flag
 from kindred.safety.models import MEASURES_SCOPE, Flag, FlagKind
@@ -170,6 +173,19 @@ def do_assign_measure(
             },
             request=request,
         )
+        if every_days is not None:
+            # The first occurrence is due at once: this notification is its reminder,
+            # so the reminder sweep (kindred.measures.schedules) does not send a second.
+            AssignmentReminder.objects.create(
+                assignment=assignment, due_at=assignment.created_at, sent_at=assignment.created_at
+            )
+        # The instrument's name only: no therapist, no reason, nothing clinical.
+        do_notify(
+            [member],
+            kind="measures.assigned",
+            title=gettext("New questionnaire to complete: %(name)s") % {"name": definition.name},
+            url=reverse("measures_take", args=[definition.id]),
+        )
     return assignment
 
 
@@ -269,8 +285,6 @@ def _tell_treating_therapists(therapists: list[Any], member: Any, instrument_nam
     The notification names the questionnaire and links to the client's results; the answer
     itself is on the results page, where the read is audited.
     """
-    from kindred.core.notifications import do_notify
-
     if therapists:
         do_notify(
             therapists,

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 
 from kindred.bookings.models import Booking, BookingStatus
 from kindred.bookings.relationships import treating_therapists
+from kindred.core.mail import send_mail_later
+from kindred.core.notification_prefs import wants_email
 from kindred.core.notifications import do_notify
 from kindred.measures.definitions import UnknownInstrument, get_definition
 from kindred.measures.models import Assignment, AssignmentReminder, Response
@@ -146,12 +146,13 @@ def _remind_one(member: Any, item: DueMeasure, now: datetime) -> bool:
             title = f"Questionnaire to complete: {name}"
             url = reverse("measures_take", args=[item.assignment.instrument_id])
             do_notify([member], kind="measure_reminder", title=title, url=url)
-            send_mail(
-                title,
-                f"{title}.\n\nSign in to Kindred and open Questionnaires to complete it.\n",
-                settings.DEFAULT_FROM_EMAIL,
-                [member.email],
-            )
+            if wants_email(member, "measure_reminder"):
+                send_mail_later(
+                    "measures.reminder",
+                    title,
+                    f"{title}.\n\nSign in to Kindred and open Questionnaires to complete it.\n",
+                    [member.email],
+                )
     except IntegrityError:
         return False
     return True

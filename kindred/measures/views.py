@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.core.http import AuthedHttpRequest
@@ -33,6 +34,7 @@ from kindred.measures.definitions import (
     get_library,
 )
 from kindred.measures.forms import DraftForm, QuestionnaireForm, StepForm
+from kindred.measures.schedules import due_assignments
 from kindred.measures.scoring import ScoringError, score
 from kindred.safety.crisis import crisis_context
 
@@ -95,15 +97,33 @@ def index(request: AuthedHttpRequest) -> HttpResponse:
         }
         for r in recent
     ]
+    due = due_assignments(request.user, timezone.now())
+    due_rows = [
+        {"definition": library[d.assignment.instrument_id], "due_at": d.due_at}
+        for d in due
+        if d.assignment.instrument_id in library
+    ]
     return render(
         request,
         "measures/index.html",
         {
             "instruments": instruments,
             "results": results,
+            "due": _first_per_instrument(due_rows),
             "privacy": privacy.index_sentences(request.user),
         },
     )
+
+
+def _first_per_instrument(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Two open occurrences of one questionnaire are one thing to do (the earliest)."""
+    seen: set[str] = set()
+    kept = []
+    for row in rows:
+        if row["definition"].id not in seen:
+            seen.add(row["definition"].id)
+            kept.append(row)
+    return kept
 
 
 @login_required

@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 
 from django import forms
 
+from kindred.core.idempotency import IdempotentForm
 from kindred.peers import taxonomy
 from kindred.peers.models import (
     MAX_CASELOAD,
@@ -195,7 +196,7 @@ class RatingForm(forms.Form):
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(IdempotentForm):
     reason = forms.ChoiceField(label="What is wrong?", choices=REPORT_REASONS)
     details = forms.CharField(
         label="Details (optional)",

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
+from kindred.core.idempotency import KeyReused, fingerprint, once, previous
 from kindred.core.ratelimit import RateLimited, limit, too_many_requests
 from kindred.peers import actions, taxonomy
 from kindred.peers.access import (
@@ -36,7 +37,7 @@ from kindred.peers.chat import SUPPORTER_STEPS
 from kindred.peers.forms import ProfileForm, RatingForm, ReportForm, RequestForm, TrainingForm
 from kindred.peers.models import Connection, ConnectionStatus, Rating
 from kindred.peers.suggestions import suggestions_for
-from kindred.safety.actions import SafetyActionError
+from kindred.safety.actions import SafetyActionError, report_ref
 from kindred.safety.crisis import crisis_context
 from kindred.safety.views import report_refused
 
@@ -351,16 +352,27 @@ def report(request: AuthedHttpRequest, connection_id: int) -> HttpResponse:
     conn = access_connection(request.user, connection_id)
     form = ReportForm(request.POST)
     if form.is_valid():
+        fields = form.fields_for_action()
+        key = form.cleaned_data["idempotency_key"]
+        print_ = fingerprint("peers.report", conn.pk, fields)
         try:
-            actions.do_report_peer(request.user, conn, **form.cleaned_data)
-        except SafetyActionError as exc:
+            if previous(request.user, key, print_) is None:
+                once(
+                    request.user,
+                    key,
+                    print_,
+                    lambda: actions.do_report_peer(request.user, conn, **fields),
+                    report_ref,
+                )
+        except (SafetyActionError, KeyReused) as exc:
+            error = exc if isinstance(exc, SafetyActionError) else SafetyActionError(str(exc))
             # The report form, filled in with what they wrote, and why it was not sent.
             data = {
-                **form.cleaned_data,
+                **fields,
                 "source_type": "peers.connection",
                 "source_id": str(conn.pk),
             }
-            return report_refused(request, data, exc)
+            return report_refused(request, data, error)
         messages.success(request, REPORTED)
     else:
         messages.error(request, "Choose what is wrong.")

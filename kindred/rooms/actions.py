@@ -39,10 +39,13 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kindred.accounts.deletion import shown_author
 from kindred.accounts.models import User
 from kindred.audit.actions import record_event
 from kindred.core.events import send_event_on_commit
 from kindred.core.inputs import text_problem
+from kindred.core.ratelimit import warn_cache_failure
+from kindred.core.retention import BATCH_SIZE, delete_in_batches
 from kindred.core.sharedcache import shared_cache
 from kindred.rooms import audit_names as rooms_audit
 from kindred.rooms import conf
@@ -164,17 +167,26 @@ def check_post_message(room: Room, author: Any, body: Any) -> str:
 
 
 def _count_against_rate_limit(room: Room, author: Any) -> None:
-    """A fixed window per person per room, in the shared cache (so across processes)."""
+    """A fixed window per person per room, in the shared cache (so across processes).
+
+    Fails open: if the cache is down (Redis), the message goes through and a warning is
+    logged (kindred.core.ratelimit's, at most once a minute); a room is where someone
+    may be asking for help.
+    """
     window = conf.get("ROOM_RATE_LIMIT_SECONDS")
     now = int(timezone.now().timestamp())
     key = f"rooms:rate:{room.pk}:{author.pk}:{now // window}"
-    cache = shared_cache()
-    cache.add(key, 0, timeout=window * 2)
     try:
-        count = cache.incr(key)
-    except ValueError:  # Evicted between add and incr.
-        cache.set(key, 1, timeout=window * 2)
-        count = 1
+        cache = shared_cache()
+        cache.add(key, 0, timeout=window * 2)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # Evicted between add and incr.
+            cache.set(key, 1, timeout=window * 2)
+            count = 1
+    except Exception as error:
+        warn_cache_failure(error)
+        return
     if count > conf.get("ROOM_RATE_LIMIT_MESSAGES"):
         raise RoomError(RATE_DETAIL, retry_after=window - now % window)
 
@@ -424,10 +436,11 @@ def history(
     """Messages after ``after_seq`` in seq order. No access check: callers check.
 
     Held messages, and messages a moderator hid, are included only for their author
-    (``viewer``); messages of people the viewer blocked, or who blocked the viewer, are
-    left out.
+    (``viewer``); messages of people the viewer blocked, or who blocked the viewer, and
+    of an account whose deletion is pending, are left out.
     """
-    visible = Q(is_held=False, is_hidden=False)
+    # An author whose account is being deleted (inactive) drops out of the history.
+    visible = Q(is_held=False, is_hidden=False) & (Q(author__isnull=True) | shown_author())
     viewer_id = getattr(viewer, "pk", None)
     if viewer_id is not None:
         visible |= Q(author_id=viewer_id)
@@ -573,11 +586,16 @@ def do_touch_presence(room_id: int, channel_name: str) -> int:
 def purge_expired_messages(now: datetime | None = None) -> int:
     """Delete the messages of rooms closed more than ``ROOM_RETENTION_DAYS`` ago."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=conf.get("ROOM_RETENTION_DAYS"))
+    return purge_closed_room_messages(now - timedelta(days=conf.get("ROOM_RETENTION_DAYS")))
+
+
+def purge_closed_room_messages(cutoff: datetime, batch_size: int = BATCH_SIZE) -> int:
+    """Delete, in batches, the messages of rooms closed at or before ``cutoff`` (the
+    ``rooms.messages`` retention rule); returns how many messages went."""
     rooms = Room.objects.filter(is_open=False, closed_at__lte=cutoff).values("pk")
-    deleted, _ = RoomMessage.objects.filter(room__in=rooms).delete()
+    deleted = delete_in_batches(RoomMessage.objects.filter(room__in=rooms), batch_size)
     # That support was offered says something about the person: it goes with the words.
-    RoomSupport.objects.filter(room__in=rooms).delete()
+    delete_in_batches(RoomSupport.objects.filter(room__in=rooms), batch_size)
     return deleted
 
 

@@ -1,17 +1,12 @@
-"""Rooms housekeeping: message retention and the presence table's stale rows."""
+"""Rooms housekeeping: the presence table's stale rows.
+
+Message retention is a rule of the daily retention sweep (kindred/rooms/retention.py).
+"""
 
 from __future__ import annotations
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
-
-
-@db_periodic_task(crontab(minute="23", hour="3"))
-def purge_expired_room_messages() -> int:
-    """Delete messages ``ROOM_RETENTION_DAYS`` after their room closed (daily)."""
-    from kindred.rooms.actions import purge_expired_messages
-
-    return purge_expired_messages()
 
 
 @db_periodic_task(crontab(minute="*/5"))

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -26,6 +25,7 @@ from kindred.accounts.models import User
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.core.events import role_group, send_event_on_commit, user_group
+from kindred.core.mail import send_mail_later
 from kindred.core.notifications import do_notify
 from kindred.safety import audit_names as safety_audit
 from kindred.safety import clinical
@@ -209,9 +209,24 @@ def escalation_delay(level: str) -> int | None:
 
 
 def _schedule_escalation(flag_id: int, delay: int) -> None:
+    """Set the flag's timer (runs after commit).
+
+    The timer is only the fast path: it lives in the task queue (Redis in production),
+    which an outage or restart can wipe. The source of truth is the database, swept every
+    minute by ``escalate_overdue`` (``escalate_overdue_flags``), so a timer that cannot
+    be set, or is lost, delays an escalation by at most a minute and a queue error never
+    fails the write that raised the flag.
+    """
     from kindred.safety.tasks import escalate_flag
 
-    escalate_flag.schedule(args=(flag_id,), delay=delay)
+    try:
+        escalate_flag.schedule(args=(flag_id,), delay=delay)
+    except Exception as error:
+        logger.warning(
+            "Escalation timer for flag %s not set (%s); the minute sweep will escalate it",
+            flag_id,
+            type(error).__name__,
+        )
 
 
 def _overdue(flag: Flag, now: datetime) -> bool:
@@ -276,8 +291,9 @@ def _escalate_one(flag_id: int, now: datetime) -> Flag | None:
             f"A {flag.level}-risk flag raised at {flag.created_at:%Y-%m-%d %H:%M} UTC has not been acknowledged.\n"
             f"Open it: {settings.SITE_URL}{url}\n"
         )
-        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [u.email]) for u in staff]
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+        # Queued for after commit (kindred.core.mail): the in-app notifications above
+        # never wait for a mail server.
+        send_mail_later("safety.escalation", subject, body, [u.email for u in staff])
     return flag
 
 
@@ -432,6 +448,11 @@ def _open_report_flag(key: str) -> Flag | None:
         .filter(kind=FlagKind.REPORT, report_key=key, status__in=open_statuses)
         .first()
     )
+
+
+def report_ref(flag: Flag) -> tuple[str, int, dict[str, Any]]:
+    """What an idempotency key keeps of a report (kindred.core.idempotency): no text."""
+    return f"safety.flag:{flag.pk}", 201, {}
 
 
 def do_report(

@@ -27,14 +27,13 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from kindred.accounts.models import User
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
+from kindred.core.mail import send_mail_later
 from kindred.core.notifications import do_notify
 from kindred.safety import audit_names as safety_audit
 from kindred.safety.models import MEASURES_SCOPE, THERAPY_SCOPE, Flag
@@ -175,14 +174,8 @@ def _tell(recipients: list[Recipient], *, kind: str, title: str, lines: list[str
     by_url: dict[str, list[User]] = {}
     for person, url in recipients:
         by_url.setdefault(url, []).append(person)
-    messages = []
     for url, group in by_url.items():
+        # In-app first: the e-mail is queued for after commit and never delays this.
         do_notify(group, kind=kind, title=title, url=url)
         body = "\n\n".join([*lines, _("Open it: %(url)s") % {"url": settings.SITE_URL + url}])
-        messages += [
-            (f"[Kindred] {title}", body + "\n", settings.DEFAULT_FROM_EMAIL, [person.email])
-            for person in group
-            if person.email
-        ]
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+        send_mail_later(kind, f"[Kindred] {title}", body + "\n", [p.email for p in group])

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kindred.core.idempotency import IdempotentForm
 from kindred.core.ids import IdField
 from kindred.safety.actions import REPORT_REASONS, THERAPIST_OUTCOMES
 from kindred.safety.models import SAFETY_PLAN_SECTIONS, FlagOutcome, SafetyPlan
@@ -103,7 +104,7 @@ class ResolveForm(forms.Form):
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(IdempotentForm):
     reason = forms.ChoiceField(choices=REPORT_REASONS, widget=forms.RadioSelect)
     details = forms.CharField(
         label="Anything else we should know (optional)",

@@ -188,6 +188,8 @@ class Flag(models.Model):
     outcome_note = EncryptedTextField(blank=True)
     # When the therapist it was handed to said they have it (the moderators see it).
     handover_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # When the retention sweep blanked its text and people (docs/retention.md).
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     # What a member's report is about ("community.post:12", "user:34"), so a second report
     # of the same thing joins the open flag instead of raising another (see do_report).
     report_key = models.CharField(max_length=120, blank=True, default="")

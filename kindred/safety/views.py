@@ -18,6 +18,7 @@ from kindred.audit.actions import record_read
 from kindred.audit.models import AuditEvent
 from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
+from kindred.core.idempotency import KeyReused, fingerprint, once, previous
 from kindred.safety import actions, flaggedcontent, heldcontent, reportables, support
 from kindred.safety.access import (
     access_flag,
@@ -38,6 +39,7 @@ from kindred.safety.access import (
     withhold_clinical_text,
 )
 from kindred.safety.crisis import ANYWHERE, SESSION_KEY, crisis_context
+from kindred.safety.dial import link_phone_numbers
 from kindred.safety.forms import (
     BlockForm,
     HandOverForm,
@@ -337,8 +339,10 @@ def duty(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def safety_plan(request: AuthedHttpRequest) -> HttpResponse:
     plan = access_safety_plan(request.user, request.user.pk)
+    # Numbers the member wrote ("Mum 07700 900123") are one tap away, like the crisis lines.
     sections = [
-        (key, title, plan.items(key) if plan else []) for key, title, _ in SAFETY_PLAN_SECTIONS
+        (key, title, [link_phone_numbers(item) for item in plan.items(key)] if plan else [])
+        for key, title, _ in SAFETY_PLAN_SECTIONS
     ]
     context = crisis_context(request)
     return render(request, "safety/plan.html", {"plan": plan, "sections": sections, **context})
@@ -467,18 +471,29 @@ def report(request: AuthedHttpRequest) -> HttpResponse:
     form = ReportForm(data, initial=initial)
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
+        key = cleaned["idempotency_key"]
+        print_ = fingerprint("safety.report", "", form.fields_for_action())
         try:
-            subject, quoted, scope = _report_target(request.user, cleaned)
-            actions.do_report(
-                request.user,
-                reason=cleaned["reason"],
-                details=cleaned["details"],
-                subject=subject,
-                source_type=cleaned["source_type"],
-                source_id=cleaned["source_id"],
-                quoted_text=quoted,
-                scope=scope,
-            )
+            if previous(request.user, key, print_) is None:
+                subject, quoted, scope = _report_target(request.user, cleaned)
+                once(
+                    request.user,
+                    key,
+                    print_,
+                    lambda: actions.do_report(
+                        request.user,
+                        reason=cleaned["reason"],
+                        details=cleaned["details"],
+                        subject=subject,
+                        source_type=cleaned["source_type"],
+                        source_id=cleaned["source_id"],
+                        quoted_text=quoted,
+                        scope=scope,
+                    ),
+                    actions.report_ref,
+                )
+        except KeyReused as exc:
+            form.add_error(None, str(exc))
         except actions.ReportLimitReached as exc:
             form.add_error(None, str(exc))
             response = render(request, "safety/report.html", {"form": form}, status=429)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +15,7 @@ from kindred.accounts.access import check_role
 from kindred.accounts.models import User
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
+from kindred.core.mail import send_mail_later
 from kindred.core.notifications import do_notify
 from kindred.therapy import audit_names as therapy_audit
 from kindred.therapy import vocabulary
@@ -394,12 +393,9 @@ def _send_warning(profile: TherapistProfile, days_left: int) -> None:
         "Once you have renewed it, enter the new expiry date on your profile and we will "
         f"check it again: {settings.SITE_URL}{PROFILE_URL}\n"
     )
-    transaction.on_commit(
-        partial(
-            send_mail,
-            "[Kindred] Your licence expires soon",
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [profile.user.email],
-        )
+    send_mail_later(
+        "therapy.licence_expiring",
+        "[Kindred] Your licence expires soon",
+        body,
+        [profile.user.email],
     )

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -11,38 +11,79 @@ from django.views.decorators.http import require_POST
 from kindred.core.http import AuthedHttpRequest
 from kindred.therapy import actions
 from kindred.therapy.access import access_profile, own_profile
-from kindred.therapy.directory import DirectoryForm, fee_phrase, page
+from kindred.therapy.directory import (
+    CHECKBOX_GROUPS,
+    NEXT_FREE_DAYS,
+    DirectoryForm,
+    Result,
+    fee_detail,
+    next_free_times,
+    page,
+)
 from kindred.therapy.forms import LICENCE_NOTE, ProfileForm, RejectForm, VerifyForm
 from kindred.therapy.models import ProfileStatus, TherapistProfile
 
 # --- Public directory -------------------------------------------------------------
 
 
+# Free times listed on a profile; the booking page has the rest.
+PROFILE_FREE_TIMES = 6
+
+
+def viewer_zone(request: HttpRequest) -> str:
+    """The zone times are shown in: the member's own, UTC for a visitor (who is told so)."""
+    zone = str(getattr(request.user, "timezone", "") or "UTC")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        # A zone name the system no longer knows must not break the page.
+        return "UTC"
+    return zone
+
+
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryForm(request.GET or None)
-    filters: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = form.active_filters()
     results, next_after = page(filters, request.GET.get("after"))
     next_url = None
     if next_after:
         params = request.GET.copy()
         params["after"] = next_after
         next_url = "?" + params.urlencode()
+    groups = [form[name] for name in CHECKBOX_GROUPS]
+    others = [field for field in form if field.name not in CHECKBOX_GROUPS]
     return render(
         request,
         "therapy/directory.html",
-        {"form": form, "results": results, "next_url": next_url, "filtered": bool(filters)},
+        {
+            "form": form,
+            "checkbox_groups": groups,
+            "other_fields": others,
+            "results": results,
+            "next_url": next_url,
+            "filtered": bool(filters),
+            "filter_count": len(filters),
+            "zone": viewer_zone(request),
+            "days": NEXT_FREE_DAYS,
+        },
     )
 
 
 def public_profile(request: HttpRequest, profile_id: int) -> HttpResponse:
     profile = access_profile(request.user, profile_id)
+    free = next_free_times([profile.user_id], limit=PROFILE_FREE_TIMES).get(profile.user_id, [])
+    facets = profile.facet_labels()
     return render(
         request,
         "therapy/public_profile.html",
         {
             "profile": profile,
-            "facets": profile.facet_labels(),
-            "fee": fee_phrase(profile),
+            "card": Result(profile=profile, reasons=[], facets=facets),
+            "facets": facets,
+            "fee": fee_detail(profile),
+            "free_times": free,
+            "zone": viewer_zone(request),
+            "days": NEXT_FREE_DAYS,
             "preview": not profile.is_listed,
         },
     )
@@ -145,7 +186,7 @@ def review_profile(request: AuthedHttpRequest, profile_id: int) -> HttpResponse:
         {
             "profile": profile,
             "facets": profile.facet_labels(),
-            "fee": fee_phrase(profile),
+            "fee": fee_detail(profile),
             "checks": profile.verifications.select_related("checked_by").order_by("-checked_at"),
             "verify_form": verify_form,
             "reject_form": reject_form,

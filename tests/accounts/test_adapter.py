@@ -125,3 +125,22 @@ def test_it_remembers_the_last_ten_addresses(member, count):
     first = RequestFactory().get("/", REMOTE_ADDR="198.51.100.0")
     assert is_known_address(member.email, latest)
     assert is_known_address(member.email, first) is (count <= adapter.KNOWN_ADDRESSES)
+
+
+@pytest.mark.django_db
+def test_allauths_own_limits_fail_open_when_the_cache_is_down(client, cache_down):
+    # Sign-up and password reset count in allauth's limiter (kindred.core.failopen).
+    response = client.post(reverse("account_reset_password"), {"email": "someone@example.org"})
+    assert response.status_code == 302
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "new.person@example.test",
+            "handle": "gentle_fern",
+            "password1": "a-long-and-unusual-pass",
+            "password2": "a-long-and-unusual-pass",
+            "date_of_birth": "1995-03-14",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.filter(email="new.person@example.test").exists()

@@ -182,6 +182,18 @@ def test_filters_match_the_page_and_explain_why(client, listed, listed2):
     assert "Accepting new clients" in result.reasons
 
 
+def test_each_entry_has_the_same_next_free_time_as_the_page(client, listed, therapist2, staff):
+    unbookable = make_profile(therapist2, staff)  # listed, but no hours set
+    body = client.get(f"{API}/therapists").json()
+    by_id = {t["id"]: t for t in body["therapists"]}
+    results = {r.profile.pk: r for r in directory.page({}, None)[0]}
+    assert by_id[listed.pk]["next_free_at"] is not None
+    assert by_id[listed.pk]["next_free_at"].replace("Z", "+00:00") == (
+        results[listed.pk].next_free.isoformat()
+    )
+    assert by_id[unbookable.pk]["next_free_at"] is None
+
+
 def test_facet_codes_may_repeat_or_be_comma_separated(client, listed, listed2):
     for query in ("modality=cbt&modality=dbt", "modality=cbt,dbt"):
         body = client.get(f"{API}/therapists?{query}").json()
@@ -211,11 +223,14 @@ def test_the_directory_pages_with_a_cursor(client, listed, listed2, staff, monke
 def test_the_directory_takes_the_same_queries_however_many_match(
     client, listed, staff, django_assert_num_queries
 ):
-    with django_assert_num_queries(2):
+    # Profiles, facets, and three for every entry's next free time.
+    with django_assert_num_queries(5):
         assert len(client.get(f"{API}/therapists?language=en").json()["therapists"]) == 1
     for _ in range(4):
-        make_profile(UserFactory(roles=[Role.THERAPIST], mfa=True), staff)
-    with django_assert_num_queries(2):
+        user = UserFactory(roles=[Role.THERAPIST], mfa=True)
+        make_profile(user, staff)
+        open_every_day(user)
+    with django_assert_num_queries(5):
         assert len(client.get(f"{API}/therapists?language=en").json()["therapists"]) == 5
 
 

@@ -21,17 +21,22 @@ def reminder_titles(user):
     )
 
 
-def test_each_reminder_fires_once_at_its_offset(member, therapist, tuesday_evenings):
+def test_each_reminder_fires_once_at_its_offset(
+    member, therapist, tuesday_evenings, django_capture_on_commit_callbacks
+):
     booking = actions.do_book(member, therapist, SLOT, now=NOW)
     mail.outbox.clear()
-    assert send_due_reminders(SLOT - timedelta(hours=25)) == 0
-    assert send_due_reminders(SLOT - timedelta(hours=24)) == 1
-    assert send_due_reminders(SLOT - timedelta(hours=23, minutes=59)) == 0
+    # The mail is queued after each reminder's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_reminders(SLOT - timedelta(hours=25)) == 0
+        assert send_due_reminders(SLOT - timedelta(hours=24)) == 1
+        assert send_due_reminders(SLOT - timedelta(hours=23, minutes=59)) == 0
     assert len(mail.outbox) == 2  # member and therapist
-    assert send_due_reminders(SLOT - timedelta(hours=2)) == 0
-    assert send_due_reminders(SLOT - timedelta(minutes=59)) == 1
-    assert send_due_reminders(SLOT - timedelta(minutes=30)) == 0
-    assert send_due_reminders(SLOT + timedelta(minutes=1)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_reminders(SLOT - timedelta(hours=2)) == 0
+        assert send_due_reminders(SLOT - timedelta(minutes=59)) == 1
+        assert send_due_reminders(SLOT - timedelta(minutes=30)) == 0
+        assert send_due_reminders(SLOT + timedelta(minutes=1)) == 0
     assert len(mail.outbox) == 4
     assert len(reminder_titles(member)) == 2 and len(reminder_titles(therapist)) == 2
     assert "in 24 hours" in reminder_titles(member)[0]

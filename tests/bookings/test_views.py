@@ -257,3 +257,46 @@ def test_a_time_outside_the_calendar_is_refused_politely(
     assert response.status_code in (200, 422)
     assert "Choose a date" in response.content.decode()
     assert not Booking.objects.exists()
+
+
+def test_the_booking_page_says_who_what_it_costs_and_how(
+    client, member, therapist, staff, open_all_week
+):
+    from decimal import Decimal
+
+    from kindred.therapy import actions as therapy
+    from tests.therapy.conftest import profile_data
+
+    therapist.legal_name = "Dr Jordan Ellis"
+    therapist.save(update_fields=["legal_name"])
+    profile = therapy.do_save_profile(
+        therapist,
+        profile_data(
+            format=["video", "in_person"],
+            in_person_location="Leeds",
+            fee=Decimal(70),
+            sliding_scale_min=Decimal(35),
+            sliding_scale_max=Decimal(70),
+        ),
+    ).profile
+    therapy.do_submit_for_verification(therapist)
+    therapy.do_verify(staff, profile, evidence_notes="Register checked.")
+    client.force_login(member)
+    body = client.get(reverse("bookings_therapist", args=[therapist.pk])).content.decode()
+    assert "Book a session with Dr Jordan Ellis" in body
+    assert "£70 a session; sliding scale £35 to £70" in body
+    assert "Video sessions, In-person sessions (in person: Leeds)" in body
+    assert "link appears on your sessions page" in body
+
+
+def test_a_time_chosen_on_the_profile_arrives_ticked(client, member, therapist, open_all_week):
+    client.force_login(member)
+    slot = next_slots(therapist)[1]
+    url = reverse("bookings_therapist", args=[therapist.pk])
+    body = client.get(url, {"at": slot.starts_at.isoformat()}).content.decode()
+    assert f'value="{slot.starts_at.isoformat()}" required checked' in body
+    assert body.count(" checked") == 1
+    # Nonsense in ``at`` ticks nothing and breaks nothing.
+    body = client.get(url, {"at": "tomorrow-ish"}).content.decode()
+    assert " checked" not in body
+    assert client.get(url, {"at": "tomorrow-ish"}).status_code == 200

@@ -74,8 +74,17 @@ def expect_message(page: Any, text: str) -> None:
     expect(page.locator("main p.message").filter(has_text=text)).to_be_visible()
 
 
-def log_out(page: Any) -> None:
+def open_account_menu(page: Any) -> Any:
+    """Open whichever menu holds the account's own items (phone: Menu; desktop: the account)."""
     nav = page.get_by_role("navigation", name="Main")
+    for toggle in (nav.locator(".menu-toggle"), nav.locator(".account-toggle")):
+        if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+            toggle.click()
+    return nav
+
+
+def log_out(page: Any) -> None:
+    nav = open_account_menu(page)
     nav.get_by_role("button", name="Log out").click()
     expect_message(page, "You have signed out.")
     expect(nav.get_by_role("link", name="Log in")).to_be_visible()

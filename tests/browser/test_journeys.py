@@ -15,6 +15,7 @@ from tests.browser.steps import (
     fill_sign_up,
     log_in,
     log_out,
+    open_account_menu,
     totp_code,
     verification_link,
 )
@@ -78,11 +79,13 @@ def test_it_signs_up_verifies_sets_up_mfa_and_then_asks_for_the_code(
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
     expect_message(page, f"You have confirmed {EMAIL}")
 
-    # Log in.
+    # Log in: a new member is welcomed first (tests/browser/test_today_journey.py), and skips.
     log_in(page, EMAIL, PASSWORD)
-    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page).to_have_url(re.compile(r"/today/welcome/$"))
     expect_message(page, f"Successfully signed in as {HANDLE}")
-    nav = page.get_by_role("navigation", name="Main")
+    page.get_by_role("button", name="Skip for now").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    nav = open_account_menu(page)
     expect(nav.get_by_role("link", name=f"Settings ({HANDLE})")).to_be_visible()
     assert_help_link_reachable(page)
 
@@ -126,6 +129,7 @@ def test_it_signs_up_verifies_sets_up_mfa_and_then_asks_for_the_code(
     page.locator("main input[name=code]").fill(totp_code(secret))
     page.locator("main").get_by_role("button", name="Sign In").click()
     expect(page).to_have_url(re.compile(r"/$"))
+    open_account_menu(page)
     expect(nav.get_by_role("link", name=f"Settings ({HANDLE})")).to_be_visible()
 
 

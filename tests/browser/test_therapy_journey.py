@@ -50,8 +50,8 @@ def test_find_book_note_plan_acknowledge(
     sign_in(m_context, member)
     m = m_context.new_page()
     m.goto("/therapists/")
-    m.get_by_label("Approach").select_option("cbt")
-    m.get_by_role("button", name="Search").click()
+    m.get_by_role("group", name="Approach").get_by_label("CBT", exact=True).check()
+    m.get_by_role("button", name="Show therapists").click()
     expect(m.get_by_text("Dr Jordan Ellis")).to_be_visible()
     expect(m.get_by_text("Dr Wei Chen")).to_have_count(0)
     expect(m.get_by_text("Offers CBT").first).to_be_visible()
@@ -71,7 +71,7 @@ def test_find_book_note_plan_acknowledge(
     assert booking.starts_at - timedelta(hours=24) > booking.created_at
     assert send_due_reminders(booking.starts_at - timedelta(hours=23)) >= 1
     m.goto("/notifications/")
-    expect(m.get_by_text(re.compile("session", re.I)).first).to_be_visible()
+    expect(m.locator("main").get_by_text(re.compile("session", re.I)).first).to_be_visible()
 
     # The therapist writes a SOAP note and signs it.
     t_context = new_context()

@@ -288,3 +288,48 @@ def test_an_own_post_from_days_ago_is_not_read_with_a_new_reply(member, space, w
     assert screen("tonight").level == "none"  # alone, the word is nothing
     reply = write.reply(member, thread, body="tonight")
     assert reply.risk_level == "none"
+
+
+def test_reactions_tell_the_author_in_one_updated_notification(
+    member, member2, peer_supporter, outsider, space, write
+):
+    post = write(member, space).posts.get()
+    actions.do_toggle_reaction(member2, post, "me_too")
+    actions.do_toggle_reaction(member2, post, "strength")
+    first = Notification.objects.get(recipient=member, kind="community.reaction")
+    assert first.title.startswith("1 person reacted")
+    Notification.objects.filter(pk=first.pk).update(read_at=timezone.now())
+    actions.do_toggle_reaction(peer_supporter, post, "thank_you")
+    actions.do_toggle_reaction(outsider, post, "not_alone")
+    row = Notification.objects.get(recipient=member, kind="community.reaction")
+    assert row.pk == first.pk
+    assert row.title.startswith("3 people reacted") and row.read_at is None
+    # Never who reacted: the title may be read on a shared screen.
+    assert member2.handle not in row.title
+
+
+def test_taking_a_reaction_back_sends_nothing(member, member2, space, write):
+    post = write(member, space).posts.get()
+    actions.do_toggle_reaction(member2, post, "me_too")
+    Notification.objects.all().delete()
+    actions.do_toggle_reaction(member2, post, "me_too")
+    assert not Notification.objects.exists()
+
+
+def test_reactions_can_be_switched_off(member, member2, space, write):
+    from kindred.core.notification_prefs import Choice, do_set_preferences
+
+    do_set_preferences(member, {"reactions": Choice(in_app=False, email=False)})
+    post = write(member, space).posts.get()
+    actions.do_toggle_reaction(member2, post, "me_too")
+    assert not Notification.objects.filter(kind="community.reaction").exists()
+
+
+def test_hiding_a_post_tells_its_author_without_quoting_it(member, moderator, space, write):
+    post = write(member, space, body="Something very personal").posts.get()
+    actions.do_set_post_hidden(moderator, post, True, reason="Personal details")
+    note = Notification.objects.get(recipient=member, kind="community.post_hidden")
+    assert note.title == "A moderator hid your post in “Finding my feet”"
+    assert "personal" not in note.title.lower()
+    actions.do_set_post_hidden(moderator, post, False)
+    assert Notification.objects.filter(recipient=member).count() == 1

@@ -66,3 +66,53 @@ def test_versions_are_new_after_a_bump():
     before = pagecache.version("thread", 1)
     pagecache.bump("thread", 1)
     assert pagecache.version("thread", 1) != before
+
+
+# --- Redis trouble degrades, never fails (#19) ----------------------------------------
+
+
+def test_a_reply_is_stored_and_answered_when_the_cache_is_down(
+    login, member, member2, space, write, cache_down, django_capture_on_commit_callbacks
+):
+    thread = write(member, space)
+    actions.do_accept_guidelines(member2, space)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(member2).post(
+            f"/api/v1/threads/{thread.pk}/posts",
+            {"body": "Stored despite Redis"},
+            content_type="application/json",
+        )
+    assert response.status_code == 201, response.content
+    assert Post.objects.filter(thread=thread, body="Stored despite Redis").count() == 1
+
+
+def test_a_new_thread_is_stored_and_answered_when_the_cache_is_down(
+    login, member, space, cache_down, django_capture_on_commit_callbacks
+):
+    actions.do_accept_guidelines(member, space)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(member).post(
+            f"/api/v1/spaces/{space.slug}/threads",
+            {"title": "Without Redis", "body": "Still here"},
+            content_type="application/json",
+        )
+    assert response.status_code == 201, response.content
+    assert Post.objects.filter(body="Still here").count() == 1
+
+
+def test_invalidation_errors_after_commit_are_logged_not_raised(
+    member, member2, space, write, cache_down, django_capture_on_commit_callbacks, caplog
+):
+    thread = write(member, space)
+    with django_capture_on_commit_callbacks(execute=True):
+        write.reply(member2, thread, body="A reply")
+    assert "Page cache not invalidated (ConnectionError)" in caplog.text
+
+
+def test_anonymous_pages_render_without_the_cache_when_it_is_down(
+    client, member, space, write, cache_down
+):
+    thread = write(member, space)
+    response = client.get(thread_url(thread))
+    assert response.status_code == 200 and b"Finding my feet" in response.content
+    assert client.get(reverse("community_space", args=[space.slug])).status_code == 200

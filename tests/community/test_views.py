@@ -207,6 +207,16 @@ def test_the_first_post_asks_for_the_guidelines(client, member, space):
     assert response.status_code == 302 and response["Location"].startswith(thread_url(thread))
 
 
+def test_guidelines_render_their_markdown_and_nothing_unsafe(client, member, space):
+    space.guidelines = "**Be kind.**\n\n- No diagnoses\n- No <script>alert(1)</script> links"
+    space.save(update_fields=["guidelines"])
+    client.force_login(member)
+    body = client.get(reverse("community_guidelines", args=[space.slug])).content.decode()
+    assert "<strong>Be kind.</strong>" in body and "**" not in body
+    assert "<li>No diagnoses</li>" in body
+    assert "<script>alert" not in body
+
+
 def test_a_failed_post_keeps_everything_written(client, member, space):
     actions.do_accept_guidelines(member, space)
     client.force_login(member)

@@ -41,3 +41,15 @@ def test_a_malformed_key_is_a_configuration_error_that_does_not_echo_it(settings
 
 def test_generated_keys_are_valid_fernet_keys():
     Fernet(crypto.generate_key().encode())
+
+
+def test_it_tells_a_token_under_the_primary_key_from_one_under_an_old_key(settings):
+    old = settings.ENCRYPTION_KEYS[0]
+    before = crypto.encrypt_text("from before the rotation")
+    assert crypto.is_under_primary_key(before)
+    settings.ENCRYPTION_KEYS = [Fernet.generate_key().decode(), old]
+    assert not crypto.is_under_primary_key(before)
+    assert crypto.is_under_primary_key(crypto.rotate_token(before))
+    assert crypto.is_under_primary_key(crypto.encrypt_text("after"))
+    assert not crypto.is_under_primary_key("not a token at all")
+    assert not crypto.is_under_primary_key("gAAAAABñ")

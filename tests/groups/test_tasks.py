@@ -16,5 +16,4 @@ def test_the_hourly_task_materialises_sessions_for_active_groups(facilitator, sp
 
 def test_sweeps_run_without_work(db):
     assert tasks.end_overdue_group_sessions.call_local() == 0
-    assert tasks.purge_group_room_messages.call_local() == 0
     assert not GroupSession.objects.filter(status=SessionStatus.ENDED).exists()

@@ -159,27 +159,59 @@ def test_new_group_form_creates_and_keeps_input_on_error(client, facilitator, sp
         "description": "A place to talk.",
         "format": GroupFormat.OPEN,
         "capacity": 8,
-        "first_starts_at_local": f"{a_tuesday_ahead().isoformat()}T19:00",
-        "recurrence": "FREQ=HOURLY",
+        "first_date": (a_tuesday_ahead() - timedelta(days=2)).isoformat(),
+        "start_time": "19:00",
+        "timezone": "Europe/London",
+        "every": "1",
         "session_minutes": 90,
         "quorum": 3,
         "norms": "",
     }
-    response = client.post("/groups/new/", data)
+    page = client.get("/groups/new/").content.decode()
+    assert f'<option value="{space.slug}">' in page and "FREQ=" not in page
+    assert '<option value="Europe/London" selected>' in page
+    response = client.post("/groups/new/", data)  # no day chosen
     assert response.status_code == 200
-    assert "daily, weekly or monthly" in response.content.decode()
+    assert "Choose at least one day." in response.content.decode()
     assert 'value="Tuesday evenings"' in response.content.decode()
-    response = client.post(
-        "/groups/new/", {**data, "space": "no-such-space", "recurrence": "FREQ=WEEKLY;BYDAY=TU"}
-    )
-    assert "No such community space" in response.content.decode()
-    response = client.post("/groups/new/", {**data, "recurrence": "FREQ=WEEKLY;BYDAY=TU"})
+    response = client.post("/groups/new/", {**data, "days": ["TU"], "space": "no-such-space"})
+    assert "Select a valid choice" in response.content.decode()
+    response = client.post("/groups/new/", {**data, "days": ["TU", "TH"]})
     group = Group.objects.get(topic="Tuesday evenings")
     assert response.status_code == 302 and response["Location"] == f"/groups/{group.pk}/"
     assert group.timezone == "Europe/London" and group.start_time.hour == 19
+    assert group.recurrence == "FREQ=WEEKLY;BYDAY=TU,TH"
+    assert group.first_starts_at_local.date() == a_tuesday_ahead()
 
 
-@pytest.mark.parametrize("when", ["9999-12-31T23:59", "1999-01-05T19:00"])
+def test_a_fortnightly_course_in_another_time_zone(client, facilitator, space):
+    client.force_login(facilitator)
+    data = {
+        "space": space.slug,
+        "topic": "Saturday course",
+        "description": "Eight sessions.",
+        "format": GroupFormat.COHORT,
+        "capacity": 8,
+        "days": ["SA"],
+        "first_date": a_tuesday_ahead().isoformat(),
+        "start_time": "10:30",
+        "timezone": "America/New_York",
+        "every": "2",
+        "count": 8,
+        "session_minutes": 75,
+        "quorum": 3,
+        "norms": "",
+    }
+    assert client.post("/groups/new/", data).status_code == 302
+    group = Group.objects.get(topic="Saturday course")
+    assert group.recurrence == "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA;COUNT=8"
+    assert group.timezone == "America/New_York"
+    assert group.first_starts_at_local.date() == a_tuesday_ahead() + timedelta(days=4)
+    bad = client.post("/groups/new/", {**data, "topic": "X", "timezone": "Mars/Olympus"})
+    assert bad.status_code == 200 and "Select a valid choice" in bad.content.decode()
+
+
+@pytest.mark.parametrize("when", ["9999-12-31", "1999-01-05"])
 def test_a_first_session_outside_the_calendar_is_a_form_error(client, facilitator, space, when):
     client.force_login(facilitator)
     data = {
@@ -188,8 +220,11 @@ def test_a_first_session_outside_the_calendar_is_a_form_error(client, facilitato
         "description": "A place to talk.",
         "format": GroupFormat.OPEN,
         "capacity": 8,
-        "first_starts_at_local": when,
-        "recurrence": "FREQ=WEEKLY;BYDAY=TU",
+        "first_date": when,
+        "start_time": "19:00",
+        "days": ["TU"],
+        "timezone": "UTC",
+        "every": "1",
         "session_minutes": 90,
         "quorum": 3,
         "norms": "",

@@ -42,6 +42,8 @@ def book(member, therapist, starts_at, status=BookingStatus.BOOKED):
 def assign(therapist, member, *, created_at=BASE, **schedule):
     assignment = do_assign_measure(therapist, member.pk, "phq9", **schedule)
     Assignment.objects.filter(pk=assignment.pk).update(created_at=created_at)
+    # Assigned at ``created_at``: so was the notice that stands for the first reminder.
+    AssignmentReminder.objects.filter(assignment=assignment).update(due_at=created_at)
     assignment.refresh_from_db()
     return assignment
 
@@ -58,14 +60,18 @@ def treating(member, therapist):
     return book(member, therapist, BASE + timedelta(days=60))
 
 
-def test_every_n_days_is_reminded_once_per_occurrence(member, therapist, treating):
+def test_every_n_days_is_reminded_once_per_occurrence(
+    member, therapist, treating, django_capture_on_commit_callbacks
+):
     assign(therapist, member, every_days=7)
-    assert send_measure_reminders(BASE + timedelta(minutes=1)) == 1
-    assert send_measure_reminders(BASE + timedelta(hours=2)) == 0  # same occurrence
-    assert send_measure_reminders(BASE + timedelta(days=6, hours=23)) == 0
-    assert send_measure_reminders(BASE + timedelta(days=7, minutes=1)) == 1  # the next one
-    assert send_measure_reminders(BASE + timedelta(days=7, hours=5)) == 0
-    assert AssignmentReminder.objects.count() == 2
+    with django_capture_on_commit_callbacks(execute=True):  # mail is queued after commit
+        # The first occurrence was told by the assignment notice itself.
+        assert send_measure_reminders(BASE + timedelta(minutes=1)) == 0
+        assert send_measure_reminders(BASE + timedelta(days=6, hours=23)) == 0
+        assert send_measure_reminders(BASE + timedelta(days=7, minutes=1)) == 1  # the next one
+        assert send_measure_reminders(BASE + timedelta(days=7, hours=5)) == 0  # same occurrence
+        assert send_measure_reminders(BASE + timedelta(days=14, minutes=1)) == 1
+    assert AssignmentReminder.objects.count() == 3
     assert len(mail.outbox) == 2
     assert Notification.objects.filter(recipient=member, kind="measure_reminder").count() == 2
 
@@ -79,17 +85,20 @@ def test_a_completed_occurrence_is_not_reminded(member, therapist, treating):
     assert len(due_assignments(member, BASE + timedelta(days=21))) == 1
 
 
-def test_the_reminder_names_the_instrument_and_nothing_else(member, therapist, treating):
+def test_the_reminder_names_the_instrument_and_nothing_else(
+    member, therapist, treating, django_capture_on_commit_callbacks
+):
     respond(member, BASE - timedelta(days=30))  # a result exists: it must not leak
     assign(therapist, member, every_days=7)
-    send_measure_reminders(BASE + timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        send_measure_reminders(BASE + timedelta(days=7, minutes=1))
     (message,) = mail.outbox
     assert message.to == [member.email]
     assert "PHQ-9" in message.subject
     text = message.subject + message.body
     assert therapist.handle not in text
     assert "9" not in text.replace("PHQ-9", "")  # no score, no total
-    note = Notification.objects.get(recipient=member)
+    note = Notification.objects.get(recipient=member, kind="measure_reminder")
     assert note.title == message.subject and note.url == "/measures/phq9/"
 
 
@@ -213,6 +222,39 @@ def test_the_sweep_queries_are_bounded_per_member(
 def test_the_periodic_task_runs_the_sweep(member, therapist, treating):
     from kindred.measures.tasks import send_measure_reminders as task
 
-    do_assign_measure(therapist, member.pk, "phq9", every_days=7)
+    # Assigned eight days ago: the second occurrence is due and not yet reminded.
+    assign(therapist, member, every_days=7, created_at=timezone.now() - timedelta(days=8))
     assert task.call_local() == 1
     assert task.call_local() == 0
+
+
+def test_an_assignment_tells_the_member_and_shows_on_their_questionnaires_page(
+    client, member, therapist, treating, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assign(therapist, member, every_days=14)
+    note = Notification.objects.get(recipient=member, kind="measures.assigned")
+    assert note.title == "New questionnaire to complete: PHQ-9"
+    assert note.url == "/measures/phq9/"
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    client.force_login(member)
+    body = client.get("/measures/").content.decode()
+    assert "Asked of you by your therapist" in body and 'href="/measures/phq9/"' in body
+    respond(member, timezone.now())
+    assert "Asked of you by your therapist" not in client.get("/measures/").content.decode()
+
+
+def test_another_members_assignment_is_not_on_my_page(client, member, member2, therapist, treating):
+    assign(therapist, member, every_days=14)
+    client.force_login(member2)
+    assert "Asked of you by your therapist" not in client.get("/measures/").content.decode()
+
+
+def test_the_assignment_notice_stands_for_the_first_reminder(
+    member, therapist, treating, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        do_assign_measure(therapist, member.pk, "phq9", every_days=7)
+    assert send_measure_reminders(timezone.now() + timedelta(minutes=1)) == 0
+    assert Notification.objects.filter(recipient=member).count() == 1
+    assert len(mail.outbox) == 1

@@ -228,3 +228,15 @@ def test_too_many_requests_get_429(login, member, rate_limits):
     assert refused.status_code == 429 and refused.json()["code"] == "rate_limited"
     assert 1 <= int(refused["Retry-After"]) <= 3600
     assert member.peer_requests_sent.count() == 1
+
+
+def test_a_retried_report_with_an_idempotency_key_is_stored_once(login, member):
+    from kindred.safety.models import FlagReport
+
+    make_profile(member)
+    conn = connected(member, make_supporter())
+    url = f"{API}/connections/{conn.pk}/report"
+    for _ in range(2):
+        response = send(login(member), "post", url, {"reason": "spam"}, HTTP_IDEMPOTENCY_KEY="p-1")
+        assert response.status_code == 201
+    assert FlagReport.objects.filter(reporter=member).count() == 1

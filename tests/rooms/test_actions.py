@@ -297,9 +297,7 @@ def test_retention_deletes_messages_n_days_after_the_room_closed(room_kind, memb
     Room.objects.filter(pk=recent.pk).update(closed_at=timezone.now() - timedelta(days=29))
     Room.objects.filter(pk=still_open.pk).update(created_at=timezone.now() - timedelta(days=90))
 
-    from kindred.rooms.tasks import purge_expired_room_messages
-
-    assert purge_expired_room_messages.call_local() == 1
+    assert actions.purge_expired_messages() == 1
     assert not RoomMessage.objects.filter(room=old).exists()
     assert RoomMessage.objects.filter(room=recent).count() == 1
     assert RoomMessage.objects.filter(room=still_open).count() == 1

@@ -1,4 +1,4 @@
-"""The periodic housekeeping tasks call the retention and presence sweeps."""
+"""The presence task, and the rooms rule of the daily retention sweep."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from kindred.rights.retention_actions import do_apply_retention
 from kindred.rooms import actions
 from kindred.rooms.models import Room, RoomConnection, RoomMessage
-from kindred.rooms.tasks import purge_expired_room_messages, purge_stale_room_connections
+from kindred.rooms.tasks import purge_stale_room_connections
 from tests.rooms.factories import make_room
 
 
@@ -18,9 +19,9 @@ def test_the_retention_task_uses_the_configured_days(room_kind, member, settings
     actions.do_post_message(room, member, "soon gone")
     actions.do_close_room(room)
     Room.objects.filter(pk=room.pk).update(closed_at=timezone.now() - timedelta(days=6))
-    assert purge_expired_room_messages.call_local() == 0
+    assert do_apply_retention()["rooms.messages"] == 0
     Room.objects.filter(pk=room.pk).update(closed_at=timezone.now() - timedelta(days=8))
-    assert purge_expired_room_messages.call_local() == 1
+    assert do_apply_retention()["rooms.messages"] == 1
     assert not RoomMessage.objects.exists()
     # The room itself stays (its kind's object may still refer to it).
     assert Room.objects.filter(pk=room.pk).exists()

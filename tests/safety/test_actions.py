@@ -338,3 +338,42 @@ def test_blocking_a_facilitator_ends_what_the_member_shared_with_them(
     actions.do_block(member, facilitator)
 
     assert_sharing_ended(client, member, facilitator, "blocked")
+
+
+# --- The database sweep is the source of truth for escalations (#19) -------------------
+
+
+def test_a_wiped_timer_is_still_escalated_by_the_minute_sweep(
+    member, staff, fixed_screen, django_capture_on_commit_callbacks
+):
+    from huey.contrib.djhuey import HUEY
+
+    from kindred.safety import tasks
+
+    HUEY.flush()
+    fixed_screen("high")
+    with django_capture_on_commit_callbacks(execute=True):
+        flag = actions.screen_text(member, "x", area="groups", source_type="t").flag
+    assert [t.args for t in HUEY.scheduled()] == [(flag.pk,)]  # the timer is set
+    HUEY.flush()  # Redis restarted: the timer is gone
+    Flag.objects.filter(pk=flag.pk).update(created_at=timezone.now() - timedelta(minutes=6))
+    assert tasks.escalate_overdue.call_local() == 1
+    flag.refresh_from_db()
+    assert flag.escalated_at is not None
+    assert Notification.objects.filter(recipient=staff, kind="safety.escalation").count() == 1
+
+
+def test_a_timer_that_cannot_be_set_does_not_fail_the_write(
+    member, fixed_screen, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    from kindred.safety import tasks
+
+    def queue_down(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(tasks.escalate_flag, "schedule", queue_down)
+    fixed_screen("high")
+    with django_capture_on_commit_callbacks(execute=True):
+        flag = actions.screen_text(member, "x", area="groups", source_type="t").flag
+    assert Flag.objects.filter(pk=flag.pk, status=FlagStatus.OPEN).exists()
+    assert "the minute sweep will escalate it" in caplog.text

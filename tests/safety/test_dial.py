@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from kindred.safety.dial import Dial, sms_uri, split_numbers, tel_uri
+from kindred.safety.dial import Dial, link_phone_numbers, sms_uri, split_numbers, tel_uri
 from kindred.safety.models import CrisisCountry, CrisisLine
 
 sms_migration = importlib.import_module("kindred.safety.migrations.0005_crisis_line_sms")
@@ -143,3 +143,28 @@ def test_the_safety_plan_links_the_emergency_number(login, member):
     body = login(member).get(reverse("safety_plan")).content.decode()
     assert 'href="tel:112"' in body and 'href="tel:999"' in body
     assert 'href="sms:50808?&amp;body=HELLO"' in body
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("Mum 07700 900123", 'Mum <a href="tel:07700900123" class="tel">07700 900123</a>'),
+        ("Samaritans on 116 123.", 'Samaritans on <a href="tel:116123" class="tel">116 123</a>.'),
+        (
+            "Dr Lee (0113) 496-0000",
+            'Dr Lee <a href="tel:01134960000" class="tel">(0113) 496-0000</a>',
+        ),
+        (
+            "+1 212 555 0100 any time",
+            '<a href="tel:+12125550100" class="tel">+1 212 555 0100</a> any time',
+        ),
+        ("Walk 3 times a week", "Walk 3 times a week"),
+        ("Since 2019, on 2024-01-05", "Since 2019, on 2024-01-05"),
+        (
+            "<i>Jo</i> 07700900123",
+            '&lt;i&gt;Jo&lt;/i&gt; <a href="tel:07700900123" class="tel">07700900123</a>',
+        ),
+    ],
+)
+def test_numbers_people_write_in_their_plan_become_tel_links(text, html):
+    assert str(link_phone_numbers(text)) == html

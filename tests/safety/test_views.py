@@ -155,8 +155,16 @@ def test_a_member_writes_and_reads_their_plan(login, member):
     )
     assert response.status_code == 302
     body = client.get(reverse("safety_plan")).content.decode()
-    for text in ("Not sleeping", "Skipping meals", "Jo 07700 900123", "Biscuit", "Samaritans"):
+    for text in ("Not sleeping", "Skipping meals", "Biscuit", "Samaritans"):
         assert text in body
+    assert 'Jo <a href="tel:07700900123" class="tel">07700 900123</a>' in body
+
+
+def test_plan_text_around_a_number_is_still_escaped(login, member):
+    actions.do_save_safety_plan(member, {"people_to_ask": ["<b>Al</b> +44 7700 900456"]})
+    body = login(member).get(reverse("safety_plan")).content.decode()
+    assert "&lt;b&gt;Al&lt;/b&gt; " in body and "<b>Al</b>" not in body
+    assert '<a href="tel:+447700900456" class="tel">+44 7700 900456</a>' in body
 
 
 def test_the_plan_editor_keeps_input_when_something_is_too_long(login, member):

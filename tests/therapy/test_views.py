@@ -1,8 +1,12 @@
+from datetime import time
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
+from kindred.bookings.actions import do_add_weekly_availability
 from kindred.therapy.access import is_listed
 from kindred.therapy.models import ProfileStatus, TherapistProfile
 from tests.factories import UserFactory
@@ -216,14 +220,126 @@ def test_the_next_page_link_keeps_the_filters(client, make_profile, monkeypatch)
     assert "modality=cbt&amp;after=" in body
 
 
+def _weekdays_nine_to_five(user):
+    for weekday in range(7):
+        do_add_weekly_availability(user, weekday=weekday, start_time=time(9), end_time=time(17))
+
+
 def test_directory_queries_do_not_grow_with_results(
     client, make_profile, django_assert_max_num_queries
 ):
-    make_profile()
-    with django_assert_max_num_queries(4) as few:
+    # Profiles, their facets, and three for every card's next free time.
+    first = make_profile()
+    _weekdays_nine_to_five(first.user)
+    with django_assert_max_num_queries(5) as few:
         client.get(reverse("therapy_directory"), {"modality": "cbt", "language": "en"})
     for _ in range(6):
-        make_profile()
+        _weekdays_nine_to_five(make_profile().user)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("therapy_directory"), {"modality": "cbt", "language": "en"})
-    assert response.content.decode().count("Matches: Offers CBT") == 7
+    body = response.content.decode()
+    assert body.count("Matches: Offers CBT") == 7
+    assert body.count("<time datetime=") == 7
+
+
+def test_profile_queries_are_bounded(client, make_profile, django_assert_max_num_queries):
+    profile = make_profile()
+    _weekdays_nine_to_five(profile.user)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("therapy_profile", args=[profile.pk]))
+    assert response.content.decode().count("<time datetime=") == 6
+
+
+def test_a_card_shows_what_a_person_chooses_by(client, make_profile, therapist):
+    therapist.legal_name = "Dr Jordan Ellis"
+    therapist.save(update_fields=["legal_name"])
+    profile = make_profile(
+        therapist,
+        modality=["cbt", "act"],
+        language=["en", "es"],
+        format=["video", "in_person"],
+        in_person_location="Leeds",
+        fee=Decimal(80),
+        sliding_scale_min=Decimal(40),
+        sliding_scale_max=Decimal(60),
+    )
+    _weekdays_nine_to_five(therapist)
+    body = client.get(reverse("therapy_directory")).content.decode()
+    assert '<span class="avatar" aria-hidden="true">JE</span>' in body
+    assert "Clinical or counselling psychologist" in body
+    assert "£80 a session; sliding scale £40 to £60" in body
+    assert "English, Spanish" in body and ">en<" not in body
+    assert "Video sessions, In-person sessions (Leeds)" in body
+    assert f'href="/therapists/{profile.pk}/"' in body
+    assert "Nothing free in the next" not in body
+
+
+def test_a_card_says_when_nothing_is_free(client, make_profile):
+    make_profile()
+    body = client.get(reverse("therapy_directory")).content.decode()
+    assert "Nothing free in the next 14 days" in body
+
+
+def test_filters_are_checkbox_groups_in_a_side_panel(client):
+    body = client.get(reverse("therapy_directory")).content.decode()
+    assert '<details class="side-panel' in body
+    for name in ("modality", "specialty", "population", "language", "format"):
+        assert f'type="checkbox" name="{name}"' in body
+    assert "multiple" not in body
+
+
+def test_an_empty_directory_does_not_blame_the_filters(client):
+    body = client.get(reverse("therapy_directory")).content.decode()
+    assert "No therapists are listed yet" in body
+    assert "matches all of these filters" not in body
+    # A submitted form with nothing chosen is still "no filter".
+    body = client.get(reverse("therapy_directory"), {"q": "", "fee_max": ""}).content.decode()
+    assert "No therapists are listed yet" in body
+    body = client.get(reverse("therapy_directory"), {"modality": "cbt"}).content.decode()
+    assert "No listed therapist matches all of these filters" in body
+
+
+def test_the_profile_lists_free_times_that_link_to_booking(client, make_profile, therapist):
+    profile = make_profile(therapist)
+    _weekdays_nine_to_five(therapist)
+    body = client.get(reverse("therapy_profile", args=[profile.pk])).content.decode()
+    booking_url = reverse("bookings_therapist", args=[therapist.pk])
+    assert body.count(f'href="{booking_url}?at=') == 6
+    assert "See free times and book" in body
+    assert "Times in UTC." in body
+
+
+def test_a_preview_of_an_unlisted_profile_offers_no_booking(login, make_profile, therapist):
+    profile = make_profile(therapist, status="submitted")
+    _weekdays_nine_to_five(therapist)
+    body = login(therapist).get(reverse("therapy_profile", args=[profile.pk])).content.decode()
+    assert "Preview:" in body and "See free times and book" not in body
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "rejected"])
+def test_visitors_never_see_unverified_therapists(client, make_profile, therapist, status):
+    profile = make_profile(therapist, status=status)
+    assert client.get(reverse("therapy_profile", args=[profile.pk])).status_code == 404
+    assert therapist.legal_name not in client.get(reverse("therapy_directory")).content.decode()
+
+
+def test_visitors_never_see_a_therapist_whose_licence_lapsed(client, make_profile, therapist):
+    profile = make_profile(therapist)
+    TherapistProfile.objects.filter(pk=profile.pk).update(status=ProfileStatus.EXPIRED)
+    assert client.get(reverse("therapy_profile", args=[profile.pk])).status_code == 404
+    assert therapist.legal_name not in client.get(reverse("therapy_directory")).content.decode()
+
+
+def test_a_missing_profile_is_the_same_404(client):
+    assert client.get(reverse("therapy_profile", args=[999999])).status_code == 404
+
+
+def test_a_member_with_an_unknown_time_zone_sees_utc(login, member, make_profile, therapist):
+    profile = make_profile(therapist)
+    _weekdays_nine_to_five(therapist)
+    member.timezone = "Mars/Olympus_Mons"
+    member.save(update_fields=["timezone"])
+    client = login(member)
+    assert "(UTC)" in client.get(reverse("therapy_directory")).content.decode()
+    body = client.get(reverse("therapy_profile", args=[profile.pk])).content.decode()
+    assert "Times in UTC." in body

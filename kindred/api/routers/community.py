@@ -36,12 +36,23 @@ from kindred.community.access import (
 )
 from kindred.community.models import Post, Reaction, ReactionKind, Space, Thread
 from kindred.community.pagination import post_page, thread_page
+from kindred.core.idempotency import (
+    HEADER,
+    InvalidKey,
+    KeyReused,
+    Replay,
+    fingerprint,
+    key_from_header,
+    once,
+    previous,
+)
 from kindred.core.ratelimit import RateLimited, limit
 from kindred.safety.actions import (
     REPORT_REASONS,
     ReportLimitReached,
     SafetyActionError,
     do_report,
+    report_ref,
 )
 from kindred.safety.crisis import crisis_context
 
@@ -306,24 +317,58 @@ class _AsCaller:
         return getattr(self._request, name)
 
 
+# Documents the header on the operations that take it (ninja extends the parameters).
+IDEMPOTENT = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": HEADER,
+            "required": False,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 100},
+            "description": "Retry safely: a retry with the same key stores nothing twice and "
+            "gets the first answer back (kept 24 hours; the same key with another request "
+            "is 422).",
+        }
+    ]
+}
+
+
+def request_key(request: HttpRequest) -> str | None:
+    try:
+        return key_from_header(request)
+    except InvalidKey as exc:
+        raise HttpError(422, str(exc)) from None
+
+
+def replayed_post(request: HttpRequest, replay: Replay) -> Status[dict[str, Any]]:
+    """The answer to a retried thread or reply: the post as it is now, support again."""
+    post = Post.objects.select_related("author", "thread").get(pk=replay.object_id)
+    return Status(replay.status, describe_written_post(request, post, replay.detail["support"]))
+
+
 def describe_written(request: HttpRequest, written: actions.Written) -> dict[str, Any]:
+    level = written.screen.result.level if written.screen.support else ""
+    return describe_written_post(request, written.post, level)
+
+
+def describe_written_post(request: HttpRequest, written_post: Post, level: str) -> dict[str, Any]:
     user = get_api_user(request)
     support = None
-    if written.screen.support:
+    if level:
         context = crisis_context(_AsCaller(request, user))
         support = {
-            "level": written.screen.result.level,
+            "level": level,
             "message": SUPPORT_MESSAGE,
             "country": describe_country(context["country"]),
             "anywhere": describe_country(context["anywhere"]),
             "get_help_url": reverse("get_help"),
             "safety_plan_url": reverse("safety_plan"),
         }
-    (post,) = describe_posts(user, [written.post])
+    (post,) = describe_posts(user, [written_post])
     return {
         **post,
         "support": support,
-        "notice": HELD_MESSAGE if written.post.is_held else "",
+        "notice": HELD_MESSAGE if written_post.is_held else "",
     }
 
 
@@ -404,6 +449,7 @@ def list_threads(request: HttpRequest, slug: PathText, query: Query[ThreadQuery]
     "/spaces/{slug}/threads",
     response={201: PostWrittenOut, 409: ErrorOut},
     summary="Start a thread",
+    openapi_extra=IDEMPOTENT,
 )
 def create_thread(
     request: HttpRequest, slug: PathText, payload: ThreadIn
@@ -413,14 +459,29 @@ def create_thread(
     you start threads faster than one person may."""
     user = get_api_user(request)
     space = access_space(user, slug)
-    blocked = check_posting(user, space)
-    if blocked is not None:
-        return blocked
-    limit(request, "community.thread", user=user)
+    key = request_key(request)
+    fields = payload.model_dump()
+    print_ = fingerprint("community.thread", space.pk, fields)
     try:
-        written = actions.do_create_thread(user, space, **payload.model_dump())
-    except (actions.CommunityError, CannotPost) as exc:
+        replay = previous(user, key, print_)
+        if replay is not None:
+            return replayed_post(request, replay)
+        blocked = check_posting(user, space)
+        if blocked is not None:
+            return blocked
+        limit(request, "community.thread", user=user)
+        written, replay = once(
+            user,
+            key,
+            print_,
+            lambda: actions.do_create_thread(user, space, **fields),
+            actions.written_ref,
+        )
+    except (actions.CommunityError, CannotPost, KeyReused) as exc:
         raise refused(exc) from None
+    if replay is not None:
+        return replayed_post(request, replay)
+    assert written is not None
     return Status(201, describe_written(request, written))
 
 
@@ -447,22 +508,34 @@ def list_posts(request: HttpRequest, thread_id: int, query: Query[PostQuery]) ->
     "/threads/{thread_id}/posts",
     response={201: PostWrittenOut, 409: ErrorOut},
     summary="Reply to a thread",
+    openapi_extra=IDEMPOTENT,
 )
 def create_reply(request: HttpRequest, thread_id: int, payload: ReplyIn) -> Status[dict[str, Any]]:
     user = get_api_user(request)
     thread = access_thread(user, thread_id)
-    blocked = check_posting(user, thread.space)
-    if blocked is not None:
-        return blocked
-    if thread.is_locked:
-        return Status(
-            409, {"code": "thread_locked", "detail": "This thread is locked: no new replies."}
-        )
-    limit(request, "community.reply", user=user)
+    key = request_key(request)
+    fields = payload.model_dump()
+    print_ = fingerprint("community.reply", thread.pk, fields)
     try:
-        written = actions.do_reply(user, thread, **payload.model_dump())
-    except (actions.CommunityError, CannotPost) as exc:
+        replay = previous(user, key, print_)
+        if replay is not None:
+            return replayed_post(request, replay)
+        blocked = check_posting(user, thread.space)
+        if blocked is not None:
+            return blocked
+        if thread.is_locked:
+            return Status(
+                409, {"code": "thread_locked", "detail": "This thread is locked: no new replies."}
+            )
+        limit(request, "community.reply", user=user)
+        written, replay = once(
+            user, key, print_, lambda: actions.do_reply(user, thread, **fields), actions.written_ref
+        )
+    except (actions.CommunityError, CannotPost, KeyReused) as exc:
         raise refused(exc) from None
+    if replay is not None:
+        return replayed_post(request, replay)
+    assert written is not None
     return Status(201, describe_written(request, written))
 
 
@@ -506,7 +579,12 @@ def toggle_reaction(request: HttpRequest, post_id: int, payload: ReactionIn) -> 
     return {"kind": payload.kind, "on": on}
 
 
-@router.post("/posts/{post_id}/reports", response={201: ReportOut}, summary="Report a post")
+@router.post(
+    "/posts/{post_id}/reports",
+    response={201: ReportOut},
+    summary="Report a post",
+    openapi_extra=IDEMPOTENT,
+)
 def report_post(
     request: HttpRequest, post_id: int, payload: PostReportIn
 ) -> Status[dict[str, str]]:
@@ -516,19 +594,29 @@ def report_post(
     same flag. 429 when you have sent as many reports this hour as one member may."""
     user = get_api_user(request)
     post = access_post(user, post_id)
+    key = request_key(request)
+    details = payload.details.strip()
+    print_ = fingerprint("safety.report", f"community.post:{post.pk}", [payload.reason, details])
     try:
-        do_report(
-            user,
-            reason=payload.reason,
-            details=payload.details.strip(),
-            subject=post.author,
-            source_type="community.post",
-            source_id=str(post.pk),
-            quoted_text=post.body,
-            scope=f"community:{post.thread.space.slug}",
-        )
+        if previous(user, key, print_) is None:
+            once(
+                user,
+                key,
+                print_,
+                lambda: do_report(
+                    user,
+                    reason=payload.reason,
+                    details=details,
+                    subject=post.author,
+                    source_type="community.post",
+                    source_id=str(post.pk),
+                    quoted_text=post.body,
+                    scope=f"community:{post.thread.space.slug}",
+                ),
+                report_ref,
+            )
     except ReportLimitReached as exc:
         raise RateLimited("safety.report", exc.retry_after, message=str(exc)) from None
-    except SafetyActionError as exc:
+    except (SafetyActionError, KeyReused) as exc:
         raise refused(exc) from None
     return Status(201, {"detail": REPORTED_MESSAGE})

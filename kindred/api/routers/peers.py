@@ -19,10 +19,11 @@ from pydantic import ConfigDict, field_validator
 
 from kindred.api.auth import get_api_user
 from kindred.api.openapi import errors
-from kindred.api.routers.community import SupportOut
+from kindred.api.routers.community import IDEMPOTENT, SupportOut, request_key
 from kindred.api.routers.crisis import describe_country
 from kindred.api.schemas import InputSchema
 from kindred.core.access import NotFound
+from kindred.core.idempotency import KeyReused, fingerprint, once, previous
 from kindred.core.ids import ObjectId
 from kindred.core.ratelimit import RateLimited, limit
 from kindred.peers import actions, taxonomy
@@ -41,6 +42,7 @@ from kindred.safety.actions import (
     ReportLimitReached,
     SafetyActionError,
     ScreenOutcome,
+    report_ref,
 )
 from kindred.safety.crisis import crisis_context
 
@@ -471,6 +473,7 @@ def rate_connection(request: HttpRequest, connection_id: int, payload: RatingIn)
     "/peers/connections/{connection_id}/report",
     response={201: DetailOut},
     summary="Report the other person to the moderators",
+    openapi_extra=IDEMPOTENT,
 )
 def report_connection(
     request: HttpRequest, connection_id: int, payload: ConnectionReportIn
@@ -478,11 +481,22 @@ def report_connection(
     """429 when you have sent as many reports this hour as one member may."""
     user = get_api_user(request)
     conn = access_connection(user, connection_id)
+    key = request_key(request)
+    print_ = fingerprint("peers.report", conn.pk, [payload.reason, payload.details])
     try:
-        actions.do_report_peer(user, conn, reason=payload.reason, details=payload.details)
+        if previous(user, key, print_) is None:
+            once(
+                user,
+                key,
+                print_,
+                lambda: actions.do_report_peer(
+                    user, conn, reason=payload.reason, details=payload.details
+                ),
+                report_ref,
+            )
     except ReportLimitReached as exc:
         raise RateLimited("safety.report", exc.retry_after, message=str(exc)) from None
-    except SafetyActionError as exc:
+    except (SafetyActionError, KeyReused) as exc:
         raise HttpError(422, str(exc)) from None
     return Status(
         201,

@@ -68,6 +68,9 @@ class TherapistOut(Schema):
 
 class DirectoryEntryOut(TherapistOut):
     matches: list[str] = Field(description="Why this therapist matches each filter you set.")
+    next_free_at: datetime | None = Field(
+        description="The first free session start in the next 14 days (UTC); null if none."
+    )
 
 
 class DirectoryPageOut(Schema):
@@ -189,7 +192,11 @@ def describe_therapist(profile: TherapistProfile) -> dict[str, Any]:
 
 
 def describe_result(result: Result) -> dict[str, Any]:
-    return {**describe_therapist(result.profile), "matches": result.reasons}
+    return {
+        **describe_therapist(result.profile),
+        "matches": result.reasons,
+        "next_free_at": result.next_free,
+    }
 
 
 def directory_filters(query: DirectoryQuery) -> dict[str, Any]:

@@ -10,6 +10,68 @@
     }
   });
 
+  // The welcome steps suggest the browser's country and time zone (fields marked
+  // data-detect); whatever the person already chose, or changes, wins. Crisis lines
+  // follow the saved country.
+  function selectIfOffered(select, value) {
+    if (!value) return;
+    for (var i = 0; i < select.options.length; i++) {
+      if (select.options[i].value === value) {
+        select.value = value;
+        return;
+      }
+    }
+  }
+  function browserCountry() {
+    var languages = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ""];
+    for (var i = 0; i < languages.length; i++) {
+      var match = /^[a-z]{2,3}[-_]([a-z]{2})\b/i.exec(languages[i] || "");
+      if (match) return match[1].toUpperCase();
+    }
+    return "";
+  }
+  document.querySelectorAll("select[data-detect]").forEach(function (select) {
+    if (select.dataset.detect === "timezone" && (!select.value || select.value === "UTC")) {
+      try {
+        selectIfOffered(select, Intl.DateTimeFormat().resolvedOptions().timeZone);
+      } catch (e) {
+        // No Intl: the person picks.
+      }
+    } else if (select.dataset.detect === "country" && !select.value) {
+      selectIfOffered(select, browserCountry());
+    }
+  });
+
+  // Disclosure buttons (the site menu, the account menu): a button with
+  // aria-expanded and aria-controls shows or hides the element it controls (the CSS
+  // hides it while aria-expanded is "false"). Escape closes and returns focus to the
+  // button; a click elsewhere closes. Without this file noscript.css shows them open.
+  function setExpanded(button, open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  function openDisclosures() {
+    return document.querySelectorAll('[data-disclosure][aria-expanded="true"]');
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    var button = target && target.closest("[data-disclosure]");
+    openDisclosures().forEach(function (open) {
+      var panel = document.getElementById(open.getAttribute("aria-controls") || "");
+      var inside = panel && target && panel.contains(target);
+      // Leave open the one clicked and those that contain it (the menu around the account menu).
+      if (open !== button && !inside && !(button && panel && panel.contains(button))) setExpanded(open, false);
+    });
+    if (button) setExpanded(button, button.getAttribute("aria-expanded") !== "true");
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = openDisclosures();
+    if (!open.length) return;
+    var last = open[open.length - 1];
+    setExpanded(last, false);
+    last.focus();
+  });
+
   // A panel shown because of what someone just wrote (crisis support) takes focus on
   // load, so a screen reader starts there and the panel is in view. Without this
   // file the page still opens at the panel through its #support anchor.

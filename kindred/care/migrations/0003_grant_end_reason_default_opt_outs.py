@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("care", "0001_initial"),
+        ("care", "0002_referral_title_and_url_encrypted"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,65 @@
+"""What deleting an account means for care: every grant ends, either way.
+
+Grant rows are kept, revoked, as the record of who could see what and when (no
+content); they and referrals go when the clinical records do.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.utils import timezone
+
+from kindred.accounts.deletion import ERASERS, ErasePlan, Eraser
+from kindred.audit.actions import record_event
+from kindred.care import audit_names as care_audit
+from kindred.care.models import ConsentGrant, Referral
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
+
+
+def erase(user: User, plan: ErasePlan) -> dict[str, int]:
+    now = timezone.now()
+    live = ConsentGrant.objects.select_for_update().filter(
+        Q(member=user) | Q(grantee=user), revoked_at__isnull=True
+    )
+    ended = 0
+    for grant in live:
+        grant.revoked_at = now
+        grant.save(update_fields=["revoked_at"])
+        record_event(
+            actor=None,
+            event=care_audit.GRANT_REVOKED,
+            target=grant,
+            changes={"scope": grant.scope, "reason": "account_deleted"},
+        )
+        ended += 1
+    return {"grants_ended": ended}
+
+
+def purge_retained(user: User) -> dict[str, int]:
+    return {
+        "grants": ConsentGrant.objects.filter(Q(member=user) | Q(grantee=user)).delete()[0],
+        "referrals": Referral.objects.filter(member=user).delete()[0],
+    }
+
+
+ERASERS.register(
+    "care",
+    Eraser(
+        erase=erase,
+        purge_retained=purge_retained,
+        retained={
+            "care.ConsentGrant": (
+                "revoked at once; kept (no content) as the record of who could see what, "
+                "purged with the clinical records"
+            ),
+            "care.Referral": (
+                "a therapist's referral is part of the clinical record: kept for "
+                "CLINICAL_RETENTION_YEARS, then purged"
+            ),
+        },
+    ),
+)

@@ -1,0 +1,21 @@
+"""Template helpers for the design system: ``{% load ui %}``."""
+
+from django import template
+from django.utils.safestring import SafeString
+
+from kindred.core.icons import initials as _initials
+from kindred.core.icons import render_icon
+
+register = template.Library()
+
+
+@register.simple_tag
+def icon(name: str, label: str = "", css_class: str = "") -> SafeString:
+    """``{% icon "bell" %}``; ``{% icon "bell" label=_("Notifications") %}`` when it stands alone."""
+    return render_icon(name, label, css_class)
+
+
+@register.filter
+def initials(name: str) -> str:
+    """Up to two letters for an avatar: ``{{ user.handle|initials }}``."""
+    return _initials(name)
