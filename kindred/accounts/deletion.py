@@ -114,7 +114,7 @@ def _erase_accounts(user: User, plan: ErasePlan) -> dict[str, int]:
     from django.contrib.admin.models import LogEntry
 
     from kindred.accounts.models import UserRole
-    from kindred.core.models import Notification, NotificationPreference
+    from kindred.core.models import IdempotencyKey, Notification, NotificationPreference
 
     return {
         "roles": UserRole.objects.filter(user=user).delete()[0],
@@ -123,6 +123,7 @@ def _erase_accounts(user: User, plan: ErasePlan) -> dict[str, int]:
         "admin_log_entries": LogEntry.objects.filter(user=user).delete()[0],
         "notifications": Notification.objects.filter(recipient=user).delete()[0],
         "notification_settings": NotificationPreference.objects.filter(user=user).delete()[0],
+        "idempotency_keys": IdempotencyKey.objects.filter(user=user).delete()[0],
     }
 
 
@@ -137,6 +138,7 @@ ERASERS.register(
             "admin.LogEntry",
             "core.Notification",
             "core.NotificationPreference",
+            "core.IdempotencyKey",
         ),
     ),
 )

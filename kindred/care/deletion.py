@@ -14,7 +14,7 @@ from django.utils import timezone
 from kindred.accounts.deletion import ERASERS, ErasePlan, Eraser
 from kindred.audit.actions import record_event
 from kindred.care import audit_names as care_audit
-from kindred.care.models import ConsentGrant, Referral
+from kindred.care.models import ConsentGrant, DefaultAccessOptOut, EndReason, Referral
 
 if TYPE_CHECKING:
     from kindred.accounts.models import User
@@ -28,7 +28,8 @@ def erase(user: User, plan: ErasePlan) -> dict[str, int]:
     ended = 0
     for grant in live:
         grant.revoked_at = now
-        grant.save(update_fields=["revoked_at"])
+        grant.ended_reason = EndReason.ACCOUNT_CLOSED
+        grant.save(update_fields=["revoked_at", "ended_reason"])
         record_event(
             actor=None,
             event=care_audit.GRANT_REVOKED,
@@ -36,7 +37,8 @@ def erase(user: User, plan: ErasePlan) -> dict[str, int]:
             changes={"scope": grant.scope, "reason": "account_deleted"},
         )
         ended += 1
-    return {"grants_ended": ended}
+    opt_outs = DefaultAccessOptOut.objects.filter(member=user).delete()[0]
+    return {"grants_ended": ended, "default_access_opt_outs": opt_outs}
 
 
 def purge_retained(user: User) -> dict[str, int]:
@@ -50,6 +52,7 @@ ERASERS.register(
     "care",
     Eraser(
         erase=erase,
+        models=("care.DefaultAccessOptOut",),
         purge_retained=purge_retained,
         retained={
             "care.ConsentGrant": (

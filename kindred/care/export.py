@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kindred.accounts.models import User
 from kindred.care.accesslog import access_log_for
-from kindred.care.models import ConsentGrant, Referral
+from kindred.care.models import ConsentGrant, DefaultAccessOptOut, Referral
 from kindred.core.export import EXPORT_SECTIONS, ExportSection, handle_of
 
 
@@ -51,6 +51,11 @@ def export_for(user: User) -> dict[str, Any]:
             .order_by("created_at", "pk")
             .values("kind", "title", "status", "created_at")
         ),
+        "default_access_switched_off": list(
+            DefaultAccessOptOut.objects.filter(member=user)
+            .order_by("key")
+            .values("key", "created_at")
+        ),
         "access_log": [
             {"at": e.at, "who": e.who, "action": e.action, "what": e.what, "role": e.role}
             for e in access_log_for(user)
@@ -68,6 +73,7 @@ EXPORT_SECTIONS.register(
             "grants_received": _("What others share with you"),
             "referrals_received": _("Suggestions from your carers"),
             "referrals_made": _("Suggestions you made"),
+            "default_access_switched_off": _("Default access you switched off"),
             "access_log": _("Who looked at what, and when"),
         },
         covers=(
@@ -75,6 +81,7 @@ EXPORT_SECTIONS.register(
             "care.ConsentGrant.grantee",
             "care.Referral.member",
             "care.Referral.author",
+            "care.DefaultAccessOptOut.member",
         ),
     ),
 )

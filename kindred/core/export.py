@@ -137,6 +137,12 @@ def _register_notifications() -> None:
                 "notification_settings": _("Your notification settings"),
             },
             covers=("core.Notification.recipient", "core.NotificationPreference.user"),
+            excluded={
+                "core.IdempotencyKey.user": (
+                    "a retry record naming what a request created (the thing itself is "
+                    "in its own section), deleted after 24 hours"
+                ),
+            },
         ),
     )
 
