@@ -87,3 +87,29 @@ def test_a_non_member_gets_no_room(open_page, room_kind, member, outsider):
     room = make_room(room_kind, member)
     page = open_page(outsider, f"/test-rooms/{room.pk}/")
     assert page.locator("[data-room]").count() == 0
+
+
+def test_a_long_room_opens_at_its_latest_messages_and_loads_earlier_ones_on_demand(
+    open_page, room_kind, member, member2, settings
+):
+    from kindred.rooms import actions
+
+    settings.ROOM_RATE_LIMIT_MESSAGES = 1000
+    room = make_room(room_kind, member, member2)
+    for n in range(60):
+        actions.do_post_message(room, member2, f"message {n}")
+    maya = open_page(member, f"/test-rooms/{room.pk}/")
+    expect(maya.locator("[data-room-status]")).to_have_text("Connected.")
+    bodies = maya.locator(".room-message .body")
+    expect(bodies).to_have_count(50)
+    expect(bodies.first).to_have_text("message 10")
+
+    earlier = maya.get_by_role("button", name="Load earlier messages")
+    earlier.click()
+    expect(bodies).to_have_count(60)
+    expect(bodies.first).to_have_text("message 0")
+    expect(earlier).to_be_hidden()
+
+    send(maya, "Caught up.")
+    expect(bodies.last).to_have_text("Caught up.")
+    expect(bodies).to_have_count(61)
