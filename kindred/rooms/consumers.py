@@ -71,6 +71,7 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kindred.core.access import NotFound
 from kindred.core.clientip import scope_client_ip
@@ -97,8 +98,8 @@ TOUCH_EVERY_SECONDS = 20.0  # below room.js's 25 s ping, so every ping heals
 FRAMES_PER_WINDOW = 30
 FRAME_WINDOW_SECONDS = 10.0
 SEND_TIMEOUT_SECONDS = 10.0
-SLOW_DOWN_DETAIL = "You are sending too quickly. Slow down and try again in a moment."
-TOO_MANY_SOCKETS_DETAIL = (
+SLOW_DOWN_DETAIL = gettext_lazy("You are sending too quickly. Slow down and try again in a moment.")
+TOO_MANY_SOCKETS_DETAIL = gettext_lazy(
     "You have too many rooms open at once. Close some of them, then reload this page."
 )
 
@@ -149,7 +150,7 @@ class RoomConsumer(JsonConsumer):
         if not await sync_to_async(slot.take, thread_sensitive=False)():
             # Accepted first: a refused handshake reaches the page without a reason.
             await self.accept()
-            await self.send_json({"type": "error", "detail": _(TOO_MANY_SOCKETS_DETAIL)})
+            await self.send_json({"type": "error", "detail": str(TOO_MANY_SOCKETS_DETAIL)})
             await self.close(code=TOO_MANY_SOCKETS)
             return
         self.slot = slot
@@ -206,7 +207,7 @@ class RoomConsumer(JsonConsumer):
         self.tokens = min(float(FRAMES_PER_WINDOW), self.tokens + refill)
         self.tokens_at = now
         if self.tokens < 1:
-            await self.send_json({"type": "error", "detail": _(SLOW_DOWN_DETAIL)})
+            await self.send_json({"type": "error", "detail": str(SLOW_DOWN_DETAIL)})
             return
         self.tokens -= 1
         await super().receive(text_data=text_data, bytes_data=bytes_data)

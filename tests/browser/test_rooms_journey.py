@@ -113,3 +113,40 @@ def test_a_long_room_opens_at_its_latest_messages_and_loads_earlier_ones_on_dema
     send(maya, "Caught up.")
     expect(bodies.last).to_have_text("Caught up.")
     expect(bodies).to_have_count(61)
+
+
+# Records every socket the page opens, so a test can drop one and read the URLs.
+SOCKET_SPY = """
+(() => {
+  const Native = window.WebSocket;
+  window.roomSockets = [];
+  window.WebSocket = class extends Native {
+    constructor(url, protocols) {
+      super(url, protocols);
+      if (String(url).includes("/ws/rooms/")) window.roomSockets.push(this);
+    }
+  };
+})();
+"""
+
+
+def test_a_dropped_connection_resumes_after_the_last_message_seen(
+    open_page, room_kind, member, member2
+):
+    from kindred.rooms import actions
+
+    room = make_room(room_kind, member, member2)
+    for n in range(3):
+        actions.do_post_message(room, member2, f"before {n}")
+    maya = open_page(member, f"/test-rooms/{room.pk}/")
+    maya.add_init_script(SOCKET_SPY)
+    maya.reload()
+    bodies = maya.locator(".room-message .body")
+    expect(bodies).to_have_count(3)
+
+    maya.evaluate("window.roomSockets[window.roomSockets.length - 1].close()")
+    actions.do_post_message(room, member2, "while away")
+    expect(bodies).to_have_text(["before 0", "before 1", "before 2", "while away"])
+    expect(maya.locator("[data-room-status]")).to_have_text("Connected.")
+    urls = maya.evaluate("window.roomSockets.map((s) => s.url)")
+    assert "recent=50" in urls[0] and "after=3" in urls[1], urls

@@ -704,3 +704,56 @@ async def test_a_reader_that_cannot_keep_up_is_dropped_with_its_resume_point(
     await post(room, member2, "third")
     assert await seqs_of(again, 2) == [2, 3]
     await again.disconnect()
+
+
+async def test_a_catch_up_is_read_while_the_database_thread_is_busy_on_postgresql(
+    layer, room, member, member2
+):
+    """Catch-up reads run on the read pool: a slow write elsewhere does not hold them up."""
+    from django.db import connection
+
+    from kindred.rooms.models import MessageKind, Room, RoomMessage
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the read pool is used on PostgreSQL only")
+    maya, ok, _ = await connect(member, room.pk)
+    assert ok
+    await drain(maya)
+
+    def store_unannounced():
+        # Stored without a broadcast, as if the broadcasts were lost.
+        for seq in (1, 2):
+            RoomMessage.objects.create(
+                room=room, seq=seq, author=member2, kind=MessageKind.TEXT, body=f"m{seq}"
+            )
+        Room.objects.filter(pk=room.pk).update(last_seq=2)
+
+    await sync_to_async(store_unannounced)()
+    release = threading.Event()
+    started = threading.Event()
+
+    def slow_query():
+        started.set()
+        release.wait(10)
+
+    busy = asyncio.ensure_future(sync_to_async(slow_query)())
+    try:
+        while not started.is_set():
+            await asyncio.sleep(0.01)
+        event = {
+            "type": "message",
+            "seq": 3,
+            "kind": "text",
+            "author": "member_sam",
+            "body": "m3",
+            "created_at": "2026-11-26T20:00:00+00:00",
+        }
+        await get_channel_layer().group_send(
+            actions.room_group(room.pk), {"type": EVENT_MESSAGE_TYPE, "event": event}
+        )
+        assert await seqs_of(maya, 3) == [1, 2, 3]
+        assert not busy.done()
+    finally:
+        release.set()
+        await busy
+    await maya.disconnect()
