@@ -12,8 +12,8 @@
   and one address (an IPv6 /64), may hold across all rooms and processes (default 20 and
   200: a clinic or school behind one address). Over the cap the socket is closed with 4429.
 * ``ROOM_DB_READ_THREADS`` — threads per process for the sockets' read-only queries on
-  PostgreSQL (default 4; each holds its own connection; 0 keeps them on the one database
-  thread). See :mod:`kindred.rooms.consumers`.
+  PostgreSQL (default 4; a thread takes a connection only while it reads; 0 keeps them
+  on the one database thread). See :mod:`kindred.rooms.consumers`.
 """
 
 from __future__ import annotations

@@ -41,8 +41,9 @@ Database threads. ``database_sync_to_async`` runs every call on one thread per p
 (thread-sensitive), so one slow query held up every socket's posts and joins. Writes stay
 there: they are short, and one thread keeps a process's writes to a room in the order
 its sockets asked. Reads that only catch a socket up (history after a seq, the presence
-list) run on a small pool of their own (``ROOM_DB_READ_THREADS``, default 4, each with
-its own connection) when the database is PostgreSQL. Order is unaffected: a socket
+list) run on a small pool of their own (``ROOM_DB_READ_THREADS``, default 4; a thread
+holds a connection, from the process's pool, only while it reads) when the database is
+PostgreSQL. Order is unaffected: a socket
 awaits each read before its next send, and every seq below a committed one is committed
 (see :mod:`kindred.rooms.actions`), whichever connection reads. On SQLite the reads stay
 on the one thread (SQLite serialises writers anyway, and its shared-cache test database
