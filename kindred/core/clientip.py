@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+from collections.abc import Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -73,3 +75,14 @@ def address_bucket(ip: str) -> str:
     if isinstance(address, ipaddress.IPv6Address):
         return str(ipaddress.IPv6Network((address, 64), strict=False).network_address)
     return str(address) if address is not None else ip
+
+
+def scope_client_ip(scope: Mapping[str, Any]) -> str:
+    """:func:`client_ip` for an ASGI scope (a WebSocket has no request)."""
+    client = scope.get("client") or ("", 0)
+    headers = dict(scope.get("headers") or [])
+    meta = {
+        "REMOTE_ADDR": str(client[0] or ""),
+        "HTTP_X_FORWARDED_FOR": headers.get(b"x-forwarded-for", b"").decode("latin-1"),
+    }
+    return client_ip(SimpleNamespace(META=meta))

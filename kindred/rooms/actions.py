@@ -431,9 +431,17 @@ def do_set_message_hidden(moderator: Any, message: RoomMessage, hidden: bool) ->
 
 
 def history(
-    room: Room, *, after_seq: int = 0, limit: int = 200, viewer: Any = None
+    room: Room,
+    *,
+    after_seq: int = 0,
+    before_seq: int | None = None,
+    limit: int = 200,
+    viewer: Any = None,
 ) -> list[RoomMessage]:
     """Messages after ``after_seq`` in seq order. No access check: callers check.
+
+    With ``before_seq``: the last ``limit`` messages below it (still oldest first), for
+    a page that shows the latest messages and loads earlier ones on demand.
 
     Held messages, and messages a moderator hid, are included only for their author
     (``viewer``); messages of people the viewer blocked, or who blocked the viewer, and
@@ -448,7 +456,16 @@ def history(
     hidden = blocked_user_ids(viewer) if viewer is not None else set()
     if hidden:
         messages = messages.exclude(author_id__in=hidden)
-    return list(messages.select_related("author").order_by("seq")[:limit])
+    messages = messages.select_related("author")
+    if before_seq is None:
+        return list(messages.order_by("seq")[:limit])
+    # Walks the (room, seq) index backwards from before_seq: as cheap deep in a long room.
+    return list(messages.filter(seq__lt=before_seq).order_by("-seq")[:limit])[::-1]
+
+
+def latest_history(room: Room, *, limit: int, viewer: Any = None) -> list[RoomMessage]:
+    """The room's last ``limit`` messages ``viewer`` may see, oldest first."""
+    return history(room, before_seq=2**62, limit=limit, viewer=viewer)
 
 
 def hidden_handles(viewer: Any) -> set[str]:

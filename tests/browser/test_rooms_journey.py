@@ -87,3 +87,66 @@ def test_a_non_member_gets_no_room(open_page, room_kind, member, outsider):
     room = make_room(room_kind, member)
     page = open_page(outsider, f"/test-rooms/{room.pk}/")
     assert page.locator("[data-room]").count() == 0
+
+
+def test_a_long_room_opens_at_its_latest_messages_and_loads_earlier_ones_on_demand(
+    open_page, room_kind, member, member2, settings
+):
+    from kindred.rooms import actions
+
+    settings.ROOM_RATE_LIMIT_MESSAGES = 1000
+    room = make_room(room_kind, member, member2)
+    for n in range(60):
+        actions.do_post_message(room, member2, f"message {n}")
+    maya = open_page(member, f"/test-rooms/{room.pk}/")
+    expect(maya.locator("[data-room-status]")).to_have_text("Connected.")
+    bodies = maya.locator(".room-message .body")
+    expect(bodies).to_have_count(50)
+    expect(bodies.first).to_have_text("message 10")
+
+    earlier = maya.get_by_role("button", name="Load earlier messages")
+    earlier.click()
+    expect(bodies).to_have_count(60)
+    expect(bodies.first).to_have_text("message 0")
+    expect(earlier).to_be_hidden()
+
+    send(maya, "Caught up.")
+    expect(bodies.last).to_have_text("Caught up.")
+    expect(bodies).to_have_count(61)
+
+
+# Records every socket the page opens, so a test can drop one and read the URLs.
+SOCKET_SPY = """
+(() => {
+  const Native = window.WebSocket;
+  window.roomSockets = [];
+  window.WebSocket = class extends Native {
+    constructor(url, protocols) {
+      super(url, protocols);
+      if (String(url).includes("/ws/rooms/")) window.roomSockets.push(this);
+    }
+  };
+})();
+"""
+
+
+def test_a_dropped_connection_resumes_after_the_last_message_seen(
+    open_page, room_kind, member, member2
+):
+    from kindred.rooms import actions
+
+    room = make_room(room_kind, member, member2)
+    for n in range(3):
+        actions.do_post_message(room, member2, f"before {n}")
+    maya = open_page(member, f"/test-rooms/{room.pk}/")
+    maya.add_init_script(SOCKET_SPY)
+    maya.reload()
+    bodies = maya.locator(".room-message .body")
+    expect(bodies).to_have_count(3)
+
+    maya.evaluate("window.roomSockets[window.roomSockets.length - 1].close()")
+    actions.do_post_message(room, member2, "while away")
+    expect(bodies).to_have_text(["before 0", "before 1", "before 2", "while away"])
+    expect(maya.locator("[data-room-status]")).to_have_text("Connected.")
+    urls = maya.evaluate("window.roomSockets.map((s) => s.url)")
+    assert "recent=50" in urls[0] and "after=3" in urls[1], urls

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from kindred.core.clientip import address_bucket, client_ip, parse_address
+from kindred.core.clientip import address_bucket, client_ip, parse_address, scope_client_ip
 
 
 def ip_of(remote, forwarded=None):
@@ -68,3 +68,12 @@ def test_addresses_are_read_with_or_without_a_port(text, address):
 def test_ipv6_addresses_are_counted_by_their_64():
     assert address_bucket("2001:db8:1:2:aaaa::1") == "2001:db8:1:2::"
     assert address_bucket("203.0.113.1") == "203.0.113.1"
+
+
+def test_a_socket_scope_follows_the_same_rule(settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    scope = {"client": ("10.0.0.2", 443), "headers": [(b"x-forwarded-for", b"203.0.113.1")]}
+    assert scope_client_ip(scope) == "203.0.113.1"
+    settings.TRUSTED_PROXIES = []
+    assert scope_client_ip(scope) == "10.0.0.2"
+    assert scope_client_ip({"headers": []}) == ""

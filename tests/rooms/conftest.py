@@ -103,3 +103,15 @@ async def drain(communicator: WebsocketCommunicator, timeout: float = 0.3) -> li
     while not await communicator.receive_nothing(timeout=timeout):
         frames.append(await communicator.receive_json_from())
     return frames
+
+
+@pytest.fixture(autouse=True)
+def _quiet_read_pool() -> Iterator[None]:
+    """Wait for the sockets' read pool after each test: a presence broadcast scheduled by
+    the test's last disconnect may still be reading when the test database is dropped."""
+    yield
+    from kindred.rooms import consumers
+
+    pool, consumers._read_pool = consumers._read_pool, None
+    if pool is not None:
+        pool.shutdown(wait=True)

@@ -75,6 +75,19 @@ def test_a_participant_reads_the_history_after_a_seq(
     assert [m["seq"] for m in later["messages"]] == [3]
 
 
+def test_earlier_messages_load_in_pages_before_a_seq(login, room, member, member2, settings):
+    settings.ROOM_RATE_LIMIT_MESSAGES = 100
+    for n in range(5):
+        actions.do_post_message(room, member2, f"more {n}")
+    client = login(member)
+    page = client.get(f"{API}/rooms/{room.pk}/messages", {"before": 7, "limit": 3}).json()
+    assert [m["seq"] for m in page["messages"]] == [4, 5, 6]
+    page = client.get(f"{API}/rooms/{room.pk}/messages", {"before": 4, "limit": 3}).json()
+    assert [m["seq"] for m in page["messages"]] == [1, 2, 3]
+    page = client.get(f"{API}/rooms/{room.pk}/messages", {"before": 1, "limit": 3}).json()
+    assert page["messages"] == []
+
+
 def test_the_page_query_costs_the_same_for_more_messages(
     login, room, member, member2, django_assert_max_num_queries, settings
 ):
@@ -88,7 +101,10 @@ def test_the_page_query_costs_the_same_for_more_messages(
     assert len(response.json()["messages"]) == 33
 
 
-@pytest.mark.parametrize("query", [{"after": -1}, {"limit": 0}, {"limit": 501}, {"after": "x"}])
+@pytest.mark.parametrize(
+    "query",
+    [{"after": -1}, {"limit": 0}, {"limit": 501}, {"after": "x"}, {"before": 0}, {"before": 2**63}],
+)
 def test_bad_paging_is_a_422(login, room, member, query):
     assert login(member).get(f"{API}/rooms/{room.pk}/messages", query).status_code == 422
 

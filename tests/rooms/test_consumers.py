@@ -11,7 +11,7 @@ from channels.layers import get_channel_layer
 from django.contrib.auth.models import AnonymousUser
 
 from kindred.core.events import EVENT_MESSAGE_TYPE
-from kindred.rooms import actions
+from kindred.rooms import actions, consumers
 from kindred.rooms.models import RoomConnection
 from tests.rooms.conftest import connect, drain, receive_until
 from tests.rooms.factories import make_room
@@ -527,4 +527,233 @@ async def test_a_socket_screens_a_message_after_its_own_earlier_ones(layer, room
     frames = await drain(maya, timeout=0.5)
     support = [f for f in frames if f["type"] == "support"]
     assert support and support[-1]["level"] == "high"
+    await maya.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("frame", "detail"),
+    [
+        ({"bytes_data": b"\x00\x01binary"}, "Send text frames only."),
+        ({"text_data": "[" * 30_000 + "]" * 30_000}, "This message is nested too deeply."),
+        ({"text_data": '{"type": "message", "body": ' + "[" * 40}, "nested too deeply"),
+        ({"text_data": "{not json"}, "This message is not valid JSON."),
+        ({"text_data": '"\\ud800"'}, "Send a JSON object."),
+    ],
+)
+async def test_a_malformed_frame_is_answered_with_an_error_and_the_socket_stays(
+    layer, room, member, frame, detail
+):
+    maya, _, _ = await connect(member, room.pk)
+    await maya.send_to(**frame)
+    assert detail in (await receive_until(maya, "error"))["detail"]
+    await maya.send_json_to({"type": "message", "body": "still here", "client_id": "ok"})
+    assert (await receive_until(maya, "ack"))["client_id"] == "ok"
+    await maya.disconnect()
+
+
+async def test_lone_surrogates_in_body_and_client_id_are_errors_not_crashes(layer, room, member):
+    maya, _, _ = await connect(member, room.pk)
+    await maya.send_to(text_data='{"type": "message", "body": "a\\udc00", "client_id": "\\ud83d"}')
+    assert "broken character" in (await receive_until(maya, "error"))["detail"]
+    await maya.send_to(text_data='{"type": "message", "body": "fine", "client_id": {"a": [1]}}')
+    assert (await receive_until(maya, "ack"))["seq"] == 1
+    await maya.disconnect()
+
+
+async def test_an_oversize_frame_closes_the_socket_with_1009(layer, room, member):
+    maya, _, _ = await connect(member, room.pk)
+    await drain(maya)
+    await maya.send_to(text_data='{"type": "message", "body": "' + "x" * 70_000 + '"}')
+    assert await closed_code(maya) == 1009
+    assert await sync_to_async(room.messages.count)() == 0
+
+
+async def test_a_frame_nested_a_hundred_thousand_deep_closes_cleanly(layer, room, member):
+    maya, _, _ = await connect(member, room.pk)
+    await drain(maya)
+    await maya.send_to(text_data="[" * 100_000 + "]" * 100_000)
+    assert await closed_code(maya) == 1009
+
+
+async def connect_path(user, path):
+    from channels.testing import WebsocketCommunicator
+
+    from kindred.routing import websocket_application
+
+    communicator = WebsocketCommunicator(websocket_application, path)
+    communicator.scope["user"] = user
+    connected, code = await communicator.connect(timeout=5)
+    return communicator, connected, code
+
+
+async def test_recent_starts_with_the_latest_messages_then_goes_live_in_order(
+    layer, room, member, member2, settings
+):
+    settings.ROOM_RATE_LIMIT_MESSAGES = 100
+    for n in range(6):
+        await post(room, member2, f"m{n}")
+    maya, ok, _ = await connect_path(member, f"/ws/rooms/{room.pk}/?recent=2")
+    assert ok
+    assert await seqs_of(maya, 2) == [5, 6]
+    await post(room, member2, "live")
+    assert await seqs_of(maya, 1) == [7]
+    assert [f for f in await drain(maya) if f["type"] == "message"] == []
+    await maya.disconnect()
+
+
+async def test_recent_skips_what_the_person_may_not_see_without_a_catch_up(
+    layer, room, member, member2, settings
+):
+    """A held message above the page's window still counts as seen: nothing replays."""
+    settings.ROOM_RATE_LIMIT_MESSAGES = 100
+    await post(room, member2, "visible")
+    held = await post(room, member2, "held")
+    held.is_held = True
+    await sync_to_async(held.save)(update_fields=["is_held"])
+    maya, _, _ = await connect_path(member, f"/ws/rooms/{room.pk}/?recent=5")
+    assert await seqs_of(maya, 1) == [1]
+    await post(room, member2, "next")
+    assert await seqs_of(maya, 1) == [3]
+    assert [f for f in await drain(maya) if f["type"] == "message"] == []
+    await maya.disconnect()
+
+
+async def test_after_wins_over_recent(layer, room, member, member2):
+    for n in range(3):
+        await post(room, member2, f"m{n}")
+    maya, _, _ = await connect_path(member, f"/ws/rooms/{room.pk}/?recent=1&after=1")
+    assert await seqs_of(maya, 2) == [2, 3]
+    await maya.disconnect()
+
+
+async def test_sockets_over_the_per_person_cap_are_told_and_closed_with_4429(
+    layer, room, member, settings
+):
+    settings.ROOM_SOCKETS_PER_USER = 2
+    first, ok1, _ = await connect(member, room.pk)
+    second, ok2, _ = await connect(member, room.pk)
+    assert ok1 and ok2
+    third, ok3, _ = await connect(member, room.pk)
+    assert ok3  # accepted so that the page hears why
+    assert "too many rooms open" in (await third.receive_json_from())["detail"]
+    assert await closed_code(third) == consumers.TOO_MANY_SOCKETS
+    await first.disconnect()
+    again, ok, _ = await connect(member, room.pk)
+    assert ok
+    await again.send_json_to({"type": "ping"})
+    assert await receive_until(again, "pong") == {"type": "pong"}
+    await again.disconnect()
+    await second.disconnect()
+
+
+async def test_sockets_over_the_per_address_cap_are_closed_with_4429(
+    layer, room, member, member2, settings
+):
+    from channels.testing import WebsocketCommunicator
+
+    from kindred.routing import websocket_application
+
+    settings.ROOM_SOCKETS_PER_ADDRESS = 1
+    sockets = []
+    for user in (member, member2):
+        communicator = WebsocketCommunicator(websocket_application, f"/ws/rooms/{room.pk}/")
+        communicator.scope["user"] = user
+        communicator.scope["client"] = ("203.0.113.9", 5000)
+        assert (await communicator.connect(timeout=5))[0]
+        sockets.append(communicator)
+    await sockets[1].receive_json_from()
+    assert await closed_code(sockets[1]) == consumers.TOO_MANY_SOCKETS
+    await sockets[0].disconnect()
+
+
+async def test_a_client_flooding_frames_is_told_to_slow_down(layer, room, member):
+    maya, _, _ = await connect(member, room.pk)
+    await drain(maya)
+    for _ in range(consumers.FRAMES_PER_WINDOW + 5):
+        await maya.send_json_to({"type": "ping"})
+    frames = await drain(maya)
+    slow = [f for f in frames if f["type"] == "error"]
+    assert slow and slow[0]["detail"] == consumers.SLOW_DOWN_DETAIL
+    assert len([f for f in frames if f["type"] == "pong"]) <= consumers.FRAMES_PER_WINDOW + 1
+    await maya.disconnect()
+
+
+async def test_a_reader_that_cannot_keep_up_is_dropped_with_its_resume_point(
+    layer, room, member, member2, monkeypatch
+):
+    from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+    original = AsyncJsonWebsocketConsumer.send_json
+
+    async def stalls_on_stuck(self, content, close=False):
+        if isinstance(content, dict) and content.get("body") == "stuck":
+            await asyncio.sleep(5)
+        await original(self, content, close=close)
+
+    monkeypatch.setattr(AsyncJsonWebsocketConsumer, "send_json", stalls_on_stuck)
+    monkeypatch.setattr(consumers, "SEND_TIMEOUT_SECONDS", 0.2)
+    await post(room, member2, "first")
+    maya, _, _ = await connect(member, room.pk)
+    assert await seqs_of(maya, 1) == [1]
+    await post(room, member2, "stuck")
+    while (frame := await maya.receive_output(timeout=3))["type"] != "websocket.close":
+        pass
+    assert (frame["code"], frame.get("reason")) == (consumers.TOO_SLOW, "after=1")
+    monkeypatch.setattr(AsyncJsonWebsocketConsumer, "send_json", original)
+    again, _, _ = await connect(member, room.pk, after=1)
+    await post(room, member2, "third")
+    assert await seqs_of(again, 2) == [2, 3]
+    await again.disconnect()
+
+
+async def test_a_catch_up_is_read_while_the_database_thread_is_busy_on_postgresql(
+    layer, room, member, member2
+):
+    """Catch-up reads run on the read pool: a slow write elsewhere does not hold them up."""
+    from django.db import connection
+
+    from kindred.rooms.models import MessageKind, Room, RoomMessage
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the read pool is used on PostgreSQL only")
+    maya, ok, _ = await connect(member, room.pk)
+    assert ok
+    await drain(maya)
+
+    def store_unannounced():
+        # Stored without a broadcast, as if the broadcasts were lost.
+        for seq in (1, 2):
+            RoomMessage.objects.create(
+                room=room, seq=seq, author=member2, kind=MessageKind.TEXT, body=f"m{seq}"
+            )
+        Room.objects.filter(pk=room.pk).update(last_seq=2)
+
+    await sync_to_async(store_unannounced)()
+    release = threading.Event()
+    started = threading.Event()
+
+    def slow_query():
+        started.set()
+        release.wait(10)
+
+    busy = asyncio.ensure_future(sync_to_async(slow_query)())
+    try:
+        while not started.is_set():
+            await asyncio.sleep(0.01)
+        event = {
+            "type": "message",
+            "seq": 3,
+            "kind": "text",
+            "author": "member_sam",
+            "body": "m3",
+            "created_at": "2026-11-26T20:00:00+00:00",
+        }
+        await get_channel_layer().group_send(
+            actions.room_group(room.pk), {"type": EVENT_MESSAGE_TYPE, "event": event}
+        )
+        assert await seqs_of(maya, 3) == [1, 2, 3]
+        assert not busy.done()
+    finally:
+        release.set()
+        await busy
     await maya.disconnect()

@@ -53,6 +53,13 @@ class RoomHistoryOut(Schema):
 
 class RoomHistoryQuery(InputSchema):
     after: int = Field(default=0, ge=0, description="Only messages after this seq.")
+    before: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**62,
+        description="Only the latest `limit` messages before this seq (still oldest first): "
+        "for loading earlier messages.",
+    )
     limit: int = Field(default=100, ge=1, le=500)
 
 
@@ -91,14 +98,16 @@ def describe_message(message: Any) -> dict[str, Any]:
 @router.get(
     "/rooms/{room_id}/messages",
     response=RoomHistoryOut,
-    summary="A room's messages after a seq, oldest first",
+    summary="A room's messages after (or before) a seq, oldest first",
 )
 def list_room_messages(
     request: HttpRequest, room_id: int, query: Query[RoomHistoryQuery]
 ) -> dict[str, Any]:
     user = get_api_user(request)
     room = access_room(user, room_id)
-    messages = actions.history(room, after_seq=query.after, limit=query.limit, viewer=user)
+    messages = actions.history(
+        room, after_seq=query.after, before_seq=query.before, limit=query.limit, viewer=user
+    )
     return {"room": describe_room(room), "messages": [describe_message(m) for m in messages]}
 
 

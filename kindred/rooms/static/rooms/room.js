@@ -1,7 +1,12 @@
 /* Live rooms: one socket per [data-room] element.
  *
- * The server sends each message once and in seq order per socket; across reconnects
- * this client resumes "after the last seq seen" and drops any seq it already shows.
+ * The server sends each message once and in seq order per socket. A page starts with
+ * the room's latest RECENT messages ("recent=") and loads earlier ones on demand from
+ * the HTTP history ("Load earlier messages", "before="); across reconnects it resumes
+ * "after the last seq seen" (kept in memory for the page's life) and drops any seq it
+ * already shows.
+ * Close codes: 4403 removed or refused, 4410 room closed, 4429 too many open rooms
+ * (not retried), 4408 too slow to keep up (retried at once from the last seq seen).
  * The text being written stays in the box until the server acknowledges it.
  * App events ({"type": "event"}) are re-dispatched as a bubbling "room:event"
  * CustomEvent whose detail is the event dict, for page scripts to react to.
@@ -15,6 +20,7 @@
   var TYPING_SEND_MS = 3000;
   var TYPING_SHOW_MS = 4000;
   var MAX_BACKOFF_MS = 30000;
+  var RECENT = 50;
   var HIDDEN_NOTE = " · a moderator has hidden this from the others in the room";
 
   function el(tag, className, text) {
@@ -24,10 +30,13 @@
     return node;
   }
 
-  function socketUrl(path, after) {
+  // Until the first socket has opened the page shows nothing: ask for the latest
+  // messages only. After that, resume from the last one seen.
+  function socketUrl(path, after, opened) {
     var url = new URL(path, window.location.href);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-    url.searchParams.set("after", String(after));
+    if (opened) url.searchParams.set("after", String(after));
+    else url.searchParams.set("recent", String(RECENT));
     return url.toString();
   }
 
@@ -43,6 +52,10 @@
     this.form = root.querySelector("[data-room-form]");
     this.input = root.querySelector("[data-room-input]");
     this.error = root.querySelector("[data-room-error]");
+    this.earlier = root.querySelector("[data-room-earlier]");
+    this.historyUrl = root.getAttribute("data-history-url");
+    this.noEarlier = false;
+    this.opened = false;
     this.lastSeq = 0;
     this.seen = {};
     this.pending = {};
@@ -53,6 +66,7 @@
     this.typingHandle = null;
     this.socket = null;
     this.bind();
+    this.bindEarlier();
     this.bindSupport();
     this.connect();
   }
@@ -99,9 +113,10 @@
 
   Room.prototype.connect = function () {
     var self = this;
-    var socket = new WebSocket(socketUrl(this.path, this.lastSeq));
+    var socket = new WebSocket(socketUrl(this.path, this.lastSeq, this.opened));
     this.socket = socket;
     socket.addEventListener("open", function () {
+      self.opened = true;
       self.attempts = 0;
       self.setStatus("Connected.");
     });
@@ -120,6 +135,16 @@
       if (self.stopped) return;
       if (event.code === 4403 || event.code === 4410) {
         self.stop(event.code === 4410 ? "This room is closed." : "You can no longer join this room.");
+        return;
+      }
+      if (event.code === 4429) {
+        self.stop("You have too many rooms open. Close some of them, then reload this page.");
+        return;
+      }
+      if (event.code === 4408) {
+        // Dropped for falling behind: come back at once from the last message shown.
+        self.setStatus("Catching up…");
+        self.connect();
         return;
       }
       self.attempts += 1;
@@ -194,7 +219,52 @@
     this.showError("");
   };
 
-  Room.prototype.addMessage = function (m) {
+  Room.prototype.bindEarlier = function () {
+    var self = this;
+    if (!this.earlier) return;
+    this.earlier.addEventListener("click", function () { self.loadEarlier(); });
+  };
+
+  Room.prototype.oldestSeq = function () {
+    var first = this.list.firstElementChild;
+    return first ? Number(first.getAttribute("data-seq")) : 0;
+  };
+
+  // The button shows while the oldest message shown is not the room's first.
+  Room.prototype.updateEarlier = function () {
+    if (!this.earlier) return;
+    this.earlier.hidden = this.noEarlier || this.oldestSeq() <= 1;
+  };
+
+  Room.prototype.loadEarlier = function () {
+    var self = this;
+    var before = this.oldestSeq();
+    if (!this.historyUrl || before <= 1) return;
+    var url = new URL(this.historyUrl, window.location.href);
+    url.searchParams.set("before", String(before));
+    url.searchParams.set("limit", String(RECENT));
+    this.earlier.disabled = true;
+    fetch(url.toString(), { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      })
+      .then(function (data) {
+        var messages = data.messages || [];
+        for (var i = messages.length - 1; i >= 0; i--) self.addMessage(messages[i], true);
+        if (messages.length < RECENT) self.noEarlier = true;
+        self.earlier.disabled = false;
+        self.updateEarlier();
+        if (!self.earlier.hidden) self.earlier.focus();
+        self.setStatus(messages.length ? "Earlier messages loaded." : "No earlier messages.");
+      })
+      .catch(function () {
+        self.earlier.disabled = false;
+        self.setStatus("Could not load earlier messages. Try again.");
+      });
+  };
+
+  Room.prototype.addMessage = function (m, earlier) {
     if (m.replaces !== undefined) {
       var old = this.list.querySelector('[data-seq="' + Number(m.replaces) + '"]');
       if (old) old.remove();
@@ -207,7 +277,7 @@
       this.typing.textContent = "";
       this.typingHandle = null;
     }
-    if (m.seq > this.lastSeq) this.lastSeq = m.seq;
+    if (!earlier && m.seq > this.lastSeq) this.lastSeq = m.seq;
     var item = el("li", "room-message" + (m.kind === "system" ? " system" : "") + (m.held ? " held" : ""));
     item.setAttribute("data-seq", String(m.seq));
     var meta = el("p", "meta");
@@ -230,6 +300,7 @@
     }
     this.list.insertBefore(item, next);
     if (!next) this.list.scrollTop = this.list.scrollHeight;
+    this.updateEarlier();
   };
 
   // A moderator hid a message: it leaves everyone's page but its writer's, where it
