@@ -34,12 +34,16 @@ def _rendered(record: logging.LogRecord) -> str:
     return " ".join([record.getMessage(), *(str(v) for v in record.__dict__.values())])
 
 
-def _secret_patterns(resolver: URLResolver | None = None) -> list[tuple[str, list[str]]]:
-    """(name, parameter names) of every named route with a secret-like text parameter."""
+def _secret_patterns(
+    resolver: URLResolver | None = None, namespace: str = ""
+) -> list[tuple[str, list[str]]]:
+    """(name, parameter names) of every named route with a secret-like text parameter;
+    names carry their namespaces (``rights:export_download``) so they reverse."""
     found = []
     for entry in (resolver or get_resolver()).url_patterns:
         if isinstance(entry, URLResolver):
-            found.extend(_secret_patterns(entry))
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found.extend(_secret_patterns(entry, inner))
             continue
         assert isinstance(entry, URLPattern)
         pattern = entry.pattern
@@ -51,7 +55,7 @@ def _secret_patterns(resolver: URLResolver | None = None) -> list[tuple[str, lis
             if n in SECRET_NAMES and type(converters.get(n)).__name__ != "IntConverter"
         ]
         if secret and entry.name:
-            found.append((entry.name, names))
+            found.append((f"{namespace}{entry.name}", names))
     return found
 
 
