@@ -238,6 +238,11 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "kindred.accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "kindred.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Following the link in the sign-up e-mail signs the person in, in the browser they signed
+# up in (allauth keeps the pending login only in that session). It goes through allauth's
+# login stages, so an account with a second factor still asks for it, and the MFA gate
+# (RoleMFAMiddleware) still sends a gated role without one to set it up.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Rates are set with the others under "Rate limits" below (allauth reads this name).
 # Sign-up is refused to anyone younger (by the date of birth they give).
 MINIMUM_AGE = env_int("MINIMUM_AGE", 13)
@@ -245,7 +250,7 @@ if not 13 <= MINIMUM_AGE <= 18:
     raise ImproperlyConfigured("MINIMUM_AGE must be from 13 to 18.")
 MFA_ADAPTER = "kindred.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Kindred"
+MFA_TOTP_ISSUER = SITE_NAME
 # Roles whose pages hold clinical data or moderation power need a second factor.
 MFA_REQUIRED_ROLES = {"therapist", "moderator", "staff"}
 

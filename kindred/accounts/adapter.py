@@ -23,8 +23,10 @@ is the account there), so guessing codes needs the password first.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account import app_settings as allauth_account_settings
 from allauth.account.adapter import DefaultAccountAdapter
@@ -32,11 +34,12 @@ from allauth.account.signals import password_reset
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
-from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 from kindred.accounts.access import mfa_roles
@@ -99,6 +102,23 @@ def _remember_reset_address(sender: Any, request: HttpRequest, user: Any, **kw: 
     remember_address(getattr(user, "email", ""), request)
 
 
+@dataclass(frozen=True)
+class SiteIdentity:
+    """What allauth's e-mails call the site (``current_site.name`` / ``.domain``).
+
+    Without ``django.contrib.sites`` allauth falls back to the request's host, so a
+    message began "Hello from 127.0.0.1:8101". The host names the site in settings.
+    """
+
+    name: str
+    domain: str
+
+
+def site_identity() -> SiteIdentity:
+    url = settings.SITE_URL
+    return SiteIdentity(name=settings.SITE_NAME, domain=urlsplit(url).netloc or url)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def populate_username(self, request: HttpRequest, user: Any) -> None:
         # No usernames: people log in by email and are shown by handle.
@@ -109,11 +129,17 @@ class AccountAdapter(DefaultAccountAdapter):
         # is down or hangs neither fails nor holds a sign-up or a password reset. Queued
         # at once, not after commit: the message needs nothing uncommitted.
         request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx = {"request": request, "email": email, "current_site": site_identity()}
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
         for mail in mail_from_message("accounts." + template_prefix.rsplit("/", 1)[-1], message):
             queue_mail(mail)
+
+    def format_email_subject(self, subject: str) -> str:
+        prefix = allauth_account_settings.EMAIL_SUBJECT_PREFIX
+        if prefix is None:
+            prefix = f"[{settings.SITE_NAME}] "
+        return prefix + force_str(subject)
 
     def get_client_ip(self, request: HttpRequest) -> str:
         # allauth's limits count by the same address as ours (TRUSTED_PROXIES).

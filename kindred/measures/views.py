@@ -34,6 +34,7 @@ from kindred.measures.definitions import (
     get_library,
 )
 from kindred.measures.forms import DraftForm, QuestionnaireForm, StepForm
+from kindred.measures.next_steps import next_steps_for
 from kindred.measures.schedules import due_assignments
 from kindred.measures.scoring import ScoringError, score
 from kindred.safety.crisis import crisis_context
@@ -271,6 +272,7 @@ def result(request: AuthedHttpRequest, response_id: int) -> HttpResponse:
         "meaning": MEANING[definition.direction].format(recall=definition.recall_period),
         "not_a_diagnosis": NOT_A_DIAGNOSIS,
         "show_support": show_support,
+        "next_steps": next_steps_for(definition.id, response.band),
     }
     if show_support:
         crisis = crisis_context(request)

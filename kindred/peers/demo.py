@@ -80,13 +80,15 @@ def create_demo_peers(users: dict[str, User]) -> int:
         do_save_profile(user, data)
         made += 1
         if "training" in spec:
-            name, provider, days_ago, expires_days_ago = spec["training"]
+            # A two-year certificate taken 400 days ago runs out in 330 days: still current,
+            # so the demo supporter is suggested (a lapsed one would not be).
+            name, provider, days_ago, expires_in_days = spec["training"]
             do_add_training(
                 user,
                 name=name,
                 provider=provider,
                 completed_on=today - timedelta(days=days_ago),
-                expires_on=(today - timedelta(days=expires_days_ago)) if expires_days_ago else None,
+                expires_on=(today + timedelta(days=expires_in_days)) if expires_in_days else None,
             )
     return made
 

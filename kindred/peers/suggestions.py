@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from kindred.accounts.models import User, UserRole
 from kindred.accounts.roles import Role
@@ -42,6 +43,20 @@ class Suggestion:
     shared_tags: tuple[taxonomy.Tag, ...]
     is_supporter: bool
     trainings: tuple[Training, ...]
+
+
+def without_lapsed_training(profiles: QuerySet[PeerProfile]) -> QuerySet[PeerProfile]:
+    """Drop supporters whose every training has expired.
+
+    Someone offering support on the strength of a certificate that has lapsed should not be
+    put in front of a member until they renew it. A supporter with no training recorded is
+    kept: the role was given by staff, and there is nothing that has run out.
+    """
+    today = timezone.localdate()
+    trainings = Training.objects.filter(profile_id=OuterRef("user_id"))
+    current = trainings.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    supporter = UserRole.objects.filter(user_id=OuterRef("user_id"), role__in=SUPPORTER_ROLES)
+    return profiles.exclude(Exists(supporter) & Exists(trainings) & ~Exists(current))
 
 
 def _supporter_ids(user_ids: Iterable[int]) -> set[int]:
@@ -160,7 +175,7 @@ def suggestions_for(user: Any, *, limit: int = SUGGESTION_LIMIT) -> list[Suggest
     blocked = frozenset(excluded - {user.pk})
     ids = candidate_ids(own, excluded, (t.tag for t in own.tags.all()))
     candidates = list(
-        reachable_profiles()
+        without_lapsed_training(reachable_profiles())
         .filter(user_id__in=ids, user__age_band=user.age_band)
         .exclude(user_id__in=excluded)
         # Never shown and not needed to match: don't decrypt hundreds of stories.
@@ -204,7 +219,7 @@ def supporters_for_tags(tag_ids: Iterable[str], *, age_band: str | None = None) 
     tag_ids = list(tag_ids)
     if not tag_ids:
         return 0
-    profiles = reachable_profiles().filter(
+    profiles = without_lapsed_training(reachable_profiles()).filter(
         tags__tag__in=tag_ids,
         user__roles__role__in=SUPPORTER_ROLES,
     )

@@ -36,6 +36,7 @@ from kindred.peers.access import (
 from kindred.peers.chat import SUPPORTER_STEPS
 from kindred.peers.forms import ProfileForm, RatingForm, ReportForm, RequestForm, TrainingForm
 from kindred.peers.models import Connection, ConnectionStatus, Rating
+from kindred.peers.queries import has_conversation
 from kindred.peers.suggestions import suggestions_for
 from kindred.safety.actions import SafetyActionError, report_ref
 from kindred.safety.crisis import crisis_context
@@ -292,6 +293,8 @@ def connection(request: AuthedHttpRequest, connection_id: int) -> HttpResponse:
         # The requester's own note is theirs to read; the recipient reads it to decide.
         "note": conn.note,
         "rating": rating,
+        # Someone who already rated keeps their rating in view; otherwise wait for a talk.
+        "show_rating": rating is not None or has_conversation(conn),
         "rating_form": RatingForm(initial={"stars": rating.stars} if rating else None),
         "report_form": ReportForm(),
         "supporter_steps": SUPPORTER_STEPS if conn.supporter_id == request.user.pk else (),

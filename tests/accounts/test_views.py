@@ -281,3 +281,54 @@ def test_signing_in_moves_a_teen_who_turned_18(db, client, time_machine):
     teen.refresh_from_db()
     assert teen.age_band == AgeBand.ADULT
     assert AuditEvent.objects.filter(event="account.age_band_changed").count() == 1
+
+
+def _confirm_link(message):
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", message.body)
+    assert link, message.body
+    return link.group(1)
+
+
+@pytest.mark.django_db
+def test_the_sign_up_email_is_signed_with_the_sites_name(client, settings):
+    settings.SITE_NAME = "Kindred Test"
+    settings.SITE_URL = "https://kindred.example.org"
+    client.post(reverse("account_signup"), SIGNUP)
+    [message] = mail.outbox
+    assert message.subject.startswith("[Kindred Test] ")
+    assert "Hello from Kindred Test!" in message.body
+    assert "kindred.example.org" in message.body
+    assert "Hello from testserver" not in message.body
+
+
+@pytest.mark.django_db
+def test_confirming_the_email_signs_you_in(client):
+    client.post(reverse("account_signup"), SIGNUP)
+    user = User.objects.get(email=SIGNUP["email"])
+    assert "_auth_user_id" not in client.session
+    response = client.post(_confirm_link(mail.outbox[0]))
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert user.emailaddress_set.get().verified
+
+
+@pytest.mark.django_db
+def test_confirming_in_another_browser_verifies_but_does_not_sign_in(client):
+    from django.test import Client
+
+    client2 = Client()
+    client.post(reverse("account_signup"), SIGNUP)
+    client2.post(_confirm_link(mail.outbox[0]))
+    assert "_auth_user_id" not in client2.session
+    assert User.objects.get(email=SIGNUP["email"]).emailaddress_set.get().verified
+
+
+@pytest.mark.django_db
+def test_confirming_the_email_still_asks_a_therapist_for_their_second_factor(client):
+    therapist = UserFactory(roles=[Role.THERAPIST], mfa=True)
+    therapist.emailaddress_set.update(verified=False)
+    client.post(reverse("account_login"), {"login": therapist.email, "password": TEST_PASSWORD})
+    assert "_auth_user_id" not in client.session
+    response = client.post(_confirm_link(mail.outbox[-1]))
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")

@@ -23,7 +23,6 @@ from tests.browser.steps import (
     assert_no_axe_violations,
     expect_message,
     fill_sign_up,
-    log_in,
     verification_link,
 )
 
@@ -75,8 +74,7 @@ def test_a_new_member_is_welcomed_then_lands_on_today(
     fill_sign_up(page, email=email, handle=handle, password=PASSWORD)
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
     page.goto(verification_link(mailoutbox, email))
-    page.locator("main").get_by_role("button", name="Confirm").click()
-    log_in(page, email, PASSWORD)
+    page.locator("main").get_by_role("button", name="Confirm").click()  # and signed in
 
     # Welcome: the browser's country and time zone are suggested (app.js).
     expect(page).to_have_url(re.compile(r"/today/welcome/$"))

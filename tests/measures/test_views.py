@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from kindred.audit.models import AuditEvent
@@ -151,6 +152,44 @@ def test_item_9_above_zero_shows_the_support_panel_first_and_raises_one_flag(log
     assert page.index("support-panel") < page.index("Total score")
     flag = Flag.objects.get()
     assert flag.kind == FlagKind.CRITICAL_ANSWER and flag.subject == member
+
+
+def test_a_severe_phq9_result_points_to_a_therapist_or_gp(login, member):
+    own = submit(member, with_total(21))
+    page = login(member).get(f"/measures/results/{own.pk}/").content.decode()
+    steps = page.split('id="next-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Talk to a therapist or your GP" in steps
+    assert f'href="{reverse("therapy_directory")}"' in steps
+    assert 'data-next-step="see_a_professional"' in page
+
+
+def test_a_mild_phq9_result_points_to_peers_and_groups(login, member):
+    own = submit(member, with_total(6))
+    page = login(member).get(f"/measures/results/{own.pk}/").content.decode()
+    steps = page.split('id="next-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Support from people who have been there" in steps
+    assert f'href="{reverse("groups_list")}"' in steps
+    assert reverse("therapy_directory") not in steps
+
+
+def test_item_9_keeps_crisis_support_above_the_next_steps(login, member):
+    own = submit(member, with_total(6) | {"q9": 1})
+    page = login(member).get(f"/measures/results/{own.pk}/").content.decode()
+    assert page.index("support-panel") < page.index('id="next-heading"')
+
+
+def test_the_result_page_reads_a_fixed_number_of_queries(
+    login, member, django_assert_max_num_queries
+):
+    client = login(member)
+    first = submit(member, with_total(6))
+    client.get(f"/measures/results/{first.pk}/")
+    with django_assert_max_num_queries(30) as one:
+        client.get(f"/measures/results/{first.pk}/")
+    for days in range(1, 6):
+        submit(member, with_total(20), days_ago=days)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(f"/measures/results/{first.pk}/")
 
 
 # --- One question per screen ----------------------------------------------------

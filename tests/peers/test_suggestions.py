@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import numpy as np
 import pytest
+import time_machine
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -168,6 +169,39 @@ def test_supporter_trainings_come_with_the_suggestion(member):
     actions.do_add_training(supporter, name="MHFA", completed_on=timezone.localdate())
     [s] = suggestions_for(member)
     assert s.is_supporter and [t.name for t in s.trainings] == ["MHFA"]
+
+
+def test_supporters_whose_training_has_all_expired_are_not_suggested(member):
+    make_profile(member)
+    today = timezone.localdate()
+    lapsed = make_supporter("lapsed")
+    actions.do_add_training(
+        lapsed, name="MHFA", completed_on=today - timedelta(days=800), expires_on=today
+    )
+    renewed = make_supporter("renewed")
+    actions.do_add_training(
+        renewed, name="MHFA", completed_on=today - timedelta(days=800), expires_on=today
+    )
+    actions.do_add_training(renewed, name="MHFA refresher", completed_on=today)
+    make_supporter("untrained")
+    # Expiring today is still valid today; a day later it has lapsed.
+    assert sorted(handles(member)) == ["lapsed", "renewed", "untrained"]
+    noon_tomorrow = datetime.combine(today + timedelta(days=1), time(12))
+    with time_machine.travel(timezone.make_aware(noon_tomorrow)):
+        assert sorted(handles(member)) == ["renewed", "untrained"]
+
+
+def test_the_guide_does_not_count_supporters_with_lapsed_training():
+    today = timezone.localdate()
+    make_supporter(tags=["bereavement.parent"])
+    lapsed = make_supporter(tags=["bereavement.parent"])
+    actions.do_add_training(
+        lapsed,
+        name="MHFA",
+        completed_on=today - timedelta(days=800),
+        expires_on=today - timedelta(days=1),
+    )
+    assert supporters_for_tags(["bereavement.parent"]) == 1
 
 
 def test_the_suggestions_page_costs_the_same_queries_for_many_people(

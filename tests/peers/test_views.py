@@ -242,6 +242,61 @@ def test_rating_and_reporting_from_the_page(login, member):
     assert Flag.objects.filter(subject=supporter, source_type="peers.connection").exists()
 
 
+def _say(conn, author, body="Hello"):
+    from kindred.peers.chat import room_for
+    from kindred.rooms.actions import do_post_message
+
+    do_post_message(room_for(conn), author, body)
+
+
+def test_ending_sits_apart_from_the_chat_behind_a_confirm_step(login, member):
+    conn = connected(make_profile(member).user, make_supporter())
+    page = login(member).get(reverse("peers_connection", args=[conn.pk])).content.decode()
+    end_url = reverse("peers_connection_action", args=[conn.pk, "end"])
+    chat, _, rest = page.partition('id="end-heading"')
+    assert end_url not in chat
+    confirm = rest.split('<details id="end-connection">', 1)[1].split("</details>", 1)[0]
+    assert end_url in confirm and "Yes, end this connection" in confirm
+
+
+def test_the_rating_prompt_waits_until_both_have_written(login, member):
+    supporter = make_supporter()
+    conn = connected(make_profile(member).user, supporter)
+    client = login(member)
+    url = reverse("peers_connection", args=[conn.pk])
+    assert b"How is it going?" not in client.get(url).content
+    _say(conn, member)
+    assert b"How is it going?" not in client.get(url).content
+    _say(conn, supporter, "Hi, glad you wrote")
+    assert b"How is it going?" in client.get(url).content
+
+
+def test_the_rating_stays_in_view_once_given(login, member):
+    conn = connected(make_profile(member).user, make_supporter())
+    actions.do_rate(member, conn, stars=5)
+    assert (
+        b"You rated this 5 of 5"
+        in login(member).get(reverse("peers_connection", args=[conn.pk])).content
+    )
+
+
+def test_the_connection_page_reads_a_fixed_number_of_queries(
+    login, member, django_assert_max_num_queries
+):
+    supporter = make_supporter()
+    conn = connected(make_profile(member).user, supporter)
+    client = login(member)
+    url = reverse("peers_connection", args=[conn.pk])
+    client.get(url)
+    with django_assert_max_num_queries(40) as before:
+        client.get(url)
+    for i in range(5):
+        _say(conn, member, f"Message {i}")
+        _say(conn, supporter, f"Reply {i}")
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(url)
+
+
 def test_the_safety_report_form_resolves_a_connection(login, member):
     supporter = make_supporter()
     make_profile(member)
