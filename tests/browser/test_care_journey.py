@@ -51,8 +51,9 @@ def test_share_a_trend_then_stop(new_context: Any, sign_in: Any, transactional_d
         sign_in(s_context, supporter)
         s = s_context.new_page()
         s.goto("/notifications/")
+        # Unread, so it is a button that marks it read and opens it.
         s.get_by_role(
-            "link", name="quiet_harbour shared my questionnaire results over time with you"
+            "button", name="quiet_harbour shared my questionnaire results over time with you"
         ).click()
         expect(s.get_by_role("heading", name="What quiet_harbour shares with you")).to_be_visible()
         chart = s.locator("figure.measure-chart svg[role=img]")
