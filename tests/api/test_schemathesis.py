@@ -120,9 +120,15 @@ def _seed() -> dict[str, list[Any]]:
     users = {u.handle: u for u in User.objects.all()}
     member, therapist, staff = users["quiet_harbour"], users["dr_ellis"], users["staff_admin"]
 
-    profile = therapy_actions.do_save_profile(therapist, profile_data()).profile
-    therapy_actions.do_submit_for_verification(therapist)
-    therapy_actions.do_verify(staff, profile, evidence_notes="Checked on the register.")
+    # The demo lists its therapists already; list this one if a later demo stops doing so.
+    from kindred.therapy.models import ProfileStatus, TherapistProfile
+
+    listed = TherapistProfile.objects.filter(user=therapist, status=ProfileStatus.VERIFIED)
+    if not listed.exists():
+        profile = therapy_actions.do_save_profile(therapist, profile_data()).profile
+        therapy_actions.do_submit_for_verification(therapist)
+        therapy_actions.do_verify(staff, profile, evidence_notes="Checked on the register.")
+    profile = TherapistProfile.objects.get(user=therapist)
     start = timezone.now() + timedelta(days=3)
     booking = Booking.objects.create(
         member=member,
