@@ -15,7 +15,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from django.conf import settings
@@ -24,6 +24,8 @@ from django.db import OperationalError
 from django.test import Client
 
 from tests.browser.steps import DESKTOP
+
+T = TypeVar("T")
 
 
 def _free_port() -> int:
@@ -55,26 +57,30 @@ def asgi_live_server(transactional_db: None) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def login_cookie(user: Any) -> Any:
-    """A session cookie for ``user``, as ``Client.force_login`` makes it.
+def when_unlocked(write: Callable[[], T], timeout: float = 5.0) -> T:
+    """``write()``, retried while the server thread holds the shared database.
 
     The server thread and the test share SQLite's in-memory database in shared-cache
     mode, where a write that meets the server's open transaction fails at once
     ("database table is locked") instead of waiting for it: wait here, briefly.
     """
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + timeout
     while True:
-        client = Client()
         try:
-            client.force_login(user)
+            return write()
         except (OperationalError, UpdateError) as exc:
             # The session store wraps the database's error in its own.
             cause = exc if isinstance(exc, OperationalError) else exc.__context__
             if "locked" not in str(cause) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
-            continue
-        return client.cookies[settings.SESSION_COOKIE_NAME]
+
+
+def login_cookie(user: Any) -> Any:
+    """A session cookie for ``user``, as ``Client.force_login`` makes it."""
+    client = Client()
+    when_unlocked(lambda: client.force_login(user))
+    return client.cookies[settings.SESSION_COOKIE_NAME]
 
 
 @pytest.fixture
