@@ -3,13 +3,13 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
-from zoneinfo import available_timezones
 
 from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _lazy
 
 from kindred.accounts.models import User
+from kindred.core.timezones import TimeZoneField
 
 HANDLE_RE = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
 
@@ -74,12 +74,8 @@ class SignupForm(forms.Form):
         )
 
 
-def _timezone_choices() -> list[tuple[str, str]]:
-    return [(tz, tz) for tz in sorted(available_timezones())]
-
-
 class ProfileForm(forms.ModelForm):
-    timezone = forms.ChoiceField(choices=_timezone_choices)
+    timezone = TimeZoneField(label=_lazy("Time zone"))
 
     class Meta:
         model = User

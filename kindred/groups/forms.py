@@ -2,17 +2,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import available_timezones
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kindred.core.ids import IdField
 from kindred.core.inputs import validate_schedulable
+from kindred.core.timezones import TimeZoneField, default_zone
 from kindred.groups.models import GroupFormat
-
-# Canonical zone names only: "Europe/London", not the legacy aliases.
-ZONES = frozenset(z for z in available_timezones() if "/" in z or z == "UTC") - {"Factory"}
 
 RATINGS = [
     (5, "Very helpful"),
@@ -106,7 +103,7 @@ class GroupForm(forms.Form):
     start_time = forms.TimeField(
         label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    timezone = forms.ChoiceField(label=_("Time zone"))
+    timezone = TimeZoneField(label=_("Time zone"))
     every = forms.ChoiceField(label=_("How often"), choices=EVERY, initial="1")
     first_date = forms.DateField(
         label=_("Starting from"),
@@ -141,11 +138,10 @@ class GroupForm(forms.Form):
 
     def __init__(self, *args: Any, spaces: list[tuple[str, str]], zone: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        space, zone_field = self.fields["space"], self.fields["timezone"]
-        assert isinstance(space, forms.ChoiceField) and isinstance(zone_field, forms.ChoiceField)
+        space = self.fields["space"]
+        assert isinstance(space, forms.ChoiceField)
         space.choices = [("", _("Choose a space")), *spaces]
-        zone_field.choices = [(z, z.replace("_", " ")) for z in sorted(ZONES)]
-        zone_field.initial = zone if zone in ZONES else "UTC"
+        self.fields["timezone"].initial = default_zone(zone)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

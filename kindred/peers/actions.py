@@ -104,7 +104,7 @@ PROFILE_FIELDS = (
 
 def clean_profile(user: Any, data: dict[str, Any]) -> dict[str, Any]:
     """Validate every field of a profile; raise :class:`PeersError` naming the field."""
-    import zoneinfo
+    from kindred.core.timezones import valid_zones
 
     def choices(name: str, allowed: Any, values: Any) -> list[str]:
         values = list(dict.fromkeys(values or []))
@@ -132,7 +132,7 @@ def clean_profile(user: Any, data: dict[str, Any]) -> dict[str, Any]:
     if not out["languages"]:
         raise PeersError("Choose at least one language you can talk in.", field="languages")
     tz = (data.get("timezone") or "UTC").strip()
-    if tz not in zoneinfo.available_timezones() and tz != "UTC":
+    if tz not in valid_zones():
         raise PeersError("Choose a time zone from the list.", field="timezone")
     out["timezone"] = tz
     seeks = data.get("seeks") or Seeks.SUPPORT

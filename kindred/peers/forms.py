@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
-from zoneinfo import available_timezones
 
 from django import forms
 
 from kindred.core.idempotency import IdempotentForm
+from kindred.core.timezones import TimeZoneField
 from kindred.peers import taxonomy
 from kindred.peers.models import (
     MAX_CASELOAD,
@@ -25,11 +24,6 @@ STORY_HELP = (
     "similar experience and is never shown to anyone: a suggestion says only what you "
     "truly have in common. It is encrypted, and deleting your profile deletes it for good."
 )
-
-
-@cache
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(tz, tz) for tz in sorted(available_timezones())]
 
 
 def tag_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -74,7 +68,7 @@ class ProfileForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         initial=["en"],
     )
-    timezone = forms.ChoiceField(label="Your time zone", choices=timezone_choices, initial="UTC")
+    timezone = TimeZoneField(label="Your time zone", initial="UTC")
     availability = forms.MultipleChoiceField(
         label="When you are usually free to talk",
         choices=lambda: list(taxonomy.AVAILABILITY_SLOTS.items()),

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import available_timezones
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kindred.core.timezones import TimeZoneField
 from kindred.today.models import OnboardingReason
 
 REASON_LABELS = {
@@ -28,7 +28,7 @@ class WelcomeForm(forms.Form):
         help_text=_("So that “Get help now” shows crisis lines you can call."),
         required=False,
     )
-    timezone = forms.ChoiceField(
+    timezone = TimeZoneField(
         label=_("Your time zone"),
         help_text=_("So session times are shown on your clock."),
         required=False,
@@ -38,14 +38,11 @@ class WelcomeForm(forms.Form):
         super().__init__(*args, **kwargs)
         country = self.fields["country"]
         timezone = self.fields["timezone"]
-        assert isinstance(country, forms.ChoiceField) and isinstance(timezone, forms.ChoiceField)
+        assert isinstance(country, forms.ChoiceField)
         country.choices = [("", _("Not listed / rather not say")), *countries]
-        timezone.choices = [(tz, tz) for tz in sorted(available_timezones())]
         # The browser fills these in (app.js); the person can change them.
         country.widget.attrs.update({"data-detect": "country", "aria-describedby": "country-help"})
-        timezone.widget.attrs.update(
-            {"data-detect": "timezone", "aria-describedby": "timezone-help"}
-        )
+        timezone.widget.attrs.update({"aria-describedby": "timezone-help"})
 
     def profile_changes(self) -> dict[str, str]:
         changes = {}

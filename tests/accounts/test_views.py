@@ -176,6 +176,7 @@ def test_profile_errors_keep_input(login, member, member2):
     assert response.status_code == 200
     assert "That handle is taken" in body
     assert "two-letter country code" in body
+    assert "“Mars/Base” is not a time zone we know" in body
     assert 'value="Typed Name"' in body
     member.refresh_from_db()
     assert member.legal_name != "Typed Name"

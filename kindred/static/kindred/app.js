@@ -13,11 +13,14 @@
   // The welcome steps suggest the browser's country and time zone (fields marked
   // data-detect); whatever the person already chose, or changes, wins. Crisis lines
   // follow the saved country.
-  function selectIfOffered(select, value) {
+  // A <select>, or an <input list> whose <datalist> holds the choices.
+  function selectIfOffered(control, value) {
     if (!value) return;
-    for (var i = 0; i < select.options.length; i++) {
-      if (select.options[i].value === value) {
-        select.value = value;
+    var options = control.list ? control.list.options : control.options;
+    if (!options) return;
+    for (var i = 0; i < options.length; i++) {
+      if (options[i].value === value) {
+        control.value = value;
         return;
       }
     }
@@ -30,7 +33,7 @@
     }
     return "";
   }
-  document.querySelectorAll("select[data-detect]").forEach(function (select) {
+  document.querySelectorAll("select[data-detect], input[data-detect]").forEach(function (select) {
     if (select.dataset.detect === "timezone" && (!select.value || select.value === "UTC")) {
       try {
         selectIfOffered(select, Intl.DateTimeFormat().resolvedOptions().timeZone);
