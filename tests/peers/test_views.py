@@ -67,6 +67,13 @@ def test_a_new_member_fills_in_the_form_and_sees_their_profile(login, member):
     assert b"Losing a parent" in shown.content
 
 
+def test_the_profile_names_languages_instead_of_codes(login, member):
+    client = login(member)
+    client.post(reverse("peers_profile_edit"), {**PROFILE_FORM, "languages": ["es", "bsl"]})
+    shown = client.get(reverse("peers_profile")).content.decode()
+    assert "<dd>Spanish, British Sign Language</dd>" in shown
+
+
 def test_a_form_error_keeps_what_was_typed(login, member):
     data = {**PROFILE_FORM, "languages": [], "story": "Kept words"}
     response = login(member).post(reverse("peers_profile_edit"), data)

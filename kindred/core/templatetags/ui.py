@@ -5,6 +5,7 @@ from django.utils.safestring import SafeString
 
 from kindred.core.icons import initials as _initials
 from kindred.core.icons import render_icon
+from kindred.core.languages import language_names as _language_names
 
 register = template.Library()
 
@@ -19,3 +20,9 @@ def icon(name: str, label: str = "", css_class: str = "") -> SafeString:
 def initials(name: str) -> str:
     """Up to two letters for an avatar: ``{{ user.handle|initials }}``."""
     return _initials(name)
+
+
+@register.filter
+def language_names(codes: list[str] | str) -> str:
+    """``{{ profile.languages|language_names }}``: "English, Spanish", not "en, es"."""
+    return ", ".join(_language_names(codes))
