@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "kindred.accounts.middleware.RoleMFAMiddleware",
     "kindred.accounts.middleware.AgeBandMiddleware",
+    "kindred.accounts.middleware.TimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "kindred.urls"
@@ -318,6 +319,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
 TIME_ZONE = "UTC"
+# One way to write dates and times per language (kindred/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["kindred.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -24,12 +24,14 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from kindred.accounts.access import MFARequired, check_mfa, describe_mfa_required
 from kindred.accounts.actions import do_move_to_adult
 from kindred.accounts.age import came_of_age
 from kindred.accounts.roles import Role
+from kindred.core.when import zone_of
 
 ROLE_AREAS: tuple[tuple[str, str], ...] = (
     ("/therapist/", Role.THERAPIST),
@@ -128,4 +130,19 @@ class AgeBandMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if settings.SESSION_COOKIE_NAME in request.COOKIES and came_of_age(request.user):
             do_move_to_adult(request.user, request=request)  # type: ignore[arg-type]
+        return self.get_response(request)
+
+
+class TimeZoneMiddleware:
+    """Pages show times on the viewer's clock: the signed-in person's zone is active
+    for the request (visitors see UTC), so ``|date`` and ``|time`` convert by themselves."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            with timezone.override(zone_of(user)):
+                return self.get_response(request)
         return self.get_response(request)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -35,6 +34,7 @@ from kindred.core.access import NotFound
 from kindred.core.inputs import schedulable_problem
 from kindred.core.mail import send_mail_later
 from kindred.core.notifications import do_notify
+from kindred.core.when import format_when, zone_of
 
 TAKEN = "That time was just taken. Please choose another."
 CLASH = "You already have a booking at that time."
@@ -51,16 +51,9 @@ def notice_period() -> timedelta:
     return timedelta(hours=int(getattr(settings, "BOOKING_NOTICE_HOURS", 24)))
 
 
-def zone_of(user: Any) -> ZoneInfo:
-    try:
-        return ZoneInfo(user.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def local_label(at: datetime, user: Any) -> str:
-    """``at`` on ``user``'s clock, with the zone, e.g. "Tue 14 Jan 2025, 18:00 GMT"."""
-    return at.astimezone(zone_of(user)).strftime("%a %d %b %Y, %H:%M %Z")
+    """``at`` on ``user``'s clock, with the zone, e.g. "14 Jan 2025, 18:00 GMT"."""
+    return format_when(at, zone_of(user))
 
 
 def _overlapping(qs: Any, starts_at: datetime, ends_at: datetime) -> Any:

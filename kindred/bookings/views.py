@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.accounts.models import User
@@ -132,10 +132,10 @@ def therapist_slots(request: AuthedHttpRequest, therapist_id: int) -> HttpRespon
     days: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
     for slot in slots_for(therapist, now, now + BOOKING_HORIZON):
         local = slot.starts_at.astimezone(zone)
-        days.setdefault(local.strftime("%A %d %B"), []).append(
+        days.setdefault(formats.date_format(local, "MONTH_DAY_FORMAT"), []).append(
             {
                 "value": slot.starts_at.isoformat(),
-                "label": local.strftime("%H:%M"),
+                "label": formats.time_format(local),
                 "checked": slot.starts_at == chosen,
             }
         )

@@ -22,6 +22,7 @@ from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.community.models import Space
 from kindred.core.notifications import do_notify
+from kindred.core.when import format_when, zone_of
 from kindred.groups import audit_names as groups_audit
 from kindred.groups.access import blocked_with_facilitator, is_facilitator
 from kindred.groups.models import (
@@ -50,12 +51,8 @@ def horizon() -> timedelta:
 
 
 def local_label(at: datetime, user: Any) -> str:
-    """``at`` on ``user``'s clock, e.g. "Tue 14 Jan 2025, 19:00 GMT"."""
-    try:
-        tz = zone(getattr(user, "timezone", "") or "UTC")
-    except ScheduleError:
-        tz = zone("UTC")
-    return at.astimezone(tz).strftime("%a %d %b %Y, %H:%M %Z")
+    """``at`` on ``user``'s clock, e.g. "14 Jan 2025, 19:00 GMT"."""
+    return format_when(at, zone_of(user))
 
 
 # --- Groups --------------------------------------------------------------------

@@ -191,8 +191,8 @@ def test_the_session_link_disappears_when_cancelled(member, therapist, tuesday_e
 
 def test_times_are_labelled_in_each_persons_zone(member, therapist, tuesday_evenings):
     member.timezone = "America/New_York"
-    assert actions.local_label(SLOT, member) == "Tue 08 Jan 2030, 13:00 EST"
-    assert actions.local_label(utc(2030, 7, 2, 17), therapist) == "Tue 02 Jul 2030, 18:00 BST"
+    assert actions.local_label(SLOT, member) == "8 Jan 2030, 13:00 EST"
+    assert actions.local_label(utc(2030, 7, 2, 17), therapist) == "2 Jul 2030, 18:00 BST"
     member.timezone = "Not/AZone"
     assert actions.local_label(SLOT, member).endswith("18:00 UTC")
 

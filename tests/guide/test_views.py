@@ -46,7 +46,7 @@ def test_anyone_can_start_the_guide_and_it_states_the_decision(client):
     html = response.content.decode()
     assert "The decision this guide helps with" in html
     assert "A safety check first" in html
-    assert "Published 26 November 2026" in html
+    assert "Published 26 Nov 2026" in html
     assert "no-store" in response["Cache-Control"]
 
 
