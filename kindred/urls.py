@@ -47,6 +47,8 @@ urlpatterns = [
     path("my/messages/", include("kindred.messaging.urls_conversations")),
     path("my/intake/", include("kindred.clinical.urls_member")),
     path("accounts/profile/", account_views.profile, name="profile"),
+    path("terms/", account_views.legal_page, {"kind": "terms"}, name="legal_terms"),
+    path("privacy/", account_views.legal_page, {"kind": "privacy"}, name="legal_privacy"),
     path("accounts/data/", include("kindred.rights.urls")),
     path("accounts/tokens/", include("kindred.api.urls")),
     path("accounts/", include("kindred.accounts.urls")),

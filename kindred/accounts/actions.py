@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -22,7 +23,7 @@ from kindred.accounts.age import (
     today_for,
 )
 from kindred.accounts.lifecycle import run_account_closed_handlers
-from kindred.accounts.models import AgeBand, User, UserRole
+from kindred.accounts.models import AgeBand, LegalDocument, User, UserRole
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.core.notifications import do_notify
@@ -51,11 +52,20 @@ def check_date_of_birth(born: datetime.date, today: datetime.date) -> None:
         )
 
 
-def do_complete_signup(user: User, *, handle: str, date_of_birth: datetime.date) -> None:
-    """Finish a new account: its handle, its date of birth and the band from it.
+def do_complete_signup(
+    user: User,
+    *,
+    handle: str,
+    date_of_birth: datetime.date,
+    accepted: Sequence[LegalDocument] = (),
+) -> None:
+    """Finish a new account: its handle, its date of birth and the band from it, and
+    the versions of the terms and privacy notice the person accepted.
 
     The date itself stays out of the audit record; the band goes in.
     """
+    from kindred.accounts.legal import do_accept_legal_documents
+
     check_date_of_birth(date_of_birth, today_for(user))
     with transaction.atomic():
         user.handle = handle
@@ -63,11 +73,15 @@ def do_complete_signup(user: User, *, handle: str, date_of_birth: datetime.date)
         user.age_band = band_for(date_of_birth, today_for(user))
         user.save(update_fields=["handle", "date_of_birth", "age_band"])
         UserRole.objects.get_or_create(user=user, role=Role.MEMBER)
+        do_accept_legal_documents(user, list(accepted))
         record_event(
             actor=user,
             event=accounts_audit.ACCOUNT_SIGNUP,
             target=user,
-            changes={"age_band": user.age_band},
+            changes={
+                "age_band": user.age_band,
+                **{f"{d.kind}_version": d.version for d in accepted},
+            },
         )
 
 

@@ -5,8 +5,9 @@ from django.contrib.admin.widgets import AdminDateWidget
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from kindred.accounts.actions import do_correct_date_of_birth, do_deactivate_account
+from kindred.accounts.legal import current_document, do_publish_legal_document
 from kindred.accounts.lifecycle import run_account_closed_handlers
-from kindred.accounts.models import User, UserRole
+from kindred.accounts.models import LegalDocument, LegalKind, User, UserRole
 from kindred.core.fields import EncryptedDateField
 
 
@@ -72,3 +73,40 @@ class UserAdmin(BaseUserAdmin):
 
     def get_queryset(self, request: Any) -> Any:
         return super().get_queryset(request).prefetch_related("roles")
+
+
+@admin.register(LegalDocument)
+class LegalDocumentAdmin(admin.ModelAdmin):
+    """The host edits the terms and the privacy notice by publishing a new version.
+
+    A published version is read-only (people accepted that text); "Add" starts from
+    the current text of the chosen kind (``?kind=privacy``)."""
+
+    list_display = ("kind", "version", "published_at")
+    list_filter = ("kind",)
+    fields = ("kind", "body")
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> tuple[str, ...]:
+        return ("kind", "version", "body", "published_at") if obj else ()
+
+    def get_fields(self, request: Any, obj: Any = None) -> tuple[str, ...]:
+        return ("kind", "version", "published_at", "body") if obj else ("kind", "body")
+
+    def get_changeform_initial_data(self, request: Any) -> dict[str, Any]:
+        kind = request.GET.get("kind", LegalKind.TERMS)
+        if kind not in LegalKind.values:
+            kind = LegalKind.TERMS
+        return {"kind": kind, "body": current_document(kind).body}
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        if change:  # read-only: nothing to save
+            return
+        published = do_publish_legal_document(request.user, obj.kind, obj.body)
+        obj.pk, obj.version, obj.published_at = (
+            published.pk,
+            published.version,
+            published.published_at,
+        )

@@ -113,11 +113,12 @@ def _erase_accounts(user: User, plan: ErasePlan) -> dict[str, int]:
     from allauth.mfa.models import Authenticator
     from django.contrib.admin.models import LogEntry
 
-    from kindred.accounts.models import UserRole
+    from kindred.accounts.models import LegalAcceptance, UserRole
     from kindred.core.models import IdempotencyKey, Notification, NotificationPreference
 
     return {
         "roles": UserRole.objects.filter(user=user).delete()[0],
+        "legal_acceptances": LegalAcceptance.objects.filter(user=user).delete()[0],
         "email_addresses": EmailAddress.objects.filter(user=user).delete()[0],
         "authenticators": Authenticator.objects.filter(user=user).delete()[0],
         "admin_log_entries": LogEntry.objects.filter(user=user).delete()[0],
@@ -133,6 +134,7 @@ ERASERS.register(
         erase=_erase_accounts,
         models=(
             "accounts.UserRole",
+            "accounts.LegalAcceptance",
             "account.EmailAddress",
             "mfa.Authenticator",
             "admin.LogEntry",

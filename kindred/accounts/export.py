@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.utils.translation import gettext_lazy as _
 
-from kindred.accounts.models import User, UserRole
+from kindred.accounts.models import LegalAcceptance, User, UserRole
 from kindred.core.export import EXPORT_SECTIONS, ExportSection
 
 
@@ -37,6 +37,11 @@ def export_for(user: User) -> dict[str, Any]:
             .order_by("pk")
             .values("email", "verified", "primary")
         ),
+        "legal_acceptances": list(
+            LegalAcceptance.objects.filter(user=user)
+            .order_by("accepted_at", "pk")
+            .values("document__kind", "document__version", "accepted_at")
+        ),
         # The kind of second factor and when it was used, never its secret.
         "second_factors": list(
             Authenticator.objects.filter(user=user)
@@ -55,10 +60,12 @@ EXPORT_SECTIONS.register(
             "account": _("Account"),
             "roles": _("Roles"),
             "email_addresses": _("Email addresses"),
+            "legal_acceptances": _("Terms and privacy notice you accepted"),
             "second_factors": _("Two-factor authentication"),
         },
         covers=(
             "accounts.UserRole.user",
+            "accounts.LegalAcceptance.user",
             "account.EmailAddress.user",
             "mfa.Authenticator.user",
         ),

@@ -6,6 +6,9 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _lazy
 
 from kindred.accounts.models import User
@@ -49,6 +52,27 @@ class SignupForm(forms.Form):
         error_messages={"invalid": _lazy("Enter a date, e.g. 2001-04-23.")},
     )
 
+    accept_terms = forms.BooleanField(
+        label=_lazy("I have read and accept the terms of use and the privacy notice"),
+        error_messages={
+            "required": _lazy(
+                "To create an account, please read and accept the terms of use and the "
+                "privacy notice."
+            )
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["accept_terms"].label = format_html(
+            gettext(
+                'I have read and accept the <a href="{terms}">terms of use</a> and the '
+                '<a href="{privacy}">privacy notice</a>'
+            ),
+            terms=reverse("legal_terms"),
+            privacy=reverse("legal_privacy"),
+        )
+
     def clean_handle(self) -> str:
         return validate_handle(self.cleaned_data["handle"])
 
@@ -66,11 +90,13 @@ class SignupForm(forms.Form):
 
     def signup(self, request: HttpRequest, user: User) -> None:
         from kindred.accounts.actions import do_complete_signup
+        from kindred.accounts.legal import current_documents
 
         do_complete_signup(
             user,
             handle=self.cleaned_data["handle"],
             date_of_birth=self.cleaned_data["date_of_birth"],
+            accepted=current_documents(),
         )
 
 

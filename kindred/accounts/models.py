@@ -120,3 +120,47 @@ class UserRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.role}"
+
+
+class LegalKind(models.TextChoices):
+    TERMS = "terms", "Terms of use"
+    PRIVACY = "privacy", "Privacy notice"
+
+
+class LegalDocument(models.Model):
+    """One published version of the terms of use or the privacy notice (Markdown).
+
+    Versions are never edited once published: people accepted that exact text. The
+    host publishes a new version (:func:`kindred.accounts.legal.do_publish_legal_document`);
+    the newest of each kind is the one shown and accepted at sign-up.
+    """
+
+    kind = models.CharField(max_length=10, choices=LegalKind.choices)
+    version = models.PositiveIntegerField()
+    body = models.TextField(help_text="Markdown.")
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["kind", "version"], name="accounts_legal_version"),
+        ]
+        ordering: ClassVar = ["kind", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}, version {self.version}"
+
+
+class LegalAcceptance(models.Model):
+    """That a person accepted a version of a legal document, and when."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="legal_acceptances")
+    document = models.ForeignKey(LegalDocument, on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "document"], name="accounts_legal_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.document_id}"

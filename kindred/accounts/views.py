@@ -14,6 +14,8 @@ from kindred.accounts.access import needs_mfa_setup
 from kindred.accounts.actions import do_update_profile
 from kindred.accounts.adapter import allauth_wait
 from kindred.accounts.forms import ProfileForm
+from kindred.accounts.legal import accepted_versions, current_document
+from kindred.core.markdown import render_markdown
 from kindred.core.ratelimit import RateLimited, too_many_requests
 
 TOO_MANY = "too_many_login_attempts"
@@ -84,4 +86,19 @@ def profile(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/profile.html",
         {"form": form, "needs_mfa": needs_mfa_setup(user), "roles": sorted(user.role_names())},  # type: ignore[union-attr]
+    )
+
+
+def legal_page(request: HttpRequest, kind: str) -> HttpResponse:
+    """The current terms of use or privacy notice: public, so people read before joining."""
+    document = current_document(kind)
+    accepted = accepted_versions(request.user).get(kind) if request.user.is_authenticated else None
+    return render(
+        request,
+        "accounts/legal.html",
+        {
+            "document": document,
+            "body": render_markdown(document.body),
+            "accepted": accepted,
+        },
     )

@@ -140,6 +140,7 @@ def test_allauths_own_limits_fail_open_when_the_cache_is_down(client, cache_down
             "password1": "a-long-and-unusual-pass",
             "password2": "a-long-and-unusual-pass",
             "date_of_birth": "1995-03-14",
+            "accept_terms": "on",
         },
     )
     assert response.status_code == 302

@@ -17,6 +17,7 @@ SIGNUP = {
     "password1": "a-long-and-unusual-pass",
     "password2": "a-long-and-unusual-pass",
     "date_of_birth": "1995-03-14",
+    "accept_terms": "on",
 }
 
 

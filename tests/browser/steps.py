@@ -58,6 +58,7 @@ def fill_sign_up(
     page.get_by_label("Date of birth").fill(born)
     page.get_by_label("Password:", exact=True).fill(password)
     page.get_by_label("Password (again)").fill(again or password)
+    page.get_by_role("checkbox", name="I have read and accept the terms of use").check()
     page.locator("main").get_by_role("button", name="Sign Up").click()
 
 
