@@ -160,6 +160,21 @@ def test_a_member_writes_and_reads_their_plan(login, member):
     assert 'Jo <a href="tel:07700900123" class="tel">07700 900123</a>' in body
 
 
+def test_the_printed_plan_leaves_out_the_pages_controls(login, member):
+    """Print view: the plan, reasons and crisis lines print; editing links, the print
+    button and the empty-plan prompt carry ``no-print``, which the print CSS hides."""
+    from pathlib import Path
+
+    import kindred
+
+    html = login(member).get(reverse("safety_plan")).content.decode()
+    assert '<p class="no-print">You have not written a plan yet.' in html
+    assert 'class="no-print"' in html.split("data-print")[0].rsplit("<p", 1)[1]
+    css = (Path(kindred.__file__).parent / "static/kindred/site.css").read_text()
+    rules = css.split("@media print {", 1)[1].split("\n}", 1)[0]
+    assert ".no-print" in rules and ".site-header" in rules and "a.tel" in rules
+
+
 def test_plan_text_around_a_number_is_still_escaped(login, member):
     actions.do_save_safety_plan(member, {"people_to_ask": ["<b>Al</b> +44 7700 900456"]})
     body = login(member).get(reverse("safety_plan")).content.decode()
