@@ -45,6 +45,8 @@ PAGES: dict[str, list[str]] = {
         "/help/",
         "/accounts/login/",
         "/accounts/signup/",
+        "/terms/",
+        "/privacy/",
     ],
     "member": [
         "/",
