@@ -195,7 +195,7 @@ TASKS_INPROCESS = env_bool("KINDRED_INPROCESS_TASKS", not REDIS_URL)
 if REDIS_URL:
     HUEY = {
         "name": "kindred",
-        "huey_class": "huey.PriorityRedisHuey",
+        "huey_class": "kindred.core.taskqueue.KindredRedisHuey",
         "url": REDIS_URL,
         "immediate": False,
         "consumer": {"workers": env_int("KINDRED_TASK_WORKERS", 2), "worker_type": "thread"},
@@ -203,11 +203,15 @@ if REDIS_URL:
 else:
     HUEY = {
         "name": "kindred",
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "kindred.core.taskqueue.KindredSqliteHuey",
         "filename": str(VAR_DIR / "tasks.sqlite3"),
         "immediate": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
+
+# /healthz answers 503 when a task has been due for longer than this without being taken:
+# workers are alive but too few or stuck, and escalations run late.
+TASK_QUEUE_AGE_LIMIT = env_int("KINDRED_TASK_QUEUE_AGE_LIMIT", 120)
 
 # --- Accounts ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
