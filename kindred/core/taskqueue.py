@@ -5,7 +5,7 @@
 - Redis (``PriorityRedisHuey``): huey already prefixes every queued message with its
   enqueue time in microseconds (to keep FIFO order inside a priority). The oldest message
   of each priority level is the first of that level, so one ``ZRANGEBYSCORE … LIMIT 0 1``
-  per level (one level unless tasks set priorities) finds the oldest.
+  per level (one per ``PRIORITY_*`` in use) finds the oldest.
 - SQLite (the embedded default) and memory: each message is stored behind a short stamp
   (a marker and its enqueue time), taken off again before huey reads it. Messages
   queued before the stamp existed have none and are simply not timed.
@@ -27,8 +27,19 @@ from huey.storage import MemoryStorage, PriorityRedisStorage, SqliteStorage
 STAMP_MARK = b"\x00kq1"
 _TIME = struct.Struct(">Q")  # microseconds since the epoch
 STAMP_LENGTH = len(STAMP_MARK) + _TIME.size
-# Priority levels a Redis peek walks at most: Kindred's tasks use one.
+# Priority levels a Redis peek walks at most: Kindred's tasks use three (PRIORITY_*).
 MAX_PRIORITY_LEVELS = 8
+
+# Higher runs first, on every storage used here (Redis, SQLite, memory). Safety work
+# (escalation timers, the overdue sweep) never waits behind queued mail; safety mail
+# goes before other mail. Everything else is 0, huey's default.
+PRIORITY_SAFETY = 20
+PRIORITY_SAFETY_MAIL = 10
+PRIORITY_MAIL = 0
+
+
+def mail_priority(kind: str) -> int:
+    return PRIORITY_SAFETY_MAIL if kind.startswith("safety.") else PRIORITY_MAIL
 
 
 def stamp(data: bytes, now: float | None = None) -> bytes:

@@ -147,6 +147,10 @@ def hung_mail(settings: Any, monkeypatch: Any) -> Iterator[HungMailServer]:
     server.close()
 
 
+def mail_retries(worker: Worker) -> list[Any]:
+    return [t for t in worker.huey.scheduled() if t.name.endswith("deliver_email")]
+
+
 def healthz(client: Any) -> tuple[int, dict[str, Any]]:
     response = client.get(reverse("healthz"))
     return response.status_code, response.json()["checks"]
@@ -183,12 +187,13 @@ def test_a_hung_mail_server_delays_no_booking_and_no_escalation(
 
     # Both confirmation tasks hit the hung server and fail at EMAIL_TIMEOUT, then wait
     # for a retry (huey's schedule), one fewer retry left each.
+    # One tries at a time (MAIL_CONCURRENCY); the other goes back on the queue until the
+    # first has timed out, then finds mail paused.
     failed_in = wait_for(lambda: ServiceMark.objects.filter(name=mail.MAIL_FAILURE).exists())
     assert timeout - 0.5 <= failed_in + answered_in < timeout + 3
-    wait_for(lambda: worker.huey.scheduled_count() >= 2)
-    retries = [t for t in worker.huey.scheduled() if t.name.endswith("deliver_email")]
-    assert len(retries) == 2
-    assert all(t.retries == mail.RETRIES - 1 for t in retries)
+    assert len(hung_mail.accepted) == 1
+    wait_for(lambda: [t.retries for t in mail_retries(worker)] == [mail.RETRIES - 1] * 2)
+    retries = mail_retries(worker)
     assert all(t.args[0].kind == "bookings.confirmation" for t in retries)
 
     # /healthz names the last failure: the mail's kind and the error class, no content.
@@ -214,6 +219,53 @@ def test_a_hung_mail_server_delays_no_booking_and_no_escalation(
     assert not ServiceMark.objects.filter(name=mail.MAIL_FAILURE).exists(), "mail still hanging"
     wait_for(lambda: ServiceMark.objects.filter(name=mail.MAIL_FAILURE).exists())
     assert ServiceMark.objects.get(name=mail.MAIL_FAILURE).detail["kind"] == "safety.escalation"
+
+
+def test_an_escalation_is_on_time_while_mails_hang_on_a_freshly_hung_server(
+    settings, hung_mail, worker, member, staff
+):
+    from kindred.safety import actions as safety_actions
+    from kindred.safety.models import FlagKind
+    from kindred.safety.tasks import escalate_flag
+
+    # As many mails as there are task threads, and one more, start before any attempt
+    # has timed out (so nothing has paused mail yet).
+    settings.MAIL_CONCURRENCY = 1  # the default for two threads
+    assert worker.threads == 2
+    addresses = [f"reader{n}@example.org" for n in range(worker.threads + 1)]
+    mail.send_mail_later("bookings.confirmation", "Hung", "Body", addresses)
+    worker.start()
+    wait_for(lambda: len(hung_mail.accepted) == 1)
+    hung_at = time.monotonic()
+    # The other thread takes the next mail, finds the one slot taken and puts it back.
+    wait_for(lambda: any(t.args[0].subject == "Hung" for t in mail_retries(worker)))
+
+    # A high-risk flag's timer fires now: staff are told at once, not after the timeout.
+    flag = safety_actions.do_raise_flag(kind=FlagKind.RISK, subject=member, text="x", level="high")
+    type(flag).objects.filter(pk=flag.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    escalate_flag(flag.pk)
+    notified_in = wait_for(
+        lambda: Notification.objects.filter(recipient=staff, kind="safety.escalation").exists(),
+        timeout=settings.EMAIL_TIMEOUT + 2,
+    )
+    assert notified_in < 1.0
+    assert time.monotonic() - hung_at < settings.EMAIL_TIMEOUT, "escalated after the timeout"
+    assert len(hung_mail.accepted) == 1, "a second mail attempt was made on the hung server"
+    assert not ServiceMark.objects.filter(name=mail.MAIL_FAILURE).exists()
+
+    # No mail is lost: each waits for a retry, one retry used by the failure or the pause.
+    wait_for(
+        lambda: (
+            sorted(t.args[0].to for t in mail_retries(worker) if t.args[0].subject == "Hung")
+            == addresses
+        ),
+        timeout=settings.EMAIL_TIMEOUT + 5,
+    )
+    wait_for(
+        lambda: all(t.retries == mail.RETRIES - 1 for t in mail_retries(worker)),
+        timeout=settings.EMAIL_TIMEOUT + 5,
+    )
+    assert len(hung_mail.accepted) == 1
 
 
 def test_a_failed_mail_is_sent_by_its_retry_once_the_server_answers(
