@@ -193,22 +193,27 @@ else:
 # Tasks: Redis in production; a SQLite queue consumed inside the server process
 # on the embedded default (see kindred.core.management.commands.serve).
 TASKS_INPROCESS = env_bool("KINDRED_INPROCESS_TASKS", not REDIS_URL)
+TASK_WORKERS = env_int("KINDRED_TASK_WORKERS", 2)
 if REDIS_URL:
     HUEY = {
         "name": "kindred",
-        "huey_class": "huey.PriorityRedisHuey",
+        "huey_class": "kindred.core.taskqueue.KindredRedisHuey",
         "url": REDIS_URL,
         "immediate": False,
-        "consumer": {"workers": env_int("KINDRED_TASK_WORKERS", 2), "worker_type": "thread"},
+        "consumer": {"workers": TASK_WORKERS, "worker_type": "thread"},
     }
 else:
     HUEY = {
         "name": "kindred",
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "kindred.core.taskqueue.KindredSqliteHuey",
         "filename": str(VAR_DIR / "tasks.sqlite3"),
         "immediate": False,
-        "consumer": {"workers": 2, "worker_type": "thread"},
+        "consumer": {"workers": TASK_WORKERS, "worker_type": "thread"},
     }
+
+# /healthz answers 503 when a task has been due for longer than this without being taken:
+# workers are alive but too few or stuck, and escalations run late.
+TASK_QUEUE_AGE_LIMIT = env_int("KINDRED_TASK_QUEUE_AGE_LIMIT", 120)
 
 # --- Accounts ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -312,6 +317,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # task (kindred.core.mail), so a hung server delays mail only, never a page or an
 # escalation; without a timeout it would hold a task thread for good.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# E-mails a task worker process tries to send at once. Fewer than its task threads, so
+# that mail on a freshly hung server (before the first timeout pauses mail) can never
+# hold every thread: one is always free for an escalation. A mail task that finds every
+# slot taken puts itself back on the queue for a few seconds instead of waiting.
+MAIL_CONCURRENCY = env_int("KINDRED_MAIL_CONCURRENCY", max(1, TASK_WORKERS - 1))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Kindred <no-reply@localhost>") or ""
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

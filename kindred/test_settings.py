@@ -12,7 +12,11 @@ from kindred.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-HUEY = {"name": "kindred-test", "huey_class": "huey.MemoryHuey", "immediate": True}
+HUEY = {
+    "name": "kindred-test",
+    "huey_class": "kindred.core.taskqueue.KindredMemoryHuey",
+    "immediate": True,
+}
 TASKS_INPROCESS = False
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -4,9 +4,11 @@ The task runner is judged by its heartbeat: a periodic task (``kindred.core.task
 heartbeat``) writes a row every minute, and each worker writes it when it starts. When
 tasks run in workers (production, or in-process under ``kindred serve``), a heartbeat
 older than ``HEARTBEAT_STALE_SECONDS`` makes /healthz answer 503 with the reason: every
-worker is dead or stuck, and escalations run late. huey keeps no enqueue time, so the
-age of the oldest pending task is not known cheaply; the heartbeat's own wait in the
-queue (``queue_wait_s``, how long after its minute it ran) stands in for it.
+worker is dead or stuck, and escalations run late. The age of the oldest pending task
+(``oldest_pending_task_age_s``, read from the queue by :mod:`kindred.core.taskqueue`)
+beyond ``TASK_QUEUE_AGE_LIMIT`` makes it 503 too: workers beat but cannot keep up, or
+are stuck on something slower than their heartbeat. ``queue_wait_s`` is the heartbeat's
+own wait (how long after its minute it ran).
 
 Mail never makes /healthz fail (it is retried); its last failure is shown with the
 mail's kind and the error's class, never an address or content.
@@ -28,6 +30,7 @@ from django.utils import timezone
 
 from kindred.core.mail import MAIL_FAILURE
 from kindred.core.sharedcache import shared_cache
+from kindred.core.taskqueue import oldest_pending_age
 
 logger = logging.getLogger("kindred.health")
 
@@ -114,6 +117,8 @@ def _check_tasks() -> dict[str, Any]:
     }
     info["pending"] = HUEY.pending_count()
     info["scheduled"] = HUEY.scheduled_count()
+    age = oldest_pending_age(HUEY)
+    info["oldest_pending_task_age_s"] = None if age is None else round(age, 1)
     beat = _marks().get(HEARTBEAT)
     if beat is not None:
         info["heartbeat_age_s"] = _age(beat.at)
@@ -126,6 +131,9 @@ def _check_tasks() -> dict[str, Any]:
         raise Unhealthy(
             f"no task worker has run for over {HEARTBEAT_STALE_SECONDS} seconds", **info
         )
+    limit = settings.TASK_QUEUE_AGE_LIMIT
+    if age is not None and age > limit:
+        raise Unhealthy(f"a pending task has waited over {limit} seconds", **info)
     return info
 
 

@@ -8,7 +8,15 @@ that caused it commits, sent with ``EMAIL_TIMEOUT`` and retried with backoff
 and never wait for it.
 
 A failure is remembered without content (:func:`record_mail_failure`: the mail's kind
-and the error's class) for /healthz. If the queue itself cannot take the task (Redis
+and the error's class) for /healthz.
+
+Two things keep a hung server from holding up the safety work that shares the task
+threads. Mail is queued at a lower priority than escalations (``PRIORITY_*`` in
+:mod:`kindred.core.taskqueue`), so an escalation never waits behind queued mail. And a
+worker process tries at most ``MAIL_CONCURRENCY`` e-mails at once, fewer than its
+threads (:func:`deliver`): a mail task that finds every slot taken goes back on the queue
+for ``BUSY_DELAY`` seconds (no retry used up) instead of waiting, so a thread is always
+free even before the first timeout has paused mail. If the queue itself cannot take the task (Redis
 down), the e-mail is sent right away, still bounded by ``EMAIL_TIMEOUT``, and a failure
 there is logged and remembered, never raised: the change that caused the mail is
 already stored.
@@ -18,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -37,6 +46,12 @@ RETRIES = 6
 MAIL_FAILURE = "mail.failure"
 PAUSE_AFTER_FAILURE = 20.0
 _failed_at = [-math.inf]
+
+# Seconds a mail task that found every mail slot taken waits before it tries again.
+BUSY_DELAY = 2.0
+# One semaphore per MAIL_CONCURRENCY value, so a changed setting (tests) takes effect.
+_slots: dict[int, threading.BoundedSemaphore] = {}
+_slots_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -72,6 +87,10 @@ class Mail:
 
 class MailNotSent(Exception):
     """Raised by the mail task so that huey retries it; names no address or content."""
+
+
+class MailBusy(Exception):
+    """Every mail slot of this process is taken; the mail was not tried."""
 
 
 def send_mail_later(
@@ -112,10 +131,11 @@ def mail_from_message(kind: str, message: EmailMessage) -> list[Mail]:
 
 def queue_mail(mail: Mail) -> None:
     """Hand ``mail`` to the mail task now; never raises."""
+    from kindred.core.taskqueue import mail_priority
     from kindred.core.tasks import deliver_email
 
     try:
-        deliver_email(mail)
+        deliver_email(mail, priority=mail_priority(mail.kind))
     except Exception as error:
         # The queue is down (Redis). Sending here is bounded by EMAIL_TIMEOUT.
         logger.warning(
@@ -127,15 +147,43 @@ def queue_mail(mail: Mail) -> None:
             logger.error("Mail %s was not sent and could not be queued for a retry", mail.kind)
 
 
+def mail_slots() -> threading.BoundedSemaphore:
+    size = max(1, int(settings.MAIL_CONCURRENCY))
+    with _slots_lock:
+        if size not in _slots:
+            _slots[size] = threading.BoundedSemaphore(size)
+        return _slots[size]
+
+
+def deliver(mail: Mail) -> None:
+    """Send ``mail`` from the mail task, in one of this process's mail slots.
+
+    Raises :class:`MailBusy` at once, without trying, when every slot is taken, and
+    :class:`MailNotSent` as :func:`send_now` does.
+    """
+    _check_pause(mail)
+    slots = mail_slots()
+    if not slots.acquire(blocking=False):
+        raise MailBusy(mail.kind)
+    try:
+        send_now(mail)
+    finally:
+        slots.release()
+
+
+def _check_pause(mail: Mail) -> None:
+    if time.monotonic() - _failed_at[0] < PAUSE_AFTER_FAILURE:
+        raise MailNotSent(f"{mail.kind}: paused after a failure")
+
+
 def send_now(mail: Mail) -> None:
     """Send ``mail``; on failure remember it and raise :class:`MailNotSent`.
 
     After a failure, mail in this process waits ``PAUSE_AFTER_FAILURE`` seconds before
-    the next attempt (it is retried later), so a hung server holds at most one task
-    thread for ``EMAIL_TIMEOUT`` at a time instead of all of them.
+    the next attempt (it is retried later), so once a hung server has timed out one
+    attempt, the others fail fast instead of each holding a thread for ``EMAIL_TIMEOUT``.
     """
-    if time.monotonic() - _failed_at[0] < PAUSE_AFTER_FAILURE:
-        raise MailNotSent(f"{mail.kind}: paused after a failure")
+    _check_pause(mail)
     try:
         mail.message().send(fail_silently=False)
     except Exception as error:

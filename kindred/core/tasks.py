@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from huey import crontab
 from huey.contrib.djhuey import close_db, db_periodic_task, db_task, on_startup
+from huey.exceptions import RetryTask
 
 from kindred.core import mail as _mail
 
@@ -15,8 +16,16 @@ def daily_digest() -> int:
 
 @db_task(retries=_mail.RETRIES, retry_delay=_mail.RETRY_DELAY, retry_backoff=_mail.RETRY_BACKOFF)
 def deliver_email(message: _mail.Mail) -> None:
-    """One e-mail (kindred.core.mail); raising MailNotSent makes huey retry it later."""
-    _mail.send_now(message)
+    """One e-mail (kindred.core.mail); raising MailNotSent makes huey retry it later.
+
+    Queued with ``priority=mail_priority(kind)`` (kindred.core.mail.queue_mail). When
+    this process's mail slots are all taken it goes back on the queue for a moment:
+    RetryTask keeps its retries and its priority.
+    """
+    try:
+        _mail.deliver(message)
+    except _mail.MailBusy:
+        raise RetryTask(delay=_mail.BUSY_DELAY) from None
 
 
 @db_periodic_task(crontab(minute="37"))

@@ -113,3 +113,44 @@ def test_the_last_mail_failure_is_shown_without_content(client):
 def test_it_stays_cheap(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         client.get(reverse("healthz"))
+
+
+def queue_task(seconds_ago: float, monkeypatch) -> None:
+    from kindred.core import taskqueue
+    from kindred.core.tasks import delete_expired_idempotency_keys
+
+    now = taskqueue.time.time()
+    monkeypatch.setattr(taskqueue.time, "time", lambda: now - seconds_ago)
+    delete_expired_idempotency_keys()
+    monkeypatch.undo()
+
+
+def test_the_oldest_pending_task_age_is_reported(client, workers_expected, monkeypatch):
+    beat(10)
+    assert (
+        client.get(reverse("healthz")).json()["checks"]["tasks"]["oldest_pending_task_age_s"]
+        is None
+    )
+    queue_task(30, monkeypatch)
+    queue_task(5, monkeypatch)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    tasks = response.json()["checks"]["tasks"]
+    assert tasks["pending"] == 2
+    assert 29 <= tasks["oldest_pending_task_age_s"] < 40
+
+
+def test_a_task_waiting_beyond_the_limit_makes_it_503_with_the_reason(
+    client, workers_expected, monkeypatch, settings
+):
+    settings.TASK_QUEUE_AGE_LIMIT = 60
+    beat(10)  # workers are alive, but the queue is not moving
+    queue_task(75, monkeypatch)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    tasks = response.json()["checks"]["tasks"]
+    assert tasks["error"] == "a pending task has waited over 60 seconds"
+    assert tasks["oldest_pending_task_age_s"] >= 75
+
+    workers_expected.dequeue()  # a worker catches up
+    assert client.get(reverse("healthz")).status_code == 200

@@ -205,3 +205,58 @@ def test_allauth_mail_goes_through_the_task(client, mail_down):
     assert outbox.outbox == []
     (retry,) = scheduled_mail()
     assert retry.args[0].kind.startswith("accounts.")
+
+
+def test_a_mail_finding_every_slot_taken_goes_back_on_the_queue_without_using_a_retry(settings):
+    settings.MAIL_CONCURRENCY = 1
+    slots = mail.mail_slots()
+    assert slots.acquire(blocking=False)  # another thread is sending
+    try:
+        tasks.deliver_email(mail.Mail(kind="k", subject="Busy", body="b", to="a@b.c"))
+    finally:
+        slots.release()
+    assert outbox.outbox == []
+    assert not ServiceMark.objects.filter(name=mail.MAIL_FAILURE).exists()
+    (again,) = scheduled_mail()
+    assert again.retries == mail.RETRIES
+    soon = timezone.now().replace(tzinfo=None) + timedelta(seconds=mail.BUSY_DELAY)
+    assert soon - timedelta(seconds=1) < again.eta <= soon
+
+    # Its moment comes and the slot is free: sent once.
+    for due in HUEY.read_schedule(again.eta):
+        HUEY.execute(due, timestamp=again.eta)
+    assert [m.subject for m in outbox.outbox] == ["Busy"]
+
+
+def test_mail_slots_follow_the_setting(settings):
+    settings.MAIL_CONCURRENCY = 2
+    slots = mail.mail_slots()
+    assert slots.acquire(blocking=False) and slots.acquire(blocking=False)
+    try:
+        assert not slots.acquire(blocking=False)
+    finally:
+        slots.release()
+        slots.release()
+
+
+def test_escalations_then_safety_mail_then_other_mail_leave_the_queue_first(member):
+    from kindred.safety.tasks import escalate_flag
+
+    HUEY.immediate = False
+    try:
+        mail.queue_mail(mail.Mail(kind="bookings.confirmation", subject="s", body="b", to="a@b.c"))
+        mail.queue_mail(mail.Mail(kind="safety.escalation", subject="s", body="b", to="a@b.c"))
+        escalate_flag(12345)
+        taken = [HUEY.dequeue() for _ in range(3)]
+    finally:
+        HUEY.flush()
+        HUEY.immediate = True
+    names = [
+        (t.name.rsplit(".", 1)[-1], t.args[0] if t.name.endswith("flag") else t.args[0].kind)
+        for t in taken
+    ]
+    assert names == [
+        ("escalate_flag", 12345),
+        ("deliver_email", "safety.escalation"),
+        ("deliver_email", "bookings.confirmation"),
+    ]
