@@ -392,7 +392,7 @@ def test_load_reads_back_what_save_wrote(tmp_path: Path) -> None:
         ({"dim": 768}, "does not match the encoder"),
         ({"n_rule": N_RULE - 1}, "does not match the encoder"),
         ({"post_ngrams": False}, "does not match the encoder"),  # the older post head
-        ({"encoder": "some-other-encoder v1"}, "trained on 'some-other-encoder v1'"),
+        ({"encoder": "some-other-encoder v1"}, "trained on 'some-other-encoder v1', not one"),
     ],
 )
 def test_load_refuses_a_mismatched_artefact(
@@ -401,6 +401,34 @@ def test_load_refuses_a_mismatched_artefact(
     _write_artefact(tmp_path, **kwargs)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=match):
         semantic.load(tmp_path)
+
+
+def test_load_takes_the_encoder_the_artefact_names(tmp_path: Path) -> None:
+    _write_artefact(tmp_path, encoder=semantic.SHORT_ENCODER.name)
+    assert semantic.load(tmp_path).encoder == semantic.SHORT_ENCODER
+
+
+def test_load_refuses_a_broken_threshold_table(tmp_path: Path) -> None:
+    _write_artefact(tmp_path)
+    meta = json.loads((tmp_path / "meta.json").read_text())
+    del meta["thresholds"]["t_high"]
+    (tmp_path / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(KeyError):
+        semantic.load(tmp_path)
+
+
+def test_the_cascade_reads_chat_with_the_short_model_and_long_posts_with_the_long_one(
+    tmp_path: Path,
+) -> None:
+    _write_artefact(tmp_path / "long")
+    _write_artefact(tmp_path / "short", encoder=semantic.SHORT_ENCODER.name)
+    cascade = semantic.load_cascade(tmp_path / "long", tmp_path / "short")
+    words = " ".join(["word"] * (semantic.POST_MIN_WORDS - 1))
+    assert cascade.pick(words) is cascade.short
+    assert cascade.pick(words + " more") is cascade.long
+    # Without a short artefact the long one reads everything.
+    alone = semantic.load_cascade(tmp_path / "long", tmp_path / "missing")
+    assert alone.short is None and alone.pick("hi") is alone.long
 
 
 def test_load_without_an_artefact_is_an_os_error(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from kindred.safety.screening import LEVELS, ScreenResult, level_at_least, screen
+from kindred.safety.screening import LEVELS, ScreenResult, level_at_least, screen, semantic
 from kindred.safety.screening.decide import BAND
 from kindred.safety.screening.semantic import ARTEFACT_DIR
 
@@ -45,19 +45,9 @@ MODERATE = [
     "i keep thinking i should just end my own life, it won't stop",
     "most days now i think about killing myself, i don't have a plan it's just always there",
     "honestly i want to die by suicide and i don't know why i'm telling strangers this",
-    pytest.param(
-        "part of me really wants to end it all and that part is getting louder",
-        marks=pytest.mark.xfail(
-            strict=True, reason="known miss, listed in docs/model-card-risk-screen.md"
-        ),
-    ),
+    "part of me really wants to end it all and that part is getting louder",
     "every time i'm alone i start working out ways to kill myself",
-    pytest.param(
-        "i genuinely want to stop being alive and do it myself",
-        marks=pytest.mark.xfail(
-            strict=True, reason="known miss, listed in docs/model-card-risk-screen.md"
-        ),
-    ),
+    "i genuinely want to stop being alive and do it myself",
 ]
 LOW = [
     "lately i keep hoping my heart just gives out in my sleep",
@@ -139,6 +129,15 @@ def test_a_flag_says_which_layer_raised_it_and_the_score_sits_in_its_band(text: 
 def test_model_is_in_use() -> None:
     # A missing or mismatched artefact falls back to the rules silently (it only logs).
     assert "model_unavailable" not in screen("i want to die").signals
+
+
+def test_chat_is_read_by_the_larger_encoder_and_long_posts_by_the_faster_one() -> None:
+    models = semantic.get_models()
+    assert models.short is not None, "model_short/ is not shipped"
+    assert models.short.encoder == semantic.SHORT_ENCODER
+    assert models.long.encoder == semantic.ENCODER
+    assert models.pick(semantic.prepare(HIGH[0])) is models.short
+    assert models.pick(semantic.prepare(_HOLIDAY * 3)) is models.long
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\n\t"])

@@ -573,3 +573,25 @@ def test_train_twice_with_the_same_cache_gives_the_same_artefact(trained):
         root / "model" / "meta.json"
     ).read_bytes()
     assert again["thresholds"] == result["thresholds"]
+
+
+def test_embeddings_are_cached_per_encoder(tmp_path):
+    texts = ["the pills are on the table", "see you at practice"]
+    l3 = train.embed_texts(texts, tmp_path, semantic.ENCODER)
+    l6 = train.embed_texts(texts, tmp_path, semantic.SHORT_ENCODER)
+    assert len(list(tmp_path.glob("*.npz"))) == 2
+    assert not np.allclose(l3.emb, l6.emb)
+    again = train.embed_texts(texts, tmp_path, semantic.SHORT_ENCODER)
+    assert np.array_equal(again.emb, l6.emb)
+
+
+@pytest.mark.parametrize(("choice", "spec"), [("l3", "ENCODER"), ("l6", "SHORT_ENCODER")])
+def test_train_screen_passes_the_chosen_encoder(tmp_path, monkeypatch, choice, spec):
+    from django.core.management import call_command
+
+    seen = {}
+    monkeypatch.setattr(train, "train", lambda *args, **kwargs: seen.update(kwargs))
+    rmhd = tmp_path / "rmhd.csv"
+    rmhd.write_text("post,subreddit\n")
+    call_command("train_screen", "--rmhd", str(rmhd), "--encoder", choice)
+    assert seen["encoder"] == getattr(semantic, spec)

@@ -24,7 +24,7 @@ import logging
 from dataclasses import dataclass
 
 from kindred.safety.screening import semantic
-from kindred.safety.screening.decide import Thresholds, band_score, floor_level, semantic_level
+from kindred.safety.screening.decide import band_score, floor_level, semantic_level
 from kindred.safety.screening.rules import HIGH, MODERATE, analyse
 
 LEVELS: tuple[str, ...] = ("none", "low", "moderate", "high")
@@ -51,10 +51,9 @@ def level_at_least(level: str, threshold: str) -> bool:
         raise ValueError(f"unknown risk level {exc.args[0]!r}; expected one of {LEVELS}") from None
 
 
-def _loaded() -> tuple[semantic.SemanticModel, Thresholds, dict[str, int]] | None:
+def _loaded() -> semantic.Cascade | None:
     try:
-        m = semantic.get_model()
-        return m, Thresholds.from_meta(m.meta), dict(m.meta.get("floors", {}))
+        return semantic.get_models()
     except (OSError, ValueError, KeyError, RuntimeError, ImportError):
         # Never break chat because the artefact or the encoder is missing: rules only.
         log.exception("risk screen model unavailable; using rules only")
@@ -76,8 +75,9 @@ def screen(text: str, *, context: str = "") -> ScreenResult:
     if loaded is None:
         fallback = (*rule.signals, "model_unavailable")
         return ScreenResult(LEVELS[rule.level], round(rule.level * 0.25, 4), fallback)
-    model, th, floors = loaded
-    floor = floor_level(rule, floors)
+    model = loaded.pick(semantic.prepare(text))
+    th = model.thresholds
+    floor = floor_level(rule, model.floors)
     # An answer to a direct question, or timing after an earlier disclosure, is only visible
     # with the conversation: the rules' context reading is a floor of its own.
     if context and any(s.startswith("context:") or s == "affirmed_question" for s in rule.signals):

@@ -25,13 +25,20 @@ import json
 import re
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from kindred.core.sentence_encoder import PARAPHRASE_MINILM_L3, EncoderSpec, get_encoder
+from kindred.core.sentence_encoder import (
+    MINILM_L6_INT8,
+    PARAPHRASE_MINILM_L3,
+    EncoderSpec,
+    get_encoder,
+)
 from kindred.safety.screening.chunks import windows
+from kindred.safety.screening.decide import Thresholds
 from kindred.safety.screening.features import (
     N_RULE,
     NGRAM_BITS,
@@ -42,7 +49,13 @@ from kindred.safety.screening.features import (
 from kindred.safety.screening.rules import analyse
 
 ARTEFACT_DIR = Path(__file__).resolve().parent / "model"
+# Chat-length texts (under POST_MIN_WORDS words) are read by a second artefact on a larger
+# encoder: it separates risk better, and one or two windows fit its cost; long posts would not.
+SHORT_ARTEFACT_DIR = Path(__file__).resolve().parent / "model_short"
 ENCODER: EncoderSpec = PARAPHRASE_MINILM_L3
+SHORT_ENCODER: EncoderSpec = MINILM_L6_INT8
+# The encoders an artefact may name in meta["encoder"].
+ENCODERS: dict[str, EncoderSpec] = {spec.name: spec for spec in (ENCODER, SHORT_ENCODER)}
 # How the riskiest window is picked: a window's cumulative probabilities, weighted.
 RISK_WEIGHTS = np.array([1.0, 2.0, 4.0])
 POST_MIN_WORDS = 60
@@ -132,6 +145,15 @@ class SemanticModel:
     # Unit vectors named in meta["prototype_names"] ("like:goodbye", "construct:lethal_means"):
     # the ones nearest the riskiest window explain a decision in ``signals``.
     prototypes: np.ndarray | None = None
+    encoder: EncoderSpec = ENCODER
+
+    @cached_property
+    def thresholds(self) -> Thresholds:
+        return Thresholds.from_meta(self.meta)
+
+    @cached_property
+    def floors(self) -> dict[str, int]:
+        return {str(k): int(v) for k, v in dict(self.meta.get("floors", {})).items()}
 
     def window_logits(self, emb: np.ndarray, parts: list[str]) -> np.ndarray:
         z = emb @ self.emb_w + self.bias
@@ -185,7 +207,7 @@ class SemanticModel:
         parts = windows(prepared)
         if not parts:
             return SemanticScore(0.0, 0.0, 0.0, None, 0, 0)
-        emb = get_encoder(ENCODER).encode(parts)
+        emb = get_encoder(self.encoder).encode(parts)
         return self.score_windows(emb, parts, prepared)
 
 
@@ -209,6 +231,12 @@ def save(out_dir: Path, model: SemanticModel) -> None:
 
 def load(directory: Path = ARTEFACT_DIR) -> SemanticModel:
     meta = json.loads((directory / "meta.json").read_text())
+    encoder = ENCODERS.get(str(meta.get("encoder")))
+    if encoder is None:
+        raise ValueError(
+            f"model trained on {meta.get('encoder')!r}, not one of the known encoders "
+            f"({', '.join(sorted(ENCODERS))})"
+        )
     with np.load(directory / "semantic.npz") as z:
         model = SemanticModel(
             z["emb_w"].astype(np.float32),
@@ -219,8 +247,9 @@ def load(directory: Path = ARTEFACT_DIR) -> SemanticModel:
             float(z["post_b"]),
             meta,
             z["prototypes"].astype(np.float32),
+            encoder,
         )
-    dim = ENCODER.dim
+    dim = encoder.dim
     if (
         model.emb_w.shape != (dim, 3)
         or model.ngram_w.shape != (1 << NGRAM_BITS, 3)
@@ -228,20 +257,37 @@ def load(directory: Path = ARTEFACT_DIR) -> SemanticModel:
         or model.post_w.shape != (dim + 3 + (1 << NGRAM_BITS),)
     ):
         raise ValueError("semantic.npz does not match the encoder or the feature layout")
-    if meta.get("encoder") != ENCODER.name:
-        raise ValueError(f"model trained on {meta.get('encoder')!r}, not {ENCODER.name!r}")
+    model.thresholds  # noqa: B018 - a broken meta.json fails here, at load, not mid-screen
     return model
 
 
+@dataclass(frozen=True)
+class Cascade:
+    """The shipped artefacts: ``long`` reads long posts (and everything when ``short`` is
+    missing), ``short`` reads texts under ``POST_MIN_WORDS`` words."""
+
+    long: SemanticModel
+    short: SemanticModel | None = None
+
+    def pick(self, prepared: str) -> SemanticModel:
+        if self.short is not None and len(prepared.split()) < POST_MIN_WORDS:
+            return self.short
+        return self.long
+
+
+def load_cascade(long_dir: Path = ARTEFACT_DIR, short_dir: Path = SHORT_ARTEFACT_DIR) -> Cascade:
+    return Cascade(load(long_dir), load(short_dir) if (short_dir / "meta.json").exists() else None)
+
+
 _lock = threading.Lock()
-_cached: SemanticModel | None = None
+_cached: Cascade | None = None
 
 
-def get_model() -> SemanticModel:
-    """The shipped model, loaded once per process (thread-safe)."""
+def get_models() -> Cascade:
+    """The shipped artefacts, loaded once per process (thread-safe)."""
     global _cached
     if _cached is None:
         with _lock:
             if _cached is None:
-                _cached = load()
+                _cached = load_cascade()
     return _cached

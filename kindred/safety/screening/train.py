@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from kindred.core.sentence_encoder import get_encoder
+from kindred.core.sentence_encoder import EncoderSpec, get_encoder
 from kindred.safety.screening import corpus as corpus_mod
 from kindred.safety.screening import features, semantic
 from kindred.safety.screening.chunks import windows
@@ -162,11 +162,14 @@ def _as_shipped(w: np.ndarray) -> np.ndarray:
     return np.vstack([e, g.astype(np.float16).astype(np.float32), r])
 
 
-def embed_texts(texts: Sequence[str], cache: Path | None = None) -> Embedded:
+def embed_texts(
+    texts: Sequence[str], cache: Path | None = None, encoder: EncoderSpec | None = None
+) -> Embedded:
     """Window embeddings of ``texts``; with ``cache``, reused across runs of the same texts
     (keyed by the encoder and a hash of every text, so a changed text is re-embedded)."""
+    encoder = encoder or semantic.ENCODER
     key = hashlib.sha256(
-        "\x00".join([semantic.ENCODER.name, *map(semantic.prepare, texts)]).encode()
+        "\x00".join([encoder.name, *map(semantic.prepare, texts)]).encode()
     ).hexdigest()[:24]
     parts: list[str] = []
     owner: list[int] = []
@@ -178,7 +181,7 @@ def embed_texts(texts: Sequence[str], cache: Path | None = None) -> Embedded:
         with np.load(cache / f"{key}.npz") as z:
             emb = z["emb"]
     else:
-        emb = get_encoder(semantic.ENCODER).encode(parts)
+        emb = get_encoder(encoder).encode(parts)
         if cache is not None:
             cache.mkdir(parents=True, exist_ok=True)
             np.savez(cache / f"{key}.npz", emb=emb)
@@ -480,8 +483,10 @@ def train(
     oof_out: Path | None = None,
     cache: Path | None = None,
     stdout: Writer = sys.stdout,
+    encoder: EncoderSpec | None = None,
 ) -> dict[str, Any]:
     """Fit both heads, choose thresholds on train+dev out-of-fold, report, write ``out``."""
+    encoder = encoder or semantic.ENCODER
     md = fmt == "markdown"
     examples = corpus_mod.load(corpus_dir)
     splits = corpus_mod.by_split(examples)
@@ -498,7 +503,7 @@ def train(
     n_fit = len(fit_set)
     fit_idx = np.arange(n_fit)
     test_idx = np.arange(n_fit, len(texts))
-    data = embed_texts(texts, cache)
+    data = embed_texts(texts, cache, encoder)
 
     # 1. Window head: C by out-of-fold log-loss, then out-of-fold scores for thresholds.
     folds = group_folds([e.family for e in fit_set])
@@ -523,7 +528,7 @@ def train(
     # 2. Post head on RMHD (the window head never saw RMHD, so its maxima there are unbiased).
     r_texts, r_y, r_groups = load_rmhd(rmhd)
     _say(stdout, f"RMHD: {len(r_texts)} posts, {int(r_y.sum())} from r/{POSITIVE_GROUP}")
-    r_data = embed_texts(r_texts, cache)
+    r_data = embed_texts(r_texts, cache, encoder)
     r_scores = text_scores(r_data, np.arange(len(r_texts)), w, b)
     r_x = post_features(r_data, r_texts, r_scores)
     from sklearn.model_selection import StratifiedKFold
@@ -599,9 +604,9 @@ def train(
                 fh.write(json.dumps({"id": i, **r}) + "\n")
 
     if out is not None:
-        prototypes = _prototypes(lexicon, data, fit_idx, ranks, kinds)
+        prototypes = _prototypes(lexicon, data, fit_idx, ranks, kinds, encoder)
         meta = {
-            "encoder": semantic.ENCODER.name,
+            "encoder": encoder.name,
             "model": "MiniLM window embeddings -> cumulative logistic heads (window, post)",
             "training_data": {
                 "corpus_texts": n_fit,
@@ -640,6 +645,7 @@ def _prototypes(
     fit_idx: np.ndarray,
     ranks: np.ndarray,
     kinds: Sequence[str],
+    encoder: EncoderSpec,
 ) -> tuple[list[str], np.ndarray]:
     """Named unit vectors for ``signals``: corpus kinds of risk, and lexicon constructs."""
     names: list[str] = []
@@ -650,7 +656,7 @@ def _prototypes(
         names.append(f"like:{kind}")
         vecs.append(np.mean(rows, axis=0))
     if lexicon is not None:
-        enc = get_encoder(semantic.ENCODER)
+        enc = get_encoder(encoder)
         for short, tokens in load_constructs(lexicon).items():
             names.append(f"construct:{short}")
             vecs.append(enc.encode(tokens).mean(axis=0))

@@ -3,7 +3,10 @@
     kindred train_screen --rmhd rmhd_27subreddits_260posts_test.csv \
         [--lexicon construct_tracker/data/lexicons/suicide_risk_lexicon_v1-0] \
         [--out kindred/safety/screening/model] [--oof-out var/eval/rmhd_oof.jsonl] \
-        [--format markdown]
+        [--format markdown] [--encoder l6]
+
+``--encoder`` picks the sentence encoder (``l3``, the default, is the shipped model for long
+posts; ``l6`` is the one for chat-length texts, written to ``model_short``).
 
 Needs scikit-learn (a training-only dependency: ``pip install -e '.[train]'``).
 """
@@ -14,6 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from kindred.core.sentence_encoder import MINILM_L6_INT8, PARAPHRASE_MINILM_L3
+
+ENCODERS = {"l3": PARAPHRASE_MINILM_L3, "l6": MINILM_L6_INT8}
 
 
 class Command(BaseCommand):
@@ -32,6 +39,12 @@ class Command(BaseCommand):
         parser.add_argument("--oof-out", type=Path, help="write RMHD out-of-fold predictions")
         parser.add_argument(
             "--format", choices=("text", "markdown", "json"), default="text", dest="fmt"
+        )
+        parser.add_argument(
+            "--encoder",
+            choices=sorted(ENCODERS),
+            default="l3",
+            help="sentence encoder: l3 (long posts) or l6 (chat-length texts)",
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -52,5 +65,6 @@ class Command(BaseCommand):
             oof_out=opts.get("oof_out"),
             cache=opts.get("cache"),
             stdout=self.stdout,
+            encoder=ENCODERS[opts["encoder"]],
             **kwargs,
         )
