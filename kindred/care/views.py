@@ -286,3 +286,21 @@ def refer(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
         {"member": member, "form": form, "peer_only": kinds == PEER_KINDS_STR},
         status=UNPROCESSABLE if form.is_bound else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def discharge(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
+    """Confirm (GET) and end (POST) a therapist's therapy with a client."""
+    from kindred.clinical.access import access_client
+
+    if request.method == "GET":
+        member = access_client(request.user, member_id)
+        return render(request, "care/discharge.html", {"member": member})
+    member = actions.do_discharge(request.user, member_id, request=request)
+    messages.success(
+        request,
+        _("You discharged %(handle)s. You no longer see anything of theirs.")
+        % {"handle": member.handle},
+    )
+    return redirect("clinical_clients")
