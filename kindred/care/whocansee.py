@@ -111,7 +111,7 @@ def who_can_see(member: User) -> list[Viewer]:
         )
         viewer.seen.append(
             Seen(
-                what=_("%(handle)s sees %(what)s.")
+                what=_("%(handle)s sees what you chose to share: “%(what)s”.")
                 % {"handle": grant.grantee.handle, "what": grants.SCOPE_LABELS[grant.scope]},
                 why=_("You shared it with them."),
                 source="grant",
