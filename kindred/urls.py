@@ -36,6 +36,7 @@ urlpatterns = [
     path("therapist/messages/", include("kindred.messaging.urls_therapist")),
     path("therapist/measures/", include("kindred.measures.urls_therapist")),
     path("therapist/clients/", include("kindred.clinical.urls")),
+    path("therapist/clients/", include("kindred.care.urls_therapist")),
     path("therapist/plans/", include("kindred.plans.urls_therapist")),
     path("therapist/", include("kindred.bookings.urls_therapist")),
     path("calendar/", include("kindred.bookings.urls_calendar")),

@@ -127,6 +127,10 @@ class Booking(models.Model):
     rescheduled_from = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rescheduled_to"
     )
+    # Set on every booking of the pair when the therapist discharges the member
+    # (kindred.care.actions.do_discharge): from then on none of them makes the therapist
+    # treat the member (kindred.bookings.relationships). A later booking starts afresh.
+    discharged_at = models.DateTimeField(null=True, blank=True)
     # Part of the video link; never shown to anyone but the two participants.
     link_secret = models.CharField(max_length=32, default=new_link_secret, editable=False)
 

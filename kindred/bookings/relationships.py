@@ -35,7 +35,8 @@ def _current(prefix: str, now: datetime) -> Q:
             f"{lead}starts_at__gte": now - treatment_window(),
         }
     )
-    return upcoming | attended
+    # A discharge stamps every booking of the pair: none of them counts any more.
+    return (upcoming | attended) & Q(**{f"{lead}discharged_at__isnull": True})
 
 
 def treats_q(therapist_field: str, member_field: str, now: datetime | None = None) -> Q:
@@ -74,3 +75,16 @@ def clients_of(therapist: Any, now: datetime | None = None) -> QuerySet[User]:
         .distinct()
         .order_by("pk")
     )
+
+
+def end_treatment(therapist: Any, member: Any, now: datetime | None = None) -> dict[str, int]:
+    """Stop ``therapist`` treating ``member`` at once: every booking of the pair is stamped
+    discharged and the upcoming ones are cancelled. No audit, no grants: the caller
+    (:func:`kindred.care.actions.do_discharge`) holds the transaction and does both."""
+    now = now or timezone.now()
+    pair = Booking.objects.filter(therapist=therapist, member=member, discharged_at__isnull=True)
+    cancelled = pair.filter(status=BookingStatus.BOOKED, ends_at__gt=now).update(
+        status=BookingStatus.CANCELLED, cancelled_at=now, cancelled_by=therapist
+    )
+    stamped = pair.update(discharged_at=now)
+    return {"bookings_cancelled": cancelled, "bookings_closed": stamped}

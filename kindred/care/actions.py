@@ -248,6 +248,51 @@ def do_end_lapsed_therapy_grants() -> int:
     )
 
 
+# --- Discharge --------------------------------------------------------------------------
+
+
+def do_discharge(therapist: Any, member_id: Any, *, request: Any = None) -> User:
+    """``therapist`` ends their therapy with a current client: the relationship ends at
+    once (:func:`kindred.bookings.relationships.end_treatment`: upcoming sessions
+    cancelled, past ones no longer count), and with it every default access that
+    follows from it and what either shared with the other
+    (:func:`do_end_grants_for_relationship`). Audited; the member is told.
+
+    Anyone but the member's treating therapist (with a second factor) gets the same
+    :class:`NotFound` as for a member who does not exist.
+    """
+    from kindred.bookings.relationships import end_treatment
+    from kindred.clinical.access import access_client
+
+    try:
+        pk = int(member_id)
+    except (TypeError, ValueError):
+        raise NotFound("client") from None
+    with transaction.atomic():
+        # Lock the member's row: a second discharge (a double click) waits, then finds
+        # no relationship left and answers NotFound.
+        User.objects.select_for_update().filter(pk=pk).first()
+        member = access_client(therapist, pk)
+        ended = end_treatment(therapist, member)
+        ended["grants_ended"] = do_end_grants_for_relationship(
+            member, therapist, reason=EndReason.THERAPY_DISCHARGED
+        )
+        record_event(
+            actor=therapist,
+            event=care_audit.THERAPY_DISCHARGED,
+            target=member,
+            changes=ended,
+            request=request,
+        )
+        do_notify(
+            [member],
+            kind="care_discharge",
+            title=_("%(handle)s ended your therapy on Kindred") % {"handle": therapist.handle},
+            url=reverse("care_who_can_see"),
+        )
+    return member
+
+
 # --- Default access -------------------------------------------------------------------
 
 

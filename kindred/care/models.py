@@ -36,6 +36,7 @@ class EndReason(models.TextChoices):
     LEFT_GROUP = "left_group", _("You left the group")
     GROUP_ARCHIVED = "group_archived", _("The group stopped meeting")
     THERAPY_ENDED = "therapy_ended", _("Your therapy ended (no upcoming sessions)")
+    THERAPY_DISCHARGED = "therapy_discharged", _("Your therapist ended your therapy")
     THERAPY_LAPSED = "therapy_lapsed", _("No session with this therapist for a long time")
     ACCOUNT_CLOSED = "account_closed", _("An account was closed")
 

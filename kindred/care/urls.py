@@ -5,6 +5,7 @@ from kindred.care import views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.team, name="care_team"),
     path("defaults/", views.default_access, name="care_default_access"),
+    path("who-can-see/", views.who_can_see, name="care_who_can_see"),
     path("sharing/", views.grants_page, name="care_grants"),
     path("sharing/<int:grant_id>/stop/", views.revoke, name="care_revoke"),
     path("who-looked/", views.access_log, name="care_access_log"),

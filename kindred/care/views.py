@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kindred.accounts.access import has_mfa
 from kindred.accounts.roles import Role
 from kindred.bookings.relationships import clients_of
-from kindred.care import actions, grants, shared, visibility
+from kindred.care import actions, grants, shared, visibility, whocansee
 from kindred.care.access import PEER_KINDS_STR, access_referable_member
 from kindred.care.accesslog import access_log_for
 from kindred.care.forms import DefaultAccessForm, GrantForm, ReferralForm
@@ -27,11 +27,9 @@ from kindred.care.sources import team_for, timeline_for
 from kindred.core.http import AuthedHttpRequest
 
 UNPROCESSABLE = 422
-RELATION_LABELS = {
-    "therapist": "Therapist",
-    "peer_supporter": "Peer supporter",
-    "facilitator": "Group facilitator",
-}
+RELATION_LABELS = whocansee.RELATION_LABELS
+# Where a change made from the "Who can see what" page returns to.
+BACK_TO_WHO = "who"
 
 
 def _team_choices(team: list[Any]) -> list[tuple[int, str]]:
@@ -62,7 +60,11 @@ def _team_page(request: AuthedHttpRequest, *, error: str = "") -> HttpResponse:
             "entry": e,
             "relation": RELATION_LABELS.get(e.relation, e.relation),
             "shared": shared_scopes.get(e.person.pk, []),
-            "defaults": [row for row in visibility.team_defaults([e.relation], off) if row.on],
+            "defaults": [
+                (row.default.key, visibility.sentence(row.default, person=e.person.handle))
+                for row in visibility.team_defaults([e.relation], off)
+                if row.on
+            ],
         }
         for e in entries
     ]
@@ -76,7 +78,7 @@ def _team_page(request: AuthedHttpRequest, *, error: str = "") -> HttpResponse:
             "rows": rows,
             "open_referrals": open_referrals,
             "defaults": [
-                (row, RELATION_LABELS.get(row.default.who, row.default.who))
+                (row, visibility.sentence(row.default))
                 for row in visibility.team_defaults(visibility.RELATIONS, off)
             ],
             "error": error,
@@ -97,7 +99,22 @@ def default_access(request: AuthedHttpRequest) -> HttpResponse:
         request,
         _("Switched on. It applies from now.") if on else _("Switched off. It applies from now."),
     )
-    return redirect("care_team")
+    return redirect(_back(request, "care_team"))
+
+
+def _back(request: AuthedHttpRequest, default: str) -> str:
+    """Where a change returns to: the "Who can see what" page when it was made there."""
+    return "care_who_can_see" if request.POST.get("back") == BACK_TO_WHO else default
+
+
+@login_required
+@require_GET
+def who_can_see(request: AuthedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "care/who_can_see.html",
+        {"viewers": whocansee.who_can_see(request.user), "back": BACK_TO_WHO},
+    )
 
 
 def _grants_page(request: AuthedHttpRequest, form: GrantForm | None = None) -> HttpResponse:
@@ -151,7 +168,7 @@ def revoke(request: AuthedHttpRequest, grant_id: int) -> HttpResponse:
         request,
         f"Stopped sharing {grants.SCOPE_LABELS[grant.scope].lower()} with {grant.grantee.handle}.",
     )
-    return redirect("care_grants")
+    return redirect(_back(request, "care_grants"))
 
 
 @login_required
@@ -269,3 +286,21 @@ def refer(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
         {"member": member, "form": form, "peer_only": kinds == PEER_KINDS_STR},
         status=UNPROCESSABLE if form.is_bound else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def discharge(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
+    """Confirm (GET) and end (POST) a therapist's therapy with a client."""
+    from kindred.clinical.access import access_client
+
+    if request.method == "GET":
+        member = access_client(request.user, member_id)
+        return render(request, "care/discharge.html", {"member": member})
+    member = actions.do_discharge(request.user, member_id, request=request)
+    messages.success(
+        request,
+        _("You discharged %(handle)s. You no longer see anything of theirs.")
+        % {"handle": member.handle},
+    )
+    return redirect("clinical_clients")

@@ -121,6 +121,7 @@ _category(
     {
         "care_grant",
         "care_referral",
+        "care_discharge",
         "plans.plan_created",
         "plans.plan_revised",
         "plans.comment_added",

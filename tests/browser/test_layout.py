@@ -55,6 +55,7 @@ PAGES: dict[str, list[str]] = {
         "/peers/",
         "/therapists/",
         "/my/care/",
+        "/my/care/who-can-see/",
         "/bookings/",
         "/measures/",
         "/safety/plan/",

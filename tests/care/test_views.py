@@ -353,18 +353,22 @@ DEFAULTS = "/my/care/defaults/"
 
 
 def test_the_team_page_says_what_the_therapist_sees_by_default(login, care_team, member):
+    import html
+
     from kindred.care.visibility import DEFAULTS as DECLARED
     from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES
 
-    page = login(member).get(TEAM).content.decode()
+    page = html.unescape(login(member).get(TEAM).content.decode())
     for default in DECLARED:
         assert str(default.label) in page and str(default.why) in page
     # The therapist's row names the default, and no longer claims nothing is seen.
     therapist_row = page.split("dr_ellis</a></strong>")[1].split("</li>")[0]
     assert f'data-default="{THERAPIST_ASSIGNED_QUESTIONNAIRES.key}"' in therapist_row
     assert "You share nothing else with them." in therapist_row
-    peer_row = page.split("peer_priya")[1].split("</li>")[0]
-    assert "data-default" not in peer_row and "You share nothing with them." in peer_row
+    peer_row = page.split("peer_priya</strong>")[1].split("</li>")[0]
+    # A connected peer supporter sees the connection itself, declared like the rest.
+    assert 'data-default="peer_supporter.connection"' in peer_row
+    assert "You share nothing else with them." in peer_row
 
 
 def test_the_member_switches_the_default_off_and_the_page_says_so(login, care_team, member):

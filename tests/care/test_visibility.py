@@ -40,7 +40,9 @@ def test_is_on_for_a_fixed_default_costs_no_query(member, django_assert_num_quer
 
 
 def test_team_defaults_follow_the_relations():
-    assert [r.default for r in visibility.team_defaults(["peer_supporter"], set())] == []
+    assert [r.default for r in visibility.team_defaults(["peer_supporter"], set())] == [
+        visibility.PEER_SUPPORTER_CONNECTION
+    ]
     rows = visibility.team_defaults(["therapist", "therapist"], {ASSIGNED.key})
     assert [(r.default, r.on) for r in rows] == [(ASSIGNED, False), (ALERTS, True)]
 
@@ -74,11 +76,40 @@ def test_the_measures_sentences(has_therapist, off, expected):
 
 def test_the_questionnaire_sentence(therapist):
     assert visibility.questionnaire_sentence(therapist, True, set()) == (
-        "dr_ellis asked you to fill this in, so they will see your answers and score."
+        f"dr_ellis asked you to fill this in. dr_ellis sees {ASSIGNED.label}."
     )
     alone = visibility.questionnaire_sentence(therapist, True, {ASSIGNED.key})
     assert alone.startswith("Only you will see your answers unless you share them.")
     assert str(ALERTS.label) in alone
     assert visibility.questionnaire_sentence(None, False, set()) == (
         "Only you will see your answers unless you share them."
+    )
+
+
+def test_every_role_in_care_has_its_defaults_declared_once():
+    assert set(visibility.RELATIONS) == {"facilitator", "moderator", "peer_supporter", "therapist"}
+    for default in visibility.DEFAULTS:
+        # What cannot be switched off says what ends it, or that it keeps the member safe.
+        assert default.can_switch_off or default.ends_when or "risk" in str(default.label)
+    # Moderators never see clinical text: their declarations say so rather than list it.
+    assert "never your private clinical text" in str(visibility.MODERATOR_REPORTS.label)
+
+
+def test_one_function_renders_every_sentence(therapist):
+    assert visibility.sentence(ASSIGNED) == f"Your therapist sees {ASSIGNED.label}."
+    assert visibility.sentence(ASSIGNED, person="dr_ellis") == f"dr_ellis sees {ASSIGNED.label}."
+    for default in visibility.DEFAULTS:
+        assert str(default.label) in visibility.sentence(default)
+
+
+def test_changing_a_declaration_changes_every_sentence(monkeypatch, therapist):
+    import dataclasses
+
+    changed = dataclasses.replace(ASSIGNED, label="CHANGED WORDS")
+    monkeypatch.setattr(
+        visibility, "DEFAULTS", tuple(changed if d is ASSIGNED else d for d in visibility.DEFAULTS)
+    )
+    assert "Your therapist sees CHANGED WORDS." in visibility.measures_sentences(True, set())
+    assert "dr_ellis sees CHANGED WORDS." in visibility.questionnaire_sentence(
+        therapist, True, set()
     )

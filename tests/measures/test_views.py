@@ -434,8 +434,10 @@ def test_once_switched_off_the_index_no_longer_says_the_therapist_sees_them(logi
 def test_an_assigned_questionnaire_says_the_therapist_will_see_it(
     login, member, assigned_phq9, mode
 ):
+    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as ASSIGNED
+
     text = privacy_of(login(member).get(f"/measures/phq9/{mode}").content.decode())
-    assert text == "dr_ellis asked you to fill this in, so they will see your answers and score."
+    assert text == f"dr_ellis asked you to fill this in. dr_ellis sees {ASSIGNED.label}."
 
 
 @pytest.mark.parametrize("mode", ["", "?mode=step"])
@@ -465,3 +467,32 @@ def test_what_the_page_says_is_what_the_therapist_gets(login, member, therapist,
     client.post("/measures/gad7/", {f"q{i}": "1" for i in range(1, 8)})
     page = login(therapist).get(f"/therapist/measures/{member.pk}/").content.decode()
     assert 'id="chart-title-phq9"' in page and 'id="chart-title-gad7"' not in page
+
+
+def test_one_switch_changes_the_sentence_on_every_page_that_says_who_sees_answers(
+    login, member, assigned_phq9
+):
+    """/measures/, the questionnaire page, /my/care/ and "Who can see what" all render
+    the same declaration through one function; switching it off changes all four."""
+    from kindred.care.actions import do_set_default_access
+    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as ASSIGNED
+    from kindred.care.visibility import sentence
+
+    client = login(member)
+    pages = ("/measures/", "/measures/phq9/", "/my/care/", "/my/care/who-can-see/")
+    general, named = sentence(ASSIGNED), sentence(ASSIGNED, person="dr_ellis")
+
+    def said() -> list[bool]:
+        import html
+
+        texts = [html.unescape(client.get(p).content.decode()) for p in pages]
+        return [
+            general in texts[0],
+            named in privacy_of(client.get(pages[1]).content.decode()),
+            named in texts[2],
+            named in texts[3] and "You switched this off." not in texts[3],
+        ]
+
+    assert said() == [True, True, True, True]
+    do_set_default_access(member, ASSIGNED.key, on=False)
+    assert said() == [False, False, False, False]

@@ -435,3 +435,20 @@ def dismiss_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
 @router.get("/care/timeline", response=list[TimelineItemOut], summary="Your care timeline")
 def list_timeline(request: HttpRequest) -> list[dict[str, Any]]:
     return [describe_item(i) for i in timeline_for(get_api_user(request))]
+
+
+class DischargeOut(Schema):
+    member_id: int
+    discharged: bool
+
+
+@router.post(
+    "/care/clients/{member_id}/discharge",
+    response={200: DischargeOut, **errors(404)},
+    summary="Discharge a client (therapists)",
+)
+def discharge_client(request: HttpRequest, member_id: int) -> dict[str, Any]:
+    """Ends the therapy relationship and everything that follows from it (default access,
+    what either shared with the other). Not your current client: 404."""
+    member = actions.do_discharge(get_api_user(request), member_id, request=request)
+    return {"member_id": member.pk, "discharged": True}
