@@ -35,6 +35,10 @@ def validate_handle(value: str, *, exclude_pk: int | None = None) -> str:
 class SignupForm(forms.Form):
     """Extra fields on allauth's sign-up form."""
 
+    # allauth adds the password fields after these; accepting the terms comes last, just
+    # above the button, where people expect it.
+    field_order = ("email", "handle", "date_of_birth", "password1", "password2", "accept_terms")
+
     handle = forms.CharField(
         max_length=30,
         label="Public handle",
@@ -54,6 +58,7 @@ class SignupForm(forms.Form):
 
     accept_terms = forms.BooleanField(
         label=_lazy("I have read and accept the terms of use and the privacy notice"),
+        label_suffix="",
         error_messages={
             "required": _lazy(
                 "To create an account, please read and accept the terms of use and the "
