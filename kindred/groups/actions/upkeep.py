@@ -31,18 +31,21 @@ from django.utils import timezone
 from kindred.audit.actions import record_event
 from kindred.core.notifications import do_notify
 from kindred.groups import audit_names as groups_audit
-from kindred.groups.access import signups_of_session
-from kindred.groups.actions import (
+from kindred.groups.access import (
+    signups_of_session,
+)
+from kindred.groups.actions.base import (
     MAX_DESCRIPTION,
     MAX_NORMS,
     MAX_TOPIC,
     GroupError,
-    _lock,
-    _promote,
-    end_grants_with_facilitators,
     local_label,
 )
-from kindred.groups.events import session_cancelled
+from kindred.groups.actions.membership import _lock, _promote, end_grants_with_facilitators
+from kindred.groups.actions.sessions import existing_room
+from kindred.groups.events import (
+    session_cancelled,
+)
 from kindred.groups.models import (
     Group,
     GroupFormat,
@@ -51,14 +54,22 @@ from kindred.groups.models import (
     SignUp,
     SignUpStatus,
 )
-from kindred.groups.tools import existing_room
-from kindred.rooms.actions import do_broadcast, do_close_room, do_post_system
+from kindred.rooms.actions import (
+    do_broadcast,
+    do_close_room,
+    do_post_system,
+)
 
 MAX_CANCEL_REASON = 200
+
+
 ARCHIVED_REASON = "The group is no longer meeting."
+
 
 # Text fields are audited by name only: what people wrote stays out of the audit log.
 TEXT_FIELDS = ("topic", "description", "norms")
+
+
 NUMBER_FIELDS = ("capacity", "session_minutes")
 
 
