@@ -9,9 +9,11 @@ joins, the other goes on the waitlist.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,9 +36,12 @@ from kindred.groups.models import (
     SignUpStatus,
 )
 
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
-def check_can_sign_up(user: Any, group: Group) -> None:
-    if not getattr(user, "is_authenticated", False):
+
+def check_can_sign_up(user: User | AnonymousUser, group: Group) -> None:
+    if not user.is_authenticated:
         raise GroupError("Log in to join a group.")
     if not user.has_role(Role.MEMBER):
         raise GroupError("Groups are for members.")
@@ -58,7 +63,7 @@ def _lock(group: Group, session: GroupSession | None) -> None:
         Group.objects.select_for_update().filter(pk=group.pk).first()
 
 
-def _signups(group: Group, session: GroupSession | None) -> Any:
+def _signups(group: Group, session: GroupSession | None) -> QuerySet[SignUp]:
     if session is not None:
         return SignUp.objects.filter(session=session)
     return SignUp.objects.filter(group=group, session__isnull=True)
@@ -77,7 +82,7 @@ def _target(group: Group, session: GroupSession | None) -> GroupSession | None:
     return None
 
 
-def do_join(user: Any, group: Group, session: GroupSession | None = None) -> SignUp:
+def do_join(user: User, group: Group, session: GroupSession | None = None) -> SignUp:
     """A place if there is one, else a place on the waitlist. Joining twice changes nothing."""
     check_can_sign_up(user, group)
     session = _target(group, session)
@@ -113,7 +118,7 @@ def do_join(user: Any, group: Group, session: GroupSession | None = None) -> Sig
     return signup
 
 
-def do_leave(user: Any, group: Group, session: GroupSession | None = None) -> SignUp | None:
+def do_leave(user: User, group: Group, session: GroupSession | None = None) -> SignUp | None:
     """Give up a place (or a place in the queue); the head of the waitlist moves up."""
     if group.per_session and session is None:
         raise GroupError("Choose a session to leave.")
@@ -134,7 +139,7 @@ def do_leave(user: Any, group: Group, session: GroupSession | None = None) -> Si
     return signup
 
 
-def end_grants_with_facilitators(group: Group, people: list[Any], *, reason: str) -> int:
+def end_grants_with_facilitators(group: Group, people: list[User], *, reason: str) -> int:
     """What ``people`` share with the group's facilitators was shared for the group:
     it ends with their place, unless another group (or connection) still ties them.
     Runs in the caller's transaction, after the places are given up."""
@@ -148,7 +153,7 @@ def end_grants_with_facilitators(group: Group, people: list[Any], *, reason: str
     )
 
 
-def leave_groups_of_other_age_band(user: Any, old: str, new: str) -> dict[str, int]:
+def leave_groups_of_other_age_band(user: User, old: str, new: str) -> dict[str, int]:
     """What a change of age band (a teen turning 18, a staff correction) means here.
 
     Groups follow their space's band, so the person's places and waitlist places
@@ -237,8 +242,10 @@ def _open_popup_if_quorum(group: Group, now: datetime) -> bool:
     return True
 
 
-def signup_for(user: Any, group: Group, session: GroupSession | None = None) -> SignUp | None:
-    if not getattr(user, "is_authenticated", False):
+def signup_for(
+    user: User | AnonymousUser, group: Group, session: GroupSession | None = None
+) -> SignUp | None:
+    if not user.is_authenticated:
         return None
     return (
         _signups(group, session if group.per_session else None)

@@ -11,7 +11,7 @@ participants).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import transaction
 from django.urls import reverse
@@ -51,9 +51,12 @@ from kindred.safety.actions import SafetyActionError, screen_text
 from kindred.safety.models import Flag, SupportMessage
 from kindred.safety.support import do_facilitator_reach_out
 
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
+
 
 def do_check_in(
-    user: Any, session: GroupSession, *, mood_word: str = "", passed: bool
+    user: User, session: GroupSession, *, mood_word: str = "", passed: bool
 ) -> Attendance:
     """Share one word for how you are, or pass. Either way you may then write."""
     word = " ".join(mood_word.split())[:30]
@@ -90,7 +93,12 @@ def do_check_in(
     return attendance
 
 
-def participant_rows(session: GroupSession) -> list[dict[str, Any]]:
+class ParticipantRow(TypedDict):
+    user: User
+    attendance: Attendance | None  # None: not seen in the room yet
+
+
+def participant_rows(session: GroupSession) -> list[ParticipantRow]:
     """Everyone with a place, by handle, with their attendance (None: not seen yet)."""
     signups = list(participant_signups(session).select_related("user").order_by("queued_at"))
     by_user = {a.user_id: a for a in Attendance.objects.filter(session=session)}
@@ -109,7 +117,7 @@ def hand_queue(session: GroupSession) -> list[str]:
     )
 
 
-def do_set_hand(user: Any, session: GroupSession, raised: bool) -> list[str]:
+def do_set_hand(user: User, session: GroupSession, raised: bool) -> list[str]:
     with transaction.atomic():
         locked = _locked(session)
         if not can_join_room(user, locked):
@@ -126,7 +134,7 @@ def do_set_hand(user: Any, session: GroupSession, raised: bool) -> list[str]:
     return queue
 
 
-def do_next_hand(facilitator: Any, session: GroupSession) -> str | None:
+def do_next_hand(facilitator: User, session: GroupSession) -> str | None:
     """Give the floor to the longest-waiting raised hand; returns their handle."""
     with transaction.atomic():
         locked = _locked(session)
@@ -146,7 +154,7 @@ def do_next_hand(facilitator: Any, session: GroupSession) -> str | None:
     return first.user.handle
 
 
-def _participant(session: GroupSession, target: Any) -> None:
+def _participant(session: GroupSession, target: User) -> None:
     if is_facilitator(target, session.group) or not is_signed_up(target, session):
         raise GroupError("That person is not a participant in this session.")
 
@@ -158,7 +166,7 @@ def _clean_reason(reason: str) -> str:
     return reason[:200]
 
 
-def do_mute(facilitator: Any, session: GroupSession, target: Any, reason: str) -> Attendance:
+def do_mute(facilitator: User, session: GroupSession, target: User, reason: str) -> Attendance:
     reason = _clean_reason(reason)
     with transaction.atomic():
         locked = _locked(session)
@@ -183,7 +191,7 @@ def do_mute(facilitator: Any, session: GroupSession, target: Any, reason: str) -
     return attendance
 
 
-def do_unmute(facilitator: Any, session: GroupSession, target: Any) -> Attendance:
+def do_unmute(facilitator: User, session: GroupSession, target: User) -> Attendance:
     with transaction.atomic():
         locked = _locked(session)
         _participant(locked, target)
@@ -205,7 +213,7 @@ def do_unmute(facilitator: Any, session: GroupSession, target: Any) -> Attendanc
     return attendance
 
 
-def do_remove(facilitator: Any, session: GroupSession, target: Any, reason: str) -> Attendance:
+def do_remove(facilitator: User, session: GroupSession, target: User, reason: str) -> Attendance:
     """Take someone out of this session's room for the rest of it (their sockets close)."""
     reason = _clean_reason(reason)
     with transaction.atomic():
@@ -240,7 +248,7 @@ def do_remove(facilitator: Any, session: GroupSession, target: Any, reason: str)
 
 
 def do_reach_out_privately(
-    facilitator: Any, session: GroupSession, flag: Flag, body: str
+    facilitator: User, session: GroupSession, flag: Flag, body: str
 ) -> SupportMessage:
     """A facilitator's private, supportive message to the person the alert was about.
 

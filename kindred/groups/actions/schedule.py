@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from kindred.accounts.roles import Role
@@ -23,6 +24,9 @@ from kindred.groups.models import (
     SignUpStatus,
 )
 from kindred.groups.schedule import ScheduleError, occurrences, parse_rule, zone
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ def check_group_spec(spec: GroupSpec) -> None:
         raise GroupError(str(exc)) from None
 
 
-def do_create_group(creator: Any, spec: GroupSpec, *, now: datetime | None = None) -> Group:
+def do_create_group(creator: User, spec: GroupSpec, *, now: datetime | None = None) -> Group:
     """A new group run by ``creator`` (a facilitator), with its upcoming sessions."""
     if not creator.has_role(Role.FACILITATOR):
         raise GroupError("Only facilitators can start groups.")
@@ -115,7 +119,7 @@ def do_materialise_sessions(group: Group, *, now: datetime | None = None) -> int
 
 def upcoming_sessions(
     group: Group, now: datetime | None = None, *, include_cancelled: bool = False
-) -> Any:
+) -> QuerySet[GroupSession]:
     """Sessions not yet over; with ``include_cancelled``, the cancelled ones too (to say so)."""
     now = now or timezone.now()
     statuses = [SessionStatus.SCHEDULED]
@@ -126,7 +130,7 @@ def upcoming_sessions(
     )
 
 
-def sessions_for(user: Any) -> Any:
+def sessions_for(user: User) -> QuerySet[GroupSession]:
     """Every session ``user`` has a place in or facilitates (any status, any time)."""
     from django.db.models import Q
 
@@ -138,7 +142,7 @@ def sessions_for(user: Any) -> Any:
     )
 
 
-def calendar_for(user: Any, now: datetime | None = None) -> Any:
+def calendar_for(user: User, now: datetime | None = None) -> QuerySet[GroupSession]:
     """The sessions for ``user``'s calendar feed: the ones ahead, the cancelled ones too,
     so a subscribed calendar shows them cancelled (STATUS:CANCELLED) rather than gone."""
     now = now or timezone.now()
@@ -150,7 +154,7 @@ def calendar_for(user: Any, now: datetime | None = None) -> Any:
     )
 
 
-def upcoming_for(user: Any, now: datetime | None = None) -> Any:
+def upcoming_for(user: User, now: datetime | None = None) -> QuerySet[GroupSession]:
     """The scheduled sessions ahead of ``user``, soonest first (for pages and feeds)."""
     now = now or timezone.now()
     return (

@@ -9,7 +9,7 @@ and tells the room through the engine after commit. Callers have checked access
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db import transaction
@@ -44,6 +44,9 @@ from kindred.rooms.actions import (
 )
 from kindred.rooms.models import Room
 
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
+
 
 def opens_before() -> timedelta:
     """How early before the start a facilitator may open the room."""
@@ -74,7 +77,7 @@ def _locked(session: GroupSession) -> GroupSession:
     return locked
 
 
-def _attendance(session: GroupSession, user: Any) -> Attendance:
+def _attendance(session: GroupSession, user: User) -> Attendance:
     attendance, _ = Attendance.objects.get_or_create(session=session, user=user)
     return attendance
 
@@ -86,7 +89,7 @@ def _open_room(session: GroupSession) -> Room:
     return room
 
 
-def do_open_session_room(facilitator: Any, session: GroupSession) -> Room:
+def do_open_session_room(facilitator: User, session: GroupSession) -> Room:
     now = timezone.now()
     if now < session.starts_at - opens_before():
         minutes = int(opens_before().total_seconds() // 60)
@@ -117,7 +120,7 @@ def do_open_session_room(facilitator: Any, session: GroupSession) -> Room:
     return room
 
 
-def do_close_session_room(facilitator: Any, session: GroupSession) -> None:
+def do_close_session_room(facilitator: User, session: GroupSession) -> None:
     """Pause the room (everyone is disconnected); the facilitator may open it again."""
     with transaction.atomic():
         locked = _locked(session)
@@ -128,7 +131,7 @@ def do_close_session_room(facilitator: Any, session: GroupSession) -> None:
         do_close_room(room, actor=facilitator)
 
 
-def do_pin_norms(facilitator: Any, session: GroupSession) -> None:
+def do_pin_norms(facilitator: User, session: GroupSession) -> None:
     with transaction.atomic():
         locked = _locked(session)
         room = _open_room(locked)
@@ -138,7 +141,19 @@ def do_pin_norms(facilitator: Any, session: GroupSession) -> None:
         do_broadcast(room, norms_pinned(locked.group.norms))
 
 
-def attendance_summary(session: GroupSession) -> dict[str, Any]:
+class AttendanceSummary(TypedDict):
+    """Kept on the ended session (``GroupSession.summary``)."""
+
+    signed_up: int
+    attended: int
+    checked_in: int
+    passed: int
+    muted: int
+    removed: int
+    attendees: list[str]
+
+
+def attendance_summary(session: GroupSession) -> AttendanceSummary:
     """Who was there and how: counts and handles, never anything anyone wrote."""
     rows = list(Attendance.objects.filter(session=session).select_related("user"))
     present = [a for a in rows if a.attended]
@@ -156,8 +171,8 @@ def attendance_summary(session: GroupSession) -> dict[str, Any]:
 
 
 def do_end_session(
-    facilitator: Any, session: GroupSession, *, now: datetime | None = None
-) -> dict[str, Any]:
+    facilitator: User | None, session: GroupSession, *, now: datetime | None = None
+) -> AttendanceSummary:
     """End the session: close the room for good, keep the attendance summary.
 
     ``facilitator`` is None when the sweep ends a session nobody ended.
@@ -200,7 +215,7 @@ def do_end_session(
     return summary
 
 
-def do_record_room_visit(user: Any, session: GroupSession) -> Attendance:
+def do_record_room_visit(user: User, session: GroupSession) -> Attendance:
     """Mark ``user`` present (they opened the live room). Caller checked can_join_room."""
     attendance = _attendance(session, user)
     if attendance.joined_room_at is None:
@@ -251,7 +266,7 @@ def purge_session_room_messages(cutoff: datetime, batch_size: int = BATCH_SIZE) 
     )
 
 
-def do_rate_session(user: Any, session: GroupSession, rating: int) -> Attendance:
+def do_rate_session(user: User, session: GroupSession, rating: int) -> Attendance:
     """The short check-out rating (1–5), once per person who was there."""
     if not 1 <= rating <= 5:
         raise GroupError("Choose a rating from 1 to 5.")
