@@ -8,9 +8,10 @@ are the same :class:`NotFound`.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -30,41 +31,42 @@ from kindred.groups.models import (
 from kindred.safety.access import blocked_user_ids
 from kindred.safety.models import Flag, FlagKind
 
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
+
 
 def room_grace() -> timedelta:
     """How long after its scheduled end a session's room may still be read."""
     return timedelta(minutes=getattr(settings, "GROUPS_ROOM_GRACE_MINUTES", 30))
 
 
-def is_facilitator(user: Any, group: Group) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.FACILITATOR):
+def is_facilitator(user: User | AnonymousUser, group: Group) -> bool:
+    if not user.is_authenticated or not user.has_role(Role.FACILITATOR):
         return False
     return group.facilitators.filter(pk=user.pk).exists()
 
 
-def is_groups_staff(user: Any) -> bool:
+def is_groups_staff(user: User | AnonymousUser) -> bool:
     """Staff (with their second factor) look after every group."""
-    return bool(
-        getattr(user, "is_authenticated", False) and user.has_role(Role.STAFF) and has_mfa(user)
-    )
+    return bool(user.is_authenticated and user.has_role(Role.STAFF) and has_mfa(user))
 
 
-def can_manage_group(user: Any, group: Group) -> bool:
+def can_manage_group(user: User | AnonymousUser, group: Group) -> bool:
     """Edit the group, cancel a session, archive it: its facilitators, and staff."""
     return is_facilitator(user, group) or is_groups_staff(user)
 
 
-def visible_groups(user: Any) -> QuerySet[Group]:
+def visible_groups(user: User | AnonymousUser) -> QuerySet[Group]:
     """The groups listed for ``user``: active ones in spaces they may read."""
     spaces = visible_spaces(user)
     query = Q(is_active=True, space__in=spaces)
-    if getattr(user, "is_authenticated", False):
+    if user.is_authenticated:
         # Facilitators always see what they run, active or not.
         query |= Q(facilitators=user)
     return Group.objects.filter(query).distinct()
 
 
-def readable_groups(user: Any) -> QuerySet[Group]:
+def readable_groups(user: User | AnonymousUser) -> QuerySet[Group]:
     """The groups whose page ``user`` may open.
 
     The listed ones, and an archived group for the people who still held a place
@@ -74,7 +76,7 @@ def readable_groups(user: Any) -> QuerySet[Group]:
         return Group.objects.all()
     spaces = visible_spaces(user)
     query = Q(is_active=True, space__in=spaces)
-    if getattr(user, "is_authenticated", False):
+    if user.is_authenticated:
         query |= Q(facilitators=user)
         query |= Q(
             space__in=spaces,
@@ -84,7 +86,9 @@ def readable_groups(user: Any) -> QuerySet[Group]:
     return Group.objects.filter(query).distinct()
 
 
-def access_group(user: Any, group_id: int, *, write: bool = False, manage: bool = False) -> Group:
+def access_group(
+    user: User | AnonymousUser, group_id: int, *, write: bool = False, manage: bool = False
+) -> Group:
     """A group ``user`` may see; with ``write``, one they facilitate (the live tools);
     with ``manage``, one they may edit, cancel sessions of and archive (facilitators, staff)."""
     group = readable_groups(user).select_related("space").filter(pk=group_id).first()
@@ -98,7 +102,7 @@ def access_group(user: Any, group_id: int, *, write: bool = False, manage: bool 
 
 
 def access_session(
-    user: Any, session_id: int, *, write: bool = False, manage: bool = False
+    user: User | AnonymousUser, session_id: int, *, write: bool = False, manage: bool = False
 ) -> GroupSession:
     """A session of a group ``user`` may see; ``write`` and ``manage`` as for the group."""
     session = (
@@ -133,13 +137,13 @@ def participant_signups(session: GroupSession) -> QuerySet[SignUp]:
     )
 
 
-def is_signed_up(user: Any, session: GroupSession) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def is_signed_up(user: User | AnonymousUser, session: GroupSession) -> bool:
+    if not user.is_authenticated:
         return False
     return participant_signups(session).filter(user=user).exists()
 
 
-def access_participant(session: GroupSession, user_id: Any) -> Any:
+def access_participant(session: GroupSession, user_id: int) -> User:
     """A participant of ``session`` (the same error for anyone else), for the
     facilitator tools that act on one person."""
     from kindred.accounts.models import User
@@ -182,12 +186,12 @@ def access_session_risk_flag(session: GroupSession, flag_id: int) -> Flag:
     return flag
 
 
-def blocked_with_facilitator(user: Any, group: Group) -> bool:
+def blocked_with_facilitator(user: User, group: Group) -> bool:
     blocked = blocked_user_ids(user)
     return bool(blocked) and group.facilitators.filter(pk__in=blocked).exists()
 
 
-def attendance_of(user: Any, session: GroupSession) -> Attendance | None:
+def attendance_of(user: User, session: GroupSession) -> Attendance | None:
     return Attendance.objects.filter(session=session, user=user).first()
 
 
@@ -201,14 +205,16 @@ def room_is_live(session: GroupSession, now: datetime | None = None) -> bool:
     )
 
 
-def can_join_room(user: Any, session: GroupSession, now: datetime | None = None) -> bool:
+def can_join_room(
+    user: User | AnonymousUser, session: GroupSession, now: datetime | None = None
+) -> bool:
     """Read the room and hear it live: during the session only, and only its people.
 
     Facilitators of the group; signed-up members of the session's age band who
     were not removed and have not blocked (or been blocked by) a facilitator.
     Nobody once it ended: the room is for the hour, not an archive.
     """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not user.is_authenticated or not user.is_active:
         return False
     if not room_is_live(session, now):
         return False
@@ -223,7 +229,7 @@ def can_join_room(user: Any, session: GroupSession, now: datetime | None = None)
     return attendance is None or attendance.removed_at is None
 
 
-def write_refusal(user: Any, session: GroupSession) -> str | None:
+def write_refusal(user: User, session: GroupSession) -> str | None:
     """Why ``user`` may not write in the room now (None: they may). Caller checked can_join."""
     if is_facilitator(user, session.group):
         return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -16,8 +16,11 @@ from kindred.groups.models import (
     SignUpStatus,
 )
 
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
-def next_group_session(user: Any, now: datetime) -> GroupSession | None:
+
+def next_group_session(user: User, now: datetime) -> GroupSession | None:
     """The next scheduled session ``user`` holds a place in, or facilitates (one query).
 
     A place is a joined sign-up for that session, or for the whole group when the

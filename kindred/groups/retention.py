@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kindred.core.retention import RETENTION_RULES, Action, RetentionRule
-from kindred.groups.tools import purge_session_room_messages
+from kindred.groups.actions import purge_session_room_messages
 
 RETENTION_RULES.register(
     "groups.room_messages",

@@ -32,6 +32,6 @@ def materialise_group_sessions() -> int:
 
 @db_periodic_task(crontab(minute="*/5"))
 def end_overdue_group_sessions() -> int:
-    from kindred.groups.tools import end_overdue_sessions
+    from kindred.groups.actions import end_overdue_sessions
 
     return end_overdue_sessions(timezone.now())

@@ -1,7 +1,7 @@
 """Looking after a group: edit it, cancel one session, archive it (facilitators and staff).
 
 Each page checks access with ``manage=True`` and calls one ``do_*`` in
-:mod:`kindred.groups.manage`; a refused change comes back as form errors with
+:mod:`kindred.groups.actions`; a refused change comes back as form errors with
 what the person typed kept.
 """
 
@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindred.core.http import AuthedHttpRequest
-from kindred.groups import actions, manage
+from kindred.groups import actions
 from kindred.groups.access import access_group, access_session
 from kindred.groups.forms import ArchiveGroupForm, CancelSessionForm, GroupEditForm
 from kindred.groups.models import Group, SessionStatus
@@ -45,14 +45,14 @@ def edit_group(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
         return _edit_page(
             request,
             group,
-            GroupEditForm(initial=asdict(manage.GroupChanges.of(group))),
+            GroupEditForm(initial=asdict(actions.GroupChanges.of(group))),
             ArchiveGroupForm(),
         )
     form = GroupEditForm(request.POST)
     if form.is_valid():
         try:
-            result = manage.do_update_group(
-                request.user, group, manage.GroupChanges(**form.cleaned_data)
+            result = actions.do_update_group(
+                request.user, group, actions.GroupChanges(**form.cleaned_data)
             )
         except actions.GroupError as exc:
             form.add_error(None, str(exc))
@@ -80,11 +80,11 @@ def archive_group(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
         return _edit_page(
             request,
             group,
-            GroupEditForm(initial=asdict(manage.GroupChanges.of(group))),
+            GroupEditForm(initial=asdict(actions.GroupChanges.of(group))),
             form,
             status=422,
         )
-    cancelled = manage.do_archive_group(request.user, group)
+    cancelled = actions.do_archive_group(request.user, group)
     messages.success(
         request,
         f"The group is archived. {cancelled} upcoming session{'' if cancelled == 1 else 's'} "
@@ -100,7 +100,7 @@ def cancel_session(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     form = CancelSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            done = manage.do_cancel_session(request.user, session, form.cleaned_data["reason"])
+            done = actions.do_cancel_session(request.user, session, form.cleaned_data["reason"])
         except actions.GroupError as exc:
             form.add_error("reason", str(exc))
         else:

@@ -1,6 +1,6 @@
 """A session's page: the live room, the check-in, the facilitator's tools, the rating.
 
-Every tool is a POST that calls one ``do_*`` in :mod:`kindred.groups.tools` and
+Every tool is a POST that calls one ``do_*`` in :mod:`kindred.groups.actions` and
 comes back to the page; the room's clients learn of the change through the engine
 (``room:event`` in the browser, handled by ``groups/session.js``).
 """
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kindred.community.rendering import render_markdown
 from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
-from kindred.groups import actions, tools
+from kindred.groups import actions
 from kindred.groups.access import (
     access_participant,
     access_session,
@@ -84,11 +84,11 @@ def session_page(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
         and (facilitating or can_manage_group(user, group))
     ):
         context["cancel_form"] = CancelSessionForm()
-    room = tools.existing_room(session)
+    room = actions.existing_room(session)
     attendance = attendance_of(user, session)
     if room is not None and room.is_open and can_join_room(user, session, now):
         if not facilitating:
-            attendance = tools.do_record_room_visit(user, session)
+            attendance = actions.do_record_room_visit(user, session)
         refusal = write_refusal(user, session)
         context.update(
             {
@@ -96,7 +96,7 @@ def session_page(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
                 "ws_url": f"/ws/rooms/{room.pk}/",
                 "can_write": refusal is None,
                 "write_refusal": refusal,
-                "hands": tools.hand_queue(session),
+                "hands": actions.hand_queue(session),
             }
         )
         if not facilitating and (attendance is None or attendance.checked_in_at is None):
@@ -111,7 +111,7 @@ def session_page(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     ):
         context["rate_form"] = RateForm()
     if facilitating:
-        context["participants"] = tools.participant_rows(session)
+        context["participants"] = actions.participant_rows(session)
         if context["ended"]:
             context["ratings"] = Attendance.objects.filter(
                 session=session, rating__isnull=False
@@ -137,7 +137,7 @@ def _tool(
 @require_POST
 def open_room(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     def run(session: GroupSession) -> str:
-        tools.do_open_session_room(request.user, session)
+        actions.do_open_session_room(request.user, session)
         return "The room is open."
 
     return _tool(request, session_id, run)
@@ -147,7 +147,7 @@ def open_room(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def close_room(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     def run(session: GroupSession) -> str:
-        tools.do_close_session_room(request.user, session)
+        actions.do_close_session_room(request.user, session)
         return "The room is closed for now. You can open it again."
 
     return _tool(request, session_id, run)
@@ -157,7 +157,7 @@ def close_room(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def pin_norms(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     def run(session: GroupSession) -> str:
-        tools.do_pin_norms(request.user, session)
+        actions.do_pin_norms(request.user, session)
         return "The norms are pinned."
 
     return _tool(request, session_id, run)
@@ -167,7 +167,7 @@ def pin_norms(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def next_hand(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     def run(session: GroupSession) -> str:
-        handle = tools.do_next_hand(request.user, session)
+        handle = actions.do_next_hand(request.user, session)
         return f"Over to {handle}." if handle else "No hands are raised."
 
     return _tool(request, session_id, run)
@@ -182,7 +182,7 @@ def mute(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
         if not form.is_valid():
             raise actions.GroupError("Give a reason; the person sees it.")
         target = access_participant(session, form.cleaned_data["user"])
-        tools.do_mute(request.user, session, target, form.cleaned_data["reason"])
+        actions.do_mute(request.user, session, target, form.cleaned_data["reason"])
         return f"{target.handle} is muted."
 
     return _tool(request, session_id, run)
@@ -197,7 +197,7 @@ def unmute(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
         if not form.is_valid():
             raise actions.GroupError("Choose someone.")
         target = access_participant(session, form.cleaned_data["user"])
-        tools.do_unmute(request.user, session, target)
+        actions.do_unmute(request.user, session, target)
         return f"{target.handle} can write again."
 
     return _tool(request, session_id, run)
@@ -212,7 +212,7 @@ def remove(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
         if not form.is_valid():
             raise actions.GroupError("Give a reason; the person sees it.")
         target = access_participant(session, form.cleaned_data["user"])
-        tools.do_remove(request.user, session, target, form.cleaned_data["reason"])
+        actions.do_remove(request.user, session, target, form.cleaned_data["reason"])
         return f"{target.handle} has been removed from this session."
 
     return _tool(request, session_id, run)
@@ -222,7 +222,7 @@ def remove(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def end_session(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     def run(session: GroupSession) -> str:
-        summary = tools.do_end_session(request.user, session)
+        summary = actions.do_end_session(request.user, session)
         return (
             f"The session has ended. {summary['attended']} of {summary['signed_up']} "
             "signed-up people came."
@@ -261,7 +261,7 @@ def reach_out(request: AuthedHttpRequest, session_id: int, flag_id: int) -> Http
         status = 422
         if form.is_valid():
             try:
-                message = tools.do_reach_out_privately(
+                message = actions.do_reach_out_privately(
                     request.user, session, flag, form.cleaned_data["body"]
                 )
             except actions.GroupError as exc:
@@ -298,7 +298,7 @@ def check_in(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     form = CheckInForm(request.POST)
     if form.is_valid():
         try:
-            tools.do_check_in(
+            actions.do_check_in(
                 request.user,
                 session,
                 mood_word=form.cleaned_data["mood_word"],
@@ -318,7 +318,7 @@ def hand(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     form = HandForm(request.POST)
     form.is_valid()
     try:
-        tools.do_set_hand(request.user, session, bool(form.cleaned_data.get("raised")))
+        actions.do_set_hand(request.user, session, bool(form.cleaned_data.get("raised")))
     except actions.GroupError as exc:
         messages.error(request, str(exc))
     return redirect("groups_session", session.pk)

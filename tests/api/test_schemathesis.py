@@ -105,7 +105,7 @@ def _seed() -> dict[str, list[Any]]:
     from kindred.care.demo import create_demo_care
     from kindred.care.models import ConsentGrant, Referral
     from kindred.community.models import Post, Space, Thread
-    from kindred.groups import tools
+    from kindred.groups import actions
     from kindred.groups.models import GroupSession, SignUp
     from kindred.guide.models import SavedGuide
     from kindred.measures.actions import do_submit_response
@@ -161,9 +161,9 @@ def _seed() -> dict[str, list[Any]]:
         starts_at=soon, ends_at=soon + (live.ends_at - live.starts_at)
     )
     live.refresh_from_db()
-    tools.do_open_session_room(live.group.created_by, live)
-    tools.do_check_in(member, live, mood_word="tired", passed=False)
-    tools.do_set_hand(member, live, True)
+    actions.do_open_session_room(live.group.created_by, live)
+    actions.do_check_in(member, live, mood_word="tired", passed=False)
+    actions.do_set_hand(member, live, True)
 
     def ids(queryset: Any) -> list[Any]:
         return list(queryset.values_list("pk", flat=True)[:5])

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from kindred.accounts.roles import Role
-from kindred.groups import actions, tools
+from kindred.groups import actions
 from kindred.groups.models import GroupFormat
 from tests.factories import UserFactory
 from tests.groups.factories import make_group, make_session
@@ -39,4 +39,4 @@ def signed_up(group, session, member, member2):
 @pytest.fixture
 def live(signed_up, session, facilitator):
     """``session`` with its room open and Maya and Sam signed up."""
-    return tools.do_open_session_room(facilitator, session)
+    return actions.do_open_session_room(facilitator, session)

@@ -8,7 +8,7 @@ import pytest
 
 from kindred.accounts.models import AgeBand
 from kindred.core.access import NotFound
-from kindred.groups import actions, tools
+from kindred.groups import actions
 from kindred.groups.access import access_group, can_join_room
 from tests.factories import UserFactory, years_ago
 from tests.groups.factories import make_group, make_session
@@ -32,7 +32,7 @@ def teen_session(teen_group):
 def test_a_teen_sees_joins_and_enters_a_teen_group(teen, teen_group, teen_session, facilitator):
     assert access_group(teen, teen_group.pk) == teen_group
     actions.do_join(teen, teen_group, teen_session)
-    tools.do_open_session_room(facilitator, teen_session)
+    actions.do_open_session_room(facilitator, teen_session)
     assert can_join_room(teen, teen_session)
 
 
@@ -51,7 +51,7 @@ def test_the_groups_facilitator_runs_it_whatever_their_age(
     assert facilitator.age_band == AgeBand.ADULT
     assert access_group(facilitator, teen_group.pk, write=True, manage=True) == teen_group
     actions.do_join(teen, teen_group, teen_session)
-    tools.do_open_session_room(facilitator, teen_session)
+    actions.do_open_session_room(facilitator, teen_session)
     assert can_join_room(facilitator, teen_session)
 
 
@@ -60,7 +60,7 @@ def test_a_teen_who_turned_18_cannot_enter_the_room_even_before_being_moved(
 ):
     teen = UserFactory(age_band=AgeBand.TEEN, date_of_birth=years_ago(17))
     actions.do_join(teen, teen_group, teen_session)
-    tools.do_open_session_room(facilitator, teen_session)
+    actions.do_open_session_room(facilitator, teen_session)
     assert can_join_room(teen, teen_session)
     # The date of birth now says 18 (a birthday today); the stored band still says teen.
     teen.date_of_birth = years_ago(18)

@@ -10,7 +10,7 @@ import pytest
 from kindred.api.actions import do_create_token
 from kindred.audit.models import AuditEvent
 from kindred.core.models import Notification
-from kindred.groups import actions, tools
+from kindred.groups import actions
 from kindred.groups.models import SessionStatus, SignUp, SignUpStatus
 from kindred.rooms.actions import do_post_message
 from tests.factories import UserFactory
@@ -130,8 +130,8 @@ def test_wrong_roles_cannot_join(client, request, who, group, session):
 def live(group, session, facilitator, member, member2):
     actions.do_join(member, group, session)
     actions.do_join(member2, group, session)
-    room = tools.do_open_session_room(facilitator, session)
-    tools.do_check_in(member, session, passed=True)
+    room = actions.do_open_session_room(facilitator, session)
+    actions.do_check_in(member, session, passed=True)
     do_post_message(room, member, "something I shared")
     return room
 
@@ -156,7 +156,7 @@ def test_history_is_for_participants_during_the_session(
 def test_history_is_gone_for_a_past_participant_after_the_session(
     client, live, session, member, facilitator
 ):
-    tools.do_end_session(facilitator, session)
+    actions.do_end_session(facilitator, session)
     response = client.get(f"/api/v1/groups/sessions/{session.pk}/history", **auth(member))
     assert response.status_code == 404 and "shared" not in response.content.decode()
 
@@ -171,7 +171,7 @@ def test_history_of_a_room_not_yet_open_is_404(client, group, session, member):
 
 def test_rate_after_the_session(client, live, session, member, member2, facilitator):
     url = f"/api/v1/groups/sessions/{session.pk}/rate"
-    tools.do_end_session(facilitator, session)
+    actions.do_end_session(facilitator, session)
     assert post(client, url, {"rating": 4}).status_code == 401
     assert post(client, url, {"rating": 9}, member).status_code == 422
     assert post(client, url, {"rating": 4}, member2).status_code == 422  # never came in
@@ -306,7 +306,7 @@ def test_bad_cancel_input_is_422(client, group, session, facilitator, payload):
 
 
 def test_an_ended_session_cannot_be_cancelled(client, group, session, facilitator):
-    tools.do_end_session(facilitator, session)
+    actions.do_end_session(facilitator, session)
     response = post(
         client, f"/api/v1/groups/sessions/{session.pk}/cancel", {"reason": "x"}, facilitator
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kindred.audit.models import AuditEvent
-from kindred.groups import actions, tools
+from kindred.groups import actions
 from kindred.groups.models import Attendance, SessionStatus
 from kindred.rooms.actions import RoomError, do_post_message
 from kindred.rooms.models import Room
@@ -151,7 +151,7 @@ def test_participant_endpoints_are_for_people_in_the_room(
     assert call(client, "post", f"{b}/hand", data={"raised": True}).status_code == 401
     # Before the room opens, nobody is in it.
     assert call(client, "post", f"{b}/hand", member, {"raised": True}).status_code == 404
-    tools.do_open_session_room(facilitator, session)
+    actions.do_open_session_room(facilitator, session)
     assert call(client, "post", f"{b}/hand", outsider, {"raised": True}).status_code == 404
     assert call(client, "post", f"{b}/check-in", outsider, {"passed": True}).status_code == 404
     assert call(client, "post", f"{b}/hand", member, {"raised": True}).status_code == 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from kindred.groups import actions, manage
+from kindred.groups import actions
 from kindred.groups.calendar import events_for, session_event
 
 
@@ -25,6 +25,6 @@ def test_the_source_keeps_a_cancelled_session_marked_cancelled(
         f"group-session-{session.pk}@kindred"
     ]
     assert list(events_for(member2, timezone.now())) == []
-    manage.do_cancel_session(facilitator, session, "Facilitator unwell")
+    actions.do_cancel_session(facilitator, session, "Facilitator unwell")
     (cancelled,) = events_for(member, timezone.now())
     assert cancelled.cancelled and "unwell" not in cancelled.summary

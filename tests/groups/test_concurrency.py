@@ -99,7 +99,7 @@ def test_concurrent_leaves_and_joins_keep_the_session_exactly_full():
 def test_raising_capacity_while_people_join_promotes_the_waitlist_in_order():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite's in-memory test database is not shared by threads")
-    from kindred.groups import manage
+    from kindred.groups import actions
 
     facilitator = UserFactory(roles=[Role.MEMBER, Role.FACILITATOR])
     group = make_group(facilitator, _space(), capacity=CAPACITY)
@@ -112,10 +112,10 @@ def test_raising_capacity_while_people_join_promotes_the_waitlist_in_order():
 
     def work(person):
         if person is facilitator:
-            manage.do_update_group(
+            actions.do_update_group(
                 facilitator,
                 group,
-                manage.GroupChanges(
+                actions.GroupChanges(
                     topic=group.topic,
                     description=group.description,
                     norms=group.norms,
@@ -142,7 +142,7 @@ def test_archiving_while_people_join_leaves_nothing_scheduled_and_never_deadlock
     from django.utils import timezone
 
     from kindred.core.models import Notification
-    from kindred.groups import manage
+    from kindred.groups import actions
     from kindred.groups.models import GroupSession, SessionStatus
 
     facilitator = UserFactory(roles=[Role.MEMBER, Role.FACILITATOR])
@@ -152,7 +152,7 @@ def test_archiving_while_people_join_leaves_nothing_scheduled_and_never_deadlock
 
     def work(person):
         if person is facilitator:
-            manage.do_archive_group(facilitator, group)
+            actions.do_archive_group(facilitator, group)
             return
         # Refused if the group closed first, as it should be.
         with contextlib.suppress(actions.GroupError):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kindred.bookings.feeds import do_create_calendar_feed
 from kindred.core import calendar
-from kindred.groups import actions, manage
+from kindred.groups import actions
 from kindred.groups.calendar import session_event
 from tests.groups.factories import make_session
 
@@ -110,7 +110,7 @@ def test_a_cancelled_session_stays_in_the_feed_marked_cancelled(
     client, group, session, member, facilitator
 ):
     actions.do_join(member, group, session)
-    manage.do_cancel_session(facilitator, session, "Facilitator unwell")
+    actions.do_cancel_session(facilitator, session, "Facilitator unwell")
     token = do_create_calendar_feed(member)
     events = assert_valid_ics(client.get(f"/groups/calendar/{token}.ics").content.decode())
     assert [(e["UID"], e["STATUS"]) for e in events] == [

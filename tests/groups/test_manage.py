@@ -10,7 +10,7 @@ from django.utils import timezone
 from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
 from kindred.core.models import Notification
-from kindred.groups import actions, manage, tasks, tools
+from kindred.groups import actions, tasks
 from kindred.groups.models import GroupFormat, GroupSession, SessionStatus, SignUp, SignUpStatus
 from kindred.rooms.models import Room
 from tests.care.factories import assert_sharing_ended, share_before_it_ends
@@ -30,7 +30,7 @@ def changes(group, **kw):
         "capacity": group.capacity,
         "session_minutes": group.session_minutes,
     }
-    return manage.GroupChanges(**{**data, **kw})
+    return actions.GroupChanges(**{**data, **kw})
 
 
 def statuses(**filters):
@@ -48,7 +48,7 @@ def test_raising_capacity_promotes_each_sessions_waitlist_in_order_and_tells_the
     a, b, c, d, e = members(5)
     for person in (a, b, c, d, e):
         actions.do_join(person, group, session)
-    result = manage.do_update_group(facilitator, group, changes(group, capacity=4))
+    result = actions.do_update_group(facilitator, group, changes(group, capacity=4))
     assert result.changed == ["capacity"] and result.promoted == 2
     assert statuses(session=session) == {
         a.pk: SignUpStatus.JOINED,
@@ -68,7 +68,7 @@ def test_raising_capacity_promotes_a_cohort_waitlist(cohort):
     for person in (a, b, c):
         actions.do_join(person, cohort)
     assert SignUp.objects.get(user=c).status == SignUpStatus.WAITLISTED
-    assert manage.do_update_group(cohort.facilitators.get(), cohort, changes(cohort, capacity=3))
+    assert actions.do_update_group(cohort.facilitators.get(), cohort, changes(cohort, capacity=3))
     assert SignUp.objects.get(user=c).status == SignUpStatus.JOINED
     assert Notification.objects.filter(recipient=c, kind="groups.promoted").exists()
 
@@ -78,11 +78,11 @@ def test_a_popup_still_waiting_for_quorum_promotes_nobody(facilitator, space):
     a, b = members(2)
     actions.do_join(a, group)
     actions.do_join(b, group)
-    result = manage.do_update_group(facilitator, group, changes(group, capacity=6))
+    result = actions.do_update_group(facilitator, group, changes(group, capacity=6))
     assert result.promoted == 0
     assert set(statuses(group=group).values()) == {SignUpStatus.WAITLISTED}
     with pytest.raises(actions.GroupError, match="at least 3"):
-        manage.do_update_group(facilitator, group, changes(group, capacity=2))
+        actions.do_update_group(facilitator, group, changes(group, capacity=2))
 
 
 def test_lowering_capacity_keeps_everyone_and_new_joins_wait(facilitator, space):
@@ -91,7 +91,7 @@ def test_lowering_capacity_keeps_everyone_and_new_joins_wait(facilitator, space)
     a, b, c, d = members(4)
     for person in (a, b, c):
         actions.do_join(person, group, session)
-    manage.do_update_group(facilitator, group, changes(group, capacity=2))
+    actions.do_update_group(facilitator, group, changes(group, capacity=2))
     assert set(statuses(session=session).values()) == {SignUpStatus.JOINED}
     assert actions.do_join(d, group, session).status == SignUpStatus.WAITLISTED
     # Someone leaving frees no place while more people hold one than there is room for.
@@ -103,7 +103,7 @@ def test_session_length_applies_to_sessions_not_started(facilitator, space):
     group = make_group(facilitator, space)
     started = make_session(group, starts_in=timedelta(minutes=-10))
     ahead = make_session(group, starts_in=timedelta(days=1, hours=1))
-    manage.do_update_group(facilitator, group, changes(group, session_minutes=60))
+    actions.do_update_group(facilitator, group, changes(group, session_minutes=60))
     started.refresh_from_db()
     ahead.refresh_from_db()
     assert started.ends_at - started.starts_at == timedelta(minutes=90)
@@ -114,7 +114,7 @@ def test_session_length_applies_to_sessions_not_started(facilitator, space):
 
 def test_an_edit_is_audited_with_field_names_and_numbers_only(facilitator, space):
     group = make_group(facilitator, space)
-    manage.do_update_group(
+    actions.do_update_group(
         facilitator,
         group,
         changes(group, topic="New topic", description="Private words here", capacity=12),
@@ -130,14 +130,14 @@ def test_an_edit_is_audited_with_field_names_and_numbers_only(facilitator, space
 
 def test_an_edit_that_changes_nothing_writes_nothing(facilitator, space):
     group = make_group(facilitator, space)
-    assert manage.do_update_group(facilitator, group, changes(group)).changed == []
+    assert actions.do_update_group(facilitator, group, changes(group)).changed == []
     assert not AuditEvent.objects.filter(event="groups.group_updated").exists()
 
 
 def test_empty_norms_mean_the_standard_norms(facilitator, space):
     group = make_group(facilitator, space)
-    manage.do_update_group(facilitator, group, changes(group, norms="Be kind."))
-    manage.do_update_group(facilitator, group, changes(group, norms="  "))
+    actions.do_update_group(facilitator, group, changes(group, norms="Be kind."))
+    actions.do_update_group(facilitator, group, changes(group, norms="  "))
     group.refresh_from_db()
     assert "What is said here stays here" in group.norms
 
@@ -155,7 +155,7 @@ def test_empty_norms_mean_the_standard_norms(facilitator, space):
 def test_bad_changes_are_refused_and_nothing_changes(facilitator, space, change, message):
     group = make_group(facilitator, space)
     with pytest.raises(actions.GroupError, match=message):
-        manage.do_update_group(facilitator, group, changes(group, **change))
+        actions.do_update_group(facilitator, group, changes(group, **change))
     group.refresh_from_db()
     assert group.capacity == 8 and group.session_minutes == 90
 
@@ -176,8 +176,8 @@ def busy(facilitator, space):
 
 def test_cancelling_a_session_closes_its_room_and_tells_each_person_once(busy, facilitator):
     group, session, people = busy
-    room = tools.do_open_session_room(facilitator, session)
-    assert manage.do_cancel_session(facilitator, session, "  Facilitator is   unwell ")
+    room = actions.do_open_session_room(facilitator, session)
+    assert actions.do_cancel_session(facilitator, session, "  Facilitator is   unwell ")
     session.refresh_from_db()
     assert session.status == SessionStatus.CANCELLED
     assert session.cancel_reason == "Facilitator is unwell"
@@ -191,7 +191,7 @@ def test_cancelling_a_session_closes_its_room_and_tells_each_person_once(busy, f
     event = AuditEvent.objects.get(event="groups.session_cancelled")
     assert event.target_id == str(session.pk) and "unwell" not in str(event.changes)
     # Again: nothing new.
-    assert manage.do_cancel_session(facilitator, session, "Another reason") is False
+    assert actions.do_cancel_session(facilitator, session, "Another reason") is False
     assert notes.count() == 3
     session.refresh_from_db()
     assert session.cancel_reason == "Facilitator is unwell"
@@ -204,7 +204,7 @@ def test_each_person_reads_the_cancelled_time_on_their_own_clock(busy, facilitat
     people[0].save(update_fields=["timezone"])
     people[1].timezone = "Asia/Tokyo"
     people[1].save(update_fields=["timezone"])
-    manage.do_cancel_session(facilitator, session, "Holiday")
+    actions.do_cancel_session(facilitator, session, "Holiday")
     titles = dict(
         Notification.objects.filter(kind="groups.session_cancelled").values_list(
             "recipient_id", "title"
@@ -218,7 +218,7 @@ def test_each_person_reads_the_cancelled_time_on_their_own_clock(busy, facilitat
 
 def test_cancelling_a_session_without_a_room_is_fine(busy, facilitator):
     _, session, _ = busy
-    assert manage.do_cancel_session(facilitator, session, "Holiday")
+    assert actions.do_cancel_session(facilitator, session, "Holiday")
     assert not Room.objects.exists()
 
 
@@ -228,7 +228,7 @@ def test_cancelling_a_cohort_session_tells_the_cohort(cohort, facilitator):
         actions.do_join(person, cohort)
     actions.do_leave(a, cohort)  # c moves up; a is gone
     session = make_session(cohort)
-    manage.do_cancel_session(facilitator, session, "Room booking fell through")
+    actions.do_cancel_session(facilitator, session, "Room booking fell through")
     recipients = Notification.objects.filter(kind="groups.session_cancelled").values_list(
         "recipient_id", flat=True
     )
@@ -239,19 +239,19 @@ def test_cancelling_a_cohort_session_tells_the_cohort(cohort, facilitator):
 def test_a_cancel_needs_a_short_reason(busy, facilitator, reason):
     _, session, _ = busy
     with pytest.raises(actions.GroupError):
-        manage.do_cancel_session(facilitator, session, reason)
+        actions.do_cancel_session(facilitator, session, reason)
     session.refresh_from_db()
     assert session.status == SessionStatus.SCHEDULED
 
 
 def test_an_ended_or_past_session_cannot_be_cancelled(busy, facilitator, group):
     _, session, _ = busy
-    tools.do_end_session(facilitator, session)
+    actions.do_end_session(facilitator, session)
     with pytest.raises(actions.GroupError, match="over"):
-        manage.do_cancel_session(facilitator, session, "Too late")
+        actions.do_cancel_session(facilitator, session, "Too late")
     past = make_session(group, starts_in=timedelta(hours=-3))
     with pytest.raises(actions.GroupError, match="over"):
-        manage.do_cancel_session(facilitator, past, "Too late")
+        actions.do_cancel_session(facilitator, past, "Too late")
     session.refresh_from_db()
     past.refresh_from_db()
     assert session.status == SessionStatus.ENDED and past.status == SessionStatus.SCHEDULED
@@ -259,14 +259,14 @@ def test_an_ended_or_past_session_cannot_be_cancelled(busy, facilitator, group):
 
 def test_a_cancelled_session_takes_no_sign_ups(busy, facilitator, member):
     group, session, _ = busy
-    manage.do_cancel_session(facilitator, session, "Holiday")
+    actions.do_cancel_session(facilitator, session, "Holiday")
     with pytest.raises(actions.GroupError, match="closed"):
         actions.do_join(member, group, session)
 
 
 def test_a_cancelled_session_leaves_the_upcoming_list_but_stays_in_the_calendar(busy, facilitator):
     _group, session, people = busy
-    manage.do_cancel_session(facilitator, session, "Holiday")
+    actions.do_cancel_session(facilitator, session, "Holiday")
     assert session not in actions.upcoming_for(people[0])
     assert session in actions.calendar_for(people[0])
 
@@ -277,7 +277,7 @@ def test_a_cancelled_session_leaves_the_upcoming_list_but_stays_in_the_calendar(
 def test_archiving_cancels_only_the_sessions_ahead_and_tells_each_person_once(facilitator, space):
     group = make_group(facilitator, space, capacity=2)
     ended = make_session(group, starts_in=timedelta(hours=-4))
-    tools.do_end_session(facilitator, ended)
+    actions.do_end_session(facilitator, ended)
     in_the_past = make_session(group, starts_in=timedelta(hours=-3))
     first = make_session(group)
     second = make_session(group, starts_in=timedelta(days=1, hours=2))
@@ -288,7 +288,7 @@ def test_archiving_cancels_only_the_sessions_ahead_and_tells_each_person_once(fa
     ahead = GroupSession.objects.filter(group=group, starts_at__gt=timezone.now()).count()
     assert ahead >= 2
 
-    assert manage.do_archive_group(facilitator, group) == ahead
+    assert actions.do_archive_group(facilitator, group) == ahead
     group.refresh_from_db()
     assert group.is_active is False
     by_status = dict(GroupSession.objects.filter(group=group).values_list("pk", "status"))
@@ -305,17 +305,17 @@ def test_archiving_cancels_only_the_sessions_ahead_and_tells_each_person_once(fa
     assert event.changes == {"is_active": [True, False], "sessions_cancelled": ahead}
     assert AuditEvent.objects.filter(event="groups.session_cancelled").count() == ahead
     # Again: nothing new.
-    assert manage.do_archive_group(facilitator, group) == 0
+    assert actions.do_archive_group(facilitator, group) == 0
     assert archived.count() == 3
 
 
 def test_an_archived_group_takes_no_sign_ups_edits_or_new_sessions(facilitator, space, member):
     group = make_group(facilitator, space, format=GroupFormat.COHORT)
-    manage.do_archive_group(facilitator, group)
+    actions.do_archive_group(facilitator, group)
     with pytest.raises(actions.GroupError, match="not meeting"):
         actions.do_join(member, group)
     with pytest.raises(actions.GroupError, match="archived"):
-        manage.do_update_group(facilitator, group, changes(group, capacity=9))
+        actions.do_update_group(facilitator, group, changes(group, capacity=9))
     GroupSession.objects.filter(group=group).delete()
     assert actions.do_materialise_sessions(group) == 0
     assert tasks.materialise_group_sessions.call_local() == 0
@@ -327,7 +327,7 @@ def test_archiving_a_popup_tells_the_people_waiting(facilitator, space):
     a, b = members(2)
     actions.do_join(a, group)
     actions.do_join(b, group)
-    assert manage.do_archive_group(facilitator, group) == 0
+    assert actions.do_archive_group(facilitator, group) == 0
     assert Notification.objects.filter(kind="groups.group_archived").count() == 2
 
 
@@ -339,7 +339,7 @@ def test_archiving_ends_what_members_shared_with_the_facilitator(
     share_before_it_ends(client, member, facilitator)
     share_before_it_ends(client, member2, facilitator, "group_attendance")
 
-    manage.do_archive_group(facilitator, cohort)
+    actions.do_archive_group(facilitator, cohort)
 
     assert_sharing_ended(client, member, facilitator, "group_archived")
     assert_sharing_ended(client, member2, facilitator, "group_archived")

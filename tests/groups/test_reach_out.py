@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from kindred.audit.models import AuditEvent
 from kindred.core.models import Notification
-from kindred.groups import tools
+from kindred.groups import actions
 from kindred.rooms.actions import do_post_message
 from kindred.safety import support
 from kindred.safety.actions import do_block, screen_text
@@ -29,8 +29,8 @@ def events(monkeypatch):
 def risky(live, session, member, member2, settings):
     """Maya writes something risky in the live room: the message and its flag."""
     settings.ROOM_RATE_LIMIT_MESSAGES = 100
-    tools.do_check_in(member, session, passed=True)
-    tools.do_check_in(member2, session, passed=True)
+    actions.do_check_in(member, session, passed=True)
+    actions.do_check_in(member2, session, passed=True)
     for n in range(7):
         do_post_message(live, member2, f"earlier {n}")
     message = do_post_message(live, member, HIGH_RISK)
@@ -47,7 +47,7 @@ def _url(session, flag):
 def test_the_alert_offers_a_private_message(
     live, session, facilitator, member, events, django_capture_on_commit_callbacks
 ):
-    tools.do_check_in(member, session, passed=True)
+    actions.do_check_in(member, session, passed=True)
     with django_capture_on_commit_callbacks(execute=True):
         message = do_post_message(live, member, HIGH_RISK)
     flag = Flag.objects.get(source_type="rooms.message", source_id=str(message.pk))
@@ -141,7 +141,7 @@ def test_flags_from_elsewhere_are_not_the_facilitators(client, session, facilita
 
 
 def test_a_risky_check_in_word_can_be_followed_up_too(client, live, session, facilitator, member):
-    tools.do_check_in(member, session, mood_word="suicidal", passed=False)
+    actions.do_check_in(member, session, mood_word="suicidal", passed=False)
     flag = Flag.objects.filter(source_type="groups.checkin").first()
     if flag is None:
         pytest.skip("the screen does not flag this word")

@@ -6,7 +6,7 @@ from django.core import mail
 from django.utils import timezone
 
 from kindred.core.models import Notification
-from kindred.groups import actions, manage
+from kindred.groups import actions
 from kindred.groups.models import GroupFormat, ReminderSent, SignUp
 from kindred.groups.reminders import send_due_reminders
 from kindred.groups.tasks import send_group_reminders
@@ -78,7 +78,7 @@ def test_cancelled_sessions_get_no_reminders(group, member, facilitator, setting
     session = make_session(group, starts_in=timedelta(minutes=30))
     actions.do_join(member, group, session)
     _joined_long_ago(member)
-    manage.do_cancel_session(facilitator, session, "Facilitator unwell")
+    actions.do_cancel_session(facilitator, session, "Facilitator unwell")
     assert send_due_reminders(timezone.now()) == 0
     assert not ReminderSent.objects.exists()
     assert not Notification.objects.filter(kind="groups.reminder").exists()

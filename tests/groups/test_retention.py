@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from kindred.groups import tools
+from kindred.groups import actions
 from kindred.groups.models import SessionStatus
 from kindred.groups.retention import purge_session_room_messages
 from kindred.rooms.actions import do_post_message
@@ -12,11 +12,11 @@ from kindred.rooms.models import RoomMessage
 
 
 def test_messages_of_sessions_ended_before_the_cutoff_go(live, session, member):
-    tools.do_check_in(member, session, passed=True)
+    actions.do_check_in(member, session, passed=True)
     for text in ("one", "two", "three"):
         do_post_message(live, member, text)
     ended_at = session.ends_at + timedelta(hours=1)
-    assert tools.end_overdue_sessions(ended_at) == 1
+    assert actions.end_overdue_sessions(ended_at) == 1
     session.refresh_from_db()
     assert session.status == SessionStatus.ENDED
     # The room also holds its own notices (the pinned norms): they go too.

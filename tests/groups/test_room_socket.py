@@ -9,7 +9,7 @@ from django.db import connections
 
 from kindred.accounts.roles import Role
 from kindred.community.models import Space
-from kindred.groups import actions, tools
+from kindred.groups import actions
 from tests.factories import UserFactory
 from tests.groups.factories import make_group, make_session
 from tests.rooms.conftest import connect, drain, layer, receive_until
@@ -45,8 +45,8 @@ def live_session():
     session = make_session(group)
     actions.do_join(maya, group, session)
     actions.do_join(sam, group, session)
-    room = tools.do_open_session_room(facilitator, session)
-    tools.do_check_in(maya, session, mood_word="hopeful", passed=False)
+    room = actions.do_open_session_room(facilitator, session)
+    actions.do_check_in(maya, session, mood_word="hopeful", passed=False)
     return room, session, facilitator, maya, sam, outsider
 
 
@@ -88,7 +88,7 @@ async def test_not_checked_in_and_muted_people_are_refused_with_the_reason():
 
     maya_socket, _, _ = await connect(maya, room.pk)
     await drain(maya_socket)
-    await sync_to_async(tools.do_mute)(facilitator, session, maya, "Let others speak")
+    await sync_to_async(actions.do_mute)(facilitator, session, maya, "Let others speak")
     event = await receive_until(maya_socket, "event")
     assert event["event"] == {"type": "participant.muted", "handle": "member_maya"}
     await maya_socket.send_json_to({"type": "message", "body": "but", "client_id": "m2"})
@@ -102,7 +102,7 @@ async def test_removal_closes_the_socket_and_a_reconnect_is_refused():
     room, session, facilitator, maya, _, _ = await live_session()
     socket, _, _ = await connect(maya, room.pk)
     await drain(socket)
-    await sync_to_async(tools.do_remove)(facilitator, session, maya, "Not following the norms")
+    await sync_to_async(actions.do_remove)(facilitator, session, maya, "Not following the norms")
     removed = await receive_until(socket, "removed")
     assert "Not following the norms" in removed["reason"]
     _, ok, code = await connect(maya, room.pk)
@@ -115,10 +115,10 @@ async def test_hands_reach_everyone_as_events_and_ending_closes_the_room_for_goo
     await drain(frank)
     maya_socket, _, _ = await connect(maya, room.pk)
     await drain(maya_socket)
-    await sync_to_async(tools.do_set_hand)(maya, session, True)
+    await sync_to_async(actions.do_set_hand)(maya, session, True)
     event = await receive_until(frank, "event")
     assert event["event"] == {"type": "hands.changed", "queue": ["member_maya"]}
-    await sync_to_async(tools.do_end_session)(facilitator, session)
+    await sync_to_async(actions.do_end_session)(facilitator, session)
     assert (await receive_until(maya_socket, "closed"))["type"] == "closed"
     # A past participant cannot read the room once the session is over.
     _, ok, code = await connect(maya, room.pk)

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from kindred.accounts.models import AgeBand
 from kindred.accounts.roles import Role
 from kindred.care.sources import members_by_service, team_for, timeline_for
-from kindred.groups import actions, sources, tools
+from kindred.groups import actions, sources
 from kindred.groups.models import Attendance, GroupFormat
 from kindred.guide.nextsteps import GuideNeeds, next_steps
 from tests.factories import UserFactory
@@ -32,8 +32,8 @@ def test_timeline_has_attended_sessions_only_and_nothing_said(group, session, me
     actions.do_join(member, group, session)
     other = make_session(group, starts_in=timedelta(days=1))
     assert sources.timeline_items(member) == []
-    tools.do_open_session_room(facilitator, session)
-    tools.do_check_in(member, session, mood_word="exhausted", passed=False)
+    actions.do_open_session_room(facilitator, session)
+    actions.do_check_in(member, session, mood_word="exhausted", passed=False)
     items = [i for i in timeline_for(member) if i.kind == "group"]
     assert len(items) == 1
     assert items[0].when == session.starts_at

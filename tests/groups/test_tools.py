@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kindred.audit.models import AuditEvent
 from kindred.core.models import Notification
-from kindred.groups import actions, tools
+from kindred.groups import actions
 from kindred.groups.access import can_join_room, write_refusal
 from kindred.groups.models import Attendance, SessionStatus
 from kindred.groups.room import KIND, SessionRoomKind
@@ -34,7 +34,7 @@ def live(group, session, facilitator, member, member2, django_capture_on_commit_
     actions.do_join(member, group, session)
     actions.do_join(member2, group, session)
     with django_capture_on_commit_callbacks(execute=True):
-        room = tools.do_open_session_room(facilitator, session)
+        room = actions.do_open_session_room(facilitator, session)
     session.refresh_from_db()
     return room
 
@@ -52,7 +52,7 @@ def test_opening_creates_the_room_says_so_and_tells_the_participants(
 ):
     actions.do_join(member, group, session)
     with django_capture_on_commit_callbacks(execute=True):
-        room = tools.do_open_session_room(facilitator, session)
+        room = actions.do_open_session_room(facilitator, session)
     assert room.kind == KIND and room.object_id == session.pk and room.is_open
     assert bodies(room) == ["The facilitator opened the room. Welcome."]
     note = Notification.objects.get(recipient=member, kind="groups.room_opened")
@@ -72,7 +72,7 @@ def test_opening_creates_the_room_says_so_and_tells_the_participants(
 def test_the_room_cannot_open_long_before_the_start(group, facilitator):
     later = make_session(group, starts_in=timedelta(days=2))
     with pytest.raises(actions.GroupError, match="minutes before the start"):
-        tools.do_open_session_room(facilitator, later)
+        actions.do_open_session_room(facilitator, later)
     assert not Room.objects.filter(kind=KIND, object_id=later.pk).exists()
 
 
@@ -93,8 +93,8 @@ def test_writing_needs_a_check_in_and_the_check_in_reaches_the_room(
     with pytest.raises(RoomError, match="Check in first"):
         do_post_message(live, member, "hello")
     with django_capture_on_commit_callbacks(execute=True):
-        tools.do_check_in(member, session, mood_word="  hopeful ", passed=False)
-        tools.do_check_in(member2, session, passed=True)
+        actions.do_check_in(member, session, mood_word="  hopeful ", passed=False)
+        actions.do_check_in(member2, session, passed=True)
     assert write_refusal(member, session) is None
     do_post_message(live, member, "hello everyone")
     assert bodies(live)[-3:] == [
@@ -109,38 +109,38 @@ def test_writing_needs_a_check_in_and_the_check_in_reaches_the_room(
         e["event"] for e in room_events
     ]
     with pytest.raises(actions.GroupError, match="already"):
-        tools.do_check_in(member, session, passed=True)
+        actions.do_check_in(member, session, passed=True)
 
 
 def test_an_outsider_cannot_check_in(live, session, outsider):
     with pytest.raises(actions.GroupError):
-        tools.do_check_in(outsider, session, mood_word="ok", passed=False)
+        actions.do_check_in(outsider, session, mood_word="ok", passed=False)
 
 
 def test_raise_hand_queue_in_order_and_next_gives_the_floor(
     live, session, member, member2, facilitator, events, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        tools.do_set_hand(member2, session, True)
-        tools.do_set_hand(member, session, True)
-        tools.do_set_hand(member2, session, True)  # raising twice keeps the place
-    assert tools.hand_queue(session) == ["member_sam", "member_maya"]
+        actions.do_set_hand(member2, session, True)
+        actions.do_set_hand(member, session, True)
+        actions.do_set_hand(member2, session, True)  # raising twice keeps the place
+    assert actions.hand_queue(session) == ["member_sam", "member_maya"]
     with django_capture_on_commit_callbacks(execute=True):
-        assert tools.do_next_hand(facilitator, session) == "member_sam"
-    assert tools.hand_queue(session) == ["member_maya"]
+        assert actions.do_next_hand(facilitator, session) == "member_sam"
+    assert actions.hand_queue(session) == ["member_maya"]
     assert bodies(live)[-1] == "Over to member_sam."
     last = [e["event"] for g, e in events if e.get("type") == "event"][-1]
     assert last == {"type": "hands.changed", "queue": ["member_maya"], "turn": "member_sam"}
-    tools.do_set_hand(member, session, False)
-    assert tools.hand_queue(session) == []
-    assert tools.do_next_hand(facilitator, session) is None
+    actions.do_set_hand(member, session, False)
+    assert actions.hand_queue(session) == []
+    assert actions.do_next_hand(facilitator, session) is None
 
 
 def test_pin_norms_broadcasts_them(
     live, session, facilitator, events, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        tools.do_pin_norms(facilitator, session)
+        actions.do_pin_norms(facilitator, session)
     session.refresh_from_db()
     assert session.norms_pinned_at is not None
     pinned = [e["event"] for _, e in events if e.get("type") == "event"]
@@ -150,9 +150,9 @@ def test_pin_norms_broadcasts_them(
 def test_mute_refuses_writing_with_the_reason_and_is_audited(
     live, session, facilitator, member, events, django_capture_on_commit_callbacks
 ):
-    tools.do_check_in(member, session, passed=True)
+    actions.do_check_in(member, session, passed=True)
     with django_capture_on_commit_callbacks(execute=True):
-        tools.do_mute(facilitator, session, member, "Please let others speak")
+        actions.do_mute(facilitator, session, member, "Please let others speak")
     with pytest.raises(RoomError, match=r"muted you\. Reason: Please let others speak"):
         do_post_message(live, member, "but")
     assert can_join_room(member, session)  # muted people still listen
@@ -166,7 +166,7 @@ def test_mute_refuses_writing_with_the_reason_and_is_audited(
             "reason": "Please let others speak",
         },
     ) in events
-    tools.do_unmute(facilitator, session, member)
+    actions.do_unmute(facilitator, session, member)
     do_post_message(live, member, "thank you")
     assert AuditEvent.objects.filter(event="groups.participant_unmuted").exists()
 
@@ -175,9 +175,9 @@ def test_mute_and_unmute_tell_the_room_and_the_muted_member(
     live, session, facilitator, member, events, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        tools.do_mute(facilitator, session, member, "Please let others speak")
+        actions.do_mute(facilitator, session, member, "Please let others speak")
     with django_capture_on_commit_callbacks(execute=True):
-        tools.do_unmute(facilitator, session, member)
+        actions.do_unmute(facilitator, session, member)
     in_room = [e["event"] for g, e in events.of_type("event") if g == f"rooms.{live.pk}"]
     assert [e for e in in_room if e["type"].startswith("participant.")] == [
         {"type": "participant.muted", "handle": member.handle},
@@ -195,7 +195,7 @@ def test_remove_disconnects_and_locks_out(
     live, session, facilitator, member, events, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        tools.do_remove(facilitator, session, member, "Repeated advice after a reminder")
+        actions.do_remove(facilitator, session, member, "Repeated advice after a reminder")
     assert not can_join_room(member, session)
     assert (
         f"rooms.{live.pk}.user.{member.pk}",
@@ -214,7 +214,7 @@ def test_remove_disconnects_and_locks_out(
 def test_mute_and_remove_need_a_reason_and_a_participant(
     live, session, facilitator, outsider, member, tool
 ):
-    do = getattr(tools, f"do_{tool}")
+    do = getattr(actions, f"do_{tool}")
     with pytest.raises(actions.GroupError, match="reason"):
         do(facilitator, session, member, "   ")
     with pytest.raises(actions.GroupError, match="not a participant"):
@@ -226,10 +226,10 @@ def test_mute_and_remove_need_a_reason_and_a_participant(
 def test_end_keeps_an_attendance_summary_without_content_and_closes_the_room(
     live, session, facilitator, member, member2, events, django_capture_on_commit_callbacks
 ):
-    tools.do_check_in(member, session, mood_word="anxious", passed=False)
+    actions.do_check_in(member, session, mood_word="anxious", passed=False)
     do_post_message(live, member, "A private thing I said")
     with django_capture_on_commit_callbacks(execute=True):
-        summary = tools.do_end_session(facilitator, session)
+        summary = actions.do_end_session(facilitator, session)
     assert summary == {
         "signed_up": 2,
         "attended": 1,
@@ -252,16 +252,16 @@ def test_end_keeps_an_attendance_summary_without_content_and_closes_the_room(
     # Afterwards nobody reads the room, the facilitator included.
     assert not can_join_room(member, session) and not can_join_room(facilitator, session)
     with pytest.raises(actions.GroupError, match="ended"):
-        tools.do_open_session_room(facilitator, session)
+        actions.do_open_session_room(facilitator, session)
 
 
 def test_close_and_reopen(live, session, facilitator, member):
-    tools.do_close_session_room(facilitator, session)
+    actions.do_close_session_room(facilitator, session)
     live.refresh_from_db()
     assert not live.is_open
     with pytest.raises(actions.GroupError, match="Open the room first"):
-        tools.do_check_in(member, session, passed=True)
-    tools.do_open_session_room(facilitator, session)
+        actions.do_check_in(member, session, passed=True)
+    actions.do_open_session_room(facilitator, session)
     live.refresh_from_db()
     assert live.is_open
 
@@ -269,7 +269,7 @@ def test_close_and_reopen(live, session, facilitator, member):
 def test_on_risk_alerts_the_facilitators_privately_without_the_text(
     live, session, facilitator, member, events, django_capture_on_commit_callbacks
 ):
-    tools.do_check_in(member, session, passed=True)
+    actions.do_check_in(member, session, passed=True)
     with django_capture_on_commit_callbacks(execute=True):
         do_post_message(live, member, HIGH_RISK)
     alerts = [
@@ -291,15 +291,15 @@ def test_on_risk_alerts_the_facilitators_privately_without_the_text(
 
 
 def test_overdue_sessions_end_by_themselves_and_old_messages_go(live, session, member, settings):
-    tools.do_check_in(member, session, passed=True)
+    actions.do_check_in(member, session, passed=True)
     do_post_message(live, member, "hello")
     later = session.ends_at + timedelta(hours=1)
-    assert tools.end_overdue_sessions(later) == 1
+    assert actions.end_overdue_sessions(later) == 1
     session.refresh_from_db()
     assert session.status == SessionStatus.ENDED and session.ended_by is None
     settings.GROUPS_ROOM_RETENTION_DAYS = 7
-    assert tools.purge_ended_room_messages(later + timedelta(days=1)) == 0
-    assert tools.purge_ended_room_messages(later + timedelta(days=8)) > 0
+    assert actions.purge_ended_room_messages(later + timedelta(days=1)) == 0
+    assert actions.purge_ended_room_messages(later + timedelta(days=8)) > 0
     assert not RoomMessage.objects.filter(room=live).exists()
 
 
@@ -318,7 +318,7 @@ def test_room_page_records_attendance_for_participants_not_facilitators(
 def test_a_suspended_member_can_listen_but_not_write(live, session, member, moderator):
     from kindred.community.actions import do_suspend
 
-    tools.do_check_in(member, session, passed=True)
+    actions.do_check_in(member, session, passed=True)
     do_suspend(moderator, member, days=3, reason="Harassment in a thread")
     assert can_join_room(member, session)
     assert "Reason: Harassment in a thread" in write_refusal(member, session)

@@ -9,7 +9,7 @@ import pytest
 from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
 from kindred.core.models import Notification
-from kindred.groups import actions, manage
+from kindred.groups import actions
 from kindred.groups.models import Group, GroupSession, SessionStatus, SignUp, SignUpStatus
 from tests.factories import UserFactory
 from tests.groups.factories import make_group, make_session
@@ -205,7 +205,7 @@ def test_archive_from_the_edit_page(client, request, who, group, session, member
 
 
 def test_a_new_cohort_sign_up_is_refused_after_archiving(client, facilitator, cohort, member):
-    manage.do_archive_group(facilitator, cohort)
+    actions.do_archive_group(facilitator, cohort)
     client.force_login(member)
     assert client.get(f"/groups/{cohort.pk}/").status_code == 404
     assert client.post(f"/groups/{cohort.pk}/join/").status_code == 404
@@ -280,7 +280,7 @@ def test_groups_listing_still_shows_active_groups_after_another_is_archived(
 ):
     keep = make_group(facilitator, space, topic="Still meeting")
     gone = make_group(facilitator, space, topic="Wound up")
-    manage.do_archive_group(facilitator, gone)
+    actions.do_archive_group(facilitator, gone)
     client.force_login(member)
     body = client.get("/groups/").content.decode()
     assert keep.topic in body and gone.topic not in body

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kindred.groups import manage, tools
+from kindred.groups import actions
 from kindred.groups.models import Attendance, SessionStatus
 from kindred.rooms.models import Room
 
@@ -74,9 +74,9 @@ def test_participant_posts_are_404_for_others(client, live, session, outsider, n
 def test_raise_hand_from_the_page(client, live, session, member):
     client.force_login(member)
     client.post(url(session, "hand"), {"raised": "on"})
-    assert tools.hand_queue(session) == ["member_maya"]
+    assert actions.hand_queue(session) == ["member_maya"]
     client.post(url(session, "hand"), {})
-    assert tools.hand_queue(session) == []
+    assert actions.hand_queue(session) == []
 
 
 TOOLS = ["open", "close", "pin", "next-hand", "end"]
@@ -133,8 +133,8 @@ def test_facilitator_tools_from_the_page(client, signed_up, session, facilitator
 def test_after_the_end_a_participant_sees_the_rating_form_not_the_room(
     client, live, session, member, facilitator
 ):
-    tools.do_check_in(member, session, passed=True)
-    tools.do_end_session(facilitator, session)
+    actions.do_check_in(member, session, passed=True)
+    actions.do_end_session(facilitator, session)
     client.force_login(member)
     body = client.get(url(session)).content.decode()
     assert "data-room" not in body and "How helpful was this session" in body
@@ -160,7 +160,7 @@ def test_tools_refuse_a_person_who_is_not_in_the_session(
 def test_a_cancelled_session_says_so_with_no_room_or_tools(
     client, signed_up, session, member, facilitator
 ):
-    manage.do_cancel_session(facilitator, session, "Facilitator unwell")
+    actions.do_cancel_session(facilitator, session, "Facilitator unwell")
     client.force_login(member)
     body = client.get(url(session)).content.decode()
     assert "Cancelled: Facilitator unwell" in body

@@ -2,7 +2,7 @@
 
 The same rules as the session page (:mod:`kindred.groups.views_session`): each
 endpoint checks access through :mod:`kindred.groups.access` and calls one ``do_*``
-in :mod:`kindred.groups.tools`; people in the room learn of the change through the
+in :mod:`kindred.groups.actions`; people in the room learn of the change through the
 room's socket. Missing and not-yours both answer 404; a rule that stops the action
 answers 422 with a sentence for the person.
 """
@@ -19,7 +19,7 @@ from pydantic import ConfigDict
 from kindred.api.auth import get_api_user
 from kindred.api.schemas import InputSchema
 from kindred.core.access import NotFound
-from kindred.groups import actions, tools
+from kindred.groups import actions
 from kindred.groups.access import access_participant, access_session, can_join_room
 from kindred.groups.models import Attendance, GroupSession
 
@@ -93,7 +93,7 @@ def _run(action: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def _room_out(session: GroupSession) -> dict[str, Any]:
-    room = tools.existing_room(session)
+    room = actions.existing_room(session)
     if room is None:
         raise NotFound("session")
     return {"room_id": room.pk, "room_open": room.is_open, "ws_url": f"/ws/rooms/{room.pk}/"}
@@ -106,7 +106,7 @@ def _room_out(session: GroupSession) -> dict[str, Any]:
 )
 def open_room(request: HttpRequest, session_id: int) -> dict[str, Any]:
     user, session = _facilitating(request, session_id)
-    _run(tools.do_open_session_room, user, session)
+    _run(actions.do_open_session_room, user, session)
     return _room_out(session)
 
 
@@ -117,7 +117,7 @@ def open_room(request: HttpRequest, session_id: int) -> dict[str, Any]:
 )
 def close_room(request: HttpRequest, session_id: int) -> dict[str, Any]:
     user, session = _facilitating(request, session_id)
-    _run(tools.do_close_session_room, user, session)
+    _run(actions.do_close_session_room, user, session)
     return _room_out(session)
 
 
@@ -128,7 +128,7 @@ def close_room(request: HttpRequest, session_id: int) -> dict[str, Any]:
 )
 def pin_norms(request: HttpRequest, session_id: int) -> Status:
     user, session = _facilitating(request, session_id)
-    _run(tools.do_pin_norms, user, session)
+    _run(actions.do_pin_norms, user, session)
     return Status(204, None)
 
 
@@ -140,7 +140,7 @@ def pin_norms(request: HttpRequest, session_id: int) -> Status:
 def participants(request: HttpRequest, session_id: int) -> list[dict[str, Any]]:
     _, session = _facilitating(request, session_id)
     rows = []
-    for row in tools.participant_rows(session):
+    for row in actions.participant_rows(session):
         a: Attendance | None = row["attendance"]
         rows.append(
             {
@@ -166,7 +166,7 @@ def participants(request: HttpRequest, session_id: int) -> list[dict[str, Any]]:
 def mute(request: HttpRequest, session_id: int, user_id: int, payload: ReasonIn) -> Status:
     user, session = _facilitating(request, session_id)
     target = access_participant(session, user_id)
-    _run(tools.do_mute, user, session, target, payload.reason)
+    _run(actions.do_mute, user, session, target, payload.reason)
     return Status(204, None)
 
 
@@ -178,7 +178,7 @@ def mute(request: HttpRequest, session_id: int, user_id: int, payload: ReasonIn)
 def unmute(request: HttpRequest, session_id: int, user_id: int) -> Status:
     user, session = _facilitating(request, session_id)
     target = access_participant(session, user_id)
-    _run(tools.do_unmute, user, session, target)
+    _run(actions.do_unmute, user, session, target)
     return Status(204, None)
 
 
@@ -190,7 +190,7 @@ def unmute(request: HttpRequest, session_id: int, user_id: int) -> Status:
 def remove(request: HttpRequest, session_id: int, user_id: int, payload: ReasonIn) -> Status:
     user, session = _facilitating(request, session_id)
     target = access_participant(session, user_id)
-    _run(tools.do_remove, user, session, target, payload.reason)
+    _run(actions.do_remove, user, session, target, payload.reason)
     return Status(204, None)
 
 
@@ -201,8 +201,8 @@ def remove(request: HttpRequest, session_id: int, user_id: int, payload: ReasonI
 )
 def next_hand(request: HttpRequest, session_id: int) -> dict[str, Any]:
     user, session = _facilitating(request, session_id)
-    handle = _run(tools.do_next_hand, user, session)
-    return {"handle": handle, "queue": tools.hand_queue(session)}
+    handle = _run(actions.do_next_hand, user, session)
+    return {"handle": handle, "queue": actions.hand_queue(session)}
 
 
 @router.post(
@@ -212,7 +212,7 @@ def next_hand(request: HttpRequest, session_id: int) -> dict[str, Any]:
 )
 def end_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
     user, session = _facilitating(request, session_id)
-    summary: dict[str, Any] = _run(tools.do_end_session, user, session)
+    summary: dict[str, Any] = _run(actions.do_end_session, user, session)
     return summary
 
 
@@ -234,7 +234,7 @@ def _in_room(request: HttpRequest, session_id: int) -> tuple[Any, GroupSession]:
 )
 def check_in(request: HttpRequest, session_id: int, payload: CheckInIn) -> Status:
     user, session = _in_room(request, session_id)
-    _run(tools.do_check_in, user, session, mood_word=payload.mood_word, passed=payload.passed)
+    _run(actions.do_check_in, user, session, mood_word=payload.mood_word, passed=payload.passed)
     return Status(204, None)
 
 
@@ -245,5 +245,5 @@ def check_in(request: HttpRequest, session_id: int, payload: CheckInIn) -> Statu
 )
 def hand(request: HttpRequest, session_id: int, payload: HandIn) -> dict[str, Any]:
     user, session = _in_room(request, session_id)
-    queue = _run(tools.do_set_hand, user, session, payload.raised)
+    queue = _run(actions.do_set_hand, user, session, payload.raised)
     return {"queue": queue}

@@ -24,7 +24,7 @@ from kindred.api.routers.community import READ_AUTH, get_reader
 from kindred.api.schemas import InputSchema
 from kindred.core.access import NotFound
 from kindred.core.ids import ObjectId
-from kindred.groups import actions, manage, tools
+from kindred.groups import actions
 from kindred.groups.access import access_group, access_session, can_join_room, is_facilitator
 from kindred.groups.models import Group, GroupSession, SignUp, SignUpStatus
 from kindred.groups.schedule import describe, to_utc, zone
@@ -260,7 +260,7 @@ def update_group(request: HttpRequest, group_id: int, payload: GroupPatchIn) -> 
     if any(value is None for value in sent.values()):
         raise HttpError(422, "A field sent can't be null; leave it out to keep it.")
     try:
-        manage.do_update_group(user, group, replace(manage.GroupChanges.of(group), **sent))
+        actions.do_update_group(user, group, replace(actions.GroupChanges.of(group), **sent))
     except actions.GroupError as exc:
         raise HttpError(422, str(exc)) from None
     return _group_detail(group)
@@ -274,7 +274,7 @@ def update_group(request: HttpRequest, group_id: int, payload: GroupPatchIn) -> 
 def archive_group(request: HttpRequest, group_id: int) -> dict[str, Any]:
     user = get_api_user(request)
     group = access_group(user, group_id, manage=True)
-    cancelled = manage.do_archive_group(user, group)
+    cancelled = actions.do_archive_group(user, group)
     return {"id": group.pk, "archived": True, "sessions_cancelled": cancelled}
 
 
@@ -287,7 +287,7 @@ def cancel_session(request: HttpRequest, session_id: int, payload: CancelIn) -> 
     user = get_api_user(request)
     session = access_session(user, session_id, manage=True)
     try:
-        manage.do_cancel_session(user, session, payload.reason)
+        actions.do_cancel_session(user, session, payload.reason)
     except actions.GroupError as exc:
         raise HttpError(422, str(exc)) from None
     return describe_session(session, None)
@@ -349,7 +349,7 @@ def session_history(
 ) -> dict[str, Any]:
     user = get_api_user(request)
     session = access_session(user, session_id)
-    room = tools.existing_room(session)
+    room = actions.existing_room(session)
     if room is None or not can_join_room(user, session):
         raise NotFound("session")
     messages = history(room, after_seq=query.after, limit=HISTORY_LIMIT, viewer=user)

@@ -1,4 +1,4 @@
-"""Group operations, shared by pages, the API, tasks and tests.
+"""Sign-up: joining, leaving, the waitlist and a pop-up's quorum.
 
 Places are counted under a row lock (``select_for_update``) on the thing that has
 the capacity: the session for a drop-in group, the group for a cohort or pop-up.
@@ -8,162 +8,40 @@ joins, the other goes on the waitlist.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from kindred.accounts.age import current_age_band
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
-from kindred.community.models import Space
 from kindred.core.notifications import do_notify
-from kindred.core.when import format_when, zone_of
 from kindred.groups import audit_names as groups_audit
-from kindred.groups.access import blocked_with_facilitator, is_facilitator
+from kindred.groups.access import (
+    blocked_with_facilitator,
+    is_facilitator,
+)
+from kindred.groups.actions.base import GroupError, local_label
+from kindred.groups.actions.schedule import do_materialise_sessions, upcoming_sessions
 from kindred.groups.models import (
-    Attendance,
     Group,
-    GroupFormat,
     GroupSession,
     SessionStatus,
     SignUp,
     SignUpStatus,
 )
-from kindred.groups.schedule import ScheduleError, occurrences, parse_rule, zone
 
-MAX_TOPIC = 120
-MAX_DESCRIPTION = 2000
-MAX_NORMS = 4000
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 
-class GroupError(Exception):
-    """A rule stops this action; the message is for the person."""
-
-
-def horizon() -> timedelta:
-    """How far ahead sessions are materialised."""
-    return timedelta(days=getattr(settings, "GROUPS_SESSION_HORIZON_DAYS", 28))
-
-
-def local_label(at: datetime, user: Any) -> str:
-    """``at`` on ``user``'s clock, e.g. "14 Jan 2025, 19:00 GMT"."""
-    return format_when(at, zone_of(user))
-
-
-# --- Groups --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GroupSpec:
-    space: Space
-    topic: str
-    description: str
-    format: str
-    capacity: int
-    recurrence: str
-    first_starts_at_local: datetime
-    timezone: str
-    session_minutes: int = 90
-    norms: str = ""
-    quorum: int = 3
-
-
-def check_group_spec(spec: GroupSpec) -> None:
-    if not spec.topic.strip() or len(spec.topic) > MAX_TOPIC:
-        raise GroupError(f"Give the group a topic of at most {MAX_TOPIC} characters.")
-    if len(spec.description) > MAX_DESCRIPTION or len(spec.norms) > MAX_NORMS:
-        raise GroupError("The description or the norms are too long.")
-    if spec.format not in GroupFormat.values:
-        raise GroupError("Choose open drop-in, closed cohort or pop-up.")
-    if not 2 <= spec.capacity <= 50:
-        raise GroupError("A group has room for 2 to 50 people.")
-    if not 15 <= spec.session_minutes <= 240:
-        raise GroupError("Sessions last 15 minutes to 4 hours.")
-    if spec.format == GroupFormat.POPUP and not 2 <= spec.quorum <= spec.capacity:
-        raise GroupError("A pop-up group opens with 2 or more people, at most its capacity.")
-    try:
-        zone(spec.timezone)
-        parse_rule(spec.recurrence, spec.first_starts_at_local)
-    except ScheduleError as exc:
-        raise GroupError(str(exc)) from None
-
-
-def do_create_group(creator: Any, spec: GroupSpec, *, now: datetime | None = None) -> Group:
-    """A new group run by ``creator`` (a facilitator), with its upcoming sessions."""
-    if not creator.has_role(Role.FACILITATOR):
-        raise GroupError("Only facilitators can start groups.")
-    check_group_spec(spec)
-    with transaction.atomic():
-        group = Group.objects.create(
-            space=spec.space,
-            topic=spec.topic.strip(),
-            description=spec.description.strip(),
-            format=spec.format,
-            capacity=spec.capacity,
-            recurrence=spec.recurrence.strip().removeprefix("RRULE:"),
-            starts_on=spec.first_starts_at_local.date(),
-            start_time=spec.first_starts_at_local.time().replace(second=0, microsecond=0),
-            timezone=spec.timezone,
-            session_minutes=spec.session_minutes,
-            norms=spec.norms.strip() or Group._meta.get_field("norms").get_default(),
-            quorum=spec.quorum,
-            created_by=creator,
-        )
-        group.facilitators.add(creator)
-        record_event(actor=creator, event=groups_audit.GROUP_CREATED, target=group)
-        do_materialise_sessions(group, now=now)
-    return group
-
-
-def do_materialise_sessions(group: Group, *, now: datetime | None = None) -> int:
-    """Store the group's sessions that start within the horizon; returns how many are new.
-
-    Idempotent (unique group + start); a pop-up group has none until it opens.
-    """
-    if not group.is_active or group.is_waiting_for_quorum:
-        return 0
-    now = now or timezone.now()
-    length = timedelta(minutes=group.session_minutes)
-    starts = occurrences(
-        group.recurrence, group.first_starts_at_local, group.timezone, now, now + horizon()
-    )
-    existing = set(
-        GroupSession.objects.filter(group=group, starts_at__in=starts).values_list(
-            "starts_at", flat=True
-        )
-    )
-    new = [
-        GroupSession(group=group, starts_at=at, ends_at=at + length)
-        for at in starts
-        if at not in existing
-    ]
-    GroupSession.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new)
-
-
-def upcoming_sessions(
-    group: Group, now: datetime | None = None, *, include_cancelled: bool = False
-) -> Any:
-    """Sessions not yet over; with ``include_cancelled``, the cancelled ones too (to say so)."""
-    now = now or timezone.now()
-    statuses = [SessionStatus.SCHEDULED]
-    if include_cancelled:
-        statuses.append(SessionStatus.CANCELLED)
-    return GroupSession.objects.filter(group=group, status__in=statuses, ends_at__gt=now).order_by(
-        "starts_at"
-    )
-
-
-# --- Sign-up -------------------------------------------------------------------
-
-
-def check_can_sign_up(user: Any, group: Group) -> None:
-    if not getattr(user, "is_authenticated", False):
+def check_can_sign_up(user: User | AnonymousUser, group: Group) -> None:
+    if not user.is_authenticated:
         raise GroupError("Log in to join a group.")
     if not user.has_role(Role.MEMBER):
         raise GroupError("Groups are for members.")
@@ -185,7 +63,7 @@ def _lock(group: Group, session: GroupSession | None) -> None:
         Group.objects.select_for_update().filter(pk=group.pk).first()
 
 
-def _signups(group: Group, session: GroupSession | None) -> Any:
+def _signups(group: Group, session: GroupSession | None) -> QuerySet[SignUp]:
     if session is not None:
         return SignUp.objects.filter(session=session)
     return SignUp.objects.filter(group=group, session__isnull=True)
@@ -204,7 +82,7 @@ def _target(group: Group, session: GroupSession | None) -> GroupSession | None:
     return None
 
 
-def do_join(user: Any, group: Group, session: GroupSession | None = None) -> SignUp:
+def do_join(user: User, group: Group, session: GroupSession | None = None) -> SignUp:
     """A place if there is one, else a place on the waitlist. Joining twice changes nothing."""
     check_can_sign_up(user, group)
     session = _target(group, session)
@@ -240,7 +118,7 @@ def do_join(user: Any, group: Group, session: GroupSession | None = None) -> Sig
     return signup
 
 
-def do_leave(user: Any, group: Group, session: GroupSession | None = None) -> SignUp | None:
+def do_leave(user: User, group: Group, session: GroupSession | None = None) -> SignUp | None:
     """Give up a place (or a place in the queue); the head of the waitlist moves up."""
     if group.per_session and session is None:
         raise GroupError("Choose a session to leave.")
@@ -261,7 +139,7 @@ def do_leave(user: Any, group: Group, session: GroupSession | None = None) -> Si
     return signup
 
 
-def end_grants_with_facilitators(group: Group, people: list[Any], *, reason: str) -> int:
+def end_grants_with_facilitators(group: Group, people: list[User], *, reason: str) -> int:
     """What ``people`` share with the group's facilitators was shared for the group:
     it ends with their place, unless another group (or connection) still ties them.
     Runs in the caller's transaction, after the places are given up."""
@@ -275,7 +153,7 @@ def end_grants_with_facilitators(group: Group, people: list[Any], *, reason: str
     )
 
 
-def leave_groups_of_other_age_band(user: Any, old: str, new: str) -> dict[str, int]:
+def leave_groups_of_other_age_band(user: User, old: str, new: str) -> dict[str, int]:
     """What a change of age band (a teen turning 18, a staff correction) means here.
 
     Groups follow their space's band, so the person's places and waitlist places
@@ -364,8 +242,10 @@ def _open_popup_if_quorum(group: Group, now: datetime) -> bool:
     return True
 
 
-def signup_for(user: Any, group: Group, session: GroupSession | None = None) -> SignUp | None:
-    if not getattr(user, "is_authenticated", False):
+def signup_for(
+    user: User | AnonymousUser, group: Group, session: GroupSession | None = None
+) -> SignUp | None:
+    if not user.is_authenticated:
         return None
     return (
         _signups(group, session if group.per_session else None)
@@ -392,59 +272,3 @@ def places_left(group: Group, session: GroupSession | None = None) -> int:
         .count()
     )
     return max(group.capacity - taken, 0)
-
-
-# --- After the session -----------------------------------------------------------
-
-
-def do_rate_session(user: Any, session: GroupSession, rating: int) -> Attendance:
-    """The short check-out rating (1–5), once per person who was there."""
-    if not 1 <= rating <= 5:
-        raise GroupError("Choose a rating from 1 to 5.")
-    with transaction.atomic():
-        attendance = (
-            Attendance.objects.select_for_update().filter(session=session, user=user).first()
-        )
-        if attendance is None or not attendance.attended:
-            raise GroupError("Only people who were in the session can rate it.")
-        if attendance.rated_at is not None:
-            raise GroupError("You have rated this session already. Thank you!")
-        attendance.rating = rating
-        attendance.rated_at = timezone.now()
-        attendance.save(update_fields=["rating", "rated_at"])
-    return attendance
-
-
-def sessions_for(user: Any) -> Any:
-    """Every session ``user`` has a place in or facilitates (any status, any time)."""
-    from django.db.models import Q
-
-    mine = SignUp.objects.filter(user=user, status=SignUpStatus.JOINED)
-    return GroupSession.objects.filter(
-        Q(pk__in=mine.filter(session__isnull=False).values("session_id"))
-        | Q(group_id__in=mine.filter(session__isnull=True).values("group_id"))
-        | Q(group__in=Group.objects.filter(facilitators=user).values("pk"))
-    )
-
-
-def calendar_for(user: Any, now: datetime | None = None) -> Any:
-    """The sessions for ``user``'s calendar feed: the ones ahead, the cancelled ones too,
-    so a subscribed calendar shows them cancelled (STATUS:CANCELLED) rather than gone."""
-    now = now or timezone.now()
-    return (
-        sessions_for(user)
-        .filter(status__in=[SessionStatus.SCHEDULED, SessionStatus.CANCELLED], ends_at__gt=now)
-        .select_related("group")
-        .order_by("starts_at")
-    )
-
-
-def upcoming_for(user: Any, now: datetime | None = None) -> Any:
-    """The scheduled sessions ahead of ``user``, soonest first (for pages and feeds)."""
-    now = now or timezone.now()
-    return (
-        sessions_for(user)
-        .filter(status=SessionStatus.SCHEDULED, ends_at__gt=now)
-        .select_related("group")
-        .order_by("starts_at")
-    )

@@ -21,28 +21,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from kindred.audit.actions import record_event
 from kindred.core.notifications import do_notify
 from kindred.groups import audit_names as groups_audit
-from kindred.groups.access import signups_of_session
-from kindred.groups.actions import (
+from kindred.groups.access import (
+    signups_of_session,
+)
+from kindred.groups.actions.base import (
     MAX_DESCRIPTION,
     MAX_NORMS,
     MAX_TOPIC,
     GroupError,
-    _lock,
-    _promote,
-    end_grants_with_facilitators,
     local_label,
 )
-from kindred.groups.events import session_cancelled
+from kindred.groups.actions.membership import _lock, _promote, end_grants_with_facilitators
+from kindred.groups.actions.sessions import existing_room
+from kindred.groups.events import (
+    session_cancelled,
+)
 from kindred.groups.models import (
     Group,
     GroupFormat,
@@ -51,14 +54,25 @@ from kindred.groups.models import (
     SignUp,
     SignUpStatus,
 )
-from kindred.groups.tools import existing_room
-from kindred.rooms.actions import do_broadcast, do_close_room, do_post_system
+from kindred.rooms.actions import (
+    do_broadcast,
+    do_close_room,
+    do_post_system,
+)
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 MAX_CANCEL_REASON = 200
+
+
 ARCHIVED_REASON = "The group is no longer meeting."
+
 
 # Text fields are audited by name only: what people wrote stays out of the audit log.
 TEXT_FIELDS = ("topic", "description", "norms")
+
+
 NUMBER_FIELDS = ("capacity", "session_minutes")
 
 
@@ -100,21 +114,21 @@ def check_group_changes(group: Group, changes: GroupChanges) -> None:
         )
 
 
-def _not_started(group: Group, now: datetime) -> Any:
+def _not_started(group: Group, now: datetime) -> QuerySet[GroupSession]:
     return GroupSession.objects.filter(
         group=group, status=SessionStatus.SCHEDULED, starts_at__gt=now
     ).order_by("starts_at", "pk")
 
 
 def do_update_group(
-    actor: Any, group: Group, changes: GroupChanges, *, now: datetime | None = None
+    actor: User, group: Group, changes: GroupChanges, *, now: datetime | None = None
 ) -> GroupUpdate:
     """Save the changes. More places: the waitlists move up, in queue order, and the
     people promoted are told. Fewer places: nobody loses theirs; new joins wait.
     A new session length applies to the sessions that have not started."""
     check_group_changes(group, changes)
     now = now or timezone.now()
-    new: dict[str, Any] = {
+    new: dict[str, str | int] = {
         "topic": changes.topic.strip(),
         "description": changes.description.strip(),
         "norms": changes.norms.strip() or Group._meta.get_field("norms").get_default(),
@@ -176,7 +190,7 @@ def clean_cancel_reason(reason: str) -> str:
     return reason
 
 
-def _cancel_locked(actor: Any, session: GroupSession, reason: str, now: datetime) -> list[Any]:
+def _cancel_locked(actor: User, session: GroupSession, reason: str, now: datetime) -> list[User]:
     """Cancel a locked, scheduled session; returns the people to tell (not told yet)."""
     session.status = SessionStatus.CANCELLED
     session.cancelled_at = now
@@ -197,9 +211,9 @@ def _cancel_locked(actor: Any, session: GroupSession, reason: str, now: datetime
     return [s.user for s in signups_of_session(session).select_related("user").order_by("pk")]
 
 
-def _notify_cancelled(group: Group, session: GroupSession, people: list[Any], reason: str) -> None:
+def _notify_cancelled(group: Group, session: GroupSession, people: list[User], reason: str) -> None:
     # The time is on each person's clock: one notice per clock, not per person.
-    by_label: dict[str, list[Any]] = {}
+    by_label: dict[str, list[User]] = {}
     for person in people:
         by_label.setdefault(local_label(session.starts_at, person), []).append(person)
     url = reverse("groups_detail", args=[group.pk])
@@ -213,7 +227,7 @@ def _notify_cancelled(group: Group, session: GroupSession, people: list[Any], re
 
 
 def do_cancel_session(
-    actor: Any, session: GroupSession, reason: str, *, now: datetime | None = None
+    actor: User, session: GroupSession, reason: str, *, now: datetime | None = None
 ) -> bool:
     """Cancel one session that has not ended, and tell everyone signed up for it.
 
@@ -242,7 +256,7 @@ def do_cancel_session(
     return True
 
 
-def do_archive_group(actor: Any, group: Group, *, now: datetime | None = None) -> int:
+def do_archive_group(actor: User, group: Group, *, now: datetime | None = None) -> int:
     """Stop the group: no new sign-ups, no new sessions, and every session that has not
     started is cancelled. Everyone signed up hears it once. Returns how many sessions
     were cancelled; archiving an archived group changes nothing."""
@@ -254,7 +268,7 @@ def do_archive_group(actor: Any, group: Group, *, now: datetime | None = None) -
             return 0
         locked.is_active = False
         locked.save(update_fields=["is_active"])
-        people: dict[int, Any] = {}
+        people: dict[int, User] = {}
         cancelled = 0
         for session in list(_not_started(locked, now).select_for_update()):
             session.group = locked
