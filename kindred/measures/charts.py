@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from kindred.measures.definitions import Direction, InstrumentDefinition
 from kindred.measures.statistics import reliable_change
 
@@ -104,6 +106,8 @@ class Tick:
     value: str
     x: float
     y: float
+    # SVG text-anchor: the first and last dates lean inwards so neither is cut off at an edge.
+    anchor: str = "end"
 
 
 @dataclass(frozen=True)
@@ -192,9 +196,10 @@ def build_chart(
             y=pp.y,
             kind="improved" if pp.point.improved else "deteriorated",
             label=(
-                f"Reliable {'improvement' if pp.point.improved else 'deterioration'} "
-                f"({pp.point.change:+d})"
-            ),
+                _("Reliable improvement ({change})")
+                if pp.point.improved
+                else _("Reliable deterioration ({change})")
+            ).format(change=f"{pp.point.change:+d}"),
         )
         for pp in plotted
         if pp.point.reliable
@@ -203,10 +208,15 @@ def build_chart(
     y_ticks = tuple(Tick(str(v), left - 8, y_for(v)) for v in tick_values)
     x_ticks: tuple[Tick, ...] = ()
     if plotted:
-        chosen = {0, len(plotted) - 1}
+        chosen = sorted({0, len(plotted) - 1})
         x_ticks = tuple(
-            Tick(_day(plotted[i].point.created_at), plotted[i].x, bottom + 18)
-            for i in sorted(chosen)
+            Tick(
+                _day(plotted[i].point.created_at),
+                plotted[i].x,
+                bottom + 18,
+                "middle" if len(chosen) == 1 else ("start" if i == chosen[0] else "end"),
+            )
+            for i in chosen
         )
     return Chart(
         width=width,
@@ -221,6 +231,6 @@ def build_chart(
         y_ticks=y_ticks,
         x_ticks=x_ticks,
         polyline=" ".join(f"{p.x},{p.y}" for p in plotted),
-        y_label=f"{definition.name} total ({low}–{high})",
-        x_label="Date completed",
+        y_label=_("{name} total ({low}–{high})").format(name=definition.name, low=low, high=high),
+        x_label=_("Date completed"),
     )

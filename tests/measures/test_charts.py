@@ -96,3 +96,11 @@ def test_axis_ticks_and_labels(phq9):
     assert [t.value for t in chart.y_ticks] == ["0", "5", "10", "15", "20", "27"]
     assert chart.y_label == "PHQ-9 total (0–27)" and chart.x_label == "Date completed"
     assert [t.value for t in chart.x_ticks] == ["1 Jan 2025", "8 Jan 2025"]
+    # The end dates lean inwards, so neither is cut off at the chart's edges.
+    assert [t.anchor for t in chart.x_ticks] == ["start", "end"]
+
+
+def test_a_single_date_is_centred_on_its_point(phq9):
+    chart = build_chart(phq9, trend_points(phq9, rows(7)))
+    [tick] = chart.x_ticks
+    assert tick.anchor == "middle" and tick.x == chart.points[0].x
