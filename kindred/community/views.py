@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-from collections import defaultdict
 from functools import cache
 from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -44,8 +42,9 @@ from kindred.community.forms import (
     SuspendForm,
     ThreadForm,
 )
-from kindred.community.models import Post, Reaction, ReactionKind, Space, Thread, ThreadRead
+from kindred.community.models import Post, ReactionKind, Space, Thread, ThreadRead
 from kindred.community.pagination import post_page, thread_page
+from kindred.community.queries import post_reactions
 from kindred.community.rendering import render_markdown
 from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
@@ -327,18 +326,7 @@ def _post_rows(user: Any, posts: list[Post], last_read: int, space: Space) -> li
     ]
     if not user.is_authenticated:
         return base
-    # One query for every post on the page: counts per kind, and whether I gave it.
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    mine: set[tuple[int, str]] = set()
-    rows = (
-        Reaction.objects.filter(post__in=[p.pk for p in posts])
-        .values("post_id", "kind")
-        .annotate(n=Count("id"), mine=Count("id", filter=Q(user_id=user.pk)))
-    )
-    for reaction in rows:
-        counts[reaction["post_id"]][reaction["kind"]] = reaction["n"]
-        if reaction["mine"]:
-            mine.add((reaction["post_id"], reaction["kind"]))
+    reactions = post_reactions(user, posts)
     patterns = {
         action: _post_url(f"community_{name}")
         for action, name in (
@@ -357,8 +345,15 @@ def _post_rows(user: Any, posts: list[Post], last_read: int, space: Space) -> li
         is_mine = p.author_id == user.pk
         row["is_mine"] = is_mine
         row["unread"] = p.pk > last_read and not is_mine
+        seen = reactions[p.pk]
+        # (kind, label, count or None when the reader may not see it, whether I gave it)
         row["reactions"] = [
-            (kind, label, counts[p.pk].get(kind, 0), (p.pk, kind) in mine)
+            (
+                kind,
+                label,
+                None if seen.counts is None else seen.counts.get(kind, 0),
+                kind in seen.mine,
+            )
             for kind, label in ReactionKind.choices
         ]
         row["urls"] = {action: pattern.format(p.pk) for action, pattern in patterns.items()}

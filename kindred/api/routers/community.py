@@ -8,12 +8,10 @@ and not-yours both answer 404 with the same detail.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
@@ -34,8 +32,9 @@ from kindred.community.access import (
     visible_spaces,
     visible_threads,
 )
-from kindred.community.models import Post, Reaction, ReactionKind, Space, Thread
+from kindred.community.models import Post, ReactionKind, Space, Thread
 from kindred.community.pagination import post_page, thread_page
+from kindred.community.queries import post_reactions
 from kindred.core.idempotency import (
     HEADER,
     InvalidKey,
@@ -261,24 +260,9 @@ def describe_thread(thread: Thread) -> dict[str, Any]:
 
 
 def describe_posts(reader: Any, posts: list[Post]) -> list[dict[str, Any]]:
-    """Posts with their reactions: two queries however many posts there are.
-
-    Only a post's author sees how many of each reaction it has; everyone else
-    sees which kinds are there, so no post carries a popularity score.
-    """
-    ids = [p.pk for p in posts]
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    mine: dict[int, list[str]] = defaultdict(list)
-    if ids:
-        rows = (
-            Reaction.objects.filter(post__in=ids).values("post_id", "kind").annotate(n=Count("id"))
-        )
-        for row in rows.order_by("post_id", "kind"):
-            counts[row["post_id"]][row["kind"]] = row["n"]
-        if reader.is_authenticated:
-            given = Reaction.objects.filter(post__in=ids, user=reader).order_by("kind")
-            for post_id, kind in given.values_list("post_id", "kind"):
-                mine[post_id].append(kind)
+    """Posts with their reactions: one query however many posts there are; who may see
+    which counts is decided in :func:`kindred.community.queries.post_reactions`."""
+    reactions = post_reactions(reader, posts)
     return [
         {
             "id": p.pk,
@@ -294,9 +278,9 @@ def describe_posts(reader: Any, posts: list[Post]) -> list[dict[str, Any]]:
             "hidden": p.is_hidden,
             "hidden_reason": p.hidden_reason if p.is_hidden else "",
             "deleted": p.is_deleted,
-            "reactions": sorted(counts[p.pk]),
-            "reaction_counts": counts[p.pk] if p.author_id == reader.pk else None,
-            "mine": mine[p.pk],
+            "reactions": list(reactions[p.pk].kinds),
+            "reaction_counts": reactions[p.pk].counts,
+            "mine": sorted(reactions[p.pk].mine),
         }
         for p in posts
     ]

@@ -1,0 +1,48 @@
+from django.contrib.auth.models import AnonymousUser
+
+from kindred.community import actions
+from kindred.community.queries import post_reactions
+from tests.factories import UserFactory
+
+
+def _react(post, kinds_by_user):
+    for user, kinds in kinds_by_user:
+        for kind in kinds:
+            actions.do_toggle_reaction(user, post, kind)
+
+
+def test_only_the_author_sees_how_many_of_each_reaction(member, member2, space, write):
+    post = write(member, space).posts.get()
+    third = UserFactory()
+    _react(post, [(member2, ["me_too", "strength"]), (third, ["me_too"])])
+
+    as_author = post_reactions(member, [post])[post.pk]
+    as_reader = post_reactions(member2, [post])[post.pk]
+    as_visitor = post_reactions(AnonymousUser(), [post])[post.pk]
+
+    assert as_author.counts == {"me_too": 2, "strength": 1}
+    assert as_reader.counts is None and as_visitor.counts is None
+    # Everyone sees which kinds it has had.
+    assert as_author.kinds == as_reader.kinds == as_visitor.kinds == ("me_too", "strength")
+    assert as_reader.mine == {"me_too", "strength"}
+    assert as_author.mine == frozenset() and as_visitor.mine == frozenset()
+
+
+def test_a_post_without_reactions_shows_none(member, member2, space, write):
+    post = write(member, space).posts.get()
+    seen = post_reactions(member2, [post])[post.pk]
+    assert seen.kinds == () and seen.counts is None and seen.mine == frozenset()
+    # Its author sees the (empty) counts.
+    assert post_reactions(member, [post])[post.pk].counts == {}
+    assert post_reactions(member2, []) == {}
+
+
+def test_one_query_however_many_posts(member, member2, space, write, django_assert_num_queries):
+    thread = write(member, space)
+    posts = [thread.posts.get(), *(write.reply(member2, thread) for _ in range(6))]
+    for post in posts[1:]:
+        actions.do_toggle_reaction(member, post, "thank_you")
+    with django_assert_num_queries(1):
+        seen = post_reactions(member2, posts)
+    assert [seen[p.pk].counts for p in posts[1:]] == [{"thank_you": 1}] * 6
+    assert all(seen[p.pk].kinds == ("thank_you",) for p in posts[1:])
