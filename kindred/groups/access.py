@@ -159,8 +159,9 @@ def access_session_risk_flag(session: GroupSession, flag_id: int) -> Flag:
     check-in word), about that person: what a facilitator may reach out privately about.
 
     Caller checked ``access_session(..., write=True)`` (a facilitator of the group).
-    Any other flag, including one about the same person from elsewhere, is the same
-    :class:`NotFound` as a missing one: a facilitator learns nothing about other flags.
+    Any other flag, including one about the same person from elsewhere or about someone
+    who has left the session since, is the same :class:`NotFound` as a missing one: a
+    facilitator learns nothing about other flags.
     """
     from kindred.groups.room import KIND
     from kindred.rooms.models import RoomMessage
@@ -181,7 +182,8 @@ def access_session_risk_flag(session: GroupSession, flag_id: int) -> Flag:
             found = Attendance.objects.filter(
                 pk=source, user_id=flag.subject_id or 0, session=session
             ).exists()
-    if flag is None or not found:
+    # Leaving the group ends this (kindred/care/visibility.py, FACILITATOR_SESSION_RISK_ALERTS).
+    if flag is None or flag.subject is None or not found or not is_signed_up(flag.subject, session):
         raise NotFound("flag")
     return flag
 

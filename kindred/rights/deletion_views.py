@@ -95,7 +95,7 @@ def confirm_deletion(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "rights/deletion_confirm.html",
         {
-            "posts_label": PostsChoice(posts).label,
+            "keeps_posts": posts == PostsChoice.ANONYMISE,
             "grace_days": grace_period().days,
         },
     )
