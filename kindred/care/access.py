@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from django.contrib.auth.models import AnonymousUser
 
 from kindred.accounts.access import has_mfa
 from kindred.accounts.models import User
@@ -49,9 +49,9 @@ def team_people(member: User) -> dict[int, set[str]]:
     return people
 
 
-def referral_kinds_for(author: Any, member: User) -> tuple[str, ...]:
+def referral_kinds_for(author: User | AnonymousUser, member: User) -> tuple[str, ...]:
     """What ``author`` may suggest to ``member``: nothing unless they are in their care."""
-    if not getattr(author, "is_authenticated", False) or author.pk == member.pk:
+    if not author.is_authenticated or author.pk == member.pk:
         return ()
     kinds: list[str] = []
     if (
@@ -67,7 +67,9 @@ def referral_kinds_for(author: Any, member: User) -> tuple[str, ...]:
     return tuple(str(k) for k in kinds)
 
 
-def access_referable_member(author: Any, member_id: Any) -> tuple[User, tuple[str, ...]]:
+def access_referable_member(
+    author: User | AnonymousUser, member_id: int | str
+) -> tuple[User, tuple[str, ...]]:
     """A member ``author`` may suggest something to, or :class:`NotFound`."""
     try:
         member = User.objects.filter(pk=int(member_id), is_active=True).first()

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +47,9 @@ class CareError(ValueError):
 # --- Grants -----------------------------------------------------------------------------
 
 
-def check_grant(member: User, grantee_id: Any, scope: str, expires_at: datetime | None) -> User:
+def check_grant(
+    member: User, grantee_id: int | str, scope: str, expires_at: datetime | None
+) -> User:
     if scope not in SCOPES:
         raise CareError("Choose what to share.")
     if expires_at is not None and expires_at <= timezone.now():
@@ -66,11 +68,11 @@ def check_grant(member: User, grantee_id: Any, scope: str, expires_at: datetime 
 
 def do_grant(
     member: User,
-    grantee_id: Any,
+    grantee_id: int | str,
     scope: str,
     *,
     expires_at: datetime | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> ConsentGrant:
     """Share ``scope`` with someone on the member's team. Granting a scope that is
     already shared renews it with the new end date (one live grant per scope)."""
@@ -117,7 +119,9 @@ def do_grant(
     raise CareError("Please try again.")
 
 
-def do_revoke_grant(member: User, grant_id: Any, *, request: Any = None) -> ConsentGrant:
+def do_revoke_grant(
+    member: User, grant_id: int | str, *, request: HttpRequest | None = None
+) -> ConsentGrant:
     """Stop sharing at once: every later check (``has_grant``) sees ``revoked_at``."""
     try:
         pk = int(grant_id)
@@ -166,7 +170,7 @@ def _end_grants(grants: QuerySet[ConsentGrant], reason: str) -> int:
     return len(rows)
 
 
-def do_end_grants_between(member: Any, grantee: Any, *, reason: str) -> int:
+def do_end_grants_between(member: User, grantee: User, *, reason: str) -> int:
     """End everything ``member`` shares with ``grantee``, whatever else ties them — for a
     block, or a connection that ended (its peer shared for that connection only).
     ``reason`` is an :class:`EndReason`; returns how many ended."""
@@ -175,7 +179,7 @@ def do_end_grants_between(member: Any, grantee: Any, *, reason: str) -> int:
     )
 
 
-def do_end_grants_for_relationship(first: Any, second: Any, *, reason: str) -> int:
+def do_end_grants_for_relationship(first: User, second: User, *, reason: str) -> int:
     """A relationship between two people ended (a group left or archived, therapy
     ended): end what either shares with the other unless the other is still on their
     care team through another one (the same facilitator in a second group, say).
@@ -186,7 +190,7 @@ def do_end_grants_for_relationship(first: Any, second: Any, *, reason: str) -> i
     return do_end_grants_for_relationships([(first, second)], reason=reason)
 
 
-def do_end_grants_for_relationships(pairs: Iterable[tuple[Any, Any]], *, reason: str) -> int:
+def do_end_grants_for_relationships(pairs: Iterable[tuple[User, User]], *, reason: str) -> int:
     """:func:`do_end_grants_for_relationship` for many pairs (a group archived: every
     member with every facilitator). One query when nothing is shared, as is usual; the
     team is read only for members who share with the other side."""
@@ -218,7 +222,7 @@ def do_end_grants_for_relationships(pairs: Iterable[tuple[Any, Any]], *, reason:
     return ended
 
 
-def do_end_grants_of_account(user: Any, *, reason: str = EndReason.ACCOUNT_CLOSED) -> int:
+def do_end_grants_of_account(user: User, *, reason: str = EndReason.ACCOUNT_CLOSED) -> int:
     """An account closed (deactivated, or about to be deleted): nothing it shared and
     nothing shared with it counts any more. Registered with
     :mod:`kindred.accounts.lifecycle`."""
@@ -251,7 +255,9 @@ def do_end_lapsed_therapy_grants() -> int:
 # --- Discharge --------------------------------------------------------------------------
 
 
-def do_discharge(therapist: Any, member_id: Any, *, request: Any = None) -> User:
+def do_discharge(
+    therapist: User, member_id: int | str, *, request: HttpRequest | None = None
+) -> User:
     """``therapist`` ends their therapy with a current client: the relationship ends at
     once (:func:`kindred.bookings.relationships.end_treatment`: upcoming sessions
     cancelled, past ones no longer count), and with it every default access that
@@ -296,7 +302,9 @@ def do_discharge(therapist: Any, member_id: Any, *, request: Any = None) -> User
 # --- Default access -------------------------------------------------------------------
 
 
-def do_set_default_access(member: User, key: Any, *, on: bool, request: Any = None) -> bool:
+def do_set_default_access(
+    member: User, key: str, *, on: bool, request: HttpRequest | None = None
+) -> bool:
     """Switch one default access (:mod:`kindred.care.visibility`) on or off for
     ``member``; takes effect on the next read. Returns whether anything changed."""
     if key not in visibility.SWITCHABLE:
@@ -343,13 +351,13 @@ def check_local_url(url: str) -> str:
 
 def do_refer(
     author: User,
-    member_id: Any,
+    member_id: int | str,
     *,
     kind: str,
     url: str = "",
     title: str = "",
     note: str = "",
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Referral:
     member, kinds = access_referable_member(author, member_id)
     if kind not in kinds:
@@ -386,7 +394,7 @@ def do_refer(
 
 
 def do_respond_referral(
-    member: User, referral_id: Any, *, accept: bool, request: Any = None
+    member: User, referral_id: int | str, *, accept: bool, request: HttpRequest | None = None
 ) -> Referral:
     try:
         pk = int(referral_id)

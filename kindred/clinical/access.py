@@ -15,7 +15,7 @@ These functions do not audit; the views record each read (``record_read`` /
 
 from __future__ import annotations
 
-from typing import Any
+from django.contrib.auth.models import AnonymousUser
 
 from kindred.accounts.access import has_mfa
 from kindred.accounts.models import User
@@ -25,7 +25,7 @@ from kindred.clinical.models import IntakeForm, ProgressNote, PsychotherapyNote
 from kindred.core.access import NotFound
 
 
-def is_clinician(user: Any) -> bool:
+def is_clinician(user: User | AnonymousUser | None) -> bool:
     return bool(
         user is not None
         and user.is_authenticated
@@ -35,7 +35,7 @@ def is_clinician(user: Any) -> bool:
     )
 
 
-def access_client(therapist: Any, member_id: int) -> User:
+def access_client(therapist: User | AnonymousUser, member_id: int) -> User:
     """The member if they are ``therapist``'s current client, else NotFound."""
     if not is_clinician(therapist):
         raise NotFound("client")
@@ -45,11 +45,11 @@ def access_client(therapist: Any, member_id: int) -> User:
     return member
 
 
-def _treats(therapist: Any, member_id: int) -> bool:
+def _treats(therapist: User | AnonymousUser, member_id: int) -> bool:
     return is_clinician(therapist) and clients_of(therapist).filter(pk=member_id).exists()
 
 
-def access_note(user: Any, note_id: int, *, write: bool = False) -> ProgressNote:
+def access_note(user: User | AnonymousUser, note_id: int, *, write: bool = False) -> ProgressNote:
     """The progress note if ``user`` wrote it and still treats its client.
 
     ``write`` asks the same question: only the author writes, and whether a
@@ -60,28 +60,30 @@ def access_note(user: Any, note_id: int, *, write: bool = False) -> ProgressNote
         .filter(pk=note_id)
         .first()
     )
-    if note is None or note.therapist_id != getattr(user, "pk", None):
+    if note is None or note.therapist_id != user.pk:
         raise NotFound("note")
     if not _treats(user, note.member_id):
         raise NotFound("note")
     return note
 
 
-def access_psychotherapy_note(user: Any, note_id: int, *, write: bool = False) -> PsychotherapyNote:
+def access_psychotherapy_note(
+    user: User | AnonymousUser, note_id: int, *, write: bool = False
+) -> PsychotherapyNote:
     """Process notes: their author only, while treating the client. Never the client."""
     note = PsychotherapyNote.objects.select_related("member").filter(pk=note_id).first()
-    if note is None or note.therapist_id != getattr(user, "pk", None):
+    if note is None or note.therapist_id != user.pk:
         raise NotFound("note")
     if not _treats(user, note.member_id):
         raise NotFound("note")
     return note
 
 
-def access_intake(user: Any, intake_id: int, *, write: bool = False) -> IntakeForm:
+def access_intake(user: User | AnonymousUser, intake_id: int, *, write: bool = False) -> IntakeForm:
     """An intake, for its client (read always; write while still in treatment) or its
     treating therapist (read only: the answers are the client's words)."""
     intake = IntakeForm.objects.select_related("member", "therapist").filter(pk=intake_id).first()
-    if intake is None or not getattr(user, "is_authenticated", False):
+    if intake is None or not user.is_authenticated:
         raise NotFound("intake")
     if intake.member_id == user.pk:
         if write and not treating_therapists(user).filter(pk=intake.therapist_id).exists():
@@ -92,9 +94,11 @@ def access_intake(user: Any, intake_id: int, *, write: bool = False) -> IntakeFo
     raise NotFound("intake")
 
 
-def access_own_intake(member: Any, therapist_id: int, *, write: bool = False) -> IntakeForm:
+def access_own_intake(
+    member: User | AnonymousUser, therapist_id: int, *, write: bool = False
+) -> IntakeForm:
     """The intake ``therapist_id`` asked ``member`` to fill in."""
-    if not getattr(member, "is_authenticated", False):
+    if not member.is_authenticated:
         raise NotFound("intake")
     intake = IntakeForm.objects.filter(member_id=member.pk, therapist_id=therapist_id).first()
     if intake is None:

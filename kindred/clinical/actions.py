@@ -7,10 +7,12 @@ re-checks what it depends on under the row lock.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from kindred.audit.actions import record_event
@@ -33,6 +35,9 @@ from kindred.clinical.vocabulary import (
 )
 from kindred.core.notifications import do_notify
 
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
+
 
 class ClinicalError(Exception):
     """Why the operation cannot go ahead (shown to the person who tried)."""
@@ -45,7 +50,9 @@ def _now(now: datetime | None) -> datetime:
 # --- Intake -----------------------------------------------------------------------
 
 
-def do_request_intake(therapist: Any, member: Any, *, request: Any = None) -> IntakeForm:
+def do_request_intake(
+    therapist: User, member: User, *, request: HttpRequest | None = None
+) -> IntakeForm:
     """Ask a client to fill in the intake (idempotent)."""
     with transaction.atomic():
         intake, created = IntakeForm.objects.get_or_create(member=member, therapist=therapist)
@@ -65,7 +72,7 @@ def do_request_intake(therapist: Any, member: Any, *, request: Any = None) -> In
     return intake
 
 
-def check_intake_answers(answers: dict[str, Any]) -> dict[str, str]:
+def check_intake_answers(answers: Mapping[str, object]) -> dict[str, str]:
     unknown = set(answers) - set(INTAKE_KEYS)
     if unknown:
         raise ClinicalError(f"Unknown intake question: {sorted(unknown)[0]}")
@@ -73,11 +80,11 @@ def check_intake_answers(answers: dict[str, Any]) -> dict[str, str]:
 
 
 def do_save_intake(
-    member: Any,
+    member: User,
     intake: IntakeForm,
-    answers: dict[str, Any],
+    answers: Mapping[str, object],
     *,
-    request: Any = None,
+    request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> IntakeForm:
     """The client saves their answers (they may revise them)."""
@@ -99,12 +106,12 @@ def do_save_intake(
 
 
 def do_set_diagnosis(
-    therapist: Any,
-    member: Any,
+    therapist: User,
+    member: User,
     code: str,
     note: str = "",
     *,
-    request: Any = None,
+    request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> WorkingDiagnosis:
     """Add a working diagnosis, or update the note of one already recorded."""
@@ -135,7 +142,7 @@ def do_set_diagnosis(
 
 
 def do_remove_diagnosis(
-    therapist: Any, diagnosis: WorkingDiagnosis, *, request: Any = None
+    therapist: User, diagnosis: WorkingDiagnosis, *, request: HttpRequest | None = None
 ) -> None:
     with transaction.atomic():
         if diagnosis.therapist_id != therapist.pk:
@@ -153,7 +160,7 @@ def do_remove_diagnosis(
 
 
 def check_note(
-    fmt: str, content: dict[str, Any], risk_level: str, risk_rationale: str
+    fmt: str, content: Mapping[str, object], risk_level: str, risk_rationale: str
 ) -> dict[str, str]:
     if fmt not in NoteFormat.values:
         raise ClinicalError("Choose SOAP, DAP or BIRP.")
@@ -168,7 +175,7 @@ def check_note(
     return {key: str(content.get(key) or "").strip() for key in keys}
 
 
-def _check_booking(booking: Booking | None, therapist: Any, member: Any) -> None:
+def _check_booking(booking: Booking | None, therapist: User, member: User) -> None:
     if booking is not None and (
         booking.therapist_id != therapist.pk or booking.member_id != member.pk
     ):
@@ -176,16 +183,16 @@ def _check_booking(booking: Booking | None, therapist: Any, member: Any) -> None
 
 
 def do_save_note_draft(
-    therapist: Any,
-    member: Any,
+    therapist: User,
+    member: User,
     *,
     fmt: str,
-    content: dict[str, Any],
+    content: Mapping[str, object],
     risk_level: str,
     risk_rationale: str = "",
     booking: Booking | None = None,
     note: ProgressNote | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> ProgressNote:
     """Create a draft (``note`` None) or revise one. A signed note is refused."""
@@ -239,7 +246,11 @@ def do_save_note_draft(
 
 
 def do_sign_note(
-    therapist: Any, note: ProgressNote, *, request: Any = None, now: datetime | None = None
+    therapist: User,
+    note: ProgressNote,
+    *,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
 ) -> ProgressNote:
     with transaction.atomic():
         note = ProgressNote.objects.select_for_update().get(pk=note.pk)
@@ -263,7 +274,7 @@ def do_sign_note(
 
 
 def do_add_addendum(
-    therapist: Any, note: ProgressNote, text: str, *, request: Any = None
+    therapist: User, note: ProgressNote, text: str, *, request: HttpRequest | None = None
 ) -> NoteAddendum:
     """Correct or add to a signed note. Drafts are simply edited."""
     text = text.strip()
@@ -290,12 +301,12 @@ def do_add_addendum(
 
 
 def do_save_psychotherapy_note(
-    therapist: Any,
-    member: Any,
+    therapist: User,
+    member: User,
     text: str,
     *,
     note: PsychotherapyNote | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> PsychotherapyNote:
     text = text.strip()

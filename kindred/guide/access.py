@@ -6,22 +6,29 @@ sharing a guide with a therapist would go through a care consent grant, not here
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from kindred.audit.actions import record_read
 from kindred.core.access import NotFound
 from kindred.guide.models import SavedGuide
 
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
-def visible_saved_guides(user: Any) -> QuerySet[SavedGuide]:
-    if not getattr(user, "is_authenticated", False):
+
+def visible_saved_guides(user: User | AnonymousUser) -> QuerySet[SavedGuide]:
+    if not user.is_authenticated:
         return SavedGuide.objects.none()
     return SavedGuide.objects.filter(owner_id=user.pk)
 
 
-def access_saved_guide(user: Any, guide_id: Any, *, request: Any = None) -> SavedGuide:
+def access_saved_guide(
+    user: User | AnonymousUser, guide_id: int, *, request: HttpRequest | None = None
+) -> SavedGuide:
     """The owner's saved guide, its read audited; else NotFound (missing or not theirs)."""
     try:
         guide = visible_saved_guides(user).filter(pk=int(guide_id)).first()

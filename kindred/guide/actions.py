@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.http import HttpRequest
 
 from kindred.audit.actions import record_event, record_read
 from kindred.guide import audit_names as guide_audit
@@ -31,6 +33,9 @@ from kindred.guide.screening import (
 from kindred.measures.definitions import InstrumentDefinition
 from kindred.safety.actions import do_raise_flag
 from kindred.safety.models import FlagKind
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 FLAG_LEVEL = "high"
 FLAG_SCOPE = "guide"
@@ -54,13 +59,13 @@ class Evaluation:
         return self.outcome.immediate_risk
 
 
-def signed_in(user: Any) -> Any:
+def signed_in(user: User | AnonymousUser | None) -> User | None:
     """The user when signed in, else None (what next-step sources expect)."""
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
+    return user if user is not None and user.is_authenticated else None
 
 
-def needs_from_answers(answers: GuideAnswers, user: Any) -> GuideNeeds:
-    age_band = answers.age_group or (getattr(user, "age_band", None) if user else None)
+def needs_from_answers(answers: GuideAnswers, user: User | None) -> GuideNeeds:
+    age_band = answers.age_group or (user.age_band if user else None)
     return GuideNeeds(
         topics=frozenset(answers.topics),
         languages=(answers.language,),
@@ -84,7 +89,7 @@ def _ordered_steps(steps: dict[str, list[NextStep]], outcome: Outcome) -> dict[s
 
 def evaluate_guide(
     answers: GuideAnswers,
-    user: Any,
+    user: User | AnonymousUser | None,
     *,
     available: Mapping[str, InstrumentDefinition] | None = None,
 ) -> Evaluation:
@@ -93,18 +98,18 @@ def evaluate_guide(
     Raises :class:`ScreeningError` when screening answers cannot be scored or name an
     instrument this organisation does not offer.
     """
-    user = signed_in(user)
+    person = signed_in(user)
     if available is None:
         available = available_screening()
     scores = score_screening(answers.screening, available)
     outcome = evaluate(Facts(answers=answers, scores=scores))
-    needs = needs_from_answers(answers, user)
+    needs = needs_from_answers(answers, person)
     return Evaluation(
         answers=answers,
         scores=scores,
         outcome=outcome,
         needs=needs,
-        next_steps=_ordered_steps(next_steps(needs, user), outcome),
+        next_steps=_ordered_steps(next_steps(needs, person), outcome),
         follow_ups=tuple(
             f
             for f in follow_ups_due(scores, available, answers.auditc_cutoff)
@@ -113,7 +118,25 @@ def evaluate_guide(
     )
 
 
-def outcome_record(evaluation: Evaluation) -> dict[str, Any]:
+class ScoreRecord(TypedDict):
+    name: str
+    total: int
+    max: int
+    band_label: str
+
+
+class OutcomeRecord(TypedDict):
+    """What a saved guide keeps of the evaluation (its ``outcome``)."""
+
+    immediate_risk: bool
+    scores: dict[str, ScoreRecord]
+    suggested: list[str]
+    considered: list[str]
+    rules: list[str]
+    choice: str
+
+
+def outcome_record(evaluation: Evaluation) -> OutcomeRecord:
     """What a saved guide keeps of the evaluation (encrypted with it)."""
     return {
         "immediate_risk": evaluation.immediate_risk,
@@ -128,7 +151,9 @@ def outcome_record(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
-def do_save_guide(user: Any, answers: GuideAnswers, *, request: Any = None) -> SavedGuide:
+def do_save_guide(
+    user: User, answers: GuideAnswers, *, request: HttpRequest | None = None
+) -> SavedGuide:
     """Save ``user``'s guide. A sign of immediate risk also raises a high-level flag, as a
     critical questionnaire answer does, so a person can follow up."""
     evaluation = evaluate_guide(answers, user)
@@ -161,7 +186,7 @@ def do_save_guide(user: Any, answers: GuideAnswers, *, request: Any = None) -> S
     return guide
 
 
-def do_delete_saved_guide(user: Any, guide_id: Any, *, request: Any = None) -> None:
+def do_delete_saved_guide(user: User, guide_id: int, *, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         guide = access_saved_guide(user, guide_id, request=request)
         record_event(
@@ -214,7 +239,7 @@ class ScoreChange:
 
 
 def changes_since_previous(
-    guide: SavedGuide, *, request: Any = None
+    guide: SavedGuide, *, request: HttpRequest | None = None
 ) -> tuple[SavedGuide | None, list[AnswerChange], list[ScoreChange]]:
     """The owner's previous save and what changed since; reading the previous one's
     content is audited like reading ``guide`` (the caller got it from

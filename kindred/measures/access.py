@@ -20,9 +20,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from kindred.accounts.models import User
 from kindred.accounts.roles import Role
@@ -34,14 +35,14 @@ from kindred.core.access import NotFound
 from kindred.measures.models import Assignment, Response
 
 
-def visible_responses(user: Any) -> QuerySet[Response]:
+def visible_responses(user: User | AnonymousUser) -> QuerySet[Response]:
     """Responses ``user`` may read: their own."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Response.objects.none()
     return Response.objects.filter(member_id=user.pk)
 
 
-def access_response(user: Any, response_id: int) -> Response:
+def access_response(user: User | AnonymousUser, response_id: int) -> Response:
     """The response, or :class:`NotFound` — the same for "missing" and "not yours"."""
     try:
         response = visible_responses(user).filter(pk=int(response_id)).first()
@@ -52,7 +53,7 @@ def access_response(user: Any, response_id: int) -> Response:
     return response
 
 
-def access_client(therapist: Any, member_id: Any) -> User:
+def access_client(therapist: User | AnonymousUser, member_id: int | str) -> User:
     """A member ``therapist`` currently treats (for assigning questionnaires).
 
     Shows nothing clinical, so it is not audited; :func:`access_client_results` is.
@@ -69,7 +70,11 @@ def access_client(therapist: Any, member_id: Any) -> User:
 
 
 def access_client_results(
-    user: Any, member_id: Any, *, request: Any = None, what: str = "questionnaire results"
+    user: User,
+    member_id: int | str,
+    *,
+    request: HttpRequest | None = None,
+    what: str = "questionnaire results",
 ) -> tuple[User, QuerySet[Response]]:
     """The member and the responses ``user`` may read of theirs, the read audited.
 
@@ -90,7 +95,7 @@ TrendRow = tuple[str, int, datetime, int]
 
 
 def access_shared_trends(
-    user: Any, member_id: Any, *, request: Any = None, limit: int = 200
+    user: User, member_id: int | str, *, request: HttpRequest | None = None, limit: int = 200
 ) -> tuple[User, list[TrendRow]]:
     """A member's results over time for someone they share ``measure_trends`` with.
 
@@ -115,12 +120,12 @@ def access_shared_trends(
     return member, rows
 
 
-def access_assignment(therapist: Any, assignment_id: Any) -> Assignment:
+def access_assignment(therapist: User, assignment_id: int | str) -> Assignment:
     """An active assignment the therapist made for a client they still treat."""
     try:
         assignment = (
             Assignment.objects.select_related("member")
-            .filter(pk=int(assignment_id), therapist_id=getattr(therapist, "pk", None))
+            .filter(pk=int(assignment_id), therapist_id=therapist.pk)
             .first()
         )
     except (TypeError, ValueError):
@@ -131,5 +136,5 @@ def access_assignment(therapist: Any, assignment_id: Any) -> Assignment:
     return assignment
 
 
-def _is_therapist(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.has_role(Role.THERAPIST)
+def _is_therapist(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and user.has_role(Role.THERAPIST)

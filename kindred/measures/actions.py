@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -20,6 +22,9 @@ from kindred.measures.models import Assignment, AssignmentReminder, Response, Re
 from kindred.measures.scoring import Score, score, validate_answers
 from kindred.safety.actions import do_raise_flag
 from kindred.safety.models import MEASURES_SCOPE, Flag, FlagKind
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 FLAG_LEVEL = "high"
 # A clinical scope: the flag's text goes to the treating therapist(s) only.
@@ -36,11 +41,11 @@ class SubmitOutcome:
 
 
 def do_submit_response(
-    member: Any,
+    member: User,
     instrument_id: str,
     answers: Mapping[str, int | None],
     *,
-    assigned_by: Any = None,
+    assigned_by: User | None = None,
 ) -> SubmitOutcome:
     """Score and store ``member``'s answers.
 
@@ -110,7 +115,7 @@ def do_submit_response(
     )
 
 
-def assigning_therapist(member: Any, instrument_id: str) -> Any:
+def assigning_therapist(member: User, instrument_id: str) -> User | None:
     """The therapist whose open, due assignment an answer to ``instrument_id`` now
     counts for (None when the member takes it on their own)."""
     from kindred.measures.schedules import due_assignments
@@ -128,13 +133,13 @@ class AssignmentError(ValueError):
 
 
 def do_assign_measure(
-    therapist: Any,
-    member_id: Any,
+    therapist: User,
+    member_id: int | str,
     instrument_id: str,
     *,
     every_days: int | None = None,
     before_sessions: bool = False,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Assignment:
     """Ask a client to complete an instrument on a schedule.
 
@@ -189,7 +194,9 @@ def do_assign_measure(
     return assignment
 
 
-def do_stop_assignment(therapist: Any, assignment_id: Any, *, request: Any = None) -> Assignment:
+def do_stop_assignment(
+    therapist: User, assignment_id: int | str, *, request: HttpRequest | None = None
+) -> Assignment:
     """Stop one of the therapist's assignments (kept, inactive, for the record)."""
     with transaction.atomic():
         assignment = access_assignment(therapist, assignment_id)
@@ -207,13 +214,13 @@ def do_stop_assignment(therapist: Any, assignment_id: Any, *, request: Any = Non
     return assignment
 
 
-def get_draft(member: Any, instrument_id: str) -> ResponseDraft | None:
+def get_draft(member: User, instrument_id: str) -> ResponseDraft | None:
     """``member``'s unfinished answers to the instrument, if any (their own only)."""
     return ResponseDraft.objects.filter(member_id=member.pk, instrument_id=instrument_id).first()
 
 
 def do_save_draft(
-    member: Any, instrument_id: str, answers: Mapping[str, int], *, step: int
+    member: User, instrument_id: str, answers: Mapping[str, int], *, step: int
 ) -> ResponseDraft:
     """Merge ``answers`` into the member's draft and remember the step to resume at.
 
@@ -243,13 +250,17 @@ def do_save_draft(
     return draft
 
 
-def do_discard_draft(member: Any, instrument_id: str) -> None:
+def do_discard_draft(member: User, instrument_id: str) -> None:
     ResponseDraft.objects.filter(member_id=member.pk, instrument_id=instrument_id).delete()
 
 
 def do_export_responses(
-    member: Any, *, actor: Any = None, responses: Any = None, request: Any = None
-) -> dict[str, Any]:
+    member: User,
+    *,
+    actor: User | None = None,
+    responses: QuerySet[Response] | None = None,
+    request: HttpRequest | None = None,
+) -> dict[str, object]:
     """``member``'s responses as a FHIR R4 (R4B models) Bundle, as JSON-ready data.
 
     ``actor`` is who exports (the member, or their treating therapist after
@@ -272,13 +283,13 @@ def do_export_responses(
     return bundle.model_dump(mode="json", exclude_none=True)
 
 
-def _treating_therapists(member: Any) -> list[Any]:
+def _treating_therapists(member: User) -> list[User]:
     from kindred.bookings.relationships import treating_therapists
 
     return list(treating_therapists(member))
 
 
-def _tell_treating_therapists(therapists: list[Any], member: Any, instrument_name: str) -> None:
+def _tell_treating_therapists(therapists: list[User], member: User, instrument_name: str) -> None:
     """A critical answer reaches the member's therapist(s) first (the flag is routed to
     them; on-call moderators hear only that the member needs attention).
 

@@ -11,7 +11,7 @@ Every read by someone other than the member is audited.
 
 from __future__ import annotations
 
-from typing import Any
+from django.http import HttpRequest
 
 from kindred.accounts.models import User
 from kindred.audit.actions import record_read
@@ -20,7 +20,7 @@ from kindred.core.access import NotFound
 from kindred.plans.models import PlanVersion, TreatmentPlan
 
 
-def access_client(therapist: Any, member_id: int) -> User:
+def access_client(therapist: User, member_id: int) -> User:
     """A member the therapist currently treats (for starting a plan)."""
     member = clients_of(therapist).filter(pk=member_id).first()
     if member is None:
@@ -28,12 +28,17 @@ def access_client(therapist: Any, member_id: int) -> User:
     return member
 
 
-def treats(therapist: Any, member_id: int) -> bool:
+def treats(therapist: User, member_id: int) -> bool:
     return clients_of(therapist).filter(pk=member_id).exists()
 
 
 def access_plan(
-    user: Any, plan_id: int, *, write: bool = False, audit: bool = True, request: Any = None
+    user: User,
+    plan_id: int,
+    *,
+    write: bool = False,
+    audit: bool = True,
+    request: HttpRequest | None = None,
 ) -> TreatmentPlan:
     """The plan as its therapist sees it (therapist pages only).
 
@@ -45,7 +50,7 @@ def access_plan(
     """
     plan = (
         TreatmentPlan.objects.select_related("member", "therapist")
-        .filter(pk=plan_id, therapist_id=getattr(user, "pk", None))
+        .filter(pk=plan_id, therapist_id=user.pk)
         .first()
     )
     if plan is None or not treats(user, plan.member_id):
@@ -55,11 +60,11 @@ def access_plan(
     return plan
 
 
-def access_member_plan(user: Any, plan_id: int) -> TreatmentPlan:
+def access_member_plan(user: User, plan_id: int) -> TreatmentPlan:
     """The member's own plan (member pages only)."""
     plan = (
         TreatmentPlan.objects.select_related("member", "therapist")
-        .filter(pk=plan_id, member_id=getattr(user, "pk", None))
+        .filter(pk=plan_id, member_id=user.pk)
         .first()
     )
     if plan is None:

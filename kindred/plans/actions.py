@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from kindred.core.access import NotFound
 from kindred.core.notifications import do_notify
 from kindred.plans import audit_names as plans_audit
 from kindred.plans.access import treats
-from kindred.plans.content import PlanContent
+from kindred.plans.content import Objective, PlanContent
 from kindred.plans.models import (
     EntryKind,
     ObjectiveEntry,
@@ -24,6 +25,9 @@ from kindred.plans.models import (
     TreatmentPlan,
 )
 from kindred.plans.progress import ATTAINMENT_LEVELS
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 MAX_COMMENT = 4000
 
@@ -40,14 +44,14 @@ def therapist_url(plan: TreatmentPlan) -> str:
     return reverse("therapist_plan", args=[plan.pk])
 
 
-def check_treats(therapist: Any, member: Any) -> None:
+def check_treats(therapist: User, member: User) -> None:
     if not treats(therapist, member.pk):
         raise NotFound("client")
 
 
 def _new_version(
     plan: TreatmentPlan,
-    author: Any,
+    author: User,
     number: int,
     content: PlanContent,
     summary: str,
@@ -62,13 +66,13 @@ def _new_version(
 
 
 def do_create_plan(
-    therapist: Any,
-    member: Any,
+    therapist: User,
+    member: User,
     *,
     content: PlanContent,
     summary: str,
     review_date: date,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> TreatmentPlan:
     """Start a plan (version 1) for a member the therapist treats."""
     check_treats(therapist, member)
@@ -92,13 +96,13 @@ def do_create_plan(
 
 
 def do_revise_plan(
-    therapist: Any,
+    therapist: User,
     plan: TreatmentPlan,
     *,
     content: PlanContent,
     summary: str,
     review_date: date,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> PlanVersion:
     """Add the next version; earlier ones stay as they were. Notifies the member."""
     if plan.therapist_id != therapist.pk:
@@ -127,7 +131,7 @@ def do_revise_plan(
 
 
 def do_acknowledge(
-    member: Any, plan: TreatmentPlan, number: int, *, request: Any = None
+    member: User, plan: TreatmentPlan, number: int, *, request: HttpRequest | None = None
 ) -> PlanAcknowledgement:
     """The member acknowledges version ``number``, which must be the current one."""
     if plan.member_id != member.pk:
@@ -151,7 +155,7 @@ def do_acknowledge(
 
 
 def do_comment(
-    author: Any, plan: TreatmentPlan, number: int, text: str, *, request: Any = None
+    author: User, plan: TreatmentPlan, number: int, text: str, *, request: HttpRequest | None = None
 ) -> PlanComment:
     """A comment by the member or the plan's therapist on one version.
 
@@ -187,13 +191,13 @@ def do_comment(
 
 
 def _record_entry(
-    therapist: Any,
+    therapist: User,
     plan: TreatmentPlan,
     key: int,
     kind: EntryKind,
     value: int,
     *,
-    request: Any,
+    request: HttpRequest | None,
     now: datetime | None,
 ) -> ObjectiveEntry:
     with transaction.atomic():
@@ -216,7 +220,7 @@ def _record_entry(
     return entry
 
 
-def _current_objective(therapist: Any, plan: TreatmentPlan, key: int) -> Any:
+def _current_objective(therapist: User, plan: TreatmentPlan, key: int) -> Objective:
     if plan.therapist_id != therapist.pk:
         raise NotFound("plan")
     current = plan.versions.order_by("-number").first()
@@ -227,12 +231,12 @@ def _current_objective(therapist: Any, plan: TreatmentPlan, key: int) -> Any:
 
 
 def do_record_objective_value(
-    therapist: Any,
+    therapist: User,
     plan: TreatmentPlan,
     key: int,
     value: int,
     *,
-    request: Any = None,
+    request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> ObjectiveEntry:
     """The current value of a behaviour-count objective (e.g. walks this week)."""
@@ -245,12 +249,12 @@ def do_record_objective_value(
 
 
 def do_score_attainment(
-    therapist: Any,
+    therapist: User,
     plan: TreatmentPlan,
     key: int,
     attainment: int,
     *,
-    request: Any = None,
+    request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> ObjectiveEntry:
     """Goal Attainment Scaling: −2 much less than expected … +2 much more."""

@@ -7,8 +7,9 @@ state. Staff with a second factor see every profile to check it.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -16,6 +17,9 @@ from kindred.accounts.access import has_mfa
 from kindred.accounts.roles import Role
 from kindred.core.access import NotFound
 from kindred.therapy.models import ProfileStatus, TherapistProfile
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 
 def listed_profiles(today: date | None = None) -> QuerySet[TherapistProfile]:
@@ -30,11 +34,13 @@ def listed_profiles(today: date | None = None) -> QuerySet[TherapistProfile]:
     )
 
 
-def is_staff_reviewer(user: Any) -> bool:
+def is_staff_reviewer(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.has_role(Role.STAFF) and has_mfa(user))
 
 
-def access_profile(user: Any, profile_id: int, *, write: bool = False) -> TherapistProfile:
+def access_profile(
+    user: User | AnonymousUser, profile_id: int, *, write: bool = False
+) -> TherapistProfile:
     """The profile if ``user`` may see it (``write``: may edit it), else NotFound.
 
     Only its therapist may write; missing and forbidden give the same error.
@@ -56,15 +62,15 @@ def access_profile(user: Any, profile_id: int, *, write: bool = False) -> Therap
     return profile
 
 
-def own_profile(user: Any) -> TherapistProfile | None:
+def own_profile(user: User | AnonymousUser) -> TherapistProfile | None:
     """The therapist's own profile, or None before they first save one."""
     if not user.is_authenticated or not user.has_role(Role.THERAPIST):
         return None
     return TherapistProfile.objects.filter(user=user).first()
 
 
-def is_listed(user: Any) -> bool:
+def is_listed(user: User | None) -> bool:
     """Whether ``user`` appears in the public directory (the bookings app asks this)."""
-    if user is None or not getattr(user, "pk", None):
+    if user is None or not user.pk:
         return False
     return listed_profiles().filter(user_id=user.pk).exists()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from kindred.accounts.access import check_role
@@ -28,6 +29,13 @@ from kindred.therapy.models import (
     ProfileStatus,
     TherapistProfile,
 )
+
+# Cleaned profile form data: the fields in LICENCE_FIELDS and PLAIN_FIELDS, and a list
+# of codes for each facet in ``vocabulary.FACETS``. Amounts are Decimal (int in tests).
+ProfileValue = str | int | bool | Decimal | date | list[str] | None
+ProfileData = Mapping[str, ProfileValue]
+# What an audit row records of a change: [before, after], as plain JSON values.
+Changes = dict[str, Sequence[object]]
 
 WARNING_DAYS = (30, 7)
 PROFILE_URL = "/therapist/profile/"
@@ -53,21 +61,31 @@ def _lock(profile: TherapistProfile) -> TherapistProfile:
     return TherapistProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
 
 
-def check_profile_data(data: dict[str, Any]) -> None:
+def _codes(data: ProfileData, kind: str) -> list[str]:
+    codes = data.get(kind)
+    return codes if isinstance(codes, list) else []
+
+
+def _amount(data: ProfileData, key: str) -> Decimal | int | None:
+    value = data.get(key)
+    return value if isinstance(value, Decimal | int) and not isinstance(value, bool) else None
+
+
+def check_profile_data(data: ProfileData) -> None:
     """Validate what forms can't see across fields; raise TherapyError."""
     for kind in vocabulary.FACETS:
-        for code in data.get(kind, []):
+        for code in _codes(data, kind):
             if not vocabulary.is_valid(kind, code):
                 raise TherapyError(f"Unknown {kind}: {code}")
-    if vocabulary.IN_PERSON in data.get("format", []) and not data.get("in_person_location"):
+    if vocabulary.IN_PERSON in _codes(data, "format") and not data.get("in_person_location"):
         raise TherapyError("Say where in-person sessions take place.")
-    low, high = data.get("sliding_scale_min"), data.get("sliding_scale_max")
-    if (low is None) != (high is None):
+    if (data.get("sliding_scale_min") is None) != (data.get("sliding_scale_max") is None):
         raise TherapyError("Give both ends of the sliding scale, or neither.")
+    low, high = _amount(data, "sliding_scale_min"), _amount(data, "sliding_scale_max")
     if low is not None and high is not None:
         if low > high:
             raise TherapyError("The sliding scale's minimum is above its maximum.")
-        fee = data.get("fee")
+        fee = _amount(data, "fee")
         if fee is not None and high > fee:
             raise TherapyError("The sliding scale's maximum is above the full fee.")
 
@@ -78,7 +96,7 @@ def _lowest_fee(profile: TherapistProfile) -> Decimal | None:
     return profile.fee
 
 
-def do_save_profile(user: User, data: dict[str, Any], *, request: Any = None) -> Saved:
+def do_save_profile(user: User, data: ProfileData, *, request: HttpRequest | None = None) -> Saved:
     """Create or update ``user``'s own profile from cleaned form data.
 
     A licence edit on a listed (or expired) profile sends it back to be checked again;
@@ -89,7 +107,7 @@ def do_save_profile(user: User, data: dict[str, Any], *, request: Any = None) ->
     with transaction.atomic():
         profile, created = TherapistProfile.objects.get_or_create(user=user)
         profile = _lock(profile)
-        changes: dict[str, Any] = {}
+        changes: Changes = {}
         for field in LICENCE_FIELDS + PLAIN_FIELDS:
             if field not in data:
                 continue
@@ -123,19 +141,19 @@ def do_save_profile(user: User, data: dict[str, Any], *, request: Any = None) ->
     return Saved(profile=profile, unlisted=unlisted)
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: ProfileValue) -> ProfileValue:
     if isinstance(value, Decimal | date):
         return str(value)
     return value
 
 
-def _set_facets(profile: TherapistProfile, data: dict[str, Any]) -> dict[str, Any]:
+def _set_facets(profile: TherapistProfile, data: ProfileData) -> Changes:
     current = profile.facet_codes()
-    changes: dict[str, Any] = {}
+    changes: Changes = {}
     for kind in vocabulary.FACETS:
         if kind not in data:
             continue
-        wanted = set(data[kind])
+        wanted = set(_codes(data, kind))
         held = set(current[kind])
         if wanted == held:
             continue
@@ -169,7 +187,7 @@ def missing_for_submission(profile: TherapistProfile, today: date) -> list[str]:
 
 
 def do_submit_for_verification(
-    user: User, *, now: datetime | None = None, request: Any = None
+    user: User, *, now: datetime | None = None, request: HttpRequest | None = None
 ) -> TherapistProfile:
     check_role(user, Role.THERAPIST)
     now = _now(now)
@@ -208,7 +226,7 @@ def _notify_reviewers(profile: TherapistProfile) -> None:
     )
 
 
-def _snapshot(profile: TherapistProfile) -> dict[str, Any]:
+def _snapshot(profile: TherapistProfile) -> dict[str, ProfileValue]:
     return {f: _plain(getattr(profile, f)) for f in LICENCE_FIELDS}
 
 
@@ -219,7 +237,7 @@ def _decide(
     evidence_notes: str,
     reason: str,
     now: datetime | None,
-    request: Any,
+    request: HttpRequest | None,
 ) -> LicenceVerification:
     check_role(staff, Role.STAFF)
     now = _now(now)
@@ -277,7 +295,7 @@ def do_verify(
     *,
     evidence_notes: str,
     now: datetime | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> LicenceVerification:
     return _decide(staff, profile, Decision.VERIFIED, evidence_notes, "", now, request)
 
@@ -289,7 +307,7 @@ def do_reject(
     reason: str,
     evidence_notes: str,
     now: datetime | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> LicenceVerification:
     if not reason.strip():
         raise TherapyError("Tell the therapist why (they will see this).")

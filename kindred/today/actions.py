@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -23,7 +24,7 @@ class TodayError(ValueError):
     pass
 
 
-def check_mood_score(value: Any) -> int:
+def check_mood_score(value: object) -> int:
     try:
         # Through str: 2.5 is refused, not rounded down.
         score = int(str(value))
@@ -35,7 +36,7 @@ def check_mood_score(value: Any) -> int:
 
 
 def do_record_mood(
-    user: User, score: int, day: datetime.date, *, request: Any = None
+    user: User, score: int, day: datetime.date, *, request: HttpRequest | None = None
 ) -> MoodCheckIn:
     """Store ``user``'s mood for ``day`` (their own calendar), replacing one given earlier
     that day. The audit row says that a check-in was recorded, never the score."""
@@ -62,7 +63,7 @@ def do_finish_onboarding(
     *,
     reason: str = "",
     profile: dict[str, str] | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Onboarding:
     """Mark the welcome steps done (or skipped, with no ``reason``) and save the country
     and time zone the browser suggested, when given."""

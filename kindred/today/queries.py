@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Value
+from django.db.models.functions import Coalesce
 
 from kindred.accounts.age import today_for
 from kindred.accounts.roles import Role
@@ -116,9 +117,8 @@ def counters(user: User, *, moderator: bool) -> Counters:
     return Counters(**row) if row else Counters()
 
 
-def _unread_notifications(user_ref: OuterRef) -> Any:
+def _unread_notifications(user_ref: OuterRef) -> Coalesce:
     from django.db.models import Count, IntegerField, Subquery
-    from django.db.models.functions import Coalesce
 
     unread = (
         Notification.objects.filter(recipient_id=user_ref, read_at__isnull=True)
