@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from kindred.accounts.deletion import ERASERS, ErasePlan, Eraser
 from kindred.audit.actions import record_event
-from kindred.care import audit_names as care_audit
-from kindred.care.models import ConsentGrant, DefaultAccessOptOut, EndReason, Referral
+from kindred.care.models import Referral
+from kindred.consent import audit_names as consent_audit
+from kindred.consent.models import ConsentGrant, DefaultAccessOptOut, EndReason
 
 if TYPE_CHECKING:
     from kindred.accounts.models import User
@@ -32,8 +33,9 @@ def erase(user: User, plan: ErasePlan) -> dict[str, int]:
         grant.save(update_fields=["revoked_at", "ended_reason"])
         record_event(
             actor=None,
-            event=care_audit.GRANT_REVOKED,
-            target=grant,
+            event=consent_audit.GRANT_REVOKED,
+            target_type=consent_audit.GRANT_TARGET_TYPE,
+            target_id=grant.pk,
             changes={"scope": grant.scope, "reason": "account_deleted"},
         )
         ended += 1
