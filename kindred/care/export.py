@@ -78,11 +78,11 @@ EXPORT_SECTIONS.register(
             "access_log": _("Who looked at what, and when"),
         },
         covers=(
-            "care.ConsentGrant.member",
-            "care.ConsentGrant.grantee",
+            "consent.ConsentGrant.member",
+            "consent.ConsentGrant.grantee",
             "care.Referral.member",
             "care.Referral.author",
-            "care.DefaultAccessOptOut.member",
+            "consent.DefaultAccessOptOut.member",
         ),
     ),
 )
