@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "kindred.plans",
     "kindred.messaging",
     "kindred.measures",
+    # Consent sits below every app that shares or ends grants and imports none of them;
+    # listed next to care so the account-closed handlers keep their order.
+    "kindred.consent",
     "kindred.care",
     "kindred.guide",
     # Above the feature apps whose questions it composes (the signed-in home).

@@ -396,8 +396,8 @@ def _end_grants_if_therapy_ended(booking: Booking) -> None:
     together ends what either shares with the other (the care app checks the team).
     Runs in the caller's transaction, after the booking is saved."""
     # Imported here: the care app depends on bookings, not the other way round.
-    from kindred.care.actions import do_end_grants_for_relationship
-    from kindred.care.models import EndReason
+    from kindred.consent.actions import do_end_grants_for_relationship
+    from kindred.consent.models import EndReason
 
     do_end_grants_for_relationship(
         booking.member, booking.therapist, reason=EndReason.THERAPY_ENDED

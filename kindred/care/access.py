@@ -2,7 +2,7 @@
 
 * A member sees and changes only their own team, grants, suggestions and timeline (the
   views filter by ``request.user``; actions look rows up with ``member=user``).
-* What a member shares: :mod:`kindred.care.grants` (:func:`access_shared`,
+* What a member shares: :mod:`kindred.consent.grants` (:func:`access_shared`,
   :func:`access_sharing_member`) — without a live grant, the same :class:`NotFound` as
   for a member who does not exist.
 * Who may suggest something to a member (:func:`access_referable_member`): a therapist
@@ -18,9 +18,9 @@ from kindred.accounts.access import has_mfa
 from kindred.accounts.models import User
 from kindred.accounts.roles import Role
 from kindred.bookings.relationships import clients_of
-from kindred.care import sources
-from kindred.care.grants import access_shared, access_sharing_member
 from kindred.care.models import ReferralKind
+from kindred.consent.grants import access_shared, access_sharing_member
+from kindred.consent.team import team_people
 from kindred.core.access import NotFound
 
 __all__ = [
@@ -39,14 +39,6 @@ THERAPIST_KINDS = (ReferralKind.GROUP, ReferralKind.SPACE, ReferralKind.PEER)
 PEER_KINDS = (ReferralKind.THERAPY,)
 PEER_KINDS_STR = tuple(str(k) for k in PEER_KINDS)
 PEER_RELATIONS = ("peer_supporter", "facilitator")
-
-
-def team_people(member: User) -> dict[int, set[str]]:
-    """Person id → their relations to ``member``, from every registered team source."""
-    people: dict[int, set[str]] = {}
-    for entry in sources.team_for(member):
-        people.setdefault(entry.person.pk, set()).add(entry.relation)
-    return people
 
 
 def referral_kinds_for(author: User | AnonymousUser, member: User) -> tuple[str, ...]:

@@ -6,8 +6,6 @@ class CareConfig(AppConfig):
     label = "care"
 
     def ready(self) -> None:
-        from kindred.accounts.lifecycle import register_account_closed_handler
-        from kindred.care import actions, builtin
+        from kindred.care import builtin
 
         builtin.register()
-        register_account_closed_handler("care.grants", actions.do_end_grants_of_account)

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from kindred.bookings.models import Booking, BookingStatus
 from kindred.bookings.relationships import treating_therapists
-from kindred.care import sources
-from kindred.care.sources import TeamEntry, TimelineItem
+from kindred.consent import sources
+from kindred.consent.sources import TeamEntry, TimelineItem
 from kindred.measures.definitions import get_library
 from kindred.measures.models import Response
 from kindred.plans.models import PlanVersion

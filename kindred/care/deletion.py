@@ -1,64 +1,29 @@
-"""What deleting an account means for care: every grant ends, either way.
+"""What deleting an account means for care: referrals are clinical records.
 
-Grant rows are kept, revoked, as the record of who could see what and when (no
-content); they and referrals go when the clinical records do.
+Grants and default-access opt-outs are the consent app's (:mod:`kindred.consent.deletion`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
-from django.utils import timezone
-
-from kindred.accounts.deletion import ERASERS, ErasePlan, Eraser
-from kindred.audit.actions import record_event
-from kindred.care import audit_names as care_audit
-from kindred.care.models import ConsentGrant, DefaultAccessOptOut, EndReason, Referral
+from kindred.accounts.deletion import ERASERS, Eraser
+from kindred.care.models import Referral
 
 if TYPE_CHECKING:
     from kindred.accounts.models import User
 
 
-def erase(user: User, plan: ErasePlan) -> dict[str, int]:
-    now = timezone.now()
-    live = ConsentGrant.objects.select_for_update().filter(
-        Q(member=user) | Q(grantee=user), revoked_at__isnull=True
-    )
-    ended = 0
-    for grant in live:
-        grant.revoked_at = now
-        grant.ended_reason = EndReason.ACCOUNT_CLOSED
-        grant.save(update_fields=["revoked_at", "ended_reason"])
-        record_event(
-            actor=None,
-            event=care_audit.GRANT_REVOKED,
-            target=grant,
-            changes={"scope": grant.scope, "reason": "account_deleted"},
-        )
-        ended += 1
-    opt_outs = DefaultAccessOptOut.objects.filter(member=user).delete()[0]
-    return {"grants_ended": ended, "default_access_opt_outs": opt_outs}
-
-
 def purge_retained(user: User) -> dict[str, int]:
-    return {
-        "grants": ConsentGrant.objects.filter(Q(member=user) | Q(grantee=user)).delete()[0],
-        "referrals": Referral.objects.filter(member=user).delete()[0],
-    }
+    return {"referrals": Referral.objects.filter(member=user).delete()[0]}
 
 
 ERASERS.register(
     "care",
     Eraser(
-        erase=erase,
-        models=("care.DefaultAccessOptOut",),
+        # Nothing is erased at once: a referral is kept with the clinical record.
         purge_retained=purge_retained,
         retained={
-            "care.ConsentGrant": (
-                "revoked at once; kept (no content) as the record of who could see what, "
-                "purged with the clinical records"
-            ),
             "care.Referral": (
                 "a therapist's referral is part of the clinical record: kept for "
                 "CLINICAL_RETENTION_YEARS, then purged"

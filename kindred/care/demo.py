@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from kindred.accounts.demo import DemoContext
 from kindred.accounts.models import User
-from kindred.care import actions, grants
+from kindred.care import actions
 from kindred.care.access import referral_kinds_for
-from kindred.care.models import ConsentGrant, Referral
-from kindred.care.sources import team_for
+from kindred.care.models import Referral
+from kindred.consent import actions as consent_actions
+from kindred.consent import grants
+from kindred.consent.models import ConsentGrant
+from kindred.consent.sources import team_for
 
 # Who sees what in the demo: the peer supporter the trend, the therapist the groups.
 SHARES = (("peer", grants.MEASURE_TRENDS), ("therapist", grants.GROUP_ATTENDANCE))
@@ -32,7 +35,7 @@ def create_demo_care(users: dict[str, User]) -> int:
             member=member, grantee=grantee, scope=scope, revoked_at__isnull=True
         ).exists():
             continue
-        actions.do_grant(member, grantee.pk, scope)
+        consent_actions.do_grant(member, grantee.pk, scope)
         created += 1
     therapist = users.get("therapist")
     if (

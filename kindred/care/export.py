@@ -7,8 +7,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from kindred.accounts.models import User
-from kindred.care.accesslog import access_log_for
-from kindred.care.models import ConsentGrant, DefaultAccessOptOut, Referral
+from kindred.care.models import Referral
+from kindred.consent.accesslog import access_log_for
+from kindred.consent.models import ConsentGrant, DefaultAccessOptOut
 from kindred.core.export import EXPORT_SECTIONS, ExportSection, handle_of
 
 
@@ -77,11 +78,11 @@ EXPORT_SECTIONS.register(
             "access_log": _("Who looked at what, and when"),
         },
         covers=(
-            "care.ConsentGrant.member",
-            "care.ConsentGrant.grantee",
+            "consent.ConsentGrant.member",
+            "consent.ConsentGrant.grantee",
             "care.Referral.member",
             "care.Referral.author",
-            "care.DefaultAccessOptOut.member",
+            "consent.DefaultAccessOptOut.member",
         ),
     ),
 )

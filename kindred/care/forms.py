@@ -8,8 +8,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from kindred.care.models import ReferralKind, Scope
-from kindred.care.visibility import SWITCHABLE
+from kindred.care.models import ReferralKind
+from kindred.consent.models import Scope
+from kindred.consent.visibility import SWITCHABLE
 from kindred.core.inputs import validate_schedulable
 
 

@@ -1,6 +1,6 @@
 """What a grantee sees of a member, one function per scope.
 
-Each function checks the grant itself (through :mod:`kindred.care.grants`, which
+Each function checks the grant itself (through :mod:`kindred.consent.grants`, which
 audits the use), so a caller cannot show a scope it was not given by forgetting a check.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kindred.care.grants import GROUP_ATTENDANCE, PLAN_GOALS, SAFETY_PLAN, access_shared
-from kindred.care.sources import TimelineItem, timeline_of_kind
+from kindred.consent.grants import GROUP_ATTENDANCE, PLAN_GOALS, SAFETY_PLAN, access_shared
+from kindred.consent.sources import TimelineItem, timeline_of_kind
 from kindred.measures.access import access_shared_trends
 from kindred.measures.charts import Chart, TrendPoint, build_chart, trend_points
 from kindred.measures.definitions import InstrumentDefinition, get_library

@@ -1,6 +1,6 @@
 """The member's care pages under ``/my/care/``, and what carers see of them.
 
-Reads go through :mod:`kindred.care.grants` / :mod:`kindred.care.shared` (grants
+Reads go through :mod:`kindred.consent.grants` / :mod:`kindred.care.shared` (grants
 checked, uses audited); changes through :mod:`kindred.care.actions`.
 """
 
@@ -18,12 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kindred.accounts.access import has_mfa
 from kindred.accounts.roles import Role
 from kindred.bookings.relationships import clients_of
-from kindred.care import actions, grants, shared, visibility, whocansee
+from kindred.care import actions, shared
 from kindred.care.access import PEER_KINDS_STR, access_referable_member
-from kindred.care.accesslog import access_log_for
 from kindred.care.forms import DefaultAccessForm, GrantForm, ReferralForm
-from kindred.care.models import ConsentGrant, Referral, ReferralStatus
-from kindred.care.sources import team_for, timeline_for
+from kindred.care.models import Referral, ReferralStatus
+from kindred.consent import actions as consent_actions
+from kindred.consent import grants, visibility, whocansee
+from kindred.consent.accesslog import access_log_for
+from kindred.consent.models import ConsentGrant
+from kindred.consent.sources import team_for, timeline_for
 from kindred.core.http import AuthedHttpRequest
 
 UNPROCESSABLE = 422
@@ -94,7 +97,9 @@ def default_access(request: AuthedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _team_page(request, error=_("Choose something you can switch off."))
     on = form.cleaned_data["on"]
-    actions.do_set_default_access(request.user, form.cleaned_data["key"], on=on, request=request)
+    consent_actions.do_set_default_access(
+        request.user, form.cleaned_data["key"], on=on, request=request
+    )
     messages.success(
         request,
         _("Switched on. It applies from now.") if on else _("Switched off. It applies from now."),
@@ -146,14 +151,14 @@ def grants_page(request: AuthedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _grants_page(request, form)
     try:
-        actions.do_grant(
+        consent_actions.do_grant(
             request.user,
             form.cleaned_data["grantee"],
             form.cleaned_data["scope"],
             expires_at=form.expires_at(),
             request=request,
         )
-    except actions.CareError as error:
+    except consent_actions.ConsentError as error:
         form.add_error(None, str(error))
         return _grants_page(request, form)
     messages.success(request, "Shared. You can stop sharing here at any time.")
@@ -163,7 +168,7 @@ def grants_page(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke(request: AuthedHttpRequest, grant_id: int) -> HttpResponse:
-    grant = actions.do_revoke_grant(request.user, grant_id, request=request)
+    grant = consent_actions.do_revoke_grant(request.user, grant_id, request=request)
     messages.success(
         request,
         f"Stopped sharing {grants.SCOPE_LABELS[grant.scope].lower()} with {grant.grantee.handle}.",

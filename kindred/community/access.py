@@ -90,7 +90,7 @@ def visible_posts(user: Any, thread: Thread) -> QuerySet[Post]:
     posts = Post.objects.filter(thread=thread)
     if is_moderator(user):
         # Held and hidden posts are theirs to review; a post its author deleted is gone
-        # from their view too (kindred/care/visibility.py, MODERATOR_PUBLIC_POSTS).
+        # from their view too (kindred/consent/visibility.py, MODERATOR_PUBLIC_POSTS).
         return posts.filter(is_deleted=False)
     base = Q(is_hidden=False, is_held=False, is_deleted=False) & shown_author()
     if user.is_authenticated:

@@ -8,7 +8,7 @@ class GroupsConfig(AppConfig):
 
     def ready(self) -> None:
         from kindred.accounts.age import register_band_change_handler
-        from kindred.care.sources import (
+        from kindred.consent.sources import (
             SERVICE_PEER_SUPPORT,
             register_service_source,
             register_team_source,

@@ -14,8 +14,8 @@ from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
 
-from kindred.care.sources import TeamEntry, TimelineItem
 from kindred.community.models import AgeBandRule, Visibility
+from kindred.consent.sources import TeamEntry, TimelineItem
 from kindred.groups.actions import places_left
 from kindred.groups.models import (
     Attendance,

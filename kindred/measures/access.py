@@ -5,13 +5,13 @@
 * A therapist who currently treats a member
   (:func:`kindred.bookings.relationships.clients_of`) reads the results of the
   questionnaires *they* assigned — the default declared in
-  :data:`kindred.care.visibility.THERAPIST_ASSIGNED_QUESTIONNAIRES`, which the member
+  :data:`kindred.consent.visibility.THERAPIST_ASSIGNED_QUESTIONNAIRES`, which the member
   can switch off — (:func:`access_client_results`), every read audited here.
   Questionnaires the member took on their own reach a therapist only through a grant.
 * Someone the member chose to share their results with — a peer supporter, a
   facilitator — sees the trend (dates, totals, bands; never the answers) through a
   consent grant with the ``measure_trends`` scope (:func:`access_shared_trends`,
-  checked by :mod:`kindred.care.grants`, every read audited there).
+  checked by :mod:`kindred.consent.grants`, every read audited there).
 * Nobody else: another therapist, moderators, peer supporters without a grant and staff
   get the same :class:`NotFound` as for a missing id. Staff see only de-identified
   aggregates (:mod:`kindred.measures.outcomes`).
@@ -29,8 +29,8 @@ from kindred.accounts.models import User
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_read
 from kindred.bookings.relationships import clients_of
-from kindred.care.grants import MEASURE_TRENDS, access_shared
-from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES, is_on
+from kindred.consent.grants import MEASURE_TRENDS, access_shared
+from kindred.consent.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES, is_on
 from kindred.core.access import NotFound
 from kindred.measures.models import Assignment, Response
 

@@ -3,7 +3,7 @@
 A member counts once per measure when they have at least two responses to it: their
 first is compared with their latest (NHS Talking Therapies "paired" outcomes; thresholds
 from the definitions' ``talking_therapies``). Members are split by the services they use,
-as the apps report them through :func:`kindred.care.sources.members_by_service` (one
+as the apps report them through :func:`kindred.consent.sources.members_by_service` (one
 query per registered source, whatever the number of members):
 
 * therapy: the member has (had) a treating therapist — an attended session or a booked
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Subquery
 
-from kindred.care.sources import SERVICE_PEER_SUPPORT, SERVICE_THERAPY, members_by_service
+from kindred.consent.sources import SERVICE_PEER_SUPPORT, SERVICE_THERAPY, members_by_service
 from kindred.measures.definitions import get_definition
 from kindred.measures.models import Response
 from kindred.measures.statistics import talking_therapies_outcome

@@ -1,6 +1,6 @@
 """Who will see a member's questionnaires, in the words the member pages show.
 
-The sentences come from the declarations in :mod:`kindred.care.visibility` (which the
+The sentences come from the declarations in :mod:`kindred.consent.visibility` (which the
 access checks in :mod:`kindred.measures.access` read too); this module only gathers
 the facts about one member they depend on.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kindred.bookings.relationships import treating_therapists
-from kindred.care.visibility import measures_sentences, questionnaire_sentence, switched_off
+from kindred.consent.visibility import measures_sentences, questionnaire_sentence, switched_off
 from kindred.measures.actions import assigning_therapist
 
 

@@ -585,7 +585,7 @@ def do_end(
         from kindred.peers.chat import close_chat
 
         close_chat(locked)
-        from kindred.care.actions import do_end_grants_between
+        from kindred.consent.actions import do_end_grants_between
 
         # What the member shared with their peer was for this connection only.
         do_end_grants_between(locked.requester, locked.recipient, reason="connection_ended")

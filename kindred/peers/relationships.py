@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Q
 from django.urls import reverse
 
-from kindred.care.sources import TeamEntry, TimelineItem
+from kindred.consent.sources import TeamEntry, TimelineItem
 from kindred.guide.nextsteps import GuideNeeds, NextStep
 from kindred.peers.models import Connection, ConnectionStatus
 

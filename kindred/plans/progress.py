@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES, is_on
+from kindred.consent.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES, is_on
 from kindred.measures.definitions import get_definition
 from kindred.measures.models import Response
 from kindred.measures.statistics import GAS_LEVELS, GAS_RHO, Goal, gas_t_score
@@ -68,7 +68,7 @@ def get_progress(
     plan: TreatmentPlan, content: PlanContent, today: date, *, for_therapist: bool = False
 ) -> PlanProgress:
     """``for_therapist``: the plan's therapist is looking, and sees the results of the
-    questionnaires they assigned only, as :mod:`kindred.care.visibility` declares —
+    questionnaires they assigned only, as :mod:`kindred.consent.visibility` declares —
     none once the member switched that off."""
     objectives = list(content.objectives())
     instruments = {o.measure.instrument for o in objectives if o.measure is not None}

@@ -27,7 +27,7 @@ from kindred.safety import audit_names as safety_audit
 from kindred.safety.models import Flag, SafetyPlan, SupportConversation, SupportSide
 
 # Audit event of a look at a flag (its page). For a clinical flag, ``changes`` name the
-# member, the reader's role and whether the text was shown (kindred/care/accesslog.py).
+# member, the reader's role and whether the text was shown (kindred/consent/accesslog.py).
 FLAG_READ_EVENT = safety_audit.FLAG_READ
 # What each kind of reader may do on a flag's page (``flag_action`` views).
 MODERATOR_ACTIONS = frozenset(

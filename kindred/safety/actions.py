@@ -560,7 +560,7 @@ def do_block(user: Any, other: Any) -> bool:
     if user.pk == other.pk:
         raise SafetyActionError("You cannot block yourself.")
     # Imported here: the care app depends on safety, not the other way round.
-    from kindred.care.actions import do_end_grants_between
+    from kindred.consent.actions import do_end_grants_between
 
     with transaction.atomic():
         _, created = Block.objects.get_or_create(blocker=user, blocked=other)

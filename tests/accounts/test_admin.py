@@ -110,8 +110,8 @@ def test_switching_an_account_off_ends_what_it_shared_and_what_was_shared_with_i
 def test_deleting_an_account_in_the_admin_ends_its_grants_first(
     login, staff, member, peer_supporter
 ):
-    from kindred.care.actions import do_grant
-    from kindred.care.models import ConsentGrant
+    from kindred.consent.actions import do_grant
+    from kindred.consent.models import ConsentGrant
     from tests.care.factories import registered_team
 
     with registered_team() as team:

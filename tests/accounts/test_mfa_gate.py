@@ -198,13 +198,13 @@ def test_a_member_granted_the_therapist_role_is_gated_from_the_next_request(clie
 
 
 def test_a_therapist_without_mfa_no_longer_reads_what_a_client_shared(client, member, therapist):
-    from kindred.care import actions as care_actions
-    from kindred.care import grants
+    from kindred.consent import actions as consent_actions
+    from kindred.consent import grants
     from tests.care.factories import book
 
     book(member, therapist)
     for scope in grants.SCOPES:
-        care_actions.do_grant(member, therapist.pk, scope)
+        consent_actions.do_grant(member, therapist.pk, scope)
     page = f"/my/care/shared/{member.pk}/"
     api = f"/api/v1/care/shared/{member.pk}"
     client.force_login(therapist)

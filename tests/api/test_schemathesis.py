@@ -103,8 +103,9 @@ def _seed() -> dict[str, list[Any]]:
     from kindred.accounts.models import User
     from kindred.bookings.models import Booking, BookingStatus
     from kindred.care.demo import create_demo_care
-    from kindred.care.models import ConsentGrant, Referral
+    from kindred.care.models import Referral
     from kindred.community.models import Post, Space, Thread
+    from kindred.consent.models import ConsentGrant
     from kindred.groups import actions
     from kindred.groups.models import GroupSession, SignUp
     from kindred.guide.models import SavedGuide

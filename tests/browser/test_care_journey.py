@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kindred.accounts.roles import Role
-from kindred.care import grants
+from kindred.consent import grants
 from kindred.measures.actions import do_submit_response
 from tests.browser.steps import assert_no_axe_violations, expect_message
 from tests.care.factories import book, registered_team

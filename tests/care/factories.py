@@ -14,8 +14,8 @@ from typing import Any
 from django.utils import timezone
 
 from kindred.bookings.models import Booking, BookingStatus
-from kindred.care import sources
-from kindred.care.sources import TeamEntry, TimelineItem
+from kindred.consent import sources
+from kindred.consent.sources import TeamEntry, TimelineItem
 
 
 def book(
@@ -98,7 +98,7 @@ def share_before_it_ends(client: Any, member: Any, grantee: Any, scope: str = "s
     """``member`` shares ``scope`` with ``grantee`` (on their team through a real
     relationship), and ``grantee`` can open it: the starting point of every
     "sharing ends with the relationship" test."""
-    from kindred.care.actions import do_grant
+    from kindred.consent.actions import do_grant
 
     grant = do_grant(member, grantee.pk, scope)
     client.force_login(grantee)
@@ -112,7 +112,7 @@ def assert_sharing_ended(client: Any, member: Any, grantee: Any, reason: str) ->
     says so, each end is audited with the reason, and the shared page and the API
     answer 404 as for someone who never shared."""
     from kindred.audit.models import AuditEvent
-    from kindred.care.models import ConsentGrant
+    from kindred.consent.models import ConsentGrant
 
     grants = list(ConsentGrant.objects.filter(member=member, grantee=grantee))
     assert grants

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from kindred.care.access import access_referable_member, referral_kinds_for, team_people
+from kindred.care.access import access_referable_member, referral_kinds_for
+from kindred.consent.team import team_people
 from kindred.core.access import NotFound
 
 pytestmark = pytest.mark.django_db

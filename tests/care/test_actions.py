@@ -8,8 +8,11 @@ import pytest
 from django.utils import timezone
 
 from kindred.audit.models import AuditEvent
-from kindred.care import actions, grants
-from kindred.care.models import ConsentGrant, Referral, ReferralStatus
+from kindred.care import actions
+from kindred.care.models import Referral, ReferralStatus
+from kindred.consent import actions as consent_actions
+from kindred.consent import grants
+from kindred.consent.models import ConsentGrant
 from kindred.core.access import NotFound
 from kindred.core.models import Notification
 from tests.care.factories import book
@@ -22,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_member_shares_with_someone_on_their_team(care_team, member, peer_supporter):
-    grant = actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+    grant = consent_actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
     assert (grant.member, grant.grantee, grant.scope) == (
         member,
         peer_supporter,
@@ -48,22 +51,22 @@ def test_only_team_members_can_be_grantees(care_team, member, member2, therapist
         "nobody": 10**6,
         "text": "abc",
     }[who]
-    with pytest.raises(actions.CareError):
-        actions.do_grant(member, grantee_id, grants.MEASURE_TRENDS)
+    with pytest.raises(consent_actions.ConsentError):
+        consent_actions.do_grant(member, grantee_id, grants.MEASURE_TRENDS)
     assert not ConsentGrant.objects.exists()
     assert not AuditEvent.objects.filter(event__startswith="care.").exists()
 
 
 def test_the_therapist_from_bookings_is_on_the_team(care_team, member, therapist):
-    actions.do_grant(member, therapist.pk, grants.GROUP_ATTENDANCE)
+    consent_actions.do_grant(member, therapist.pk, grants.GROUP_ATTENDANCE)
     assert grants.has_grant(therapist, member, grants.GROUP_ATTENDANCE)
 
 
 def test_a_scope_and_expiry_are_checked(care_team, member, peer_supporter):
-    with pytest.raises(actions.CareError):
-        actions.do_grant(member, peer_supporter.pk, "notes")
-    with pytest.raises(actions.CareError):
-        actions.do_grant(
+    with pytest.raises(consent_actions.ConsentError):
+        consent_actions.do_grant(member, peer_supporter.pk, "notes")
+    with pytest.raises(consent_actions.ConsentError):
+        consent_actions.do_grant(
             member,
             peer_supporter.pk,
             grants.SAFETY_PLAN,
@@ -73,44 +76,47 @@ def test_a_scope_and_expiry_are_checked(care_team, member, peer_supporter):
 
 
 def test_only_the_member_can_revoke_and_only_once(care_team, member, member2, peer_supporter):
-    grant = actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    grant = consent_actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
     for other in (member2, peer_supporter):
         with pytest.raises(NotFound):
-            actions.do_revoke_grant(other, grant.pk)
+            consent_actions.do_revoke_grant(other, grant.pk)
     assert grants.has_grant(peer_supporter, member, grants.SAFETY_PLAN)
-    actions.do_revoke_grant(member, grant.pk)
+    consent_actions.do_revoke_grant(member, grant.pk)
     with pytest.raises(NotFound):
-        actions.do_revoke_grant(member, grant.pk)
+        consent_actions.do_revoke_grant(member, grant.pk)
     with pytest.raises(NotFound):
-        actions.do_revoke_grant(member, "x")
+        consent_actions.do_revoke_grant(member, "x")
     revoked = AuditEvent.objects.get(event="care.grant.revoked")
     assert revoked.changes == {"scope": grants.SAFETY_PLAN, "grantee_id": peer_supporter.pk}
 
 
 def test_after_revoking_a_new_grant_can_be_made(care_team, member, peer_supporter):
-    first = actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
-    actions.do_revoke_grant(member, first.pk)
-    second = actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    first = consent_actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    consent_actions.do_revoke_grant(member, first.pk)
+    second = consent_actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
     assert second.pk != first.pk
     assert grants.has_grant(peer_supporter, member, grants.SAFETY_PLAN)
 
 
 def test_grants_end_with_the_relationship(care_team, member, peer_supporter, therapist):
     for scope in (grants.MEASURE_TRENDS, grants.SAFETY_PLAN):
-        actions.do_grant(member, peer_supporter.pk, scope)
-    actions.do_grant(member, therapist.pk, grants.GROUP_ATTENDANCE)
-    assert actions.do_end_grants_between(member, peer_supporter, reason="connection_ended") == 2
+        consent_actions.do_grant(member, peer_supporter.pk, scope)
+    consent_actions.do_grant(member, therapist.pk, grants.GROUP_ATTENDANCE)
+    assert (
+        consent_actions.do_end_grants_between(member, peer_supporter, reason="connection_ended")
+        == 2
+    )
     assert grants.granted_scopes(peer_supporter, member) == set()
     assert grants.has_grant(therapist, member, grants.GROUP_ATTENDANCE)
     ended = AuditEvent.objects.filter(event="care.grant.revoked")
     assert [e.changes["reason"] for e in ended] == ["connection_ended"] * 2
-    assert actions.do_end_grants_between(member, peer_supporter, reason="blocked") == 0
+    assert consent_actions.do_end_grants_between(member, peer_supporter, reason="blocked") == 0
 
 
 def test_an_unknown_end_reason_is_refused(care_team, member, peer_supporter):
-    actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
     with pytest.raises(ValueError, match="unknown end reason"):
-        actions.do_end_grants_between(member, peer_supporter, reason="because")
+        consent_actions.do_end_grants_between(member, peer_supporter, reason="because")
     assert grants.has_grant(peer_supporter, member, grants.SAFETY_PLAN)
 
 
@@ -229,12 +235,15 @@ def test_a_referral_keeps_a_local_link_as_written(care_team, member, therapist):
 def test_a_relationship_that_ended_ends_sharing_both_ways(team, member, peer_supporter):
     team.add(member, peer_supporter)
     team.add(peer_supporter, member)
-    actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
-    actions.do_grant(peer_supporter, member.pk, grants.MEASURE_TRENDS)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    consent_actions.do_grant(peer_supporter, member.pk, grants.MEASURE_TRENDS)
     team.remove(member, peer_supporter)
     team.remove(peer_supporter, member)
 
-    assert actions.do_end_grants_for_relationship(member, peer_supporter, reason="left_group") == 2
+    assert (
+        consent_actions.do_end_grants_for_relationship(member, peer_supporter, reason="left_group")
+        == 2
+    )
 
     assert not grants.has_grant(peer_supporter, member, grants.SAFETY_PLAN)
     assert not grants.has_grant(member, peer_supporter, grants.MEASURE_TRENDS)
@@ -242,8 +251,11 @@ def test_a_relationship_that_ended_ends_sharing_both_ways(team, member, peer_sup
 
 
 def test_someone_still_on_the_team_keeps_what_was_shared(care_team, member, facilitator):
-    grant = actions.do_grant(member, facilitator.pk, grants.SAFETY_PLAN)
-    assert actions.do_end_grants_for_relationship(member, facilitator, reason="left_group") == 0
+    grant = consent_actions.do_grant(member, facilitator.pk, grants.SAFETY_PLAN)
+    assert (
+        consent_actions.do_end_grants_for_relationship(member, facilitator, reason="left_group")
+        == 0
+    )
     grant.refresh_from_db()
     assert (
         grant.status() == "active"
@@ -253,28 +265,31 @@ def test_someone_still_on_the_team_keeps_what_was_shared(care_team, member, faci
 
 def test_nothing_shared_costs_one_query(care_team, member, facilitator, django_assert_num_queries):
     with django_assert_num_queries(1):
-        assert actions.do_end_grants_for_relationship(member, facilitator, reason="blocked") == 0
+        assert (
+            consent_actions.do_end_grants_for_relationship(member, facilitator, reason="blocked")
+            == 0
+        )
 
 
 def test_closing_an_account_ends_what_it_shared_and_what_was_shared_with_it(
     care_team, member, peer_supporter, therapist
 ):
     care_team.add(peer_supporter, member)
-    actions.do_grant(member, therapist.pk, grants.MEASURE_TRENDS)
-    actions.do_grant(peer_supporter, member.pk, grants.SAFETY_PLAN)
-    assert actions.do_end_grants_of_account(member) == 2
+    consent_actions.do_grant(member, therapist.pk, grants.MEASURE_TRENDS)
+    consent_actions.do_grant(peer_supporter, member.pk, grants.SAFETY_PLAN)
+    assert consent_actions.do_end_grants_of_account(member) == 2
     assert set(ConsentGrant.objects.values_list("ended_reason", flat=True)) == {"account_closed"}
 
 
 def test_a_member_revoking_records_why(care_team, member, peer_supporter):
-    grant = actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
-    actions.do_revoke_grant(member, grant.pk)
+    grant = consent_actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    consent_actions.do_revoke_grant(member, grant.pk)
     grant.refresh_from_db()
     assert (grant.status(), grant.ended_reason) == ("ended", "revoked")
 
 
 def test_an_expired_grant_says_so(care_team, member, peer_supporter, time_machine):
-    grant = actions.do_grant(
+    grant = consent_actions.do_grant(
         member,
         peer_supporter.pk,
         grants.SAFETY_PLAN,
@@ -312,8 +327,8 @@ def test_sharing_with_a_therapist_lapses_after_the_configured_days(
 def test_a_session_within_the_window_or_ahead_keeps_the_sharing(member, member2, therapist):
     attended(member, therapist, days_ago=100)
     book(member2, therapist, days=400)
-    actions.do_grant(member, therapist.pk, grants.SAFETY_PLAN)
-    actions.do_grant(member2, therapist.pk, grants.SAFETY_PLAN)
+    consent_actions.do_grant(member, therapist.pk, grants.SAFETY_PLAN)
+    consent_actions.do_grant(member2, therapist.pk, grants.SAFETY_PLAN)
     assert actions.do_end_lapsed_therapy_grants() == 0
     assert ConsentGrant.objects.filter(revoked_at__isnull=True).count() == 2
 
@@ -324,7 +339,7 @@ def test_a_therapist_who_is_also_the_peer_supporter_keeps_what_was_shared(
     settings.THERAPY_ACCESS_LAPSE_DAYS = 30
     attended(member, therapist, days_ago=10)
     team.add(member, therapist, "peer_supporter")
-    actions.do_grant(member, therapist.pk, grants.SAFETY_PLAN)
+    consent_actions.do_grant(member, therapist.pk, grants.SAFETY_PLAN)
     time_machine.move_to(timezone.now() + timedelta(days=60), tick=False)
     assert actions.do_end_lapsed_therapy_grants() == 0
 
@@ -333,13 +348,13 @@ def test_a_therapist_who_is_also_the_peer_supporter_keeps_what_was_shared(
 
 
 def test_a_member_switches_a_default_off_and_on_audited(member):
-    from kindred.care import visibility
+    from kindred.consent import visibility
 
     key = visibility.THERAPIST_ASSIGNED_QUESTIONNAIRES.key
-    assert actions.do_set_default_access(member, key, on=False) is True
-    assert actions.do_set_default_access(member, key, on=False) is False
+    assert consent_actions.do_set_default_access(member, key, on=False) is True
+    assert consent_actions.do_set_default_access(member, key, on=False) is False
     assert not visibility.is_on(member, visibility.THERAPIST_ASSIGNED_QUESTIONNAIRES)
-    assert actions.do_set_default_access(member, key, on=True) is True
+    assert consent_actions.do_set_default_access(member, key, on=True) is True
     assert visibility.is_on(member, visibility.THERAPIST_ASSIGNED_QUESTIONNAIRES)
     changes = [
         e.changes
@@ -350,5 +365,5 @@ def test_a_member_switches_a_default_off_and_on_audited(member):
 
 @pytest.mark.parametrize("key", ["therapist.risk_alerts", "nonsense", "", None, 7])
 def test_only_switchable_defaults_can_be_switched(member, key):
-    with pytest.raises(actions.CareError, match="Choose something you can switch off"):
-        actions.do_set_default_access(member, key, on=False)
+    with pytest.raises(consent_actions.ConsentError, match="Choose something you can switch off"):
+        consent_actions.do_set_default_access(member, key, on=False)

@@ -10,8 +10,11 @@ import pytest
 from django.utils import timezone
 
 from kindred.api.actions import do_create_token
-from kindred.care import actions, grants
-from kindred.care.models import ConsentGrant, Referral, ReferralStatus
+from kindred.care import actions
+from kindred.care.models import Referral, ReferralStatus
+from kindred.consent import actions as consent_actions
+from kindred.consent import grants
+from kindred.consent.models import ConsentGrant
 from kindred.measures.actions import do_submit_response
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +115,7 @@ def test_bad_grants_are_422(login, care_team, member, member2, peer_supporter, p
     "persona", ["member2", "peer_supporter", "therapist", "staff"], indirect=True
 )
 def test_only_the_member_revokes(login, care_team, member, peer_supporter, persona):
-    grant = actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    grant = consent_actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
     assert post(login(persona), f"{API}/grants/{grant.pk}/revoke").status_code == 404
     assert grants.has_grant(peer_supporter, member, grants.SAFETY_PLAN)
 
@@ -134,7 +137,7 @@ def test_shared_with_me_shows_exactly_the_granted_scope(login, care_team, member
         do_submit_response(member, "phq9", {f"q{i}": value for i in range(1, 10)})
     client = login(peer_supporter)
     assert client.get(f"{API}/shared/{member.pk}").status_code == 404
-    grant = actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+    grant = consent_actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
     assert client.get(f"{API}/shared").json() == [
         {"member_id": member.pk, "handle": "member_maya", "scopes": ["measure_trends"]}
     ]
@@ -145,7 +148,7 @@ def test_shared_with_me_shows_exactly_the_granted_scope(login, care_team, member
     assert "answers" not in json.dumps(body)
     assert body["plan_goals"] is None and body["safety_plan"] is None
     assert body["group_attendance"] is None
-    actions.do_revoke_grant(member, grant.pk)
+    consent_actions.do_revoke_grant(member, grant.pk)
     assert client.get(f"{API}/shared/{member.pk}").status_code == 404
     assert client.get(f"{API}/shared").json() == []
 
@@ -156,7 +159,7 @@ def test_shared_with_me_shows_exactly_the_granted_scope(login, care_team, member
     indirect=True,
 )
 def test_nobody_else_reads_shared_data(login, care_team, member, peer_supporter, persona):
-    actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
     response = login(persona).get(f"{API}/shared/{member.pk}")
     assert response.status_code == 404
     assert response.json()["detail"] == login(persona).get(f"{API}/shared/999999").json()["detail"]
@@ -217,7 +220,7 @@ def test_timeline_and_access_log_are_the_callers_own(
     login, care_team, groups, member, member2, peer_supporter
 ):
     groups.attend(member, "Circle")
-    actions.do_grant(member, peer_supporter.pk, grants.GROUP_ATTENDANCE)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.GROUP_ATTENDANCE)
     login(peer_supporter).get(f"{API}/shared/{member.pk}")
     timeline = login(member).get(f"{API}/timeline").json()
     assert {"group", "session"} <= {i["kind"] for i in timeline}
@@ -230,7 +233,7 @@ def test_timeline_and_access_log_are_the_callers_own(
 def test_nobody_lists_another_members_grants_or_suggestions(
     login, care_team, member, member2, peer_supporter, therapist
 ):
-    actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
     actions.do_refer(therapist, member.pk, kind="space", url="/spaces/x/", title="Quiet corner")
     assert len(login(member).get(f"{API}/grants").json()) == 1
     assert len(login(member).get(f"{API}/referrals").json()) == 1
@@ -240,9 +243,9 @@ def test_nobody_lists_another_members_grants_or_suggestions(
 
 
 def test_an_ended_grant_says_why_in_the_api(login, care_team, member, facilitator):
-    grant = actions.do_grant(member, facilitator.pk, "safety_plan")
+    grant = consent_actions.do_grant(member, facilitator.pk, "safety_plan")
     care_team.remove(member, facilitator)
-    actions.do_end_grants_for_relationship(member, facilitator, reason="left_group")
+    consent_actions.do_end_grants_for_relationship(member, facilitator, reason="left_group")
     [row] = login(member).get(f"{API}/grants").json()
     assert row["id"] == grant.pk
     assert (row["active"], row["status"], row["ended_reason"]) == (False, "ended", "left_group")
@@ -264,7 +267,7 @@ def test_anonymous_callers_cannot_read_or_switch_defaults(client):
 
 
 def test_the_defaults_are_the_declarations_with_the_callers_switches(login, member, member2):
-    from kindred.care.visibility import DEFAULTS as DECLARED
+    from kindred.consent.visibility import DEFAULTS as DECLARED
 
     client = login(member)
     rows = client.get(DEFAULTS).json()

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from kindred.bookings.models import BookingStatus
-from kindred.care import builtin, sources
+from kindred.care import builtin
+from kindred.consent import sources
 from kindred.measures.actions import do_submit_response
 from kindred.plans import actions as plan_actions
 from kindred.plans.content import parse_plan_text

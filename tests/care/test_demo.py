@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from kindred.care import grants
 from kindred.care.demo import create_demo_care
 from kindred.care.models import Referral
+from kindred.consent import grants
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from kindred.audit.models import AuditEvent
 from kindred.bookings.models import BookingStatus
 from kindred.bookings.relationships import clients_of, treats
 from kindred.care import actions
-from kindred.care.models import ConsentGrant, EndReason
-from kindred.care.sources import team_for
+from kindred.consent import actions as consent_actions
+from kindred.consent.models import ConsentGrant, EndReason
+from kindred.consent.sources import team_for
 from kindred.core.access import NotFound
 from kindred.measures.access import access_client as access_measures_client
 from tests.care.factories import book
@@ -30,8 +31,8 @@ def treated(member, therapist):
     past = book(member, therapist, days=-7, status=BookingStatus.ATTENDED)
     upcoming = book(member, therapist, days=5)
     shared = [
-        actions.do_grant(member, therapist.pk, "safety_plan"),
-        actions.do_grant(member, therapist.pk, "measure_trends"),
+        consent_actions.do_grant(member, therapist.pk, "safety_plan"),
+        consent_actions.do_grant(member, therapist.pk, "measure_trends"),
     ]
     return past, upcoming, shared
 

@@ -9,8 +9,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from kindred.audit.models import AuditEvent
-from kindred.care import actions, grants
-from kindred.care.models import ConsentGrant
+from kindred.consent import actions as consent_actions
+from kindred.consent import grants
+from kindred.consent.models import ConsentGrant
 from kindred.core.access import NotFound
 from kindred.core.models import Notification
 
@@ -28,7 +29,7 @@ def test_nothing_is_shared_by_default(care_team, member, peer_supporter, therapi
 def test_a_grant_shares_exactly_its_scope_with_exactly_its_grantee(
     care_team, member, member2, peer_supporter, facilitator
 ):
-    actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
     assert grants.has_grant(peer_supporter, member, grants.MEASURE_TRENDS)
     assert grants.has_grant(peer_supporter.pk, member.pk, grants.MEASURE_TRENDS)
     assert grants.granted_scopes(peer_supporter, member) == {grants.MEASURE_TRENDS}
@@ -42,9 +43,9 @@ def test_a_grant_shares_exactly_its_scope_with_exactly_its_grantee(
 
 
 def test_revoking_takes_effect_at_once(care_team, member, peer_supporter):
-    grant = actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    grant = consent_actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
     assert grants.has_grant(peer_supporter, member, grants.SAFETY_PLAN)
-    actions.do_revoke_grant(member, grant.pk)
+    consent_actions.do_revoke_grant(member, grant.pk)
     assert not grants.has_grant(peer_supporter, member, grants.SAFETY_PLAN)
     with pytest.raises(NotFound):
         grants.access_shared(peer_supporter, member.pk, grants.SAFETY_PLAN)
@@ -53,7 +54,7 @@ def test_revoking_takes_effect_at_once(care_team, member, peer_supporter):
 
 
 def test_an_expired_grant_shares_nothing(care_team, member, peer_supporter):
-    grant = actions.do_grant(
+    grant = consent_actions.do_grant(
         member,
         peer_supporter.pk,
         grants.MEASURE_TRENDS,
@@ -72,10 +73,10 @@ def test_an_expired_grant_shares_nothing(care_team, member, peer_supporter):
 
 
 def test_granting_again_renews_the_one_live_grant(care_team, member, peer_supporter):
-    first = actions.do_grant(
+    first = consent_actions.do_grant(
         member, peer_supporter.pk, grants.PLAN_GOALS, expires_at=timezone.now() + timedelta(days=1)
     )
-    again = actions.do_grant(member, peer_supporter.pk, grants.PLAN_GOALS)
+    again = consent_actions.do_grant(member, peer_supporter.pk, grants.PLAN_GOALS)
     assert again.pk == first.pk and again.expires_at is None
     assert ConsentGrant.objects.filter(member=member, revoked_at__isnull=True).count() == 1
     events = list(
@@ -98,7 +99,7 @@ def test_without_a_grant_it_is_the_same_not_found_as_a_missing_member(
 
 
 def test_every_use_is_audited_with_the_scope(care_team, member, peer_supporter):
-    actions.do_grant(member, peer_supporter.pk, grants.GROUP_ATTENDANCE)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.GROUP_ATTENDANCE)
     got = grants.access_shared(peer_supporter, member.pk, grants.GROUP_ATTENDANCE, what="x")
     assert got == member
     use = AuditEvent.objects.get(event=grants.USED_EVENT)
@@ -109,7 +110,7 @@ def test_every_use_is_audited_with_the_scope(care_team, member, peer_supporter):
 
 @pytest.mark.parametrize("viewer", ["anonymous", "self", "garbage"])
 def test_odd_callers_have_no_grant(care_team, member, peer_supporter, viewer):
-    actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
     who = {"anonymous": AnonymousUser(), "self": member, "garbage": "abc"}[viewer]
     assert not grants.has_grant(who, member, grants.MEASURE_TRENDS)
     assert not grants.has_grant(peer_supporter, member, "everything")
@@ -118,7 +119,7 @@ def test_odd_callers_have_no_grant(care_team, member, peer_supporter, viewer):
 
 
 def test_a_deactivated_member_shares_nothing(care_team, member, peer_supporter):
-    actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
     member.is_active = False
     member.save(update_fields=["is_active"])
     with pytest.raises(NotFound):

@@ -7,8 +7,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from kindred.care import actions, grants
-from kindred.care.models import ConsentGrant
+from kindred.consent import actions as consent_actions
+from kindred.consent import grants
+from kindred.consent.models import ConsentGrant
 
 RACERS = 20
 
@@ -25,7 +26,7 @@ def test_concurrent_grants_make_one_live_grant(care_team, member, peer_supporter
     def race():
         try:
             barrier.wait(timeout=30)
-            actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+            consent_actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
         except BaseException as exc:
             with lock:
                 errors.append(exc)

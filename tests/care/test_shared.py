@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 
 from kindred.audit.models import AuditEvent
-from kindred.care import actions, grants, shared
+from kindred.care import shared
+from kindred.consent import actions as consent_actions
+from kindred.consent import grants
 from kindred.core.access import NotFound
 from kindred.measures.actions import do_submit_response
 from kindred.plans import actions as plan_actions
@@ -36,7 +38,7 @@ def plan(care_team, member, therapist):
 
 
 def test_plan_goals_show_goals_only(plan, member, peer_supporter):
-    actions.do_grant(member, peer_supporter.pk, grants.PLAN_GOALS)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.PLAN_GOALS)
     [goals] = shared.plan_goals(peer_supporter, member.pk)
     assert goals.goals == ["Enjoy everyday things again"]
     assert (goals.therapist, goals.version) == ("dr_ellis", 1)
@@ -46,7 +48,7 @@ def test_plan_goals_show_goals_only(plan, member, peer_supporter):
 
 
 def test_plan_goals_need_their_own_grant(plan, member, peer_supporter):
-    actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
     with pytest.raises(NotFound):
         shared.plan_goals(peer_supporter, member.pk)
 
@@ -57,12 +59,12 @@ def test_the_therapist_sees_group_attendance_only_with_a_grant(
     groups.attend(member, "Tuesday evening circle")
     with pytest.raises(NotFound):
         shared.group_attendance(therapist, member.pk)
-    grant = actions.do_grant(member, therapist.pk, grants.GROUP_ATTENDANCE)
+    grant = consent_actions.do_grant(member, therapist.pk, grants.GROUP_ATTENDANCE)
     [item] = shared.group_attendance(therapist, member.pk)
     assert (item.kind, item.title) == ("group", "Tuesday evening circle")
     with pytest.raises(NotFound):
         shared.group_attendance(therapist2, member.pk)
-    actions.do_revoke_grant(member, grant.pk)
+    consent_actions.do_revoke_grant(member, grant.pk)
     with pytest.raises(NotFound):
         shared.group_attendance(therapist, member.pk)
 
@@ -70,7 +72,7 @@ def test_the_therapist_sees_group_attendance_only_with_a_grant(
 def test_group_attendance_holds_only_group_items(care_team, groups, member, peer_supporter):
     groups.attend(member)
     do_submit_response(member, "gad2", {"q1": 1, "q2": 2})
-    actions.do_grant(member, peer_supporter.pk, grants.GROUP_ATTENDANCE)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.GROUP_ATTENDANCE)
     items = shared.group_attendance(peer_supporter, member.pk)
     assert [i.kind for i in items] == ["group"]
 
@@ -79,7 +81,7 @@ def test_the_safety_plan_is_shown_only_when_shared(care_team, member, peer_suppo
     do_save_safety_plan(member, {"warning_signs": ["Not sleeping"]}, "My dog")
     with pytest.raises(NotFound):
         shared.safety_plan(peer_supporter, member.pk)
-    actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
     sections, reasons = shared.safety_plan(peer_supporter, member.pk)
     assert {k: items for k, _t, items in sections}["warning_signs"] == ["Not sleeping"]
     assert reasons == "My dog"
@@ -88,7 +90,7 @@ def test_the_safety_plan_is_shown_only_when_shared(care_team, member, peer_suppo
 def test_measure_trends_are_charted_without_answers(care_team, member, peer_supporter):
     for value in (3, 1, 0):
         do_submit_response(member, "phq9", {f"q{i}": value for i in range(1, 10)})
-    actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
     [section] = shared.measure_trends(peer_supporter, member.pk)
     assert section.definition.id == "phq9"
     assert [p.total for p in section.points] == [27, 9, 0]

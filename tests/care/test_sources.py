@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kindred.care import sources
-from kindred.care.sources import TeamEntry, TimelineItem
+from kindred.consent import sources
+from kindred.consent.sources import TeamEntry, TimelineItem
 
 
 class Person:

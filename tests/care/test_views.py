@@ -9,8 +9,11 @@ import pytest
 from django.utils import timezone
 
 from kindred.audit.models import AuditEvent
-from kindred.care import actions, grants
-from kindred.care.models import ConsentGrant, Referral, ReferralStatus
+from kindred.care import actions
+from kindred.care.models import Referral, ReferralStatus
+from kindred.consent import actions as consent_actions
+from kindred.consent import grants
+from kindred.consent.models import ConsentGrant
 from kindred.measures.actions import do_submit_response
 from tests.conftest import PERSONAS
 
@@ -116,14 +119,14 @@ def test_someone_elses_team_member_cannot_be_chosen(login, care_team, member2, p
     "persona", ["anonymous", "member2", "peer_supporter", "staff"], indirect=True
 )
 def test_only_the_member_can_stop_a_grant(login, care_team, member, peer_supporter, persona):
-    grant = actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+    grant = consent_actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
     response = login(persona).post(f"/my/care/sharing/{grant.pk}/stop/")
     assert response.status_code == (302 if persona is None else 404)
     assert grants.has_grant(peer_supporter, member, grants.MEASURE_TRENDS)
 
 
 def test_stopping_needs_a_post(login, care_team, member, peer_supporter):
-    grant = actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+    grant = consent_actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
     assert login(member).get(f"/my/care/sharing/{grant.pk}/stop/").status_code == 405
 
 
@@ -149,7 +152,7 @@ def test_anonymous_is_sent_to_log_in_from_the_shared_page(client, care_team, mem
 def test_with_a_grant_the_supporter_sees_the_chart_and_nothing_else(
     login, care_team, member, peer_supporter, facilitator, phq9
 ):
-    actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
     page = login(peer_supporter).get(shared_url(member)).content.decode()
     assert 'class="measure-chart"' in page and "PHQ-9" in page
     for other in ("Treatment plan goals", "Groups attended", "Safety plan"):
@@ -161,10 +164,10 @@ def test_with_a_grant_the_supporter_sees_the_chart_and_nothing_else(
 
 
 def test_after_revocation_the_shared_page_is_gone(login, care_team, member, peer_supporter, phq9):
-    grant = actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+    grant = consent_actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
     client = login(peer_supporter)
     assert client.get(shared_url(member)).status_code == 200
-    actions.do_revoke_grant(member, grant.pk)
+    consent_actions.do_revoke_grant(member, grant.pk)
     assert client.get(shared_url(member)).status_code == 404
     assert "member_maya" not in client.get(SHARED).content.decode()
 
@@ -172,7 +175,7 @@ def test_after_revocation_the_shared_page_is_gone(login, care_team, member, peer
 def test_the_who_looked_page_shows_each_look(
     login, care_team, member, member2, peer_supporter, phq9
 ):
-    actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
     login(peer_supporter).get(shared_url(member))
     page = login(member).get(LOG).content.decode()
     assert "peer_priya" in page and "Looked at" in page and "You shared with peer_priya" in page
@@ -296,14 +299,14 @@ def test_list_pages_do_not_grow_in_queries(
     django_assert_max_num_queries,
 ):
     client = login(member)
-    actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
     actions.do_refer(therapist, member.pk, kind="space", url="/spaces/x/", title="S")
     client.get(url)
     with django_assert_max_num_queries(40) as few:
         client.get(url)
     for scope in grants.SCOPES:
-        actions.do_grant(member, facilitator.pk, scope)
-        actions.do_grant(member, therapist.pk, scope)
+        consent_actions.do_grant(member, facilitator.pk, scope)
+        consent_actions.do_grant(member, therapist.pk, scope)
         grants.access_shared(therapist, member.pk, scope)
         actions.do_refer(therapist, member.pk, kind="group", url="/groups/1/", title=scope)
         do_submit_response(member, "gad2", {"q1": 1, "q2": 2})
@@ -322,7 +325,7 @@ def test_the_shared_list_does_not_grow_in_queries(
         person = UserFactory(handle=f"sharer_{n}")
         team.add(person, peer_supporter)
         for scope in grants.SCOPES:
-            actions.do_grant(person, peer_supporter.pk, scope)
+            consent_actions.do_grant(person, peer_supporter.pk, scope)
 
     sharer(0)
     client.get(SHARED)
@@ -338,7 +341,7 @@ def test_the_shared_list_does_not_grow_in_queries(
 def test_nobody_sees_another_members_grants_or_suggestions(
     login, care_team, member, member2, peer_supporter, therapist
 ):
-    actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
     actions.do_refer(therapist, member.pk, kind="space", url="/spaces/x/", title="Quiet corner")
     assert "may see my safety plan" in login(member).get(SHARING).content.decode()
     assert "Quiet corner" in login(member).get(SUGGESTIONS).content.decode()
@@ -355,8 +358,8 @@ DEFAULTS = "/my/care/defaults/"
 def test_the_team_page_says_what_the_therapist_sees_by_default(login, care_team, member):
     import html
 
-    from kindred.care.visibility import DEFAULTS as DECLARED
-    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES
+    from kindred.consent.visibility import DEFAULTS as DECLARED
+    from kindred.consent.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES
 
     page = html.unescape(login(member).get(TEAM).content.decode())
     for default in DECLARED:
@@ -372,7 +375,7 @@ def test_the_team_page_says_what_the_therapist_sees_by_default(login, care_team,
 
 
 def test_the_member_switches_the_default_off_and_the_page_says_so(login, care_team, member):
-    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as DEFAULT
+    from kindred.consent.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as DEFAULT
 
     client = login(member)
     response = client.post(DEFAULTS, {"key": DEFAULT.key, "on": "0"})
@@ -410,7 +413,7 @@ def test_a_bad_switch_is_a_422_with_a_message(login, member, data):
 
 @pytest.mark.parametrize("persona", PERSONAS, indirect=True)
 def test_each_person_switches_only_their_own_default(login, persona, member):
-    from kindred.care.models import DefaultAccessOptOut
+    from kindred.consent.models import DefaultAccessOptOut
 
     login(persona).post(DEFAULTS, {"key": "therapist.assigned_questionnaires", "on": "0"})
     assert list(DefaultAccessOptOut.objects.values_list("member_id", flat=True)) == [persona.pk]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kindred.care import actions, visibility
 from kindred.care.views import RELATION_LABELS
+from kindred.consent import actions as consent_actions
+from kindred.consent import visibility
 
 ASSIGNED = visibility.THERAPIST_ASSIGNED_QUESTIONNAIRES
 ALERTS = visibility.THERAPIST_RISK_ALERTS
@@ -25,7 +26,7 @@ def test_only_the_assigned_questionnaires_can_be_switched_off():
 
 def test_a_default_is_on_until_the_member_switches_it_off(member, member2):
     assert visibility.is_on(member, ASSIGNED) and visibility.switched_off(member) == set()
-    actions.do_set_default_access(member, ASSIGNED.key, on=False)
+    consent_actions.do_set_default_access(member, ASSIGNED.key, on=False)
     assert not visibility.is_on(member, ASSIGNED)
     assert visibility.is_on(member.pk, ASSIGNED) is False
     assert visibility.switched_off(member) == {ASSIGNED.key}

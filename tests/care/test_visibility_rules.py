@@ -19,10 +19,11 @@ from typing import Any
 import pytest
 
 from kindred.care import actions as care_actions
-from kindred.care import visibility
-from kindred.care.grants import SAFETY_PLAN, access_shared
 from kindred.community import actions as community_actions
 from kindred.community.access import access_post, visible_posts
+from kindred.consent import actions as consent_actions
+from kindred.consent import visibility
+from kindred.consent.grants import SAFETY_PLAN, access_shared
 from kindred.core.access import NotFound
 from kindred.groups import actions as group_actions
 from kindred.groups.access import access_participant, access_session_risk_flag
@@ -406,7 +407,7 @@ def test_what_the_declaration_says_ends_it_ends_it(world, default):
 def test_switching_a_default_off_takes_the_access_away(world, default):
     rule = _rule(default)
     viewer = getattr(world, default.who)
-    care_actions.do_set_default_access(world.member, default.key, on=False)
+    consent_actions.do_set_default_access(world.member, default.key, on=False)
     still = [what for what, probe in rule.sees.items() if probe(viewer, world)]
     assert not still, f"still allowed when switched off: {still}"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kindred.care import actions, visibility, whocansee
+from kindred.consent import actions as consent_actions
+from kindred.consent import visibility, whocansee
 from tests.care.factories import book
 from tests.conftest import PERSONAS
 from tests.factories import UserFactory
@@ -27,7 +28,7 @@ def test_only_get(login, member):
 
 
 def test_it_names_each_person_with_role_what_they_see_and_why(care_team, member, therapist):
-    actions.do_grant(member, therapist.pk, "safety_plan")
+    consent_actions.do_grant(member, therapist.pk, "safety_plan")
     rows = whocansee.who_can_see(member)
     therapist_row = _viewer(rows, "dr_ellis")
     assert therapist_row.roles == ["Therapist"]
@@ -49,14 +50,14 @@ def test_it_names_each_person_with_role_what_they_see_and_why(care_team, member,
 
 
 def test_a_switched_off_default_shows_off_with_the_switch_back(care_team, member):
-    actions.do_set_default_access(member, ASSIGNED.key, on=False)
+    consent_actions.do_set_default_access(member, ASSIGNED.key, on=False)
     seen = _viewer(whocansee.who_can_see(member), "dr_ellis").seen
     assigned = next(s for s in seen if s.default_key == ASSIGNED.key)
     assert assigned.on is False and assigned.can_switch
 
 
 def test_the_page_links_each_change_the_member_can_make(login, care_team, member, therapist):
-    grant = actions.do_grant(member, therapist.pk, "measure_trends")
+    grant = consent_actions.do_grant(member, therapist.pk, "measure_trends")
     page = login(member).get(PAGE).content.decode()
     assert f'action="/my/care/sharing/{grant.pk}/stop/"' in page
     assert 'action="/my/care/defaults/"' in page and f'value="{ASSIGNED.key}"' in page
@@ -73,7 +74,7 @@ def test_switching_off_from_the_page_comes_back_to_it(login, care_team, member):
 
 
 def test_stopping_a_grant_from_the_page_comes_back_to_it(login, care_team, member, therapist):
-    grant = actions.do_grant(member, therapist.pk, "measure_trends")
+    grant = consent_actions.do_grant(member, therapist.pk, "measure_trends")
     response = login(member).post(f"/my/care/sharing/{grant.pk}/stop/", {"back": "who"})
     assert response["Location"] == PAGE
     grant.refresh_from_db()
@@ -83,8 +84,8 @@ def test_stopping_a_grant_from_the_page_comes_back_to_it(login, care_team, membe
 
 @pytest.mark.parametrize("persona", PERSONAS, indirect=True)
 def test_every_persona_sees_only_their_own_page(login, care_team, member, therapist, persona):
-    actions.do_grant(member, therapist.pk, "safety_plan")
-    actions.do_set_default_access(member, ASSIGNED.key, on=False)
+    consent_actions.do_grant(member, therapist.pk, "safety_plan")
+    consent_actions.do_set_default_access(member, ASSIGNED.key, on=False)
     page = login(persona).get(PAGE)
     assert page.status_code == 200
     text = page.content.decode()
@@ -106,8 +107,8 @@ def test_the_query_count_does_not_grow_with_the_team(
     for n in range(6):
         person = UserFactory(handle=f"helper_{n}")
         care_team.add(member, person, "peer_supporter" if n % 2 else "facilitator")
-        actions.do_grant(member, person.pk, "safety_plan")
-        actions.do_grant(member, person.pk, "measure_trends")
+        consent_actions.do_grant(member, person.pk, "safety_plan")
+        consent_actions.do_grant(member, person.pk, "measure_trends")
         book(member, UserFactory(handle=f"therapist_{n}", roles=["therapist"]), days=n + 4)
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = client.get(PAGE)

@@ -7,7 +7,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from kindred.audit.models import AuditEvent
-from kindred.care import actions, grants
+from kindred.consent import actions as consent_actions
+from kindred.consent import grants
 from kindred.core.access import NotFound
 from kindred.measures.access import (
     access_client_results,
@@ -100,7 +101,7 @@ def test_with_a_grant_a_supporter_sees_exactly_the_trend(
     on_team, member, peer_supporter, phq9_results
 ):
 
-    actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
     got, rows = access_shared_trends(peer_supporter, member.pk)
     assert got == member
     newest, oldest = phq9_results[1], phq9_results[0]
@@ -124,15 +125,15 @@ def test_after_revocation_a_supporter_sees_nothing_again(
     on_team, member, peer_supporter, phq9_results
 ):
 
-    grant = actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
+    grant = consent_actions.do_grant(member, peer_supporter.pk, grants.MEASURE_TRENDS)
     access_shared_trends(peer_supporter, member.pk)
-    actions.do_revoke_grant(member, grant.pk)
+    consent_actions.do_revoke_grant(member, grant.pk)
     with pytest.raises(NotFound):
         access_shared_trends(peer_supporter, member.pk)
 
 
 def test_another_scope_does_not_open_the_results(on_team, member, peer_supporter, phq9_results):
 
-    actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
     with pytest.raises(NotFound):
         access_shared_trends(peer_supporter, member.pk)

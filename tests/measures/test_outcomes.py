@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kindred.accounts.roles import Role
 from kindred.bookings.models import Booking, BookingStatus
-from kindred.care import sources
+from kindred.consent import sources
 from kindred.measures.models import Response
 from kindred.measures.outcomes import (
     MIN_CELL,

@@ -172,8 +172,8 @@ def test_another_therapists_assignments_stay_off_the_results_page(
 def test_once_the_member_switches_it_off_the_results_and_export_are_404(
     login, member, therapist, treating, results
 ):
-    from kindred.care.actions import do_set_default_access
-    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES
+    from kindred.consent.actions import do_set_default_access
+    from kindred.consent.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES
 
     client = login(therapist)
     assert client.get(f"/therapist/measures/{member.pk}/").status_code == 200

@@ -404,15 +404,15 @@ def privacy_of(page: str) -> str:
 
 
 def test_without_a_therapist_the_index_says_answers_are_private(login, member):
-    from kindred.care.visibility import measures_sentences
+    from kindred.consent.visibility import measures_sentences
 
     text = privacy_of(login(member).get("/measures/").content.decode())
     assert text.startswith(" ".join(measures_sentences(False, set())))
 
 
 def test_with_a_therapist_the_index_says_what_they_see(login, member, treated):
-    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as ASSIGNED
-    from kindred.care.visibility import THERAPIST_RISK_ALERTS as ALERTS
+    from kindred.consent.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as ASSIGNED
+    from kindred.consent.visibility import THERAPIST_RISK_ALERTS as ALERTS
 
     text = privacy_of(login(member).get("/measures/").content.decode())
     assert f"Your therapist sees {ASSIGNED.label}." in text
@@ -422,8 +422,8 @@ def test_with_a_therapist_the_index_says_what_they_see(login, member, treated):
 
 
 def test_once_switched_off_the_index_no_longer_says_the_therapist_sees_them(login, member, treated):
-    from kindred.care.actions import do_set_default_access
-    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as ASSIGNED
+    from kindred.consent.actions import do_set_default_access
+    from kindred.consent.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as ASSIGNED
 
     do_set_default_access(member, ASSIGNED.key, on=False)
     text = privacy_of(login(member).get("/measures/").content.decode())
@@ -434,7 +434,7 @@ def test_once_switched_off_the_index_no_longer_says_the_therapist_sees_them(logi
 def test_an_assigned_questionnaire_says_the_therapist_will_see_it(
     login, member, assigned_phq9, mode
 ):
-    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as ASSIGNED
+    from kindred.consent.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as ASSIGNED
 
     text = privacy_of(login(member).get(f"/measures/phq9/{mode}").content.decode())
     assert text == f"dr_ellis asked you to fill this in. dr_ellis sees {ASSIGNED.label}."
@@ -442,7 +442,7 @@ def test_an_assigned_questionnaire_says_the_therapist_will_see_it(
 
 @pytest.mark.parametrize("mode", ["", "?mode=step"])
 def test_a_questionnaire_taken_alone_says_only_you_see_it(login, member, assigned_phq9, mode):
-    from kindred.care.visibility import THERAPIST_RISK_ALERTS as ALERTS
+    from kindred.consent.visibility import THERAPIST_RISK_ALERTS as ALERTS
 
     text = privacy_of(login(member).get(f"/measures/gad7/{mode}").content.decode())
     assert text == (
@@ -451,8 +451,8 @@ def test_a_questionnaire_taken_alone_says_only_you_see_it(login, member, assigne
 
 
 def test_switched_off_the_assigned_questionnaire_says_only_you_see_it(login, member, assigned_phq9):
-    from kindred.care.actions import do_set_default_access
-    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as ASSIGNED
+    from kindred.consent.actions import do_set_default_access
+    from kindred.consent.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as ASSIGNED
 
     do_set_default_access(member, ASSIGNED.key, on=False)
     text = privacy_of(login(member).get("/measures/phq9/").content.decode())
@@ -474,9 +474,9 @@ def test_one_switch_changes_the_sentence_on_every_page_that_says_who_sees_answer
 ):
     """/measures/, the questionnaire page, /my/care/ and "Who can see what" all render
     the same declaration through one function; switching it off changes all four."""
-    from kindred.care.actions import do_set_default_access
-    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as ASSIGNED
-    from kindred.care.visibility import sentence
+    from kindred.consent.actions import do_set_default_access
+    from kindred.consent.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES as ASSIGNED
+    from kindred.consent.visibility import sentence
 
     client = login(member)
     pages = ("/measures/", "/measures/phq9/", "/my/care/", "/my/care/who-can-see/")

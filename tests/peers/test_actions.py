@@ -419,13 +419,13 @@ def test_reporting_flags_the_other_person_with_the_note(member):
 
 
 def _live_grants(member, grantee):
-    from kindred.care.grants import MEASURE_TRENDS, has_grant
+    from kindred.consent.grants import MEASURE_TRENDS, has_grant
 
     return has_grant(grantee, member, MEASURE_TRENDS)
 
 
 def test_ending_a_connection_ends_what_the_member_shared_with_their_peer(db, client):
-    from kindred.care.grants import MEASURE_TRENDS
+    from kindred.consent.grants import MEASURE_TRENDS
     from tests.care.factories import assert_sharing_ended, share_before_it_ends
 
     seeker = make_member("seeker_end")
@@ -441,7 +441,7 @@ def test_ending_a_connection_ends_what_the_member_shared_with_their_peer(db, cli
 
 
 def test_blocking_a_peer_ends_what_the_member_shared_with_them(db, client):
-    from kindred.care.grants import MEASURE_TRENDS
+    from kindred.consent.grants import MEASURE_TRENDS
     from tests.care.factories import assert_sharing_ended, share_before_it_ends
 
     seeker = make_member("seeker_block")

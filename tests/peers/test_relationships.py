@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from kindred.care.sources import members_by_service, team_for, timeline_for
+from kindred.consent.sources import members_by_service, team_for, timeline_for
 from kindred.guide.nextsteps import GuideNeeds, next_steps
 from kindred.peers import actions
 from kindred.peers.demo import create_demo_peers

@@ -68,8 +68,8 @@ def test_plan_gas_score_uses_the_latest_attainment_per_objective(plan, therapist
 def test_the_therapist_sees_progress_from_the_questionnaires_they_assigned_only(
     plan, member, therapist, therapist2
 ):
-    from kindred.care.actions import do_set_default_access
-    from kindred.care.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES
+    from kindred.consent.actions import do_set_default_access
+    from kindred.consent.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES
 
     submit(member, 18, assigned_by=therapist)
     submit(member, 4)  # taken alone

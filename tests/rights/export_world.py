@@ -237,8 +237,9 @@ def _measures(member: User, therapist: User) -> None:
 
 def _care(member: User, therapist: User) -> None:
     from kindred.audit.actions import record_event
-    from kindred.care import audit_names as care_audit
-    from kindred.care.models import ConsentGrant, Referral
+    from kindred.care.models import Referral
+    from kindred.consent import audit_names as consent_audit
+    from kindred.consent.models import ConsentGrant
 
     ConsentGrant.objects.create(member=member, grantee=therapist, scope="safety_plan")
     Referral.objects.create(
@@ -252,7 +253,7 @@ def _care(member: User, therapist: User) -> None:
     # The therapist used the grant: the member's "who looked" log shows it.
     record_event(
         actor=therapist,
-        event=care_audit.GRANT_USED,
+        event=consent_audit.GRANT_USED,
         target=member,
         changes={"scope": "safety_plan"},
     )

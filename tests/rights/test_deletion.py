@@ -20,10 +20,10 @@ from kindred.api.models import ApiToken
 from kindred.audit.actions import verify_chain
 from kindred.audit.models import AuditEvent
 from kindred.bookings.models import Booking, BookingStatus, CalendarFeed
-from kindred.care.models import ConsentGrant
 from kindred.clinical.models import ProgressNote, PsychotherapyNote
 from kindred.community.deletion import DELETED_THREAD_TITLE
 from kindred.community.models import Post, Thread
+from kindred.consent.models import ConsentGrant
 from kindred.core.models import Notification
 from kindred.guide.models import SavedGuide
 from kindred.measures.models import Response, ResponseDraft

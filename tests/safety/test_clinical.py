@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kindred.audit.models import AuditEvent
 from kindred.bookings.models import Booking, BookingStatus
-from kindred.care.accesslog import access_log_for
+from kindred.consent.accesslog import access_log_for
 from kindred.core.models import Notification
 from kindred.measures.actions import do_submit_response
 from kindred.messaging import actions as messaging

@@ -1,6 +1,6 @@
 """Combined care: your care team, what you share with whom, suggestions, your timeline.
 
-The same rules as the pages (:mod:`kindred.care.actions`, :mod:`kindred.care.grants`):
+The same rules as the pages (:mod:`kindred.care.actions`, :mod:`kindred.consent.grants`):
 you share with people on your care team only; nothing about a member is readable
 without their live grant (the same 404 as for a member who does not exist); every
 grant, revocation and use is in the audit log, which you can read at
@@ -19,10 +19,13 @@ from ninja.errors import HttpError
 from kindred.api.auth import get_api_user
 from kindred.api.openapi import errors
 from kindred.api.schemas import InputSchema, PathText
-from kindred.care import actions, grants, shared, visibility
-from kindred.care.accesslog import access_log_for
-from kindred.care.models import ConsentGrant, Referral
-from kindred.care.sources import team_for, timeline_for
+from kindred.care import actions, shared
+from kindred.care.models import Referral
+from kindred.consent import actions as consent_actions
+from kindred.consent import grants, visibility
+from kindred.consent.accesslog import access_log_for
+from kindred.consent.models import ConsentGrant
+from kindred.consent.sources import team_for, timeline_for
 from kindred.core.access import NotFound
 from kindred.core.ids import ObjectId
 from kindred.core.inputs import SchedulableDatetime
@@ -251,14 +254,14 @@ def list_grants(request: HttpRequest) -> list[dict[str, Any]]:
 def create_grant(request: HttpRequest, payload: GrantIn) -> Status[dict[str, Any]]:
     """Granting a scope already shared with that person renews it with the new end."""
     try:
-        grant = actions.do_grant(
+        grant = consent_actions.do_grant(
             get_api_user(request),
             payload.grantee_id,
             payload.scope,
             expires_at=payload.expires_at,
             request=request,
         )
-    except actions.CareError as error:
+    except consent_actions.ConsentError as error:
         raise HttpError(422, str(error)) from None
     return Status(201, describe_grant(grant))
 
@@ -266,7 +269,7 @@ def create_grant(request: HttpRequest, payload: GrantIn) -> Status[dict[str, Any
 @router.post("/care/grants/{grant_id}/revoke", response=GrantOut, summary="Stop sharing")
 def revoke_grant(request: HttpRequest, grant_id: int) -> dict[str, Any]:
     """Takes effect at once. A grant that is not yours or already revoked: 404."""
-    grant = actions.do_revoke_grant(get_api_user(request), grant_id, request=request)
+    grant = consent_actions.do_revoke_grant(get_api_user(request), grant_id, request=request)
     return describe_grant(grant)
 
 
@@ -288,7 +291,7 @@ def describe_default(default: visibility.DefaultAccess, on: bool) -> dict[str, A
     summary="What your care team sees without you sharing",
 )
 def list_defaults(request: HttpRequest) -> list[dict[str, Any]]:
-    """The declarations of :mod:`kindred.care.visibility`, the same the access checks
+    """The declarations of :mod:`kindred.consent.visibility`, the same the access checks
     and the pages read, each with whether it is on for you."""
     off = visibility.switched_off(get_api_user(request))
     return [describe_default(d, d.key not in off) for d in visibility.DEFAULTS]
@@ -305,8 +308,10 @@ def set_default(request: HttpRequest, key: PathText, payload: DefaultAccessIn) -
     if default is None:
         raise NotFound("default access")
     try:
-        actions.do_set_default_access(get_api_user(request), key, on=payload.on, request=request)
-    except actions.CareError as error:
+        consent_actions.do_set_default_access(
+            get_api_user(request), key, on=payload.on, request=request
+        )
+    except consent_actions.ConsentError as error:
         raise HttpError(422, str(error)) from None
     return describe_default(default, payload.on)
 

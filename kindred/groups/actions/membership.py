@@ -144,7 +144,7 @@ def end_grants_with_facilitators(group: Group, people: list[User], *, reason: st
     it ends with their place, unless another group (or connection) still ties them.
     Runs in the caller's transaction, after the places are given up."""
     # Imported here: the care app depends on groups, not the other way round.
-    from kindred.care.actions import do_end_grants_for_relationships
+    from kindred.consent.actions import do_end_grants_for_relationships
 
     facilitators = list(group.facilitators.all())
     return do_end_grants_for_relationships(

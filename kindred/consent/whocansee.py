@@ -1,8 +1,8 @@
 """A member's "Who can see what": per person, what they see and why.
 
 Read once here, rendered by the page (``/my/care/who-can-see/``): the rows come from the
-default-access declarations (:mod:`kindred.care.visibility`), the member's care team
-(:mod:`kindred.care.sources`) and their live consent grants, so the page says exactly
+default-access declarations (:mod:`kindred.consent.visibility`), the member's care team
+(:mod:`kindred.consent.sources`) and their live consent grants, so the page says exactly
 what the access checks do. A constant number of queries: one per team source, one for
 the grants and one for the switched-off defaults.
 """
@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kindred.accounts.models import User
-from kindred.care import grants, visibility
-from kindred.care.sources import team_for
+from kindred.consent import grants, visibility
+from kindred.consent.sources import team_for
 
 RELATION_LABELS: dict[str, Promise] = {
     "therapist": gettext_lazy("Therapist"),

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from kindred.accounts.models import User
 from kindred.audit.actions import record_event
-from kindred.care import audit_names as care_audit
-from kindred.care.models import ConsentGrant, Scope
+from kindred.consent import audit_names as consent_audit
+from kindred.consent.models import ConsentGrant, Scope
 from kindred.core.access import NotFound
 from kindred.core.ids import parse_id
 
@@ -33,7 +33,7 @@ SAFETY_PLAN = Scope.SAFETY_PLAN.value
 SCOPES: tuple[str, ...] = tuple(Scope.values)
 SCOPE_LABELS: dict[str, str] = dict(Scope.choices)
 
-USED_EVENT = care_audit.GRANT_USED
+USED_EVENT = consent_audit.GRANT_USED
 
 
 def _pk(user_or_id: Any) -> int | None:

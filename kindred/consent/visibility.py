@@ -11,12 +11,12 @@ declarations (:func:`measures_sentences`, :func:`questionnaire_sentence`,
 Besides the care team (therapist, facilitators, peer supporters) the moderators are
 declared here too: they are nobody's team, but what they see of every member (public
 posts and what is reported, never private clinical text) is a default like the rest.
-The member's "Who can see what" page (:mod:`kindred.care.whocansee`) lists these with
+The member's "Who can see what" page (:mod:`kindred.consent.whocansee`) lists these with
 the member's grants, per person.
 
 Everything else crosses to someone only through a consent grant the member made
-(:mod:`kindred.care.grants`). A default the member can switch off is stored as a
-:class:`~kindred.care.models.DefaultAccessOptOut`; no row, the default stands.
+(:mod:`kindred.consent.grants`). A default the member can switch off is stored as a
+:class:`~kindred.consent.models.DefaultAccessOptOut`; no row, the default stands.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
-from kindred.care.models import DefaultAccessOptOut
+from kindred.consent.models import DefaultAccessOptOut
 
 
 @dataclass(frozen=True)

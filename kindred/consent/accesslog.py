@@ -5,6 +5,10 @@ target is the member's account — a grant used, a therapist reading their resul
 looks at a safety alert on something private they wrote, which name the member and the
 reader's role: kindred/safety/access.py ``read_flag``) and the member's own grants and
 revocations. Three queries whatever the length.
+
+Consent sits below the apps whose reads it lists, so an app whose read events name the
+member in ``changes["member"]`` (rather than targeting the account) registers the event
+name here (:func:`register_member_read`, the safety app from its ``ready``).
 """
 
 from __future__ import annotations
@@ -17,11 +21,25 @@ from django.db.models import Q
 
 from kindred.accounts.models import User
 from kindred.audit.models import AuditEvent
-from kindred.care.grants import SCOPE_LABELS, USED_EVENT
-from kindred.care.models import ConsentGrant, EndReason
-from kindred.safety.access import FLAG_READ_EVENT
+from kindred.consent import audit_names as consent_audit
+from kindred.consent.grants import SCOPE_LABELS, USED_EVENT
+from kindred.consent.models import ConsentGrant, EndReason
+from kindred.core.registry import Registry
 
 LIMIT = 200
+# Read events that name the member in ``changes["member"]`` and the reader's role in
+# ``changes["role"]``, by the registering app.
+MEMBER_READS = Registry[str]("reads that name the member")
+
+
+def register_member_read(name: str, event: str) -> None:
+    MEMBER_READS.register(name, event)
+
+
+def unregister_member_read(name: str) -> None:
+    MEMBER_READS.unregister(name)
+
+
 EVENT_LABELS = {
     "care.grant.created": "You shared",
     "care.grant.renewed": "You renewed sharing",
@@ -59,14 +77,15 @@ def access_log_for(member: Any) -> list[LogEntry]:
     grant_ids = [
         str(pk) for pk in ConsentGrant.objects.filter(member=member).values_list("pk", flat=True)
     ]
+    member_reads = set(MEMBER_READS.values())
     events = list(
         AuditEvent.objects.filter(
             Q(target_type="accounts.user", target_id=str(member.pk))
             & ~Q(actor_id=member.pk)
             & (Q(event=USED_EVENT) | Q(event__endswith=".read"))
-            | Q(target_type="care.consentgrant", target_id__in=grant_ids)
+            | Q(target_type=consent_audit.GRANT_TARGET_TYPE, target_id__in=grant_ids)
             # Found by the event index, then the member named in the row.
-            | Q(event=FLAG_READ_EVENT, changes__member=member.pk) & ~Q(actor_id=member.pk)
+            | Q(event__in=member_reads, changes__member=member.pk) & ~Q(actor_id=member.pk)
         ).order_by("-seq")[:LIMIT]
     )
     ids = {e.actor_id for e in events if e.actor_id is not None}
@@ -94,7 +113,7 @@ def access_log_for(member: Any) -> list[LogEntry]:
                     event.at, "You", f"{EVENT_LABELS[event.event]} with {grantee}", _what(event)
                 )
             )
-        elif event.event == FLAG_READ_EVENT:
+        elif event.event in member_reads:
             role = str(event.changes.get("role", ""))
             who = ANONYMOUS_ROLES.get(role) or handles.get(
                 event.actor_id,  # type: ignore[arg-type]
