@@ -10,7 +10,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 
 from kindred.accounts.models import User
 from kindred.audit.actions import record_read
@@ -23,7 +24,7 @@ def is_open(conversation: Conversation) -> bool:
     return treating_therapists(conversation.member).filter(pk=conversation.therapist_id).exists()
 
 
-def access_treating_therapist(member: Any, therapist_id: int) -> User:
+def access_treating_therapist(member: User | AnonymousUser, therapist_id: int) -> User:
     """A therapist who treats ``member`` now (to start a conversation with)."""
     therapist = treating_therapists(member).filter(pk=therapist_id).first()
     if therapist is None:
@@ -31,7 +32,7 @@ def access_treating_therapist(member: Any, therapist_id: int) -> User:
     return therapist
 
 
-def access_client(therapist: Any, member_id: int) -> User:
+def access_client(therapist: User | AnonymousUser, member_id: int) -> User:
     """A member whom ``therapist`` treats now (to start a conversation with)."""
     member = clients_of(therapist).filter(pk=member_id).first()
     if member is None:
@@ -39,7 +40,7 @@ def access_client(therapist: Any, member_id: int) -> User:
     return member
 
 
-def access_member_conversation(user: Any, conversation_id: int) -> Conversation:
+def access_member_conversation(user: User | AnonymousUser, conversation_id: int) -> Conversation:
     """The member's own conversation (member pages only)."""
     conversation = (
         Conversation.objects.select_related("member", "therapist")
@@ -52,7 +53,11 @@ def access_member_conversation(user: Any, conversation_id: int) -> Conversation:
 
 
 def access_therapist_conversation(
-    user: Any, conversation_id: int, *, audit: bool = True, request: Any = None
+    user: User | AnonymousUser,
+    conversation_id: int,
+    *,
+    audit: bool = True,
+    request: HttpRequest | None = None,
 ) -> Conversation:
     """The therapist's conversation with a client (therapist pages only).
 

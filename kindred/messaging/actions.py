@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from kindred.accounts.models import User
 from kindred.audit.actions import record_event
 from kindred.core.access import NotFound
 from kindred.core.notifications import do_notify
@@ -41,7 +42,7 @@ class Sent:
         return self.screen is not None and self.screen.flag is not None
 
 
-def conversation_url(conversation: Conversation, user: Any) -> str:
+def conversation_url(conversation: Conversation, user: User) -> str:
     """Where ``user`` (one of the two participants) reads the conversation."""
     if user.pk == conversation.therapist_id:
         return reverse("therapist_conversation", args=[conversation.pk])
@@ -49,7 +50,11 @@ def conversation_url(conversation: Conversation, user: Any) -> str:
 
 
 def do_start_conversation(
-    member: Any, therapist: Any, *, actor: Any = None, request: Any = None
+    member: User,
+    therapist: User,
+    *,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
 ) -> Conversation:
     """The conversation between the two, created if needed; ``actor`` (who started it)
     defaults to the member.
@@ -72,7 +77,7 @@ def do_start_conversation(
     return conversation
 
 
-def check_send_message(sender: Any, conversation: Conversation, body: str) -> str:
+def check_send_message(sender: User, conversation: Conversation, body: str) -> str:
     """The text to store, or :class:`MessagingError` saying why it cannot be sent."""
     if sender.pk not in (conversation.member_id, conversation.therapist_id):
         raise NotFound("conversation")
@@ -90,7 +95,7 @@ def check_send_message(sender: Any, conversation: Conversation, body: str) -> st
 
 
 def do_send_message(
-    sender: Any, conversation: Conversation, body: str, *, request: Any = None
+    sender: User, conversation: Conversation, body: str, *, request: HttpRequest | None = None
 ) -> Sent:
     body = check_send_message(sender, conversation, body)
     from_member = sender.pk == conversation.member_id
@@ -138,7 +143,7 @@ def do_send_message(
     return Sent(message, screen)
 
 
-def do_mark_read(user: Any, conversation: Conversation) -> int:
+def do_mark_read(user: User, conversation: Conversation) -> int:
     """Mark the other person's messages as read by ``user``; returns how many."""
     return (
         Message.objects.filter(conversation=conversation, read_at__isnull=True)
