@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from kindred.accounts.models import User
@@ -12,7 +11,7 @@ from kindred.bookings.models import Booking
 from kindred.core.access import NotFound
 
 
-def is_bookable(therapist: Any) -> bool:
+def is_bookable(therapist: User) -> bool:
     """Holds the therapist role and is listed in the therapy directory.
 
     The directory (``kindred.therapy.access.is_listed``) is optional: installs, or
@@ -34,13 +33,13 @@ def access_bookable_therapist(user_id: int) -> User:
     return therapist
 
 
-def visible_bookings(user: Any) -> QuerySet[Booking]:
+def visible_bookings(user: User | AnonymousUser) -> QuerySet[Booking]:
     if not user.is_authenticated:
         return Booking.objects.none()
     return Booking.objects.filter(Q(member_id=user.pk) | Q(therapist_id=user.pk))
 
 
-def access_booking(user: Any, booking_id: int, *, write: bool = False) -> Booking:
+def access_booking(user: User | AnonymousUser, booking_id: int, *, write: bool = False) -> Booking:
     """Only the member and the therapist of a booking; the same NotFound for a
     missing booking and someone else's. ``write`` locks the row (caller is inside
     ``transaction.atomic``)."""
@@ -53,7 +52,9 @@ def access_booking(user: Any, booking_id: int, *, write: bool = False) -> Bookin
     return booking
 
 
-def access_therapist_booking(user: Any, booking_id: int, *, write: bool = False) -> Booking:
+def access_therapist_booking(
+    user: User | AnonymousUser, booking_id: int, *, write: bool = False
+) -> Booking:
     """A booking where ``user`` is the therapist (attendance, the schedule)."""
     booking = access_booking(user, booking_id, write=write)
     if booking.therapist_id != user.pk:

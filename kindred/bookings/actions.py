@@ -7,14 +7,16 @@ migration 0002); the checks here only give a friendlier message first.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from kindred.accounts.models import User
 from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.bookings import audit_names as bookings_audit
@@ -51,32 +53,34 @@ def notice_period() -> timedelta:
     return timedelta(hours=int(getattr(settings, "BOOKING_NOTICE_HOURS", 24)))
 
 
-def local_label(at: datetime, user: Any) -> str:
+def local_label(at: datetime, user: User | AnonymousUser) -> str:
     """``at`` on ``user``'s clock, with the zone, e.g. "14 Jan 2025, 18:00 GMT"."""
     return format_when(at, zone_of(user))
 
 
-def _overlapping(qs: Any, starts_at: datetime, ends_at: datetime) -> Any:
+def _overlapping(
+    qs: QuerySet[Booking], starts_at: datetime, ends_at: datetime
+) -> QuerySet[Booking]:
     return qs.filter(status=BookingStatus.BOOKED, starts_at__lt=ends_at, ends_at__gt=starts_at)
 
 
 # --- Availability ---------------------------------------------------------------
 
 
-def _check_therapist(therapist: Any) -> None:
+def _check_therapist(therapist: User) -> None:
     if not therapist.has_role(Role.THERAPIST):
         raise NotFound("page")
 
 
 def do_add_weekly_availability(
-    therapist: Any,
+    therapist: User,
     *,
     weekday: int,
     start_time: time,
     end_time: time,
     session_minutes: int = 50,
     buffer_minutes: int = 10,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> WeeklyAvailability:
     _check_therapist(therapist)
     if end_time <= start_time:
@@ -110,7 +114,9 @@ def do_add_weekly_availability(
     return rule
 
 
-def do_remove_weekly_availability(therapist: Any, rule_id: int, *, request: Any = None) -> None:
+def do_remove_weekly_availability(
+    therapist: User, rule_id: int, *, request: HttpRequest | None = None
+) -> None:
     """Existing bookings stay; only future slots stop being offered."""
     with transaction.atomic():
         rule = WeeklyAvailability.objects.filter(pk=rule_id, therapist=therapist).first()
@@ -121,7 +127,7 @@ def do_remove_weekly_availability(therapist: Any, rule_id: int, *, request: Any 
 
 
 def do_add_time_off(
-    therapist: Any, *, first_day: date, last_day: date, request: Any = None
+    therapist: User, *, first_day: date, last_day: date, request: HttpRequest | None = None
 ) -> AvailabilityException:
     """Whole days off, inclusive, on the therapist's own calendar."""
     _check_therapist(therapist)
@@ -137,7 +143,12 @@ def do_add_time_off(
 
 
 def do_add_extra_slot(
-    therapist: Any, *, day: date, at: time, session_minutes: int = 50, request: Any = None
+    therapist: User,
+    *,
+    day: date,
+    at: time,
+    session_minutes: int = 50,
+    request: HttpRequest | None = None,
 ) -> AvailabilityException:
     _check_therapist(therapist)
     if problem := schedulable_problem(day):
@@ -152,7 +163,7 @@ def do_add_extra_slot(
 
 
 def _add_exception(
-    therapist: Any, kind: str, starts_at: datetime, ends_at: datetime, request: Any
+    therapist: User, kind: str, starts_at: datetime, ends_at: datetime, request: HttpRequest | None
 ) -> AvailabilityException:
     with transaction.atomic():
         exc = AvailabilityException.objects.create(
@@ -172,7 +183,9 @@ def _add_exception(
     return exc
 
 
-def do_remove_exception(therapist: Any, exception_id: int, *, request: Any = None) -> None:
+def do_remove_exception(
+    therapist: User, exception_id: int, *, request: HttpRequest | None = None
+) -> None:
     with transaction.atomic():
         exc = AvailabilityException.objects.filter(pk=exception_id, therapist=therapist).first()
         if exc is None:
@@ -186,7 +199,7 @@ def do_remove_exception(therapist: Any, exception_id: int, *, request: Any = Non
 # --- Booking ----------------------------------------------------------------------
 
 
-def find_slot(therapist: Any, starts_at: datetime) -> Slot | None:
+def find_slot(therapist: User, starts_at: datetime) -> Slot | None:
     for slot in candidate_slots(therapist, starts_at, starts_at + timedelta(seconds=1)):
         if slot.starts_at == starts_at:
             return slot
@@ -194,12 +207,12 @@ def find_slot(therapist: Any, starts_at: datetime) -> Slot | None:
 
 
 def do_book(
-    member: Any,
-    therapist: Any,
+    member: User,
+    therapist: User,
     starts_at: datetime,
     *,
     now: datetime | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
     rescheduled_from: Booking | None = None,
 ) -> Booking:
     now = now or timezone.now()
@@ -290,7 +303,7 @@ def send_confirmation(booking: Booking, now: datetime) -> None:
         )
 
 
-def _cancel(booking: Booking, user: Any, now: datetime) -> str:
+def _cancel(booking: Booking, user: User, now: datetime) -> str:
     """Caller holds the row lock (``access_booking(write=True)``)."""
     if not booking.is_active:
         raise BookingError("This booking is not active.")
@@ -306,7 +319,7 @@ def _cancel(booking: Booking, user: Any, now: datetime) -> str:
 
 
 def do_cancel(
-    user: Any, booking_id: int, *, now: datetime | None = None, request: Any = None
+    user: User, booking_id: int, *, now: datetime | None = None, request: HttpRequest | None = None
 ) -> Booking:
     now = now or timezone.now()
     with transaction.atomic():
@@ -330,12 +343,12 @@ def do_cancel(
 
 
 def do_reschedule(
-    member: Any,
+    member: User,
     booking_id: int,
     new_starts_at: datetime,
     *,
     now: datetime | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Booking:
     """Cancel and book in one transaction: the old time is only given up if the
     new one is booked. The old booking follows the notice rule like a cancel."""
@@ -359,12 +372,12 @@ def do_reschedule(
 
 
 def do_mark_attendance(
-    therapist: Any,
+    therapist: User,
     booking_id: int,
     status: str,
     *,
     now: datetime | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Booking:
     now = now or timezone.now()
     if status not in ATTENDANCE:
@@ -404,7 +417,7 @@ def _end_grants_if_therapy_ended(booking: Booking) -> None:
     )
 
 
-def session_link(booking: Booking, user: Any, now: datetime | None = None) -> str:
+def session_link(booking: Booking, user: User, now: datetime | None = None) -> str:
     """The video link, for the two participants only, from 15 minutes before the
     start until the end; "" otherwise or when no provider is configured."""
     template: str = getattr(settings, "SESSION_LINK_TEMPLATE", "") or ""
@@ -420,7 +433,7 @@ def session_link(booking: Booking, user: Any, now: datetime | None = None) -> st
     )
 
 
-def upcoming_for(user: Any, now: datetime) -> Any:
+def upcoming_for(user: User, now: datetime) -> QuerySet[Booking]:
     return (
         Booking.objects.filter(Q(member_id=user.pk) | Q(therapist_id=user.pk))
         .filter(status=BookingStatus.BOOKED, ends_at__gt=now)

@@ -23,6 +23,7 @@ from kindred.bookings.relationships import treating_therapists
 from kindred.bookings.slots import slots_for
 from kindred.core import calendar
 from kindred.core.http import AuthedHttpRequest
+from kindred.core.when import zone_of
 
 BOOKING_HORIZON = timedelta(days=14)
 PAST_SHOWN = 50
@@ -126,7 +127,7 @@ def therapist_slots(request: AuthedHttpRequest, therapist_id: int) -> HttpRespon
             problems = form.errors.get("starts_at") or ["Choose a time from the list."]
             messages.error(request, str(problems[0]))
     now = timezone.now()
-    zone = actions.zone_of(request.user)
+    zone = zone_of(request.user)
     # A time chosen on the therapist's profile arrives ticked.
     chosen = _parse_instant(request.POST.get("starts_at") or request.GET.get("at") or "")
     days: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()

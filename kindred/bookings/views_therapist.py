@@ -16,6 +16,7 @@ from kindred.bookings.forms import AttendanceForm, ExtraSlotForm, TimeOffForm, W
 from kindred.bookings.models import AvailabilityException, Booking, WeeklyAvailability
 from kindred.bookings.views import booking_rows, do_cancel_view
 from kindred.core.http import AuthedHttpRequest
+from kindred.core.when import zone_of
 
 SCHEDULE_PAST = timedelta(days=30)
 
@@ -41,7 +42,7 @@ def _availability_page(request: AuthedHttpRequest, **forms: object) -> HttpRespo
                 }
                 for e in exceptions
             ],
-            "zone": actions.zone_of(user).key,
+            "zone": zone_of(user).key,
             "weekly_form": forms.get("weekly_form") or WeeklyForm(),
             "off_form": forms.get("off_form") or TimeOffForm(),
             "extra_form": forms.get("extra_form") or ExtraSlotForm(),

@@ -39,10 +39,10 @@ from kindred.accounts.deletion import ERASERS, ErasePlan, Eraser, get_deleted_me
 from kindred.accounts.models import User
 from kindred.api.actions import do_revoke_all_tokens
 from kindred.audit.actions import record_event
-from kindred.bookings.actions import zone_of
 from kindred.bookings.models import Booking
 from kindred.bookings.relationships import treating_therapists
 from kindred.core.notifications import do_notify
+from kindred.core.when import zone_of
 from kindred.rights import audit_names as audit
 from kindred.rights.deletion_models import AccountDeletion, DeletionState, PostsChoice
 

@@ -31,6 +31,7 @@ from kindred.bookings.models import Booking, BookingStatus
 from kindred.bookings.slots import slots_for
 from kindred.core.ids import ObjectId
 from kindred.core.inputs import SchedulableDatetime
+from kindred.core.when import zone_of
 from kindred.therapy.access import access_profile
 
 router = Router(tags=["bookings"])
@@ -155,7 +156,7 @@ def list_slots(request: HttpRequest, profile_id: int, query: Query[SlotsQuery]) 
     profile = access_profile(reader, profile_id)
     therapist = access_bookable_therapist(profile.user_id)
     now = timezone.now()
-    zone = actions.zone_of(reader) if reader.is_authenticated else None
+    zone = zone_of(reader) if reader.is_authenticated else None
     return {
         "therapist_profile_id": profile.pk,
         "therapist_user_id": therapist.pk,
