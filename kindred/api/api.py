@@ -27,6 +27,7 @@ from django.http import FileResponse, HttpRequest
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 
 from kindred.api.auth import session_auth, token_auth
 from kindred.api.docs import LocalSwagger, docs_asset
@@ -40,8 +41,36 @@ from kindred.api.routers import crisis, me, tokens
 from kindred.api.schemas import PathText
 from kindred.api.throttle import ApiThrottle
 
+# The routers of the feature apps, in the order they are mounted, each under the name
+# its operations were first published with. An operationId is part of the public
+# contract (generated clients name their methods after it), and ninja derives it from
+# the view's module path, which changes when a router moves between apps. So the rule
+# is: a view in one of these modules has the id ``kindred_api_routers_<name>_<view>``,
+# whatever module it lives in now; every other view keeps ninja's default. A router
+# that moves keeps its name here; a new one takes its app's name.
+FEATURE_ROUTERS = {
+    "community": "kindred.api.routers.community",
+    "measures": "kindred.api.routers.measures",
+    "therapy": "kindred.api.routers.therapy",
+    "bookings": "kindred.api.routers.bookings",
+    "rooms": "kindred.api.routers.rooms",
+    "groups": "kindred.api.routers.groups",
+    "group_tools": "kindred.api.routers.group_tools",
+    "peers": "kindred.api.routers.peers",
+    "care": "kindred.api.routers.care",
+    "guide": "kindred.api.routers.guide",
+}
+PUBLISHED_NAMES = {module: name for name, module in FEATURE_ROUTERS.items()}
+
 
 class KindredAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        view = operation.view_func
+        name = PUBLISHED_NAMES.get(view.__module__)
+        if name is None:
+            return super().get_openapi_operation_id(operation)
+        return f"kindred_api_routers_{name}_{view.__name__}"
+
     def _get_urls(self) -> list[URLResolver | URLPattern]:
         urls = super()._get_urls()
         for pattern in urls:
@@ -73,16 +102,8 @@ install_error_handlers(api)
 api.add_router("", me.router)
 api.add_router("", tokens.router)
 api.add_router("", crisis.router)
-api.add_router("", "kindred.api.routers.community.router")
-api.add_router("", "kindred.api.routers.measures.router")
-api.add_router("", "kindred.api.routers.therapy.router")
-api.add_router("", "kindred.api.routers.bookings.router")
-api.add_router("", "kindred.api.routers.rooms.router")
-api.add_router("", "kindred.api.routers.groups.router")
-api.add_router("", "kindred.api.routers.group_tools.router")
-api.add_router("", "kindred.api.routers.peers.router")
-api.add_router("", "kindred.api.routers.care.router")
-api.add_router("", "kindred.api.routers.guide.router")
+for module in FEATURE_ROUTERS.values():
+    api.add_router("", f"{module}.router")
 api.add_router("", "kindred.rights.api.router")
 
 
