@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import AuthenticationError, AuthorizationError
@@ -118,3 +119,19 @@ def require_session(request: HttpRequest) -> None:
 
 token_auth = TokenAuth()
 session_auth = BrowserSessionAuth()
+
+
+def allow_visitor(request: HttpRequest) -> AnonymousUser:
+    """Last in a read endpoint's auth list: no credentials reads as a visitor.
+
+    A bearer header that is present but wrong still gets 401 from ``token_auth``.
+    """
+    return AnonymousUser()
+
+
+READ_AUTH = [token_auth, session_auth, allow_visitor]
+
+
+def get_reader(request: HttpRequest) -> Any:
+    """The caller of a read endpoint: a user, or ``AnonymousUser`` for a visitor."""
+    return request.auth  # type: ignore[attr-defined]

@@ -21,9 +21,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, model_validator
 
-from kindred.api.auth import get_api_user
+from kindred.api.auth import READ_AUTH, get_api_user, get_reader
 from kindred.api.openapi import errors
-from kindred.api.routers.community import READ_AUTH, get_reader
 from kindred.api.schemas import InputSchema
 from kindred.bookings import actions
 from kindred.bookings.access import access_bookable_therapist, visible_bookings

@@ -11,15 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
-from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, field_validator
 
-from kindred.api.auth import get_api_user, session_auth, token_auth
-from kindred.api.routers.crisis import CrisisCountryOut, describe_country
+from kindred.api.auth import READ_AUTH, get_api_user, get_reader
+from kindred.api.idempotency import IDEMPOTENT, request_key
+from kindred.api.routers.crisis import AsCaller, SupportOut, describe_support
 from kindred.api.schemas import InputSchema, PathText
 from kindred.community import actions
 from kindred.community.access import (
@@ -36,12 +35,9 @@ from kindred.community.models import Post, ReactionKind, Space, Thread
 from kindred.community.pagination import post_page, thread_page
 from kindred.community.queries import post_reactions
 from kindred.core.idempotency import (
-    HEADER,
-    InvalidKey,
     KeyReused,
     Replay,
     fingerprint,
-    key_from_header,
     once,
     previous,
 )
@@ -53,7 +49,6 @@ from kindred.safety.actions import (
     do_report,
     report_ref,
 )
-from kindred.safety.crisis import crisis_context
 
 router = Router(tags=["community"])
 
@@ -68,22 +63,6 @@ HELD_MESSAGE = (
 REPORTED_MESSAGE = (
     "Thank you. A moderator will look at this. The person is not told who reported them."
 )
-
-
-def allow_visitor(request: HttpRequest) -> AnonymousUser:
-    """Last in a read endpoint's auth list: no credentials reads as a visitor.
-
-    A bearer header that is present but wrong still gets 401 from ``token_auth``.
-    """
-    return AnonymousUser()
-
-
-READ_AUTH = [token_auth, session_auth, allow_visitor]
-
-
-def get_reader(request: HttpRequest) -> Any:
-    """The caller of a read endpoint: a user, or ``AnonymousUser`` for a visitor."""
-    return request.auth  # type: ignore[attr-defined]
 
 
 # --- Schemas -----------------------------------------------------------------
@@ -144,15 +123,6 @@ class PostPageOut(Schema):
     thread: ThreadOut
     posts: list[PostOut]
     next_cursor: str | None = Field(description="Pass as ?after= for the next page.")
-
-
-class SupportOut(Schema):
-    level: str = Field(description="How worried the screening is: low, moderate or high.")
-    message: str
-    country: CrisisCountryOut | None = Field(description="Crisis lines for your country.")
-    anywhere: CrisisCountryOut | None = Field(description="Lines that work from anywhere.")
-    get_help_url: str
-    safety_plan_url: str
 
 
 class PostWrittenOut(PostOut):
@@ -286,44 +256,6 @@ def describe_posts(reader: Any, posts: list[Post]) -> list[dict[str, Any]]:
     ]
 
 
-class _AsCaller:
-    """The request with the API caller as its user, for :func:`crisis_context`.
-
-    A token caller has no session user, and their account's country should still
-    choose the crisis lines.
-    """
-
-    def __init__(self, request: HttpRequest, user: Any) -> None:
-        self._request = request
-        self.user = user
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._request, name)
-
-
-# Documents the header on the operations that take it (ninja extends the parameters).
-IDEMPOTENT = {
-    "parameters": [
-        {
-            "in": "header",
-            "name": HEADER,
-            "required": False,
-            "schema": {"type": "string", "minLength": 1, "maxLength": 100},
-            "description": "Retry safely: a retry with the same key stores nothing twice and "
-            "gets the first answer back (kept 24 hours; the same key with another request "
-            "is 422).",
-        }
-    ]
-}
-
-
-def request_key(request: HttpRequest) -> str | None:
-    try:
-        return key_from_header(request)
-    except InvalidKey as exc:
-        raise HttpError(422, str(exc)) from None
-
-
 def replayed_post(request: HttpRequest, replay: Replay) -> Status[dict[str, Any]]:
     """The answer to a retried thread or reply: the post as it is now, support again."""
     post = Post.objects.select_related("author", "thread").get(pk=replay.object_id)
@@ -337,17 +269,7 @@ def describe_written(request: HttpRequest, written: actions.Written) -> dict[str
 
 def describe_written_post(request: HttpRequest, written_post: Post, level: str) -> dict[str, Any]:
     user = get_api_user(request)
-    support = None
-    if level:
-        context = crisis_context(_AsCaller(request, user))
-        support = {
-            "level": level,
-            "message": SUPPORT_MESSAGE,
-            "country": describe_country(context["country"]),
-            "anywhere": describe_country(context["anywhere"]),
-            "get_help_url": reverse("get_help"),
-            "safety_plan_url": reverse("safety_plan"),
-        }
+    support = describe_support(AsCaller(request, user), level, SUPPORT_MESSAGE) if level else None
     (post,) = describe_posts(user, [written_post])
     return {
         **post,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from kindred.api.schemas import InputSchema
@@ -33,6 +34,44 @@ class CrisisCountryOut(Schema):
     name: str
     emergency_number: str
     lines: list[CrisisLineOut]
+
+
+class AsCaller:
+    """The request with the API caller as its user, for :func:`crisis_context`.
+
+    A token caller has no session user, and their account's country should still
+    choose the crisis lines.
+    """
+
+    def __init__(self, request: HttpRequest, user: Any) -> None:
+        self._request = request
+        self.user = user
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._request, name)
+
+
+class SupportOut(Schema):
+    level: str = Field(description="How worried the screening is: low, moderate or high.")
+    message: str
+    country: CrisisCountryOut | None = Field(description="Crisis lines for your country.")
+    anywhere: CrisisCountryOut | None = Field(description="Lines that work from anywhere.")
+    get_help_url: str
+    safety_plan_url: str
+
+
+def describe_support(request: Any, level: str, message: str) -> dict[str, Any]:
+    """Crisis resources to show someone who just wrote something worrying, for the
+    country of ``request.user`` (else the browser's language, else the default)."""
+    context = crisis_context(request)
+    return {
+        "level": level,
+        "message": message,
+        "country": describe_country(context["country"]),
+        "anywhere": describe_country(context["anywhere"]),
+        "get_help_url": reverse("get_help"),
+        "safety_plan_url": reverse("safety_plan"),
+    }
 
 
 def describe_country(country: CrisisCountry | None) -> dict[str, Any] | None:

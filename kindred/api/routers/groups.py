@@ -19,8 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import AwareDatetime, ConfigDict
 
-from kindred.api.auth import get_api_user
-from kindred.api.routers.community import READ_AUTH, get_reader
+from kindred.api.auth import READ_AUTH, get_api_user, get_reader
 from kindred.api.schemas import InputSchema
 from kindred.core.access import NotFound
 from kindred.core.ids import ObjectId

@@ -18,8 +18,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kindred.api.auth import get_api_user, token_auth
-from kindred.api.routers.community import _AsCaller
-from kindred.api.routers.crisis import CrisisCountryOut, describe_country
+from kindred.api.routers.crisis import AsCaller, CrisisCountryOut, describe_country
 from kindred.guide import actions
 from kindred.guide.access import access_saved_guide, visible_saved_guides
 from kindred.guide.options import (
@@ -202,7 +201,7 @@ def describe_evaluation(
     outcome = evaluation.outcome
     crisis = None
     if outcome.immediate_risk:
-        context = crisis_context(_AsCaller(request, user) if user is not None else request)
+        context = crisis_context(AsCaller(request, user) if user is not None else request)
         crisis = {
             "country": describe_country(context["country"]),
             "anywhere": describe_country(context["anywhere"]),

@@ -11,13 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kindred.api.auth import get_api_user
-from kindred.api.routers.community import SupportOut, _AsCaller
-from kindred.api.routers.crisis import describe_country
+from kindred.api.routers import crisis
+from kindred.api.routers.crisis import AsCaller, SupportOut
 from kindred.api.schemas import InputSchema, PathText
 from kindred.measures import actions
 from kindred.measures.access import visible_responses
@@ -34,7 +33,6 @@ from kindred.measures.definitions import (
     get_library,
 )
 from kindred.measures.scoring import ScoringError
-from kindred.safety.crisis import crisis_context
 
 router = Router(tags=["measures"])
 
@@ -176,15 +174,7 @@ def describe_result(response: Any) -> dict[str, Any]:
 
 
 def describe_support(request: HttpRequest, user: Any) -> dict[str, Any]:
-    context = crisis_context(_AsCaller(request, user))
-    return {
-        "level": actions.FLAG_LEVEL,
-        "message": SUPPORT_MESSAGE,
-        "country": describe_country(context["country"]),
-        "anywhere": describe_country(context["anywhere"]),
-        "get_help_url": reverse("get_help"),
-        "safety_plan_url": reverse("safety_plan"),
-    }
+    return crisis.describe_support(AsCaller(request, user), actions.FLAG_LEVEL, SUPPORT_MESSAGE)
 
 
 # --- Endpoints ---------------------------------------------------------------

@@ -11,16 +11,16 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, field_validator
 
 from kindred.api.auth import get_api_user
+from kindred.api.idempotency import IDEMPOTENT, request_key
 from kindred.api.openapi import errors
-from kindred.api.routers.community import IDEMPOTENT, SupportOut, request_key
-from kindred.api.routers.crisis import describe_country
+from kindred.api.routers import crisis
+from kindred.api.routers.crisis import SupportOut
 from kindred.api.schemas import InputSchema
 from kindred.core.access import NotFound
 from kindred.core.idempotency import KeyReused, fingerprint, once, previous
@@ -44,7 +44,6 @@ from kindred.safety.actions import (
     ScreenOutcome,
     report_ref,
 )
-from kindred.safety.crisis import crisis_context
 
 router = Router(tags=["peers"])
 
@@ -243,15 +242,7 @@ def describe_profile(user: Any, profile: Any) -> dict[str, Any]:
 def describe_support(request: HttpRequest, screen: ScreenOutcome | None) -> dict[str, Any] | None:
     if screen is None or not screen.support:
         return None
-    crisis = crisis_context(request)
-    return {
-        "level": screen.result.level,
-        "message": SUPPORT_MESSAGE,
-        "country": describe_country(crisis["country"]),
-        "anywhere": describe_country(crisis["anywhere"]),
-        "get_help_url": reverse("get_help"),
-        "safety_plan_url": reverse("safety_plan"),
-    }
+    return crisis.describe_support(request, screen.result.level, SUPPORT_MESSAGE)
 
 
 def _rooms_by_connection(ids: list[int]) -> dict[int, int]:

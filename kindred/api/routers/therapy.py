@@ -24,9 +24,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
-from kindred.api.auth import get_api_user
+from kindred.api.auth import READ_AUTH, get_api_user, get_reader
 from kindred.api.openapi import errors
-from kindred.api.routers.community import READ_AUTH, get_reader
 from kindred.api.schemas import InputSchema
 from kindred.plans import actions as plan_actions
 from kindred.plans.access import access_member_plan
