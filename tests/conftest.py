@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
+from django.test import Client
 
 from kindred.accounts.roles import Role
 from tests.factories import UserFactory
@@ -225,3 +227,24 @@ class Writer:
 @pytest.fixture
 def write(db):
     return Writer()
+
+
+# --- API ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_token():
+    """A personal access token made through the real action."""
+    from kindred.api.actions import do_create_token
+
+    def _make(user: Any, *, scopes: tuple[str, ...] = ("read", "write"), **kwargs: Any):
+        kwargs.setdefault("name", "script")
+        return do_create_token(user, scopes=scopes, **kwargs)
+
+    return _make
+
+
+@pytest.fixture
+def csrf_client() -> Client:
+    """A client that enforces CSRF like a browser would face it."""
+    return Client(enforce_csrf_checks=True)

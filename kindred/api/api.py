@@ -49,7 +49,7 @@ from kindred.api.throttle import ApiThrottle
 # whatever module it lives in now; every other view keeps ninja's default. A router
 # that moves keeps its name here; a new one takes its app's name.
 FEATURE_ROUTERS = {
-    "community": "kindred.api.routers.community",
+    "community": "kindred.community.api",
     "measures": "kindred.api.routers.measures",
     "therapy": "kindred.api.routers.therapy",
     "bookings": "kindred.api.routers.bookings",

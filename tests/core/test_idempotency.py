@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from kindred.api.routers import community as community_api
 from kindred.community import actions
+from kindred.community import api as community_api
 from kindred.community.models import Post, Space, Thread
 from kindred.core import idempotency
 from kindred.core.models import IdempotencyKey
