@@ -48,6 +48,14 @@ class CommunityError(Exception):
     """A rule stops this action; the message is for the person."""
 
 
+class GuidelinesRequired(CommunityError):
+    """The person has not accepted this space's guidelines yet: show them first."""
+
+
+class ThreadLocked(CommunityError):
+    """A moderator locked the thread: no new replies."""
+
+
 @dataclass(frozen=True)
 class Written:
     post: Post
@@ -124,16 +132,24 @@ def _screen(author: Any, post: Post, space: Space) -> ScreenOutcome:
     return ScreenOutcome(outcome.result, outcome.flag, outcome.support, post.is_held)
 
 
-def _check_posting(user: Any, space: Space) -> None:
+def check_posting(user: Any, space: Space) -> None:
+    """Raises ``CannotPost`` (suspended, wrong age band, …) or ``GuidelinesRequired``."""
     check_can_post(user, space)
     if not has_accepted_guidelines(user, space):
-        raise CommunityError("Please read and accept this space's guidelines first.")
+        raise GuidelinesRequired("Please read and accept this space's guidelines first.")
+
+
+def check_reply(user: Any, thread: Thread) -> None:
+    """:func:`check_posting` for the thread's space, then ``ThreadLocked``."""
+    check_posting(user, thread.space)
+    if thread.is_locked:
+        raise ThreadLocked("This thread is locked: no new replies.")
 
 
 def do_create_thread(
     user: Any, space: Space, *, title: str, body: str, content_warning: str = ""
 ) -> Written:
-    _check_posting(user, space)
+    check_posting(user, space)
     title, body, content_warning = _clean(title, body, content_warning)
     with transaction.atomic():
         invalidate_on_commit(spaces=(space.pk,))
@@ -159,9 +175,7 @@ def do_create_thread(
 
 def do_reply(user: Any, thread: Thread, *, body: str, content_warning: str = "") -> Written:
     space = thread.space
-    _check_posting(user, space)
-    if thread.is_locked:
-        raise CommunityError("This thread is locked: no new replies.")
+    check_reply(user, thread)
     _, body, content_warning = _clean(None, body, content_warning)
     with transaction.atomic():
         invalidate_on_commit(threads=(thread.pk,), spaces=(space.pk,))
@@ -237,6 +251,8 @@ def do_edit_post(
 ) -> Written:
     if post.author_id != user.pk:
         raise CommunityError("You can only edit your own posts.")
+    if title is not None and not post.is_opening:
+        raise CommunityError("Only a thread's opening post has a title.")
     new_title, body, content_warning = _clean(
         title if post.is_opening else None, body, content_warning
     )

@@ -8,6 +8,7 @@ and not-yours both answer 404 with the same detail.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +27,6 @@ from kindred.community.access import (
     access_post,
     access_space,
     access_thread,
-    check_can_post,
     visible_posts,
     visible_spaces,
     visible_threads,
@@ -278,14 +278,14 @@ def describe_written_post(request: HttpRequest, written_post: Post, level: str) 
     }
 
 
-def check_posting(user: Any, space: Space) -> Status[dict[str, str]] | None:
-    """403 when this person may not post here; a 409 to return when the guidelines
-    still need accepting (the action checks both again, inside its own rules)."""
+def posting_refused(space: Space, check: Callable[[], None]) -> Status[dict[str, str]] | None:
+    """Runs the action's own ``check``: 403 when this person may not post here; a 409
+    to return when the guidelines still need accepting or the thread is locked."""
     try:
-        check_can_post(user, space)
+        check()
     except CannotPost as exc:
         raise HttpError(403, str(exc)) from None
-    if not actions.has_accepted_guidelines(user, space):
+    except actions.GuidelinesRequired:
         return Status(
             409,
             {
@@ -295,6 +295,8 @@ def check_posting(user: Any, space: Space) -> Status[dict[str, str]] | None:
                 f"POST /api/v1/spaces/{space.slug}/guidelines/accept.",
             },
         )
+    except actions.ThreadLocked as exc:
+        return Status(409, {"code": "thread_locked", "detail": str(exc)})
     return None
 
 
@@ -372,7 +374,7 @@ def create_thread(
         replay = previous(user, key, print_)
         if replay is not None:
             return replayed_post(request, replay)
-        blocked = check_posting(user, space)
+        blocked = posting_refused(space, lambda: actions.check_posting(user, space))
         if blocked is not None:
             return blocked
         limit(request, "community.thread", user=user)
@@ -426,13 +428,9 @@ def create_reply(request: HttpRequest, thread_id: int, payload: ReplyIn) -> Stat
         replay = previous(user, key, print_)
         if replay is not None:
             return replayed_post(request, replay)
-        blocked = check_posting(user, thread.space)
+        blocked = posting_refused(thread.space, lambda: actions.check_reply(user, thread))
         if blocked is not None:
             return blocked
-        if thread.is_locked:
-            return Status(
-                409, {"code": "thread_locked", "detail": "This thread is locked: no new replies."}
-            )
         limit(request, "community.reply", user=user)
         written, replay = once(
             user, key, print_, lambda: actions.do_reply(user, thread, **fields), actions.written_ref
@@ -449,8 +447,6 @@ def create_reply(request: HttpRequest, thread_id: int, payload: ReplyIn) -> Stat
 def edit_post(request: HttpRequest, post_id: int, payload: PostEditIn) -> dict[str, Any]:
     user = get_api_user(request)
     post = access_post(user, post_id, write=True)
-    if payload.title is not None and not post.is_opening:
-        raise HttpError(422, "Only a thread's opening post has a title.")
     try:
         written = actions.do_edit_post(
             user,

@@ -25,7 +25,6 @@ from kindred.community.access import (
     access_thread,
     active_suspension,
     can_moderate_space,
-    check_can_post,
     may_offer_posting,
     visible_posts,
     visible_spaces,
@@ -126,12 +125,12 @@ def guidelines(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 def new_thread(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     space = access_space(request.user, slug)
     try:
-        check_can_post(request.user, space)
+        actions.check_posting(request.user, space)
     except CannotPost as exc:
         return render(
             request, "community/cannot_post.html", {"space": space, "reason": str(exc)}, status=403
         )
-    if not actions.has_accepted_guidelines(request.user, space):
+    except actions.GuidelinesRequired:
         return redirect(reverse("community_guidelines", args=[slug]) + f"?next={request.path}")
     form = ThreadForm(request.POST or None)
     refusal = None

@@ -107,6 +107,25 @@ def test_a_locked_thread_takes_no_replies(member, member2, moderator, space, wri
     assert AuditEvent.objects.filter(event="community.thread_locked").exists()
 
 
+def test_the_reply_check_refuses_a_locked_thread_before_anything_is_written(
+    member, member2, moderator, space, write
+):
+    thread = write(member, space)
+    actions.do_accept_guidelines(member2, space)
+    actions.check_reply(member2, thread)
+    actions.do_set_locked(moderator, thread, True)
+    with pytest.raises(actions.ThreadLocked):
+        actions.check_reply(member2, thread)
+    assert thread.posts.count() == 1
+
+
+def test_the_posting_check_asks_for_the_guidelines_first(member2, space):
+    with pytest.raises(actions.GuidelinesRequired):
+        actions.check_posting(member2, space)
+    actions.do_accept_guidelines(member2, space)
+    actions.check_posting(member2, space)
+
+
 def test_a_high_risk_post_is_held_flagged_and_supports_the_writer(member, space, moderator):
     actions.do_accept_guidelines(member, space)
     written = actions.do_create_thread(member, space, title="tonight", body=HIGH_RISK)
@@ -160,6 +179,15 @@ def test_editing_keeps_the_history_and_rescreens(member, space, write):
     actions.do_edit_post(member, post, body=HIGH_RISK)
     post.refresh_from_db()
     assert post.is_held and Thread.objects.get(pk=thread.pk).is_held
+
+
+def test_a_reply_has_no_title_to_edit(member, member2, space, write):
+    thread = write(member, space)
+    reply = write.reply(member2, thread)
+    with pytest.raises(actions.CommunityError, match="opening post"):
+        actions.do_edit_post(member2, reply, body="New words", title="A title")
+    reply.refresh_from_db()
+    assert reply.edited_at is None
 
 
 def test_only_the_author_edits_or_deletes(member, member2, space, write):
