@@ -57,7 +57,7 @@ FEATURE_ROUTERS = {
     "groups": "kindred.api.routers.groups",
     "group_tools": "kindred.api.routers.group_tools",
     "peers": "kindred.api.routers.peers",
-    "care": "kindred.api.routers.care",
+    "care": "kindred.care.api",
     "guide": "kindred.api.routers.guide",
 }
 PUBLISHED_NAMES = {module: name for name, module in FEATURE_ROUTERS.items()}

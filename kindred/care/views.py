@@ -18,14 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kindred.accounts.access import has_mfa
 from kindred.accounts.roles import Role
 from kindred.bookings.relationships import clients_of
-from kindred.care import actions, shared
+from kindred.care import actions, queries, shared
 from kindred.care.access import PEER_KINDS_STR, access_referable_member
 from kindred.care.forms import DefaultAccessForm, GrantForm, ReferralForm
-from kindred.care.models import Referral, ReferralStatus
 from kindred.consent import actions as consent_actions
 from kindred.consent import grants, visibility, whocansee
 from kindred.consent.accesslog import access_log_for
-from kindred.consent.models import ConsentGrant
 from kindred.consent.sources import team_for, timeline_for
 from kindred.core.http import AuthedHttpRequest
 
@@ -71,9 +69,7 @@ def _team_page(request: AuthedHttpRequest, *, error: str = "") -> HttpResponse:
         }
         for e in entries
     ]
-    open_referrals = Referral.objects.filter(
-        member=request.user, status=ReferralStatus.OPEN
-    ).count()
+    open_referrals = queries.open_referral_count(request.user)
     return render(
         request,
         "care/team.html",
@@ -126,16 +122,15 @@ def _grants_page(request: AuthedHttpRequest, form: GrantForm | None = None) -> H
     team_choices = _team_choices(team_for(request.user))
     if form is None:
         form = GrantForm(team=team_choices)
-    now_live = grants.live()
-    mine = ConsentGrant.objects.filter(member=request.user).select_related("grantee")
+    sharing = queries.sharing_of(request.user)
     return render(
         request,
         "care/grants.html",
         {
             "form": form,
             "has_team": bool(team_choices),
-            "active": list(mine.filter(now_live).order_by("grantee__handle", "scope")),
-            "ended": list(mine.exclude(now_live).order_by("-created_at")[:50]),
+            "active": sharing.active,
+            "ended": sharing.ended,
             "labels": grants.SCOPE_LABELS,
         },
         status=UNPROCESSABLE if form.is_bound else 200,
@@ -191,13 +186,13 @@ def timeline(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def referrals(request: AuthedHttpRequest) -> HttpResponse:
-    rows = list(Referral.objects.filter(member=request.user).select_related("author")[:100])
+    rows = queries.referrals_for(request.user, limit=queries.REFERRALS_SHOWN)
     return render(
         request,
         "care/referrals.html",
         {
-            "open": [r for r in rows if r.status == ReferralStatus.OPEN],
-            "answered": [r for r in rows if r.status != ReferralStatus.OPEN],
+            "open": [r for r in rows if r.is_open],
+            "answered": [r for r in rows if not r.is_open],
         },
     )
 

@@ -19,12 +19,10 @@ from ninja.errors import HttpError
 from kindred.api.auth import get_api_user
 from kindred.api.openapi import errors
 from kindred.api.schemas import InputSchema, PathText
-from kindred.care import actions, shared
-from kindred.care.models import Referral
+from kindred.care import actions, queries, shared
 from kindred.consent import actions as consent_actions
 from kindred.consent import grants, visibility
 from kindred.consent.accesslog import access_log_for
-from kindred.consent.models import ConsentGrant
 from kindred.consent.sources import team_for, timeline_for
 from kindred.core.access import NotFound
 from kindred.core.ids import ObjectId
@@ -184,37 +182,6 @@ class AccessLogOut(Schema):
 # --- Helpers -----------------------------------------------------------------
 
 
-def describe_grant(grant: ConsentGrant) -> dict[str, Any]:
-    return {
-        "id": grant.pk,
-        "grantee_id": grant.grantee_id,
-        "grantee": grant.grantee.handle,
-        "scope": grant.scope,
-        "created_at": grant.created_at,
-        "expires_at": grant.expires_at,
-        "revoked_at": grant.revoked_at,
-        "active": grant.is_active(),
-        "status": grant.status(),
-        "ended_reason": grant.ended_reason,
-    }
-
-
-def describe_referral(referral: Referral) -> dict[str, Any]:
-    return {
-        "id": referral.pk,
-        "member_id": referral.member_id,
-        "author_id": referral.author_id,
-        "author": referral.author.handle,
-        "kind": referral.kind,
-        "url": referral.link,
-        "title": referral.title,
-        "note": referral.note,
-        "status": referral.status,
-        "created_at": referral.created_at,
-        "responded_at": referral.responded_at,
-    }
-
-
 def describe_item(item: Any) -> dict[str, Any]:
     return {
         "when": item.when,
@@ -244,14 +211,13 @@ def list_team(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/care/grants", response=list[GrantOut], summary="What you share, and with whom")
-def list_grants(request: HttpRequest) -> list[dict[str, Any]]:
+def list_grants(request: HttpRequest) -> list[queries.GrantRow]:
     """Newest first, including revoked and expired grants (``active`` false)."""
-    rows = ConsentGrant.objects.filter(member=get_api_user(request)).select_related("grantee")
-    return [describe_grant(g) for g in rows[:200]]
+    return queries.grants_of(get_api_user(request))
 
 
 @router.post("/care/grants", response={201: GrantOut}, summary="Share something")
-def create_grant(request: HttpRequest, payload: GrantIn) -> Status[dict[str, Any]]:
+def create_grant(request: HttpRequest, payload: GrantIn) -> Status[queries.GrantRow]:
     """Granting a scope already shared with that person renews it with the new end."""
     try:
         grant = consent_actions.do_grant(
@@ -263,14 +229,14 @@ def create_grant(request: HttpRequest, payload: GrantIn) -> Status[dict[str, Any
         )
     except consent_actions.ConsentError as error:
         raise HttpError(422, str(error)) from None
-    return Status(201, describe_grant(grant))
+    return Status(201, queries.grant_row(grant))
 
 
 @router.post("/care/grants/{grant_id}/revoke", response=GrantOut, summary="Stop sharing")
-def revoke_grant(request: HttpRequest, grant_id: int) -> dict[str, Any]:
+def revoke_grant(request: HttpRequest, grant_id: int) -> queries.GrantRow:
     """Takes effect at once. A grant that is not yours or already revoked: 404."""
     grant = consent_actions.do_revoke_grant(get_api_user(request), grant_id, request=request)
-    return describe_grant(grant)
+    return queries.grant_row(grant)
 
 
 def describe_default(default: visibility.DefaultAccess, on: bool) -> dict[str, Any]:
@@ -383,15 +349,14 @@ def get_shared(request: HttpRequest, member_id: int) -> dict[str, Any]:
 
 
 @router.get("/care/referrals", response=list[ReferralOut], summary="Suggestions for you")
-def list_referrals(request: HttpRequest) -> list[dict[str, Any]]:
-    rows = Referral.objects.filter(member=get_api_user(request)).select_related("author")
-    return [describe_referral(r) for r in rows[:200]]
+def list_referrals(request: HttpRequest) -> list[queries.ReferralRow]:
+    return queries.referrals_for(get_api_user(request))
 
 
 @router.post(
     "/care/referrals", response={201: ReferralOut, **errors(404)}, summary="Suggest something"
 )
-def create_referral(request: HttpRequest, payload: ReferralIn) -> Status[dict[str, Any]]:
+def create_referral(request: HttpRequest, payload: ReferralIn) -> Status[queries.ReferralRow]:
     """A therapist to a client they treat (group, space, peer); a peer supporter to a
     member whose team they are on (therapy). Anyone else: 404, as for a missing member."""
     try:
@@ -406,17 +371,17 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Status[dict[st
         )
     except actions.CareError as error:
         raise HttpError(422, str(error)) from None
-    return Status(201, describe_referral(referral))
+    return Status(201, queries.referral_row(referral))
 
 
-def _respond(request: HttpRequest, referral_id: int, *, accept: bool) -> dict[str, Any]:
+def _respond(request: HttpRequest, referral_id: int, *, accept: bool) -> queries.ReferralRow:
     try:
         referral = actions.do_respond_referral(
             get_api_user(request), referral_id, accept=accept, request=request
         )
     except actions.CareError as error:
         raise HttpError(409, str(error)) from None
-    return describe_referral(referral)
+    return queries.referral_row(referral)
 
 
 @router.post(
@@ -424,7 +389,7 @@ def _respond(request: HttpRequest, referral_id: int, *, accept: bool) -> dict[st
     response={200: ReferralOut, **errors(409)},
     summary="Accept a suggestion",
 )
-def accept_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+def accept_referral(request: HttpRequest, referral_id: int) -> queries.ReferralRow:
     return _respond(request, referral_id, accept=True)
 
 
@@ -433,7 +398,7 @@ def accept_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
     response={200: ReferralOut, **errors(409)},
     summary="Dismiss a suggestion",
 )
-def dismiss_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+def dismiss_referral(request: HttpRequest, referral_id: int) -> queries.ReferralRow:
     return _respond(request, referral_id, accept=False)
 
 
