@@ -56,7 +56,7 @@ FEATURE_ROUTERS = {
     "rooms": "kindred.api.routers.rooms",
     "groups": "kindred.api.routers.groups",
     "group_tools": "kindred.api.routers.group_tools",
-    "peers": "kindred.api.routers.peers",
+    "peers": "kindred.peers.api",
     "care": "kindred.care.api",
     "guide": "kindred.api.routers.guide",
 }
