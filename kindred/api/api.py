@@ -54,7 +54,7 @@ FEATURE_ROUTERS = {
     "therapy": "kindred.api.routers.therapy",
     "bookings": "kindred.api.routers.bookings",
     "rooms": "kindred.api.routers.rooms",
-    "groups": "kindred.api.routers.groups",
+    "groups": "kindred.groups.api",
     "group_tools": "kindred.api.routers.group_tools",
     "peers": "kindred.peers.api",
     "care": "kindred.care.api",
