@@ -55,7 +55,7 @@ FEATURE_ROUTERS = {
     "bookings": "kindred.api.routers.bookings",
     "rooms": "kindred.api.routers.rooms",
     "groups": "kindred.groups.api",
-    "group_tools": "kindred.api.routers.group_tools",
+    "group_tools": "kindred.groups.api_tools",
     "peers": "kindred.peers.api",
     "care": "kindred.care.api",
     "guide": "kindred.api.routers.guide",

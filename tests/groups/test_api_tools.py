@@ -1,4 +1,4 @@
-"""The live-session API (kindred.api.routers.group_tools): every endpoint as anonymous,
+"""The live-session API (kindred.groups.api_tools): every endpoint as anonymous,
 the wrong person, the wrong role, the right one; and what each does."""
 
 from __future__ import annotations
