@@ -58,7 +58,7 @@ FEATURE_ROUTERS = {
     "group_tools": "kindred.groups.api_tools",
     "peers": "kindred.peers.api",
     "care": "kindred.care.api",
-    "guide": "kindred.api.routers.guide",
+    "guide": "kindred.guide.api",
 }
 PUBLISHED_NAMES = {module: name for name, module in FEATURE_ROUTERS.items()}
 
