@@ -51,7 +51,7 @@ from kindred.api.throttle import ApiThrottle
 FEATURE_ROUTERS = {
     "community": "kindred.community.api",
     "measures": "kindred.api.routers.measures",
-    "therapy": "kindred.api.routers.therapy",
+    "therapy": "kindred.therapy.api",
     "bookings": "kindred.api.routers.bookings",
     "rooms": "kindred.api.routers.rooms",
     "groups": "kindred.groups.api",
