@@ -50,7 +50,7 @@ from kindred.api.throttle import ApiThrottle
 # that moves keeps its name here; a new one takes its app's name.
 FEATURE_ROUTERS = {
     "community": "kindred.community.api",
-    "measures": "kindred.api.routers.measures",
+    "measures": "kindred.measures.api",
     "therapy": "kindred.therapy.api",
     "bookings": "kindred.api.routers.bookings",
     "rooms": "kindred.api.routers.rooms",
