@@ -52,7 +52,7 @@ FEATURE_ROUTERS = {
     "community": "kindred.community.api",
     "measures": "kindred.measures.api",
     "therapy": "kindred.therapy.api",
-    "bookings": "kindred.api.routers.bookings",
+    "bookings": "kindred.bookings.api",
     "rooms": "kindred.api.routers.rooms",
     "groups": "kindred.groups.api",
     "group_tools": "kindred.groups.api_tools",
