@@ -53,7 +53,7 @@ FEATURE_ROUTERS = {
     "measures": "kindred.measures.api",
     "therapy": "kindred.therapy.api",
     "bookings": "kindred.bookings.api",
-    "rooms": "kindred.api.routers.rooms",
+    "rooms": "kindred.rooms.api",
     "groups": "kindred.groups.api",
     "group_tools": "kindred.groups.api_tools",
     "peers": "kindred.peers.api",
