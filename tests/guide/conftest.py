@@ -9,7 +9,6 @@ import pytest
 from kindred.accounts.roles import Role
 from kindred.guide.questions import GuideAnswers
 from kindred.therapy import actions as therapy_actions
-from tests.api.conftest import csrf_client, make_token  # noqa: F401 (fixtures for the API tests)
 from tests.factories import UserFactory
 from tests.therapy.conftest import profile_data
 
