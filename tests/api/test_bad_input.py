@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from kindred.bookings.models import Booking
 from kindred.community.models import Post, Thread
 from kindred.safety.models import Flag
-from tests.api.test_therapy_api import listed  # noqa: F401  (fixture)
+from tests.therapy.test_api import listed  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 

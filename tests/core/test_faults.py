@@ -27,9 +27,9 @@ from kindred.community.models import Post, Space, Thread
 from kindred.core import health, mail
 from kindred.core.models import Notification, ServiceMark
 from kindred.rooms.models import RoomMessage
-from tests.api.test_therapy_api import SLOT, at, iso, make_profile, open_every_day
 from tests.rooms.factories import install_test_kind, make_room, uninstall_test_kind
 from tests.rooms.test_redis_fault import REDIS_SERVER, PrivateRedis
+from tests.therapy.test_api import SLOT, at, iso, make_profile, open_every_day
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

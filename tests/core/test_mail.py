@@ -19,7 +19,7 @@ from kindred.core import mail, tasks
 from kindred.core.models import Notification, ServiceMark
 from kindred.safety import actions as safety_actions
 from kindred.safety.screening import ScreenResult
-from tests.api.test_therapy_api import SLOT, at, iso, listed, post_json  # noqa: F401  (fixture)
+from tests.therapy.test_api import SLOT, at, iso, listed, post_json  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
