@@ -12,15 +12,15 @@ from kindred.core.http import AuthedHttpRequest
 from kindred.plans import actions
 from kindred.plans.access import access_member_plan
 from kindred.plans.forms import AcknowledgeForm, CommentForm
-from kindred.plans.models import TreatmentPlan
 from kindred.plans.pages import plan_context, post_comment
+from kindred.plans.queries import plans_of
 
 
 @login_required
 def index(request: AuthedHttpRequest) -> HttpResponse:
-    plans = list(TreatmentPlan.objects.filter(member=request.user).select_related("therapist"))
+    plans = plans_of(request.user)
     if len(plans) == 1:
-        return redirect("my_plan", plans[0].pk)
+        return redirect("my_plan", plans[0].id)
     return render(request, "plans/member_index.html", {"plans": plans})
 
 

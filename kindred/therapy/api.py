@@ -18,7 +18,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max
 from django.http import HttpRequest, QueryDict
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -32,6 +31,7 @@ from kindred.plans.access import access_member_plan
 from kindred.plans.models import TreatmentPlan
 from kindred.plans.pages import plan_context
 from kindred.plans.progress import ObjectiveProgress
+from kindred.plans.queries import PlanSummary, plans_of
 from kindred.therapy import vocabulary
 from kindred.therapy.access import access_profile
 from kindred.therapy.directory import DirectoryForm, Result, fee_phrase, page
@@ -299,22 +299,9 @@ def get_therapist(request: HttpRequest, profile_id: int) -> dict[str, Any]:
 
 
 @router.get("/plans", response=list[PlanSummaryOut], summary="Your treatment plans")
-def list_plans(request: HttpRequest) -> list[dict[str, Any]]:
+def list_plans(request: HttpRequest) -> list[PlanSummary]:
     """The plans your therapists made with you, newest first."""
-    plans = (
-        TreatmentPlan.objects.filter(member=get_api_user(request))
-        .select_related("therapist")
-        .annotate(current_version=Max("versions__number"))
-    )
-    return [
-        {
-            "id": p.pk,
-            "therapist": p.therapist.handle,
-            "created_at": p.created_at,
-            "current_version": p.current_version,
-        }
-        for p in plans
-    ]
+    return plans_of(get_api_user(request))
 
 
 @router.get("/plans/{plan_id}", response=PlanOut, summary="One of your treatment plans")
