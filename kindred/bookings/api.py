@@ -24,8 +24,8 @@ from pydantic import ConfigDict, model_validator
 from kindred.api.auth import READ_AUTH, get_api_user, get_reader
 from kindred.api.openapi import errors
 from kindred.api.schemas import InputSchema
-from kindred.bookings import actions
-from kindred.bookings.access import access_bookable_therapist, visible_bookings
+from kindred.bookings import actions, queries
+from kindred.bookings.access import access_bookable_therapist
 from kindred.bookings.models import Booking, BookingStatus
 from kindred.bookings.slots import slots_for
 from kindred.core.ids import ObjectId
@@ -38,7 +38,7 @@ router = Router(tags=["bookings"])
 # Both mean "someone (you, or another member) already holds that time".
 CONFLICTS = (actions.TAKEN, actions.CLASH)
 # The most bookings one list answer holds.
-MAX_LISTED = 100
+MAX_LISTED = queries.LISTED
 
 
 # --- Schemas -----------------------------------------------------------------
@@ -113,31 +113,13 @@ class RescheduleIn(InputSchema):
 # --- Helpers -----------------------------------------------------------------
 
 
-def describe_booking(booking: Booking, user: Any, now: datetime) -> dict[str, Any]:
-    """Needs ``therapist`` and ``member`` selected."""
-    return {
-        "id": booking.pk,
-        "role": "therapist" if booking.therapist_id == user.pk else "member",
-        "therapist_user_id": booking.therapist_id,
-        "therapist": booking.therapist.handle,
-        "member": booking.member.handle,
-        "starts_at": booking.starts_at,
-        "ends_at": booking.ends_at,
-        "local_label": actions.local_label(booking.starts_at, user),
-        "status": booking.status,
-        "cancelled_at": booking.cancelled_at,
-        "rescheduled_from": booking.rescheduled_from_id,
-        "session_link": actions.session_link(booking, user, now),
-    }
-
-
 def refused(exc: actions.BookingError) -> HttpError:
     """409 when the time is held by someone; 422 for any other booking rule."""
     return HttpError(409 if str(exc) in CONFLICTS else 422, str(exc))
 
 
-def _booked(request: HttpRequest, booking: Booking) -> dict[str, Any]:
-    return describe_booking(booking, get_api_user(request), timezone.now())
+def _booked(request: HttpRequest, booking: Booking) -> queries.BookingRow:
+    return queries.booking_row(booking, get_api_user(request), timezone.now())
 
 
 # --- Endpoints ----------------------------------------------------------------
@@ -173,17 +155,9 @@ def list_slots(request: HttpRequest, profile_id: int, query: Query[SlotsQuery]) 
 
 
 @router.get("/bookings", response=list[BookingOut], summary="Your bookings")
-def list_bookings(request: HttpRequest, query: Query[BookingsQuery]) -> list[dict[str, Any]]:
+def list_bookings(request: HttpRequest, query: Query[BookingsQuery]) -> list[queries.BookingRow]:
     """As a member and as a therapist (``role`` says which)."""
-    user = get_api_user(request)
-    now = timezone.now()
-    mine = visible_bookings(user).select_related("therapist", "member")
-    upcoming = {"status": BookingStatus.BOOKED, "ends_at__gt": now}
-    if query.when == "upcoming":
-        rows = mine.filter(**upcoming).order_by("starts_at", "id")
-    else:
-        rows = mine.exclude(**upcoming).order_by("-starts_at", "-id")
-    return [describe_booking(b, user, now) for b in rows[:MAX_LISTED]]
+    return queries.bookings_of(get_api_user(request), query.when, timezone.now())
 
 
 @router.post(
@@ -191,7 +165,7 @@ def list_bookings(request: HttpRequest, query: Query[BookingsQuery]) -> list[dic
     response={201: BookingOut, **errors(404, 409)},
     summary="Book a session",
 )
-def create_booking(request: HttpRequest, payload: BookIn) -> Status[dict[str, Any]]:
+def create_booking(request: HttpRequest, payload: BookIn) -> Status[queries.BookingRow]:
     """409 when the time was just taken (or you have another session then); 422 when
     it is not one of the therapist's free times."""
     user = get_api_user(request)
@@ -213,7 +187,7 @@ def create_booking(request: HttpRequest, payload: BookIn) -> Status[dict[str, An
     response={200: BookingOut, **errors(409)},
     summary="Cancel a booking",
 )
-def cancel_booking(request: HttpRequest, booking_id: int) -> dict[str, Any]:
+def cancel_booking(request: HttpRequest, booking_id: int) -> queries.BookingRow:
     """The member or the therapist. A member cancelling inside the notice period gets
     ``cancelled_late``."""
     try:
@@ -230,7 +204,7 @@ def cancel_booking(request: HttpRequest, booking_id: int) -> dict[str, Any]:
 )
 def reschedule_booking(
     request: HttpRequest, booking_id: int, payload: RescheduleIn
-) -> Status[dict[str, Any]]:
+) -> Status[queries.BookingRow]:
     """The member only. Answers with the new booking; the old one is cancelled only
     if the new time is booked."""
     try:

@@ -15,7 +15,7 @@ from django.utils import formats, timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.accounts.models import User
-from kindred.bookings import actions, feeds
+from kindred.bookings import actions, feeds, queries
 from kindred.bookings.access import access_bookable_therapist, access_booking
 from kindred.bookings.forms import BookForm
 from kindred.bookings.models import Booking, BookingStatus
@@ -26,33 +26,18 @@ from kindred.core.http import AuthedHttpRequest
 from kindred.core.when import zone_of
 
 BOOKING_HORIZON = timedelta(days=14)
-PAST_SHOWN = 50
-
-
-def booking_rows(bookings: Any, user: Any, now: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "booking": b,
-            "when": actions.local_label(b.starts_at, user),
-            "other": b.therapist if b.member_id == user.pk else b.member,
-            "link": actions.session_link(b, user, now),
-        }
-        for b in bookings
-    ]
 
 
 @login_required
 def home(request: AuthedHttpRequest) -> HttpResponse:
     now = timezone.now()
-    mine = Booking.objects.filter(member=request.user).select_related("therapist", "member")
-    upcoming = mine.filter(status=BookingStatus.BOOKED, ends_at__gt=now).order_by("starts_at")
-    past = mine.exclude(pk__in=upcoming.values("pk")).order_by("-starts_at")[:PAST_SHOWN]
+    mine = queries.member_bookings(request.user, now)
     return render(
         request,
         "bookings/home.html",
         {
-            "upcoming": booking_rows(upcoming, request.user, now),
-            "past": booking_rows(past, request.user, now),
+            "upcoming": mine.upcoming,
+            "past": mine.past,
             "therapists": treating_therapists(request.user, now),
             "notice_hours": int(actions.notice_period().total_seconds() // 3600),
         },

@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kindred.bookings import actions
+from kindred.bookings import actions, queries
 from kindred.bookings.forms import AttendanceForm, ExtraSlotForm, TimeOffForm, WeeklyForm
-from kindred.bookings.models import AvailabilityException, Booking, WeeklyAvailability
-from kindred.bookings.views import booking_rows, do_cancel_view
+from kindred.bookings.models import AvailabilityException, WeeklyAvailability
+from kindred.bookings.views import do_cancel_view
 from kindred.core.http import AuthedHttpRequest
 from kindred.core.when import zone_of
 
@@ -100,16 +100,11 @@ def remove_exception(request: AuthedHttpRequest, exception_id: int) -> HttpRespo
 
 def schedule(request: AuthedHttpRequest) -> HttpResponse:
     now = timezone.now()
-    rows = (
-        Booking.objects.filter(therapist=request.user, ends_at__gt=now - SCHEDULE_PAST)
-        .select_related("therapist", "member")
-        .order_by("starts_at")
-    )
     return render(
         request,
         "bookings/schedule.html",
         {
-            "rows": booking_rows(rows, request.user, now),
+            "rows": queries.therapist_schedule(request.user, now, SCHEDULE_PAST),
             "now": now,
             "attendance_form": AttendanceForm(),
         },
