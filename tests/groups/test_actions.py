@@ -209,6 +209,13 @@ def test_rating_once_and_only_by_those_who_were_there(group, session, member, me
         actions.do_rate_session(member2, session, 5)
 
 
+def test_the_facilitator_does_not_rate_their_own_session(group, session, facilitator):
+    Attendance.objects.create(session=session, user=facilitator, joined_room_at=timezone.now())
+    with pytest.raises(actions.GroupError, match="Facilitators don't rate"):
+        actions.do_rate_session(facilitator, session, 5)
+    assert Attendance.objects.get(session=session, user=facilitator).rated_at is None
+
+
 def test_upcoming_for_lists_my_places_and_what_i_facilitate(facilitator, space, member, member2):
     drop_in = make_group(facilitator, space)
     cohort = make_group(facilitator, space, format=GroupFormat.COHORT, topic="Cohort")

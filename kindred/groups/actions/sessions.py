@@ -21,6 +21,7 @@ from kindred.core.notifications import do_notify
 from kindred.core.retention import BATCH_SIZE, delete_in_batches
 from kindred.groups import audit_names as groups_audit
 from kindred.groups.access import (
+    is_facilitator,
     participant_signups,
     room_grace,
 )
@@ -267,7 +268,10 @@ def purge_session_room_messages(cutoff: datetime, batch_size: int = BATCH_SIZE) 
 
 
 def do_rate_session(user: User, session: GroupSession, rating: int) -> Attendance:
-    """The short check-out rating (1–5), once per person who was there."""
+    """The short check-out rating (1–5), once per person who was there, facilitators
+    aside: the rating tells them how their session went."""
+    if is_facilitator(user, session.group):
+        raise GroupError("Facilitators don't rate their own sessions.")
     if not 1 <= rating <= 5:
         raise GroupError("Choose a rating from 1 to 5.")
     with transaction.atomic():
