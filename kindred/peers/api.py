@@ -7,6 +7,7 @@ a missing page. A declined request reads ``not_available`` to whoever asked.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -26,14 +27,12 @@ from kindred.core.access import NotFound
 from kindred.core.idempotency import KeyReused, fingerprint, once, previous
 from kindred.core.ids import ObjectId
 from kindred.core.ratelimit import RateLimited, limit
-from kindred.peers import actions, taxonomy
+from kindred.peers import actions, queries, taxonomy
 from kindred.peers.access import (
     access_connection,
     access_own_profile,
     check_peers_user,
     is_supporter,
-    status_for,
-    visible_connections,
 )
 from kindred.peers.models import MAX_NOTE, MAX_STORY, Connection, ConnectionStatus, Rating
 from kindred.peers.suggestions import suggestions_for
@@ -245,43 +244,8 @@ def describe_support(request: HttpRequest, screen: ScreenOutcome | None) -> dict
     return crisis.describe_support(request, screen.result.level, SUPPORT_MESSAGE)
 
 
-def _rooms_by_connection(ids: list[int]) -> dict[int, int]:
-    from kindred.peers.chat import ROOM_KIND
-    from kindred.rooms.models import Room
-
-    return dict(
-        Room.objects.filter(kind=ROOM_KIND, object_id__in=ids).values_list("object_id", "pk")
-    )
-
-
 def describe_connections(user: Any, rows: list[Connection]) -> list[dict[str, Any]]:
-    """Connections as ``user`` sees them: three queries however many."""
-    ids = [c.pk for c in rows]
-    rooms = _rooms_by_connection(ids)
-    ratings = dict(
-        Rating.objects.filter(connection_id__in=ids, rater=user).values_list(
-            "connection_id", "stars"
-        )
-    )
-    out = []
-    for c in rows:
-        mine = c.requester_id == user.pk
-        out.append(
-            {
-                "id": c.pk,
-                "other": (c.recipient if mine else c.requester).handle,
-                "direction": "sent" if mine else "received",
-                "status": status_for(user, c),
-                "note": c.note,
-                "supporter": c.supporter.handle if c.supporter else None,
-                "created_at": c.created_at,
-                "started_at": c.started_at,
-                "ended_at": c.ended_at,
-                "room_id": rooms.get(c.pk) if c.status == ConnectionStatus.ACTIVE else None,
-                "my_rating": ratings.get(c.pk),
-            }
-        )
-    return out
+    return [asdict(row) for row in queries.connection_rows(user, rows)]
 
 
 def refused(exc: actions.PeersError) -> HttpError:
@@ -409,7 +373,7 @@ def send_request(request: HttpRequest, payload: RequestIn) -> Status[dict[str, A
 def list_connections(request: HttpRequest) -> list[dict[str, Any]]:
     user = get_api_user(request)
     check_peers_user(user)
-    return describe_connections(user, list(visible_connections(user)[:200]))
+    return [asdict(row) for row in queries.connections_of(user)]
 
 
 @router.get("/peers/connections/{connection_id}", response=ConnectionOut, summary="One connection")

@@ -21,7 +21,7 @@ from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
 from kindred.core.idempotency import KeyReused, fingerprint, once, previous
 from kindred.core.ratelimit import RateLimited, limit, too_many_requests
-from kindred.peers import actions, taxonomy
+from kindred.peers import actions, queries, taxonomy
 from kindred.peers.access import (
     STATUS_LABELS,
     access_connection,
@@ -248,16 +248,7 @@ def send_request(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
 @login_required
 def connections(request: AuthedHttpRequest) -> HttpResponse:
     check_peers_user(request.user)
-    rows = [
-        {
-            "connection": c,
-            "other": c.recipient if c.requester_id == request.user.pk else c.requester,
-            "status": STATUS_LABELS[status_for(request.user, c)],
-            "incoming": c.recipient_id == request.user.pk,
-        }
-        for c in visible_connections(request.user)[:200]
-    ]
-    context: dict[str, Any] = {"rows": rows}
+    context: dict[str, Any] = {"rows": queries.connections_of(request.user)}
     if is_supporter(request.user):
         own = own_profile(request.user)
         context["caseload"] = active_caseload(request.user)
