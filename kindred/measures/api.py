@@ -7,6 +7,7 @@ every read through :mod:`kindred.measures.access` — your own results only.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -18,19 +19,16 @@ from kindred.api.auth import get_api_user
 from kindred.api.routers import crisis
 from kindred.api.routers.crisis import AsCaller, SupportOut
 from kindred.api.schemas import InputSchema, PathText
-from kindred.measures import actions
-from kindred.measures.access import visible_responses
+from kindred.measures import actions, queries
 from kindred.measures.availability import (
     InstrumentUnavailable,
     available_instruments,
     check_instrument_available,
 )
-from kindred.measures.charts import trend_points
 from kindred.measures.definitions import (
     InstrumentDefinition,
     UnknownInstrument,
     get_definition,
-    get_library,
 )
 from kindred.measures.scoring import ScoringError
 
@@ -154,25 +152,6 @@ def describe_instrument(d: InstrumentDefinition) -> dict[str, Any]:
     }
 
 
-def _band_label(instrument_id: str, key: str) -> str:
-    definition = get_library().get(instrument_id)
-    if definition is None:
-        return key
-    return next((b.label for b in definition.bands.ranges if b.key == key), key)
-
-
-def describe_result(response: Any) -> dict[str, Any]:
-    return {
-        "id": response.pk,
-        "instrument": response.instrument_id,
-        "total": response.total,
-        "band": response.band,
-        "band_label": _band_label(response.instrument_id, response.band),
-        "prorated": response.prorated,
-        "created_at": response.created_at,
-    }
-
-
 def describe_support(request: HttpRequest, user: Any) -> dict[str, Any]:
     return crisis.describe_support(AsCaller(request, user), actions.FLAG_LEVEL, SUPPORT_MESSAGE)
 
@@ -206,7 +185,7 @@ def submit_response(
     return Status(
         201,
         {
-            **describe_result(outcome.response),
+            **asdict(queries.result_row(outcome.response)),
             "critical": bool(outcome.score.critical_items_triggered),
             "support": describe_support(request, user) if outcome.show_crisis_resources else None,
         },
@@ -214,12 +193,9 @@ def submit_response(
 
 
 @router.get("/measures/responses", response=list[ResultOut], summary="Your results")
-def list_responses(request: HttpRequest, query: Query[ResultsQuery]) -> list[dict[str, Any]]:
+def list_responses(request: HttpRequest, query: Query[ResultsQuery]) -> list[queries.ResultRow]:
     """Newest first; ``?instrument=phq9`` for one questionnaire."""
-    responses = visible_responses(get_api_user(request)).defer("answers")
-    if query.instrument:
-        responses = responses.filter(instrument_id=query.instrument)
-    return [describe_result(r) for r in responses]
+    return queries.results_of(get_api_user(request), instrument=query.instrument or "")
 
 
 @router.get("/measures/export", summary="All your results as a FHIR R4 Bundle")
@@ -236,11 +212,6 @@ def get_trend(request: HttpRequest, instrument: PathText) -> dict[str, Any]:
         definition = get_definition(instrument)
     except UnknownInstrument:
         raise HttpError(404, NOT_FOUND) from None
-    rows = list(
-        visible_responses(get_api_user(request))
-        .filter(instrument_id=definition.id)
-        .values_list("id", "created_at", "total")
-    )
     return {
         "instrument": definition.id,
         "points": [
@@ -255,6 +226,6 @@ def get_trend(request: HttpRequest, instrument: PathText) -> dict[str, Any]:
                 "improved": p.improved,
                 "deteriorated": p.deteriorated,
             }
-            for p in trend_points(definition, rows)
+            for p in queries.trend_of(get_api_user(request), definition)
         ],
     }

@@ -18,14 +18,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.core.http import AuthedHttpRequest
-from kindred.measures import actions, privacy
-from kindred.measures.access import access_response, visible_responses
+from kindred.measures import actions, privacy, queries
+from kindred.measures.access import access_response
 from kindred.measures.availability import (
     InstrumentUnavailable,
     available_instruments,
     check_instrument_available,
 )
-from kindred.measures.charts import build_chart, trend_points
+from kindred.measures.charts import build_chart
 from kindred.measures.definitions import (
     Direction,
     InstrumentDefinition,
@@ -76,28 +76,14 @@ def _known(instrument: str) -> InstrumentDefinition:
         raise Http404("No such questionnaire.") from None
 
 
-def _band_label(definition: InstrumentDefinition | None, key: str) -> str:
-    if definition is None:
-        return key
-    return next((band.label for band in definition.bands.ranges if band.key == key), key)
-
-
 @login_required
 @require_GET
 def index(request: AuthedHttpRequest) -> HttpResponse:
     library = get_library()
-    recent = visible_responses(request.user).defer("answers")[:RECENT_RESULTS]
     instruments = [
         {"definition": d, "minutes": minutes_to_complete(d)} for d in available_instruments()
     ]
-    results = [
-        {
-            "response": r,
-            "definition": library.get(r.instrument_id),
-            "band_label": _band_label(library.get(r.instrument_id), r.band),
-        }
-        for r in recent
-    ]
+    results = queries.results_of(request.user, limit=RECENT_RESULTS)
     due = due_assignments(request.user, timezone.now())
     due_rows = [
         {"definition": library[d.assignment.instrument_id], "due_at": d.due_at}
@@ -268,7 +254,7 @@ def result(request: AuthedHttpRequest, response_id: int) -> HttpResponse:
     context: dict[str, Any] = {
         "response": response,
         "definition": definition,
-        "band_label": _band_label(definition, response.band),
+        "band_label": queries.band_label(definition, response.band),
         "meaning": MEANING[definition.direction].format(recall=definition.recall_period),
         "not_a_diagnosis": NOT_A_DIAGNOSIS,
         "show_support": show_support,
@@ -284,13 +270,7 @@ def result(request: AuthedHttpRequest, response_id: int) -> HttpResponse:
 @require_GET
 def history(request: AuthedHttpRequest, instrument: str) -> HttpResponse:
     definition = _known(instrument)
-    rows = list(
-        visible_responses(request.user)
-        .filter(instrument_id=definition.id)
-        .order_by("-created_at", "-id")
-        .values_list("id", "created_at", "total")[:HISTORY_LIMIT]
-    )
-    points = trend_points(definition, rows)
+    points = queries.trend_of(request.user, definition, limit=HISTORY_LIMIT)
     chart = build_chart(definition, points)
     return render(
         request,
