@@ -19,8 +19,8 @@ from ninja.errors import HttpError
 
 from kindred.api.auth import get_api_user, token_auth
 from kindred.api.routers.crisis import AsCaller, CrisisCountryOut, describe_country
-from kindred.guide import actions
-from kindred.guide.access import access_saved_guide, visible_saved_guides
+from kindred.guide import actions, queries
+from kindred.guide.access import access_saved_guide
 from kindred.guide.options import (
     CONTENT_VERSION,
     DECISION,
@@ -324,14 +324,9 @@ def save_guide(request: HttpRequest, payload: GuideAnswers) -> Status[dict[str, 
 
 
 @router.get("/guide/saved", response=list[SavedGuideOut], summary="Your saved guides")
-def list_saved(request: HttpRequest) -> list[dict[str, Any]]:
+def list_saved(request: HttpRequest) -> list[queries.SavedGuideRow]:
     """Newest first (at most 100)."""
-    guides = (
-        visible_saved_guides(get_api_user(request))
-        .only("id", "created_at", "content_version")
-        .order_by("-created_at", "-id")
-    )
-    return [describe_saved(g) for g in guides[:SAVED_LIST_LIMIT]]
+    return queries.saved_guides_of(get_api_user(request), limit=SAVED_LIST_LIMIT)
 
 
 @router.get(

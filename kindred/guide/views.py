@@ -22,8 +22,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.core.http import AuthedHttpRequest
-from kindred.guide import actions
-from kindred.guide.access import access_saved_guide, visible_saved_guides
+from kindred.guide import actions, queries
+from kindred.guide.access import access_saved_guide
 from kindred.guide.forms import STEP_TITLES, STEPS, GuideForm
 from kindred.guide.options import (
     CONTENT_VERSION,
@@ -264,11 +264,7 @@ def save(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def saved_list(request: AuthedHttpRequest) -> HttpResponse:
-    guides = list(
-        visible_saved_guides(request.user)
-        .only("id", "created_at", "content_version")
-        .order_by("-created_at", "-id")[:SAVED_LIST_LIMIT]
-    )
+    guides = queries.saved_guides_of(request.user, limit=SAVED_LIST_LIMIT)
     return render(request, "guide/saved_list.html", {"guides": guides, **_content()})
 
 
