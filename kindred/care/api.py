@@ -303,15 +303,21 @@ def list_shared(request: HttpRequest) -> list[dict[str, Any]]:
 def get_shared(request: HttpRequest, member_id: int) -> dict[str, Any]:
     """Exactly the scopes the member shares with you now; each read is audited.
     Nothing shared (or no such member): 404."""
-    user = get_api_user(request)
-    member, scopes = grants.access_sharing_member(user, member_id)
-    out: dict[str, Any] = {
-        "member_id": member.pk,
-        "handle": member.handle,
-        "scopes": sorted(scopes),
-    }
-    if grants.MEASURE_TRENDS in scopes:
-        out["measure_trends"] = [
+    view = shared.shared_view(get_api_user(request), member_id, request=request)
+    safety = None
+    if view.safety is not None:
+        sections, reasons = view.safety
+        safety = {
+            "sections": [{"key": k, "title": t, "items": i} for k, t, i in sections],
+            "reasons_for_living": reasons,
+        }
+    return {
+        "member_id": view.member.pk,
+        "handle": view.member.handle,
+        "scopes": sorted(view.scopes),
+        "measure_trends": None
+        if view.trends is None
+        else [
             {
                 "instrument": s.definition.id,
                 "name": s.definition.name,
@@ -329,23 +335,14 @@ def get_shared(request: HttpRequest, member_id: int) -> dict[str, Any]:
                     for p in s.points
                 ],
             }
-            for s in shared.measure_trends(user, member.pk, request=request)
-        ]
-    if grants.PLAN_GOALS in scopes:
-        out["plan_goals"] = [vars(p) for p in shared.plan_goals(user, member.pk, request=request)]
-    if grants.GROUP_ATTENDANCE in scopes:
-        out["group_attendance"] = [
-            describe_item(i) for i in shared.group_attendance(user, member.pk, request=request)
-        ]
-    if grants.SAFETY_PLAN in scopes:
-        plan = shared.safety_plan(user, member.pk, request=request)
-        if plan is not None:
-            sections, reasons = plan
-            out["safety_plan"] = {
-                "sections": [{"key": k, "title": t, "items": i} for k, t, i in sections],
-                "reasons_for_living": reasons,
-            }
-    return out
+            for s in view.trends
+        ],
+        "plan_goals": None if view.plans is None else [vars(p) for p in view.plans],
+        "group_attendance": None
+        if view.groups is None
+        else [describe_item(i) for i in view.groups],
+        "safety_plan": safety,
+    }
 
 
 @router.get("/care/referrals", response=list[ReferralOut], summary="Suggestions for you")

@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kindred.consent.grants import GROUP_ATTENDANCE, PLAN_GOALS, SAFETY_PLAN, access_shared
+from kindred.consent.grants import (
+    GROUP_ATTENDANCE,
+    MEASURE_TRENDS,
+    PLAN_GOALS,
+    SAFETY_PLAN,
+    access_shared,
+    access_sharing_member,
+)
 from kindred.consent.sources import TimelineItem, timeline_of_kind
 from kindred.measures.access import access_shared_trends
 from kindred.measures.charts import Chart, TrendPoint, build_chart, trend_points
@@ -95,4 +102,43 @@ def safety_plan(
     return (
         [(key, title, plan.items(key)) for key, title, _help in SAFETY_PLAN_SECTIONS],
         plan.reasons_for_living,
+    )
+
+
+SafetyPlanSections = tuple[list[tuple[str, str, list[str]]], str]
+
+
+@dataclass(frozen=True)
+class SharedView:
+    """What ``viewer`` may see of one member now: a section is None unless it is shared."""
+
+    member: Any
+    scopes: set[str]
+    trends: list[TrendSection] | None
+    plans: list[PlanGoals] | None
+    groups: list[TimelineItem] | None
+    safety_shared: bool
+    safety: SafetyPlanSections | None  # None also when shared but not written yet
+
+
+def shared_view(viewer: Any, member_id: Any, *, request: Any = None) -> SharedView:
+    """Every section the member shares with ``viewer``, and only those; each read is
+    audited by its own function. Nothing shared (or no such member): ``NotFound``."""
+    member, scopes = access_sharing_member(viewer, member_id)
+    trends = (
+        measure_trends(viewer, member.pk, request=request) if MEASURE_TRENDS in scopes else None
+    )
+    plans = plan_goals(viewer, member.pk, request=request) if PLAN_GOALS in scopes else None
+    groups = (
+        group_attendance(viewer, member.pk, request=request) if GROUP_ATTENDANCE in scopes else None
+    )
+    shares_safety = SAFETY_PLAN in scopes
+    return SharedView(
+        member=member,
+        scopes=scopes,
+        trends=trends,
+        plans=plans,
+        groups=groups,
+        safety_shared=shares_safety,
+        safety=safety_plan(viewer, member.pk, request=request) if shares_safety else None,
     )

@@ -245,18 +245,8 @@ def shared_list(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def shared_member(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
-    member, scopes = grants.access_sharing_member(request.user, member_id)
-    context: dict[str, Any] = {"member": member, "scopes": scopes}
-    if grants.MEASURE_TRENDS in scopes:
-        context["trends"] = shared.measure_trends(request.user, member.pk, request=request)
-    if grants.PLAN_GOALS in scopes:
-        context["plans"] = shared.plan_goals(request.user, member.pk, request=request)
-    if grants.GROUP_ATTENDANCE in scopes:
-        context["groups"] = shared.group_attendance(request.user, member.pk, request=request)
-    if grants.SAFETY_PLAN in scopes:
-        context["safety"] = shared.safety_plan(request.user, member.pk, request=request)
-        context["safety_shared"] = True
-    return render(request, "care/shared_member.html", context)
+    view = shared.shared_view(request.user, member_id, request=request)
+    return render(request, "care/shared_member.html", vars(view))
 
 
 @login_required

@@ -98,3 +98,16 @@ def test_measure_trends_are_charted_without_answers(care_team, member, peer_supp
     assert (
         AuditEvent.objects.filter(event=grants.USED_EVENT, actor_id=peer_supporter.pk).count() == 1
     )
+
+
+def test_the_view_holds_only_the_shared_sections(plan, member, member2, peer_supporter):
+    consent_actions.do_grant(member, peer_supporter.pk, grants.PLAN_GOALS)
+    consent_actions.do_grant(member, peer_supporter.pk, grants.SAFETY_PLAN)
+    view = shared.shared_view(peer_supporter, member.pk)
+    assert (view.member, view.scopes) == (member, {grants.PLAN_GOALS, grants.SAFETY_PLAN})
+    assert [p.goals for p in view.plans] == [["Enjoy everyday things again"]]
+    assert view.trends is None and view.groups is None
+    # Shared but not written yet: the section is there, with nothing in it.
+    assert view.safety_shared and view.safety is None
+    with pytest.raises(NotFound):
+        shared.shared_view(peer_supporter, member2.pk)
