@@ -10,7 +10,7 @@ check, applied to every page and API call by
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
@@ -19,6 +19,11 @@ from django.utils.translation import gettext
 
 from kindred.accounts.roles import Role
 from kindred.core.access import NotFound
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from kindred.accounts.models import User
 
 MFA_REQUIRED_CODE = "mfa_required"
 
@@ -37,23 +42,23 @@ def role_requires_mfa(role: str) -> bool:
     return role in settings.MFA_REQUIRED_ROLES
 
 
-def has_mfa(user: Any) -> bool:
+def has_mfa(user: User) -> bool:
     return bool(is_mfa_enabled(user, types=[Authenticator.Type.TOTP]))
 
 
-def mfa_roles(user: Any) -> set[str]:
+def mfa_roles(user: User | AnonymousUser) -> set[str]:
     """The roles ``user`` holds that need a second factor (none for anonymous)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return set()
     return user.role_names() & set(settings.MFA_REQUIRED_ROLES)
 
 
-def needs_mfa_setup(user: Any) -> bool:
+def needs_mfa_setup(user: User | AnonymousUser) -> bool:
     """True for an account that holds an MFA-only role and has no TOTP authenticator."""
-    return bool(mfa_roles(user)) and not has_mfa(user)
+    return user.is_authenticated and bool(mfa_roles(user)) and not has_mfa(user)
 
 
-def check_mfa(user: Any) -> None:
+def check_mfa(user: User | AnonymousUser) -> None:
     """Raise :class:`MFARequired` unless ``user``'s account has the second factor it needs.
 
     The factor belongs to the account, not to a page: while the account holds a
@@ -62,7 +67,7 @@ def check_mfa(user: Any) -> None:
     decide what they may see).
     """
     roles = mfa_roles(user)
-    if roles and not has_mfa(user):
+    if roles and user.is_authenticated and not has_mfa(user):
         raise MFARequired(sorted(roles)[0])
 
 
@@ -74,7 +79,7 @@ def describe_mfa_required(exc: MFARequired) -> dict[str, str]:
     }
 
 
-def check_role(user: Any, role: str) -> None:
+def check_role(user: User | AnonymousUser, role: str) -> None:
     """Raise unless ``user`` may act in ``role`` now.
 
     Anonymous users and users without the role get :class:`NotFound`; callers
@@ -86,6 +91,6 @@ def check_role(user: Any, role: str) -> None:
         raise MFARequired(role)
 
 
-def is_member(user: Any) -> bool:
+def is_member(user: User | AnonymousUser) -> bool:
     """Whether ``user`` may use the member side (posting, groups, bookings, own care tools)."""
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.MEMBER))
+    return bool(user.is_authenticated and user.has_role(Role.MEMBER))

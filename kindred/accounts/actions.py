@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,8 +86,14 @@ def do_complete_signup(
 
 
 def _apply_band(
-    locked: User, new: str, *, actor: User | None, event: str, reason: str, request: Any
-) -> dict[str, Any]:
+    locked: User,
+    new: str,
+    *,
+    actor: User | None,
+    event: str,
+    reason: str,
+    request: HttpRequest | None,
+) -> dict[str, object]:
     """Store ``new`` as the band of ``locked`` and let every registered app follow.
 
     Caller holds the row lock of ``locked`` inside a transaction; the handlers run in
@@ -100,13 +106,13 @@ def _apply_band(
     counts: dict[str, int] = {}
     for _name, handler in band_change_handlers():
         counts.update(handler(locked, old, new))
-    changes: dict[str, Any] = {"age_band": {"from": old, "to": new}, "reason": reason, **counts}
+    changes: dict[str, object] = {"age_band": {"from": old, "to": new}, "reason": reason, **counts}
     record_event(actor=actor, event=event, target=locked, changes=changes, request=request)
     return changes
 
 
 def do_move_to_adult(
-    user: User, *, now: datetime.datetime | None = None, request: Any = None
+    user: User, *, now: datetime.datetime | None = None, request: HttpRequest | None = None
 ) -> bool:
     """Move a teen who has turned 18 to the adult band; False if not (yet) due.
 
@@ -167,8 +173,12 @@ def do_move_teens_who_came_of_age(now: datetime.datetime | None = None) -> int:
 
 
 def do_correct_date_of_birth(
-    actor: User, user: User, date_of_birth: datetime.date | None, *, request: Any = None
-) -> dict[str, Any]:
+    actor: User,
+    user: User,
+    date_of_birth: datetime.date | None,
+    *,
+    request: HttpRequest | None = None,
+) -> dict[str, object]:
     """Staff correct a date of birth (people cannot change theirs: it was set at sign-up).
 
     The band follows the corrected date in either direction, with everything a
@@ -203,7 +213,9 @@ def do_correct_date_of_birth(
     return changes
 
 
-def do_deactivate_account(actor: User | None, user: User, *, request: Any = None) -> bool:
+def do_deactivate_account(
+    actor: User | None, user: User, *, request: HttpRequest | None = None
+) -> bool:
     """Switch an account off (a suspension of the whole account): it can no longer sign
     in, and what followed from its relationships ends (consent grants either way,
     :mod:`kindred.accounts.lifecycle`). False when it was already off."""
@@ -254,7 +266,9 @@ def do_revoke_role(actor: User | None, user: User, role: str) -> bool:
     return bool(deleted)
 
 
-def do_update_profile(user: User, changes: dict[str, Any], *, request: Any = None) -> None:
+def do_update_profile(
+    user: User, changes: Mapping[str, object], *, request: HttpRequest | None = None
+) -> None:
     # Compare with the stored row: a bound ModelForm has already copied the new
     # values onto the instance during validation.
     stored = User.objects.filter(pk=user.pk).values(*changes).get()

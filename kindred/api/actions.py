@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from kindred.accounts.access import check_mfa
+from kindred.accounts.models import User
 from kindred.api import audit_names as api_audit
 from kindred.api.credentials import format_token
 from kindred.api.models import ApiToken, Scope
@@ -24,13 +26,13 @@ def max_age_days() -> int:
     return int(settings.API_TOKEN_MAX_AGE_DAYS)
 
 
-def check_create_token(user: Any) -> None:
+def check_create_token(user: User | AnonymousUser) -> None:
     """Raise unless ``user`` may create a token now.
 
     An account whose role needs a second factor must have one first: a token is
     a credential that skips the login, and so the second factor, for good.
     """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not user.is_authenticated or not user.is_active:
         raise PermissionDenied("Log in to create a token.")
     check_mfa(user)
 
@@ -46,12 +48,12 @@ def clean_scopes(scopes: Iterable[str]) -> list[str]:
 
 
 def do_create_token(
-    user: Any,
+    user: User,
     *,
     name: str,
     scopes: Iterable[str],
     expires_in_days: int | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token and return it with its plaintext, which is never stored.
 
@@ -93,7 +95,7 @@ def do_create_token(
     return token, format_token(token.public_id, secret)
 
 
-def do_revoke_token(actor: Any, token: ApiToken, *, request: Any = None) -> bool:
+def do_revoke_token(actor: User, token: ApiToken, *, request: HttpRequest | None = None) -> bool:
     """Revoke ``token`` (caller checked access). False when it already was."""
     with transaction.atomic():
         locked = ApiToken.objects.select_for_update().get(pk=token.pk)
@@ -113,7 +115,7 @@ def do_revoke_token(actor: Any, token: ApiToken, *, request: Any = None) -> bool
     return True
 
 
-def do_revoke_all_tokens(user: Any, *, reason: str) -> int:
+def do_revoke_all_tokens(user: User, *, reason: str) -> int:
     """Revoke every token of ``user`` that still works; how many were.
 
     Called when the password changes: whoever knew the old one may have made tokens,

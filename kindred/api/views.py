@@ -69,7 +69,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = access_token(request.user, token_id, write=True)
-    if do_revoke_token(request.user, token, request=request):
+    user = cast("User", request.user)  # login_required
+    token = access_token(user, token_id, write=True)
+    if do_revoke_token(user, token, request=request):
         messages.success(request, f"Revoked “{token.name}”. It no longer works.")
     return redirect("api_tokens")

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from kindred.audit import audit_names
-from kindred.audit.chain import event_hash, find_breaks
+from kindred.audit.chain import ChainBreak, event_hash, find_breaks
 from kindred.audit.models import AuditEvent, AuditHead
 from kindred.core.clientip import client_ip as request_client_ip
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def client_ip(request: Any) -> str | None:
+    from kindred.accounts.models import User
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     # X-Forwarded-For is believed only from TRUSTED_PROXIES (kindred.core.clientip).
@@ -29,13 +36,13 @@ def describe_target(target: models.Model | None) -> tuple[str, str]:
 
 def record_event(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     event: str,
     target: models.Model | None = None,
     target_type: str = "",
     target_id: str | int = "",
-    changes: dict[str, Any] | None = None,
-    request: Any = None,
+    changes: Mapping[str, object] | None = None,
+    request: HttpRequest | None = None,
 ) -> AuditEvent:
     """Append one event to the chain.
 
@@ -51,18 +58,30 @@ def record_event(
         at = timezone.now()
         seq = head.seq + 1
         ip = client_ip(request)
-        fields = {
-            "seq": seq,
-            "actor_id": actor_id,
-            "event": event,
-            "target_type": target_type,
-            "target_id": str(target_id),
-            "changes": changes or {},
-            "ip": ip,
-            "prev_hash": head.hash,
-        }
-        digest = event_hash(at=at.isoformat(), **fields)  # type: ignore[arg-type]
-        row = AuditEvent.objects.create(at=at, hash=digest, **fields)
+        stored_changes = changes or {}
+        digest = event_hash(
+            seq=seq,
+            at=at.isoformat(),
+            actor_id=actor_id,
+            event=event,
+            target_type=target_type,
+            target_id=str(target_id),
+            changes=stored_changes,
+            ip=ip,
+            prev_hash=head.hash,
+        )
+        row = AuditEvent.objects.create(
+            at=at,
+            hash=digest,
+            seq=seq,
+            actor_id=actor_id,
+            event=event,
+            target_type=target_type,
+            target_id=str(target_id),
+            changes=stored_changes,
+            ip=ip,
+            prev_hash=head.hash,
+        )
         head.seq = seq
         head.hash = digest
         head.save(update_fields=["seq", "hash"])
@@ -70,7 +89,11 @@ def record_event(
 
 
 def record_read(
-    *, actor: Any, target: models.Model, request: Any = None, what: str = ""
+    *,
+    actor: User | AnonymousUser | None,
+    target: models.Model,
+    request: HttpRequest | None = None,
+    what: str = "",
 ) -> AuditEvent:
     """Audit a read of clinical data (the object is the thing read)."""
     target_type, _ = describe_target(target)
@@ -83,7 +106,7 @@ def record_read(
     )
 
 
-def verify_chain() -> list[Any]:
+def verify_chain() -> list[ChainBreak]:
     rows = AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
     head = AuditHead.objects.filter(id=1).first()
     return find_breaks(rows, head)

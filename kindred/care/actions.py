@@ -68,7 +68,7 @@ def do_discharge(
     follows from it and what either shared with the other
     (:func:`do_end_grants_for_relationship`). Audited; the member is told.
 
-    Anyone but the member's treating therapist (with a second factor) gets the same
+    Everyone but the member's treating therapist (with a second factor) gets the same
     :class:`NotFound` as for a member who does not exist.
     """
     from kindred.bookings.relationships import end_treatment

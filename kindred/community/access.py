@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kindred.accounts.access import has_mfa
 from kindred.accounts.age import current_age_band
 from kindred.accounts.deletion import shown_author
+from kindred.accounts.models import User
 from kindred.accounts.roles import Role
 from kindred.community.models import AgeBandRule, Post, Space, Suspension, Thread, Visibility
 from kindred.core.access import NotFound
 from kindred.safety.access import blocked_user_ids
 
 
-def is_moderator(user: Any) -> bool:
+def is_moderator(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.has_role(Role.MODERATOR) and has_mfa(user))
 
 
-def can_moderate_space(user: Any, space: Space) -> bool:
+def can_moderate_space(user: User | AnonymousUser, space: Space) -> bool:
     """Moderators of the space; a space with none named is shared by every moderator.
 
     Space moderators hold the moderator role too (and so its second factor).
@@ -31,7 +31,7 @@ def can_moderate_space(user: Any, space: Space) -> bool:
     return not named.exists() or user.pk in set(named)
 
 
-def visible_spaces(user: Any) -> QuerySet[Space]:
+def visible_spaces(user: User | AnonymousUser) -> QuerySet[Space]:
     """Moderators: every space. Members: the spaces of their age band, which follows
     the date of birth the moment a teen turns 18, even before the stored band is
     moved. Visitors: public adult spaces."""
@@ -44,14 +44,14 @@ def visible_spaces(user: Any) -> QuerySet[Space]:
     return spaces.filter(age_band=current_age_band(user))
 
 
-def access_space(user: Any, slug: str) -> Space:
+def access_space(user: User | AnonymousUser, slug: str) -> Space:
     space = visible_spaces(user).filter(slug=slug).first()
     if space is None:
         raise NotFound("space")
     return space
 
 
-def visible_threads(user: Any, space: Space | None = None) -> QuerySet[Thread]:
+def visible_threads(user: User | AnonymousUser, space: Space | None = None) -> QuerySet[Thread]:
     """Threads ``user`` may read: in ``space``, or in any space they may read."""
     threads = (
         Thread.objects.filter(space=space)
@@ -71,14 +71,14 @@ def visible_threads(user: Any, space: Space | None = None) -> QuerySet[Thread]:
     return threads.filter(base)
 
 
-def access_thread(user: Any, thread_id: int) -> Thread:
+def access_thread(user: User | AnonymousUser, thread_id: int) -> Thread:
     thread = visible_threads(user).select_related("space", "author").filter(pk=thread_id).first()
     if thread is None:
         raise NotFound("thread")
     return thread
 
 
-def visible_thread_space_slug(user: Any, thread_id: int) -> str | None:
+def visible_thread_space_slug(user: User | AnonymousUser, thread_id: int) -> str | None:
     """The slug of the thread's space if ``user`` may read the thread, else None."""
     slug: str | None = (
         visible_threads(user).filter(pk=thread_id).values_list("space__slug", flat=True).first()
@@ -86,7 +86,7 @@ def visible_thread_space_slug(user: Any, thread_id: int) -> str | None:
     return slug
 
 
-def visible_posts(user: Any, thread: Thread) -> QuerySet[Post]:
+def visible_posts(user: User | AnonymousUser, thread: Thread) -> QuerySet[Post]:
     posts = Post.objects.filter(thread=thread)
     if is_moderator(user):
         # Held and hidden posts are theirs to review; a post its author deleted is gone
@@ -101,7 +101,7 @@ def visible_posts(user: Any, thread: Thread) -> QuerySet[Post]:
     return posts.filter(base)
 
 
-def access_post(user: Any, post_id: int, *, write: bool = False) -> Post:
+def access_post(user: User | AnonymousUser, post_id: int, *, write: bool = False) -> Post:
     """A post the user can see; with ``write``, one they wrote (edit, delete)."""
     post = (
         Post.objects.select_related("thread", "thread__space", "author").filter(pk=post_id).first()
@@ -120,7 +120,7 @@ def access_post(user: Any, post_id: int, *, write: bool = False) -> Post:
     return post
 
 
-def active_suspension(user: Any, space: Space | None) -> Suspension | None:
+def active_suspension(user: User, space: Space | None) -> Suspension | None:
     now = timezone.now()
     query = Suspension.objects.filter(user=user, until__gt=now, lifted_at__isnull=True)
     if space is not None:
@@ -132,16 +132,16 @@ class CannotPost(Exception):
     """Why this person cannot post here now (shown to them)."""
 
 
-def may_offer_posting(user: Any) -> bool:
+def may_offer_posting(user: User | AnonymousUser) -> bool:
     """Whether to offer "Start a thread": to visitors (asked to log in first) and members.
 
-    Anyone else would only be refused by :func:`check_can_post`. A suspended member
+    Everyone else would only be refused by :func:`check_can_post`. A suspended member
     is still offered it and is told why and until when.
     """
     return not user.is_authenticated or user.has_role(Role.MEMBER)
 
 
-def check_can_post(user: Any, space: Space) -> None:
+def check_can_post(user: User | AnonymousUser, space: Space) -> None:
     if not user.is_authenticated:
         raise CannotPost("Log in to post.")
     if not user.has_role(Role.MEMBER):

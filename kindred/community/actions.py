@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Lower
@@ -62,7 +62,7 @@ class Written:
     screen: ScreenOutcome
 
 
-def written_ref(written: Written) -> tuple[str, int, dict[str, Any]]:
+def written_ref(written: Written) -> tuple[str, int, dict[str, str]]:
     """What an idempotency key keeps of a new post (kindred.core.idempotency): no text."""
     level = written.screen.result.level if written.screen.support else ""
     return f"community.post:{written.post.pk}", 201, {"support": level}
@@ -85,15 +85,15 @@ def _clean(title: str | None, body: str, content_warning: str) -> tuple[str, str
     return clean_title, body, content_warning
 
 
-def has_accepted_guidelines(user: Any, space: Space) -> bool:
+def has_accepted_guidelines(user: User, space: Space) -> bool:
     return GuidelineAcceptance.objects.filter(user=user, space=space).exists()
 
 
-def do_accept_guidelines(user: Any, space: Space) -> None:
+def do_accept_guidelines(user: User, space: Space) -> None:
     GuidelineAcceptance.objects.get_or_create(user=user, space=space)
 
 
-def _earlier_own_posts(author: Any, post: Post) -> list[str]:
+def _earlier_own_posts(author: User, post: Post) -> list[str]:
     """The author's own latest posts in this thread (last day), oldest first: a reply that
     says only "it's tonight" is read after the same person's "I can't go on" above it."""
     cutoff = timezone.now() - SCREEN_CONTEXT_WINDOW
@@ -106,7 +106,7 @@ def _earlier_own_posts(author: Any, post: Post) -> list[str]:
     return [f"{p.thread.title}\n\n{p.body}" if p.is_opening else p.body for p in posts[::-1]]
 
 
-def _screen(author: Any, post: Post, space: Space) -> ScreenOutcome:
+def _screen(author: User, post: Post, space: Space) -> ScreenOutcome:
     outcome = screen_text(
         author,
         f"{post.thread.title}\n\n{post.body}" if post.is_opening else post.body,
@@ -132,14 +132,14 @@ def _screen(author: Any, post: Post, space: Space) -> ScreenOutcome:
     return ScreenOutcome(outcome.result, outcome.flag, outcome.support, post.is_held)
 
 
-def check_posting(user: Any, space: Space) -> None:
+def check_posting(user: User, space: Space) -> None:
     """Raises ``CannotPost`` (suspended, wrong age band, …) or ``GuidelinesRequired``."""
     check_can_post(user, space)
     if not has_accepted_guidelines(user, space):
         raise GuidelinesRequired("Please read and accept this space's guidelines first.")
 
 
-def check_reply(user: Any, thread: Thread) -> None:
+def check_reply(user: User, thread: Thread) -> None:
     """:func:`check_posting` for the thread's space, then ``ThreadLocked``."""
     check_posting(user, thread.space)
     if thread.is_locked:
@@ -147,7 +147,7 @@ def check_reply(user: Any, thread: Thread) -> None:
 
 
 def do_create_thread(
-    user: Any, space: Space, *, title: str, body: str, content_warning: str = ""
+    user: User, space: Space, *, title: str, body: str, content_warning: str = ""
 ) -> Written:
     check_posting(user, space)
     title, body, content_warning = _clean(title, body, content_warning)
@@ -173,7 +173,7 @@ def do_create_thread(
     return Written(post, outcome)
 
 
-def do_reply(user: Any, thread: Thread, *, body: str, content_warning: str = "") -> Written:
+def do_reply(user: User, thread: Thread, *, body: str, content_warning: str = "") -> Written:
     space = thread.space
     check_reply(user, thread)
     _, body, content_warning = _clean(None, body, content_warning)
@@ -204,7 +204,7 @@ def do_reply(user: Any, thread: Thread, *, body: str, content_warning: str = "")
     return Written(post, outcome)
 
 
-def _notify_reply(author: Any, thread: Thread, post: Post) -> None:
+def _notify_reply(author: User, thread: Thread, post: Post) -> None:
     recipient_id = thread.author_id
     if recipient_id == author.pk or recipient_id in blocked_user_ids(author):
         return
@@ -218,7 +218,7 @@ def _notify_reply(author: Any, thread: Thread, post: Post) -> None:
     )
 
 
-def _notify_mentions(author: Any, post: Post, space: Space) -> None:
+def _notify_mentions(author: User, post: Post, space: Space) -> None:
     handles = mentioned_handles(post.body) - {author.handle.lower()}
     if not handles:
         return
@@ -247,7 +247,7 @@ def _notify_mentions(author: Any, post: Post, space: Space) -> None:
 
 
 def do_edit_post(
-    user: Any, post: Post, *, body: str, content_warning: str = "", title: str | None = None
+    user: User, post: Post, *, body: str, content_warning: str = "", title: str | None = None
 ) -> Written:
     if post.author_id != user.pk:
         raise CommunityError("You can only edit your own posts.")
@@ -278,7 +278,7 @@ def do_edit_post(
     return Written(post, outcome)
 
 
-def do_delete_post(user: Any, post: Post) -> None:
+def do_delete_post(user: User, post: Post) -> None:
     if post.author_id != user.pk:
         raise CommunityError("You can only delete your own posts.")
     with transaction.atomic():
@@ -293,7 +293,7 @@ def do_delete_post(user: Any, post: Post) -> None:
             )
 
 
-def do_toggle_reaction(user: Any, post: Post, kind: str) -> bool:
+def do_toggle_reaction(user: User, post: Post, kind: str) -> bool:
     """Add the reaction, or take it back if it was there. Returns whether it is now on."""
     if kind not in ReactionKind.values:
         raise CommunityError("Unknown reaction.")
@@ -308,7 +308,7 @@ def do_toggle_reaction(user: Any, post: Post, kind: str) -> bool:
     return True
 
 
-def _notify_reaction(reactor: Any, post: Post) -> None:
+def _notify_reaction(reactor: User, post: Post) -> None:
     """Tell the author how many people reacted: one notification per post, updated.
 
     The count, never who: a reaction is a quiet gesture, and the title may be read
@@ -333,7 +333,11 @@ def _notify_reaction(reactor: Any, post: Post) -> None:
 
 
 def do_mark_read(
-    user: Any, thread: Thread, last_post_id: int, *, known: ThreadRead | None = None
+    user: User | AnonymousUser,
+    thread: Thread,
+    last_post_id: int,
+    *,
+    known: ThreadRead | None = None,
 ) -> None:
     """Move the read marker forward (never back). ``known`` is the row if the caller has it."""
     if not user.is_authenticated or not last_post_id:
@@ -349,11 +353,11 @@ def do_mark_read(
         )
 
 
-def do_set_mute(user: Any, thread: Thread, muted: bool) -> None:
+def do_set_mute(user: User, thread: Thread, muted: bool) -> None:
     ThreadRead.objects.update_or_create(user=user, thread=thread, defaults={"muted": muted})
 
 
-def do_record_visit(user: Any, space: Space) -> SpaceVisit | None:
+def do_record_visit(user: User | AnonymousUser, space: Space) -> SpaceVisit | None:
     """Remember this visit; returns the visit whose ``previous_visit_at`` marks "new"."""
     if not user.is_authenticated:
         return None
@@ -374,7 +378,7 @@ def do_record_visit(user: Any, space: Space) -> SpaceVisit | None:
 # --- Moderation (callers have checked can_moderate_space) ---------------------------
 
 
-def do_set_post_hidden(moderator: Any, post: Post, hidden: bool, reason: str = "") -> None:
+def do_set_post_hidden(moderator: User, post: Post, hidden: bool, reason: str = "") -> None:
     with transaction.atomic():
         invalidate_on_commit(threads=(post.thread_id,), spaces=(post.thread.space_id,))
         post.is_hidden = hidden
@@ -407,7 +411,7 @@ def do_set_post_hidden(moderator: Any, post: Post, hidden: bool, reason: str = "
             )
 
 
-def do_release_held(moderator: Any, post: Post) -> bool:
+def do_release_held(moderator: User, post: Post) -> bool:
     """Show a held post; False when it was not held (released already: nothing to count)."""
     with transaction.atomic():
         # Locked and re-read: two releases at once must not count the reply twice.
@@ -429,7 +433,7 @@ def do_release_held(moderator: Any, post: Post) -> bool:
     return True
 
 
-def do_set_locked(moderator: Any, thread: Thread, locked: bool) -> None:
+def do_set_locked(moderator: User, thread: Thread, locked: bool) -> None:
     with transaction.atomic():
         invalidate_on_commit(threads=(thread.pk,), spaces=(thread.space_id,))
         Thread.objects.filter(pk=thread.pk).update(is_locked=locked)
@@ -441,7 +445,7 @@ def do_set_locked(moderator: Any, thread: Thread, locked: bool) -> None:
         )
 
 
-def do_move_thread(moderator: Any, thread: Thread, space: Space) -> None:
+def do_move_thread(moderator: User, thread: Thread, space: Space) -> None:
     with transaction.atomic():
         invalidate_on_commit(threads=(thread.pk,), spaces=(thread.space_id, space.pk))
         old = thread.space_id
@@ -456,7 +460,7 @@ def do_move_thread(moderator: Any, thread: Thread, space: Space) -> None:
 
 
 def do_suspend(
-    moderator: Any, user: Any, *, days: int, reason: str, space: Space | None = None
+    moderator: User, user: User, *, days: int, reason: str, space: Space | None = None
 ) -> Suspension:
     reason = reason.strip()
     if not reason:

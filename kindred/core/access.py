@@ -8,7 +8,7 @@ anyone that something exists.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import Http404
@@ -16,6 +16,9 @@ from django.http import Http404
 from kindred.accounts.roles import Role
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from kindred.accounts.models import User
     from kindred.core.models import Notification
 
 
@@ -40,10 +43,10 @@ def access_notification(user: object, notification_id: object) -> Notification:
     return row
 
 
-def check_styleguide(user: Any) -> None:
+def check_styleguide(user: User | AnonymousUser) -> None:
     """The style guide is for the people who build and run the site: staff, or anyone
     on a development server (``DEBUG``). Others get the answer for a missing page."""
     if settings.DEBUG:
         return
-    if not (getattr(user, "is_authenticated", False) and user.has_role(Role.STAFF)):
+    if not (user.is_authenticated and user.has_role(Role.STAFF)):
         raise NotFound("page")

@@ -159,7 +159,7 @@ def access_session_risk_flag(session: GroupSession, flag_id: int) -> Flag:
     check-in word), about that person: what a facilitator may reach out privately about.
 
     Caller checked ``access_session(..., write=True)`` (a facilitator of the group).
-    Any other flag, including one about the same person from elsewhere or about someone
+    Every other flag, including one about the same person from elsewhere or about someone
     who has left the session since, is the same :class:`NotFound` as a missing one: a
     facilitator learns nothing about other flags.
     """

@@ -80,7 +80,7 @@ def access_client_results(
 
     Only a treating therapist gets responses themselves: those of the questionnaires
     they assigned, while the member leaves that default on (else :class:`NotFound`).
-    Anyone the member shares ``measure_trends`` with (a therapist too) gets the trend
+    Whoever the member shares ``measure_trends`` with (a therapist too) gets the trend
     alone through :func:`access_shared_trends`. Everyone else gets :class:`NotFound`,
     identical to a missing member.
     """

@@ -10,8 +10,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -29,31 +28,27 @@ from kindred.safety.access import blocked_user_ids
 PEER_ROLES = frozenset({Role.MEMBER, Role.PEER_SUPPORTER})
 
 
-def can_use_peers(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.role_names() & PEER_ROLES
-    )
+def can_use_peers(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role_names() & PEER_ROLES)
 
 
-def check_peers_user(user: Any) -> None:
+def check_peers_user(user: User | AnonymousUser) -> None:
     """Raise :class:`NotFound` unless ``user`` may use peer support at all."""
     if not can_use_peers(user):
         raise NotFound("page")
 
 
-def is_supporter(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.PEER_SUPPORTER))
+def is_supporter(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.has_role(Role.PEER_SUPPORTER))
 
 
-def own_profile(user: Any) -> PeerProfile | None:
-    if not getattr(user, "is_authenticated", False):
+def own_profile(user: User | AnonymousUser) -> PeerProfile | None:
+    if not user.is_authenticated:
         return None
     return PeerProfile.objects.filter(user_id=user.pk).prefetch_related("tags").first()
 
 
-def access_own_profile(user: Any) -> PeerProfile:
+def access_own_profile(user: User | AnonymousUser) -> PeerProfile:
     """The user's own profile, or NotFound (there is no way to reach anyone else's)."""
     check_peers_user(user)
     profile = own_profile(user)
@@ -86,7 +81,7 @@ def reachable_profiles() -> QuerySet[PeerProfile]:
     )
 
 
-def is_suspended_sitewide(user: Any) -> bool:
+def is_suspended_sitewide(user: User) -> bool:
     from kindred.community.models import Suspension
 
     return Suspension.objects.filter(
@@ -94,7 +89,7 @@ def is_suspended_sitewide(user: Any) -> bool:
     ).exists()
 
 
-def connected_user_ids(user: Any) -> set[int]:
+def connected_user_ids(user: User) -> set[int]:
     """Everyone ``user`` has ever asked or been asked by, whatever came of it.
 
     Suggestions never offer them again: a declined person is not pestered, an
@@ -106,16 +101,16 @@ def connected_user_ids(user: Any) -> set[int]:
     return {b if a == user.pk else a for a, b in pairs}
 
 
-def hidden_user_ids(user: Any) -> set[int]:
+def hidden_user_ids(user: User) -> set[int]:
     return set(HiddenSuggestion.objects.filter(user=user).values_list("hidden_id", flat=True))
 
 
-def excluded_user_ids(user: Any) -> set[int]:
+def excluded_user_ids(user: User) -> set[int]:
     """People never to suggest to ``user``: self, blocked either way, hidden, already asked."""
     return {user.pk} | blocked_user_ids(user) | hidden_user_ids(user) | connected_user_ids(user)
 
 
-def access_peer(user: Any, peer_id: int) -> User:
+def access_peer(user: User | AnonymousUser, peer_id: int) -> User:
     """Someone ``user`` may send a request to (or hide), else NotFound.
 
     Blocked, suspended, inactive and unlisted people are indistinguishable from
@@ -130,7 +125,7 @@ def access_peer(user: Any, peer_id: int) -> User:
     return profile.user
 
 
-def access_connection(user: Any, connection_id: int) -> Connection:
+def access_connection(user: User | AnonymousUser, connection_id: int) -> Connection:
     """A connection ``user`` is one of the two people in, else NotFound."""
     if not can_use_peers(user):
         raise NotFound("connection")
@@ -144,7 +139,7 @@ def access_connection(user: Any, connection_id: int) -> Connection:
     return connection
 
 
-def visible_connections(user: Any) -> QuerySet[Connection]:
+def visible_connections(user: User | AnonymousUser) -> QuerySet[Connection]:
     """The user's requests and connections, newest first (both directions)."""
     if not can_use_peers(user):
         return Connection.objects.none()
@@ -155,11 +150,11 @@ def visible_connections(user: Any) -> QuerySet[Connection]:
     )
 
 
-def active_caseload(supporter: Any) -> int:
+def active_caseload(supporter: User) -> int:
     return Connection.objects.filter(supporter=supporter, status=ConnectionStatus.ACTIVE).count()
 
 
-def status_for(user: Any, connection: Connection) -> str:
+def status_for(user: User | AnonymousUser, connection: Connection) -> str:
     """The status as ``user`` may see it: a requester never learns of a decline.
 
     Declined, withdrawn by the other side and closed-before-answer all read

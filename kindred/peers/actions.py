@@ -9,16 +9,19 @@ story and the note never appear in the audit log.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kindred.accounts.models import User
 from kindred.audit.actions import record_event
 from kindred.core.access import NotFound
 from kindred.core.events import send_event_on_commit, user_group
@@ -51,6 +54,10 @@ from kindred.peers.models import (
     Training,
 )
 from kindred.safety.actions import ScreenOutcome, screen_text
+
+if TYPE_CHECKING:
+    from kindred.peers.matching.profile import MatchProfile
+    from kindred.safety.models import Flag
 
 logger = logging.getLogger(__name__)
 
@@ -102,62 +109,102 @@ PROFILE_FIELDS = (
 )
 
 
-def clean_profile(user: Any, data: dict[str, Any]) -> dict[str, Any]:
+# Profile data as the profile form or the API's ProfileIn cleaned it: text, lists of
+# codes, the caseload limit (a number, or text still to be read as one) and is_listed.
+ProfileValue = str | int | bool | Sequence[str] | None
+ProfileData = Mapping[str, ProfileValue]
+
+
+class CleanProfile(TypedDict, total=False):
+    """What :func:`clean_profile` keeps; the caseload limit only when one was given."""
+
+    tags: list[str]
+    availability: list[str]
+    story: str
+    languages: list[str]
+    timezone: str
+    seeks: str
+    gender: str
+    age_range: str
+    wants_genders: list[str]
+    wants_age_ranges: list[str]
+    caseload_limit: int
+    is_listed: bool
+
+
+def _codes(data: ProfileData, name: str) -> Sequence[str]:
+    """A list field; absent or empty is none."""
+    value = data.get(name) or ()
+    if isinstance(value, int):
+        # What iterating it would raise: forms and the API only send lists here.
+        raise TypeError(f"{name} is a list, not {value!r}")
+    return value
+
+
+def _text(data: ProfileData, name: str, default: str) -> str:
+    value = data.get(name) or default
+    if not isinstance(value, str):
+        # What calling a str method on it would raise: forms and the API send text here.
+        raise TypeError(f"{name} is text, not {value!r}")
+    return value
+
+
+def clean_profile(user: User, data: ProfileData) -> CleanProfile:
     """Validate every field of a profile; raise :class:`PeersError` naming the field."""
     from kindred.core.timezones import valid_zones
 
-    def choices(name: str, allowed: Any, values: Any) -> list[str]:
-        values = list(dict.fromkeys(values or []))
+    def choices(name: str, allowed: Collection[str]) -> list[str]:
+        values = list(dict.fromkeys(_codes(data, name)))
         unknown = [v for v in values if v not in allowed]
         if unknown:
             raise PeersError(f"Unknown choice: {', '.join(map(str, unknown))}.", field=name)
         return values
 
-    out: dict[str, Any] = {}
+    out: CleanProfile = {}
     try:
-        out["tags"] = taxonomy.validate_tags(data.get("tags") or [])
+        out["tags"] = taxonomy.validate_tags(_codes(data, "tags"))
     except ValueError as exc:
         raise PeersError(str(exc), field="tags") from None
     if len(out["tags"]) > MAX_TAGS:
         raise PeersError(f"Choose at most {MAX_TAGS} experiences.", field="tags")
     try:
-        out["availability"] = taxonomy.validate_slots(data.get("availability") or [])
+        out["availability"] = taxonomy.validate_slots(_codes(data, "availability"))
     except ValueError as exc:
         raise PeersError(str(exc), field="availability") from None
-    story = (data.get("story") or "").strip()
+    story = _text(data, "story", "").strip()
     if len(story) > MAX_STORY:
         raise PeersError(f"Keep your story under {MAX_STORY} characters.", field="story")
     out["story"] = story
-    out["languages"] = choices("languages", _languages(), data.get("languages"))
+    out["languages"] = choices("languages", _languages())
     if not out["languages"]:
         raise PeersError("Choose at least one language you can talk in.", field="languages")
-    tz = (data.get("timezone") or "UTC").strip()
+    tz = _text(data, "timezone", "UTC").strip()
     if tz not in valid_zones():
         raise PeersError("Choose a time zone from the list.", field="timezone")
     out["timezone"] = tz
     seeks = data.get("seeks") or Seeks.SUPPORT
-    if seeks not in Seeks.values:
+    if not isinstance(seeks, str) or seeks not in Seeks.values:
         raise PeersError("Choose what you are looking for.", field="seeks")
     out["seeks"] = seeks
     gender = data.get("gender") or ""
-    if gender and gender not in Gender.values:
+    if not isinstance(gender, str) or (gender and gender not in Gender.values):
         raise PeersError("Choose a gender from the list, or leave it blank.", field="gender")
     out["gender"] = gender
     age_range = data.get("age_range") or ""
-    if age_range and age_range not in AgeRange.values:
+    if not isinstance(age_range, str) or (age_range and age_range not in AgeRange.values):
         raise PeersError("Choose an age range from the list.", field="age_range")
     if age_range and user.age_band != "adult":
         # Teens are matched only with teens; the finer ranges are adult ones.
         age_range = ""
     out["age_range"] = age_range
-    out["wants_genders"] = choices("wants_genders", Gender.values, data.get("wants_genders"))
-    out["wants_age_ranges"] = choices(
-        "wants_age_ranges", AgeRange.values, data.get("wants_age_ranges")
-    )
-    limit = data.get("caseload_limit")
-    if limit is not None and limit != "":
+    out["wants_genders"] = choices("wants_genders", Gender.values)
+    out["wants_age_ranges"] = choices("wants_age_ranges", AgeRange.values)
+    given = data.get("caseload_limit")
+    if given is not None and given != "":
         try:
-            limit = int(limit)
+            if isinstance(given, Sequence) and not isinstance(given, str):
+                raise TypeError  # As int() would for a list: said first, so mypy sees it.
+            limit = int(given)
         except (TypeError, ValueError):
             raise PeersError("The caseload limit is a number.", field="caseload_limit") from None
         if not 1 <= limit <= MAX_CASELOAD:
@@ -199,7 +246,9 @@ def detect_themes(story: str) -> list[str]:
     return sorted(story_themes(story))
 
 
-def do_save_profile(user: Any, data: dict[str, Any], *, request: Any = None) -> SavedProfile:
+def do_save_profile(
+    user: User, data: ProfileData, *, request: HttpRequest | None = None
+) -> SavedProfile:
     """Create or update ``user``'s profile from ``data`` (all of :data:`PROFILE_FIELDS`)."""
     check_peers_user(user)
     cleaned = clean_profile(user, data)
@@ -214,11 +263,11 @@ def do_save_profile(user: Any, data: dict[str, Any], *, request: Any = None) -> 
             profile = existing or PeerProfile(user=user)
             before = {f: getattr(profile, f) for f in PROFILE_FIELDS if f != "tags"}
             before_tags = set(profile.tag_ids) if existing else set()
-            for name in PROFILE_FIELDS:
+            # Every key clean_profile keeps is one of PROFILE_FIELDS.
+            for name, value in cleaned.items():
                 if name == "tags" or (name == "caseload_limit" and not supporter):
                     continue
-                if name in cleaned:
-                    setattr(profile, name, cleaned[name])
+                setattr(profile, name, value)
             if story_changed:
                 profile.story_vector = vector
                 profile.story_themes = themes or []
@@ -265,7 +314,7 @@ def do_save_profile(user: Any, data: dict[str, Any], *, request: Any = None) -> 
     return SavedProfile(profile=profile, screen=screen)
 
 
-def do_delete_profile(user: Any, *, request: Any = None) -> bool:
+def do_delete_profile(user: User, *, request: HttpRequest | None = None) -> bool:
     """Delete the profile for good: story, vector, tags and trainings.
 
     Pending requests end without a word to the other side (to whoever asked,
@@ -303,13 +352,13 @@ def _forget_locally(user_id: int) -> None:
 
 
 def do_add_training(
-    user: Any,
+    user: User,
     *,
     name: str,
     completed_on: date,
     provider: str = "",
     expires_on: date | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Training:
     if not is_supporter(user):
         raise NotFound("page")
@@ -341,7 +390,7 @@ def do_add_training(
     return training
 
 
-def do_remove_training(user: Any, training_id: int, *, request: Any = None) -> None:
+def do_remove_training(user: User, training_id: int, *, request: HttpRequest | None = None) -> None:
     training = Training.objects.filter(pk=training_id, profile__user_id=user.pk).first()
     if training is None:
         raise NotFound("training")
@@ -355,7 +404,7 @@ def do_remove_training(user: Any, training_id: int, *, request: Any = None) -> N
 # --- Suggestions -----------------------------------------------------------------
 
 
-def do_hide_suggestion(user: Any, peer_id: int) -> None:
+def do_hide_suggestion(user: User, peer_id: int) -> None:
     """Never suggest this person to ``user`` again; they are not told."""
     peer = access_peer(user, peer_id)
     HiddenSuggestion.objects.get_or_create(user=user, hidden=peer)
@@ -364,14 +413,18 @@ def do_hide_suggestion(user: Any, peer_id: int) -> None:
 # --- Requests and connections -------------------------------------------------------
 
 
-def _match_profile_pair(requester: Any, recipient: Any) -> tuple[Any, Any]:
+def _match_profile_pair(
+    requester: User, recipient: User
+) -> tuple[MatchProfile | None, MatchProfile | None]:
     from kindred.peers.suggestions import build_match_profiles
 
     profiles = build_match_profiles([requester.pk, recipient.pk])
     return profiles.get(requester.pk), profiles.get(recipient.pk)
 
 
-def supporter_for(requester: Any, recipient: Any, req: Any, rec: Any) -> Any:
+def supporter_for(
+    requester: User, recipient: User, req: MatchProfile, rec: MatchProfile
+) -> User | None:
     """Who gives support in this pair, so their caseload counts it (None for equals)."""
     if req.seeks == Seeks.SUPPORT and rec.seeks != Seeks.SUPPORT and is_supporter(recipient):
         return recipient
@@ -384,10 +437,10 @@ def supporter_for(requester: Any, recipient: Any, req: Any, rec: Any) -> Any:
     return None
 
 
-def check_request(requester: Any, recipient_id: int) -> Any:
+def check_request(requester: User, recipient_id: int) -> User:
     """The recipient, if ``requester`` may ask them now; else raise.
 
-    Anything that is about the other person (their preferences, their full
+    Whatever is about the other person (their preferences, their full
     caseload) reads "not available", never the reason.
     """
     check_peers_user(requester)
@@ -432,13 +485,16 @@ class SentRequest:
 
 
 def do_request(
-    requester: Any, recipient_id: int, note: str = "", *, request: Any = None
+    requester: User, recipient_id: int, note: str = "", *, request: HttpRequest | None = None
 ) -> SentRequest:
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise PeersError(f"Keep the note under {MAX_NOTE} characters.", field="note")
     recipient = check_request(requester, recipient_id)
     mine, theirs = _match_profile_pair(requester, recipient)
+    if mine is None or theirs is None:
+        # check_request found both profiles; one deleted since leaves nobody to ask.
+        raise PeersError(NOT_AVAILABLE)
     supporter = supporter_for(requester, recipient, mine, theirs)
     screen = None
     try:
@@ -474,7 +530,7 @@ def do_request(
     return SentRequest(connection=connection, screen=screen)
 
 
-def _lock_pending(user: Any, connection: Connection, *, side: str) -> Connection:
+def _lock_pending(user: User, connection: Connection, *, side: str) -> Connection:
     locked = Connection.objects.select_for_update().get(pk=connection.pk)
     if getattr(locked, f"{side}_id") != user.pk:
         raise NotFound("connection")
@@ -483,7 +539,9 @@ def _lock_pending(user: Any, connection: Connection, *, side: str) -> Connection
     return locked
 
 
-def do_accept(user: Any, connection: Connection, *, request: Any = None) -> Connection:
+def do_accept(
+    user: User, connection: Connection, *, request: HttpRequest | None = None
+) -> Connection:
     """Accept a request addressed to ``user``; opens the chat.
 
     Row locks, always in this order: the connection, then the supporter's profile.
@@ -492,11 +550,12 @@ def do_accept(user: Any, connection: Connection, *, request: Any = None) -> Conn
     """
     with transaction.atomic():
         locked = _lock_pending(user, connection, side="recipient")
-        if locked.supporter_id is not None:
-            profile = PeerProfile.objects.select_for_update().filter(user_id=locked.supporter_id)
+        supporter = locked.supporter  # No query when there is none.
+        if supporter is not None:
+            profile = PeerProfile.objects.select_for_update().filter(user_id=supporter.pk)
             limit_row = profile.values_list("caseload_limit", flat=True).first()
             limit = limit_row if limit_row is not None else 0
-            count = active_caseload(locked.supporter)
+            count = active_caseload(supporter)
             if count >= limit:
                 if locked.supporter_id == user.pk:
                     raise PeersError(
@@ -526,7 +585,9 @@ def do_accept(user: Any, connection: Connection, *, request: Any = None) -> Conn
     return connection
 
 
-def do_decline(user: Any, connection: Connection, *, request: Any = None) -> Connection:
+def do_decline(
+    user: User, connection: Connection, *, request: HttpRequest | None = None
+) -> Connection:
     """Decline privately: the requester is not notified and sees "not available"."""
     with transaction.atomic():
         locked = _lock_pending(user, connection, side="recipient")
@@ -538,7 +599,9 @@ def do_decline(user: Any, connection: Connection, *, request: Any = None) -> Con
     return connection
 
 
-def do_withdraw(user: Any, connection: Connection, *, request: Any = None) -> Connection:
+def do_withdraw(
+    user: User, connection: Connection, *, request: HttpRequest | None = None
+) -> Connection:
     with transaction.atomic():
         locked = _lock_pending(user, connection, side="requester")
         locked.status = ConnectionStatus.WITHDRAWN
@@ -552,10 +615,10 @@ def do_withdraw(user: Any, connection: Connection, *, request: Any = None) -> Co
 
 
 def do_end(
-    user: Any,
+    user: User,
     connection: Connection,
     *,
-    request: Any = None,
+    request: HttpRequest | None = None,
     notify: bool = True,
     reason: str = "",
 ) -> Connection:
@@ -611,7 +674,7 @@ def do_end(
     return connection
 
 
-def end_connections_across_age_bands(user: Any, old: str, new: str) -> dict[str, int]:
+def end_connections_across_age_bands(user: User, old: str, new: str) -> dict[str, int]:
     """What a change of age band (a teen turning 18, a staff correction) means here.
 
     A teen and an adult are never connected one to one, so the person's live
@@ -657,7 +720,12 @@ def end_connections_across_age_bands(user: Any, old: str, new: str) -> dict[str,
 
 
 def do_rate(
-    user: Any, connection: Connection, *, stars: int, comment: str = "", request: Any = None
+    user: User,
+    connection: Connection,
+    *,
+    stars: int,
+    comment: str = "",
+    request: HttpRequest | None = None,
 ) -> Rating:
     if not connection.involves(user.pk):
         raise NotFound("connection")
@@ -680,7 +748,9 @@ def do_rate(
     return rating
 
 
-def do_block_peer(user: Any, connection: Connection, *, request: Any = None) -> None:
+def do_block_peer(
+    user: User, connection: Connection, *, request: HttpRequest | None = None
+) -> None:
     """Block the other person: ends the connection (or its request) and hides them both ways."""
     from kindred.safety.actions import do_block
 
@@ -702,7 +772,7 @@ def do_block_peer(user: Any, connection: Connection, *, request: Any = None) -> 
     connection.refresh_from_db()
 
 
-def do_report_peer(user: Any, connection: Connection, *, reason: str, details: str = "") -> Any:
+def do_report_peer(user: User, connection: Connection, *, reason: str, details: str = "") -> Flag:
     """Report the other person to the moderators (they are not told who reported)."""
     from kindred.safety.actions import do_report
 

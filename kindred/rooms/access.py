@@ -6,15 +6,16 @@ raise the same :class:`NotFound`, so a room id tells nobody that the room exists
 
 from __future__ import annotations
 
-from typing import Any
+from django.contrib.auth.models import AnonymousUser
 
+from kindred.accounts.models import User
 from kindred.core.access import NotFound
 from kindred.rooms.kinds import get_kind
 from kindred.rooms.models import Room
 
 
-def access_room(user: Any, room_id: int) -> Room:
-    if user is None or not getattr(user, "is_authenticated", False):
+def access_room(user: User | AnonymousUser | None, room_id: int) -> Room:
+    if user is None or not user.is_authenticated:
         raise NotFound("room")
     room = Room.objects.filter(pk=room_id).first()
     if room is None:

@@ -32,9 +32,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -110,7 +110,7 @@ def get_or_create_room(kind: str, object_id: int) -> Room:
     return room
 
 
-def do_close_room(room: Room, *, actor: Any = None) -> None:
+def do_close_room(room: Room, *, actor: User | None = None) -> None:
     """Close the room to new messages and disconnect everyone with ``{"type": "closed"}``."""
     with transaction.atomic():
         locked = Room.objects.select_for_update().get(pk=room.pk)
@@ -123,7 +123,7 @@ def do_close_room(room: Room, *, actor: Any = None) -> None:
     room.is_open, room.closed_at = locked.is_open, locked.closed_at
 
 
-def do_open_room(room: Room, *, actor: Any = None) -> None:
+def do_open_room(room: Room, *, actor: User | None = None) -> None:
     with transaction.atomic():
         locked = Room.objects.select_for_update().get(pk=room.pk)
         if not locked.is_open:
@@ -142,12 +142,12 @@ def serialize_message(message: RoomMessage) -> MessageFrame:
     return message_frame(message)
 
 
-def check_post_message(room: Room, author: Any, body: Any) -> str:
+def check_post_message(room: Room, author: User | AnonymousUser, body: object) -> str:
     """The cleaned body, or :class:`RoomError`. Counts the attempt against the rate limit."""
     if not room.is_open:
         raise RoomError(CLOSED_DETAIL)
     kind = get_kind(room.kind)
-    if not getattr(author, "is_authenticated", False) or not kind.can_join(author, room):
+    if not author.is_authenticated or not kind.can_join(author, room):
         raise RoomError(NOT_IN_ROOM_DETAIL)
     refusal = kind.write_refusal(author, room)
     if refusal:
@@ -166,7 +166,7 @@ def check_post_message(room: Room, author: Any, body: Any) -> str:
     return text
 
 
-def _count_against_rate_limit(room: Room, author: Any) -> None:
+def _count_against_rate_limit(room: Room, author: User) -> None:
     """A fixed window per person per room, in the shared cache (so across processes).
 
     Fails open: if the cache is down (Redis), the message goes through and a warning is
@@ -214,7 +214,7 @@ def _next_seq(room_id: int) -> tuple[int, bool]:
 
 def do_post_message(
     room: Room,
-    author: Any,
+    author: User,
     body: str,
     *,
     client_id: str = "",
@@ -253,7 +253,7 @@ def do_post_message(
 
 
 def prescreen_message(
-    room: Room, body: Any, earlier: Sequence[str] = ()
+    room: Room, body: object, earlier: Sequence[str] = ()
 ) -> tuple[str, ScreenResult] | None:
     """The screen's verdict on a message about to be posted, with no database access, so a
     socket can compute it in a worker thread instead of on the database thread (where the
@@ -267,7 +267,7 @@ def prescreen_message(
     return text, screen_for(text, area=get_kind(room.kind).screening_area(room), earlier=earlier)
 
 
-def recent_own_messages(room: Room, author: Any) -> list[str]:
+def recent_own_messages(room: Room, author: User) -> list[str]:
     """The author's last texts in this room within ``SCREEN_CONTEXT_WINDOW``, oldest first.
 
     Bounded to the room's last ``SCREEN_CONTEXT_SCAN`` messages so the lookup stays cheap in a
@@ -290,7 +290,7 @@ def recent_own_messages(room: Room, author: Any) -> list[str]:
 
 def _store_message(
     room: Room,
-    author: Any,
+    author: User,
     text: str,
     client_id: str,
     prescreened: ScreenResult | None = None,
@@ -341,7 +341,7 @@ def _store_message(
     return message
 
 
-def _sent_before(room: Room, author: Any, client_id: str) -> RoomMessage | None:
+def _sent_before(room: Room, author: User, client_id: str) -> RoomMessage | None:
     return RoomMessage.objects.filter(room=room, author=author, client_id=client_id).first()
 
 
@@ -357,7 +357,7 @@ def do_post_system(room: Room, text: str) -> RoomMessage:
     return message
 
 
-def do_release_message(moderator: Any, message: RoomMessage) -> RoomMessage:
+def do_release_message(moderator: User, message: RoomMessage) -> RoomMessage:
     """Show a held message to the room. It takes the next seq (see the module docstring)."""
     with transaction.atomic():
         current = RoomMessage.objects.select_for_update().get(pk=message.pk)
@@ -385,7 +385,7 @@ def _audience(message: RoomMessage) -> str:
     return room_group(message.room_id)
 
 
-def do_set_message_hidden(moderator: Any, message: RoomMessage, hidden: bool) -> bool:
+def do_set_message_hidden(moderator: User, message: RoomMessage, hidden: bool) -> bool:
     """Hide a message from everyone but its writer (or show it again); False when it
     already was so. Callers decided the moderator may (the safety flag page).
 
@@ -436,7 +436,7 @@ def history(
     after_seq: int = 0,
     before_seq: int | None = None,
     limit: int = 200,
-    viewer: Any = None,
+    viewer: User | None = None,
 ) -> list[RoomMessage]:
     """Messages after ``after_seq`` in seq order. No access check: callers check.
 
@@ -449,7 +449,7 @@ def history(
     """
     # An author whose account is being deleted (inactive) drops out of the history.
     visible = Q(is_held=False, is_hidden=False) & (Q(author__isnull=True) | shown_author())
-    viewer_id = getattr(viewer, "pk", None)
+    viewer_id = viewer.pk if viewer is not None else None
     if viewer_id is not None:
         visible |= Q(author_id=viewer_id)
     messages = RoomMessage.objects.filter(visible, room=room, seq__gt=after_seq)
@@ -463,12 +463,12 @@ def history(
     return list(messages.filter(seq__lt=before_seq).order_by("-seq")[:limit])[::-1]
 
 
-def latest_history(room: Room, *, limit: int, viewer: Any = None) -> list[RoomMessage]:
+def latest_history(room: Room, *, limit: int, viewer: User | None = None) -> list[RoomMessage]:
     """The room's last ``limit`` messages ``viewer`` may see, oldest first."""
     return history(room, before_seq=2**62, limit=limit, viewer=viewer)
 
 
-def hidden_handles(viewer: Any) -> set[str]:
+def hidden_handles(viewer: User | None) -> set[str]:
     """Handles whose live messages, typing and presence ``viewer`` does not see.
 
     Blocks hide people both ways everywhere; in a shared room that means per socket.
@@ -479,9 +479,9 @@ def hidden_handles(viewer: Any) -> set[str]:
     return set(User.objects.filter(pk__in=hidden).values_list("handle", flat=True))
 
 
-def support_event(user: Any, level: str) -> SupportFrame:
+def support_event(user: User, level: str) -> SupportFrame:
     """Crisis resources for the writer's country (and those that work anywhere)."""
-    code = (getattr(user, "country", "") or settings.KINDRED_DEFAULT_COUNTRY or "").upper()
+    code = (user.country or settings.KINDRED_DEFAULT_COUNTRY or "").upper()
     countries = {
         c.code: c
         for c in CrisisCountry.objects.filter(code__in=[code, "XX"]).prefetch_related("lines")
@@ -519,7 +519,7 @@ def support_event(user: Any, level: str) -> SupportFrame:
     )
 
 
-def do_offer_support(room: Room, user: Any, level: str) -> RoomSupport:
+def do_offer_support(room: Room, user: User, level: str) -> RoomSupport:
     """Keep the writer's support panel up in this room until they hide it.
 
     Caller is inside the posting transaction. A new risky message shows a panel the
@@ -533,7 +533,7 @@ def do_offer_support(room: Room, user: Any, level: str) -> RoomSupport:
     return support
 
 
-def do_dismiss_support(user: Any, room: Room) -> bool:
+def do_dismiss_support(user: User, room: Room) -> bool:
     """Hide ``user``'s own support panel in ``room``; False when none was showing.
 
     Only ever the caller's own row: nobody can hide another person's support.
@@ -552,7 +552,7 @@ def do_dismiss_support(user: Any, room: Room) -> bool:
 # --- Live-only events ----------------------------------------------------------------
 
 
-def do_broadcast(room: Room, event: Mapping[str, Any]) -> None:
+def do_broadcast(room: Room, event: Mapping[str, object]) -> None:
     """Send an app event (not stored; built by its app's ``events`` module) to everyone
     in the room, after commit."""
     send_event_on_commit(room_group(room.pk), room_event(event))
@@ -580,7 +580,7 @@ def presence_handles(room_id: int) -> list[str]:
     return sorted(handles, key=str.lower)
 
 
-def do_join_presence(room_id: int, user: Any, channel_name: str) -> None:
+def do_join_presence(room_id: int, user: User, channel_name: str) -> None:
     RoomConnection.objects.update_or_create(
         channel_name=channel_name,
         defaults={"room_id": room_id, "user": user, "seen_at": timezone.now()},

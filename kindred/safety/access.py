@@ -14,13 +14,16 @@ showing them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TypeGuard
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kindred.accounts.access import check_role, has_mfa
+from kindred.accounts.models import User
 from kindred.accounts.roles import Role
 from kindred.core.access import NotFound
 from kindred.safety import audit_names as safety_audit
@@ -40,24 +43,25 @@ CONTENT_ACTIONS = frozenset({"hide", "unhide"})
 CLINICIAN_ACTIONS = frozenset({"acknowledge", "resolve"})
 
 
-def can_moderate(user: Any) -> bool:
+def can_moderate(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.has_role(Role.MODERATOR) and has_mfa(user))
 
 
-def can_review_escalations(user: Any) -> bool:
+def can_review_escalations(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.has_role(Role.STAFF) and has_mfa(user))
 
 
-def _is_therapist(user: Any) -> bool:
+def _is_therapist(user: User | AnonymousUser) -> TypeGuard[User]:
+    # True only for a signed-in account: after it, callers may treat ``user`` as one.
     return bool(user.is_authenticated and user.has_role(Role.THERAPIST) and has_mfa(user))
 
 
-def _routed_to(user: Any) -> QuerySet[Any]:
+def _routed_to(user: User) -> QuerySet[Model, Mapping[str, object]]:
     """Ids of the clinical flags routed to ``user`` as a treating therapist."""
     return Flag.clinicians.through.objects.filter(user_id=user.pk).values("flag_id")
 
 
-def visible_flags(user: Any) -> QuerySet[Flag]:
+def visible_flags(user: User | AnonymousUser) -> QuerySet[Flag]:
     """Flags in ``user``'s queue: all for moderators and staff; for a therapist, those
     handed over to them and the clinical flags routed to them.
 
@@ -71,7 +75,7 @@ def visible_flags(user: Any) -> QuerySet[Flag]:
     return Flag.objects.none()
 
 
-def is_flag_clinician(user: Any, flag: Flag) -> bool:
+def is_flag_clinician(user: User | AnonymousUser, flag: Flag) -> bool:
     """True when ``user`` is a treating therapist ``flag`` was routed to (cached per flag)."""
     if not flag.is_clinical or not _is_therapist(user):
         return False
@@ -96,10 +100,11 @@ def withhold_clinical_text(flags: Iterable[Flag]) -> list[Flag]:
     return shown
 
 
-def _get_flag(user: Any, flag_id: int, *, write: bool) -> Flag:
+def _get_flag(user: User | AnonymousUser, flag_id: int, *, write: bool) -> Flag:
     queryset = visible_flags(user)
-    if write and not (can_moderate(user) or can_review_escalations(user)):
-        # A therapist acts only on the clinical flags routed to them.
+    if write and user.is_authenticated and not (can_moderate(user) or can_review_escalations(user)):
+        # A therapist acts only on the clinical flags routed to them (a visitor's queryset
+        # is empty already).
         queryset = queryset.filter(pk__in=_routed_to(user))
     flag = queryset.select_related("subject").filter(pk=flag_id).first()
     if flag is None:
@@ -107,7 +112,7 @@ def _get_flag(user: Any, flag_id: int, *, write: bool) -> Flag:
     return flag
 
 
-def access_flag(user: Any, flag_id: int, *, write: bool = False) -> Flag:
+def access_flag(user: User | AnonymousUser, flag_id: int, *, write: bool = False) -> Flag:
     """A flag the user may handle. Writes (acknowledge, resolve…) need the moderator role,
     or for a clinical flag, to be a treating therapist it was routed to (then see
     :func:`check_flag_action`). A clinical flag's text is always withheld here: only
@@ -116,13 +121,13 @@ def access_flag(user: Any, flag_id: int, *, write: bool = False) -> Flag:
     return flag
 
 
-def check_flag_action(user: Any, flag: Flag, action: str) -> None:
+def check_flag_action(user: User | AnonymousUser, flag: Flag, action: str) -> None:
     """Raise :class:`NotFound` unless ``user`` may do ``action`` on ``flag``."""
     if action not in flag_actions(user, flag):
         raise NotFound("action")
 
 
-def flag_actions(user: Any, flag: Flag) -> frozenset[str]:
+def flag_actions(user: User | AnonymousUser, flag: Flag) -> frozenset[str]:
     """What ``user`` may do on ``flag``'s page (the page offers these and no others)."""
     if can_moderate(user) or can_review_escalations(user):
         # A clinical flag's content is not the team's to open or hide.
@@ -132,7 +137,9 @@ def flag_actions(user: Any, flag: Flag) -> frozenset[str]:
     return frozenset()
 
 
-def read_flag(user: Any, flag_id: int, *, request: Any = None) -> Flag:
+def read_flag(
+    user: User | AnonymousUser, flag_id: int, *, request: HttpRequest | None = None
+) -> Flag:
     """``access_flag`` for showing the flag: the read of what someone wrote is audited.
 
     A clinical flag comes back with its text for a treating therapist it was routed to
@@ -167,7 +174,7 @@ def read_flag(user: Any, flag_id: int, *, request: Any = None) -> Flag:
     return flag if shows_text else withhold_clinical_text([flag])[0]
 
 
-def _reader_role(user: Any, clinician: bool) -> str:
+def _reader_role(user: User | AnonymousUser, clinician: bool) -> str:
     if clinician:
         return Role.THERAPIST.value
     if can_moderate(user):
@@ -177,18 +184,18 @@ def _reader_role(user: Any, clinician: bool) -> str:
     return Role.THERAPIST.value  # a therapist it was handed over to
 
 
-def check_moderator(user: Any) -> None:
+def check_moderator(user: User | AnonymousUser) -> None:
     check_role(user, Role.MODERATOR)
 
 
-def access_safety_plan(user: Any, owner_id: int) -> SafetyPlan | None:
+def access_safety_plan(user: User | AnonymousUser, owner_id: int) -> SafetyPlan | None:
     """The owner's plan (None if not written yet). Others: consent grants (care app) only."""
     if not user.is_authenticated or user.pk != owner_id:
         raise NotFound("safety plan")
     return SafetyPlan.objects.filter(owner_id=owner_id).first()
 
 
-def access_handed_over_flag(user: Any, flag_id: int) -> Flag:
+def access_handed_over_flag(user: User | AnonymousUser, flag_id: int) -> Flag:
     """A flag a moderator handed over to ``user`` as the member's treating therapist, for
     the therapist's own actions (acknowledge, message the member, resolve).
 
@@ -207,12 +214,14 @@ def access_handed_over_flag(user: Any, flag_id: int) -> Flag:
     return flag
 
 
-def is_safety_team(user: Any) -> bool:
+def is_safety_team(user: User | AnonymousUser) -> bool:
     """Moderators and staff (with their second factor): the team behind the flags."""
     return can_moderate(user) or can_review_escalations(user)
 
 
-def access_member_support_conversation(user: Any, conversation_id: int) -> SupportConversation:
+def access_member_support_conversation(
+    user: User | AnonymousUser, conversation_id: int
+) -> SupportConversation:
     """The member's own support conversation (the member's pages only)."""
     conversation = (
         SupportConversation.objects.select_related("staff", "flag")
@@ -226,7 +235,7 @@ def access_member_support_conversation(user: Any, conversation_id: int) -> Suppo
     return conversation
 
 
-def staff_support_conversations(user: Any) -> QuerySet[SupportConversation]:
+def staff_support_conversations(user: User | AnonymousUser) -> QuerySet[SupportConversation]:
     """The conversations ``user`` reads from the supporting side.
 
     The safety team reads every conversation (the team's own, and a facilitator's, which
@@ -242,7 +251,7 @@ def staff_support_conversations(user: Any) -> QuerySet[SupportConversation]:
     return SupportConversation.objects.none()
 
 
-def support_inbox_for(user: Any) -> QuerySet[SupportConversation]:
+def support_inbox_for(user: User | AnonymousUser) -> QuerySet[SupportConversation]:
     """The conversations on ``user``'s support inbox: the team's for moderators and staff,
     a facilitator's own; anyone else has no inbox (the same 404 as a missing page)."""
     if is_safety_team(user):
@@ -252,7 +261,7 @@ def support_inbox_for(user: Any) -> QuerySet[SupportConversation]:
     raise NotFound("page")
 
 
-def can_write_support(user: Any, conversation: SupportConversation) -> bool:
+def can_write_support(user: User | AnonymousUser, conversation: SupportConversation) -> bool:
     """The team writes in the team's conversations; a facilitator only in their own."""
     if conversation.side == SupportSide.TEAM:
         return is_safety_team(user)
@@ -264,12 +273,12 @@ def can_write_support(user: Any, conversation: SupportConversation) -> bool:
 
 
 def access_staff_support_conversation(
-    user: Any,
+    user: User | AnonymousUser,
     conversation_id: int,
     *,
     write: bool = False,
     audit: bool = True,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> SupportConversation:
     """A conversation ``user`` supports the member in; with ``write``, one they may write in.
 
@@ -292,7 +301,11 @@ def access_staff_support_conversation(
     return conversation
 
 
-def blocked_user_ids(user: Any) -> set[int]:
+# Where blocked_user_ids keeps its answer on the user object.
+_BLOCKED_IDS = "_blocked_ids"
+
+
+def blocked_user_ids(user: User | AnonymousUser) -> set[int]:
     """Everyone ``user`` has blocked or been blocked by: hidden both ways.
 
     Cached on the user object for the request (one query per page, however many
@@ -300,7 +313,7 @@ def blocked_user_ids(user: Any) -> set[int]:
     """
     if not user.is_authenticated:
         return set()
-    cached = getattr(user, "_blocked_ids", None)
+    cached: set[int] | None = getattr(user, _BLOCKED_IDS, None)
     if cached is None:
         from kindred.safety.models import Block
 
@@ -308,10 +321,10 @@ def blocked_user_ids(user: Any) -> set[int]:
             "blocker_id", "blocked_id"
         )
         cached = {b if a == user.pk else a for a, b in pairs}
-        user._blocked_ids = cached
+        setattr(user, _BLOCKED_IDS, cached)
     return set(cached)
 
 
-def forget_blocks(*users: Any) -> None:
+def forget_blocks(*users: User) -> None:
     for user in users:
-        user.__dict__.pop("_blocked_ids", None)
+        user.__dict__.pop(_BLOCKED_IDS, None)

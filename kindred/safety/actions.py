@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -48,6 +48,9 @@ from kindred.safety.models import (
     SafetyPlan,
 )
 from kindred.safety.screening import ScreenResult, level_at_least, screen
+
+if TYPE_CHECKING:
+    from kindred.messaging.models import Message
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +93,7 @@ def screen_for(text: str, *, area: str, earlier: Sequence[str] = ()) -> ScreenRe
 
 
 def screen_text(
-    author: Any,
+    author: User,
     text: str,
     *,
     area: str,
@@ -136,13 +139,13 @@ def on_duty_moderators() -> QuerySet[User]:
 def do_raise_flag(
     *,
     kind: str,
-    subject: Any,
+    subject: User | None,
     text: str,
     result: ScreenResult | None = None,
     source_type: str = "",
     source_id: str = "",
     context: str = "",
-    reporter: Any = None,
+    reporter: User | None = None,
     reason: str = "",
     level: str | None = None,
     scope: str = "",
@@ -298,7 +301,7 @@ def _escalate_one(flag_id: int, now: datetime) -> Flag | None:
 
 
 def _transition(
-    flag: Flag, actor: Any, event: str, fields: dict[str, Any], changes: dict[str, Any]
+    flag: Flag, actor: User, event: str, fields: dict[str, object], changes: Mapping[str, object]
 ) -> Flag:
     with transaction.atomic():
         locked = Flag.objects.select_for_update().get(pk=flag.pk)
@@ -315,7 +318,7 @@ def _transition(
     return locked
 
 
-def do_acknowledge(moderator: Any, flag: Flag) -> Flag:
+def do_acknowledge(moderator: User, flag: Flag) -> Flag:
     if flag.status != FlagStatus.OPEN:
         raise SafetyActionError("Only an open flag can be acknowledged.")
     return _transition(
@@ -331,7 +334,7 @@ def do_acknowledge(moderator: Any, flag: Flag) -> Flag:
     )
 
 
-def treating_therapists(member: Any) -> QuerySet[User]:
+def treating_therapists(member: User | None) -> QuerySet[User]:
     """Therapists currently treating ``member`` (an upcoming or recently attended booking)."""
     from kindred.bookings.relationships import treating_therapists as lookup
 
@@ -339,7 +342,7 @@ def treating_therapists(member: Any) -> QuerySet[User]:
     return result
 
 
-def do_hand_over(moderator: Any, flag: Flag, therapist: Any) -> Flag:
+def do_hand_over(moderator: User, flag: Flag, therapist: User) -> Flag:
     if (
         flag.subject is None
         or not treating_therapists(flag.subject).filter(pk=therapist.pk).exists()
@@ -362,7 +365,7 @@ def do_hand_over(moderator: Any, flag: Flag, therapist: Any) -> Flag:
     return flag
 
 
-def do_resolve(moderator: Any, flag: Flag, outcome: str, note: str = "") -> Flag:
+def do_resolve(moderator: User, flag: Flag, outcome: str, note: str = "") -> Flag:
     if outcome not in FlagOutcome.values:
         raise SafetyActionError("Choose an outcome.")
     return _transition(
@@ -380,7 +383,7 @@ def do_resolve(moderator: Any, flag: Flag, outcome: str, note: str = "") -> Flag
     )
 
 
-def do_set_duty(moderator: Any, on_duty: bool) -> None:
+def do_set_duty(moderator: User, on_duty: bool) -> None:
     with transaction.atomic():
         ModeratorDuty.objects.update_or_create(moderator=moderator, defaults={"on_duty": on_duty})
         record_event(
@@ -424,7 +427,7 @@ def report_limit_text() -> str:
     ) % {"n": limit}
 
 
-def _report_key(subject: Any, source_type: str, source_id: str) -> str:
+def _report_key(subject: User | None, source_type: str, source_id: str) -> str:
     """What the report is about, so reports of the same thing meet in one flag.
 
     An item's key names the person reported too: both people in a peer connection can
@@ -450,17 +453,17 @@ def _open_report_flag(key: str) -> Flag | None:
     )
 
 
-def report_ref(flag: Flag) -> tuple[str, int, dict[str, Any]]:
+def report_ref(flag: Flag) -> tuple[str, int, dict[str, str]]:
     """What an idempotency key keeps of a report (kindred.core.idempotency): no text."""
     return f"safety.flag:{flag.pk}", 201, {}
 
 
 def do_report(
-    reporter: Any,
+    reporter: User,
     *,
     reason: str,
     details: str = "",
-    subject: Any = None,
+    subject: User | None = None,
     source_type: str = "",
     source_id: str = "",
     quoted_text: str = "",
@@ -522,7 +525,7 @@ def do_report(
     return flag
 
 
-def _join_report(flag: Flag, reporter: Any, reason: str, details: str, level: str) -> None:
+def _join_report(flag: Flag, reporter: User, reason: str, details: str, level: str) -> None:
     """Add a report to an open flag the caller holds locked: no new alert, no new timer.
 
     The one exception is a report that someone may be at risk joining a flag raised for
@@ -534,7 +537,7 @@ def _join_report(flag: Flag, reporter: Any, reason: str, details: str, level: st
     )
     if not created:
         return  # The same member again: nothing new for the moderators.
-    changes: dict[str, Any] = {"reason": reason, "reports": flag.reports.count()}
+    changes: dict[str, object] = {"reason": reason, "reports": flag.reports.count()}
     if level == "high" and flag.level != "high":
         flag.level = "high"
         flag.save(update_fields=["level"])
@@ -556,7 +559,7 @@ def _join_report(flag: Flag, reporter: Any, reason: str, details: str, level: st
     )
 
 
-def do_block(user: Any, other: Any) -> bool:
+def do_block(user: User, other: User) -> bool:
     if user.pk == other.pk:
         raise SafetyActionError("You cannot block yourself.")
     # Imported here: the care app depends on safety, not the other way round.
@@ -573,7 +576,7 @@ def do_block(user: Any, other: Any) -> bool:
     return created
 
 
-def do_unblock(user: Any, other: Any) -> bool:
+def do_unblock(user: User, other: User) -> bool:
     with transaction.atomic():
         deleted, _ = Block.objects.filter(blocker=user, blocked=other).delete()
         if deleted:
@@ -583,7 +586,7 @@ def do_unblock(user: Any, other: Any) -> bool:
 
 
 def do_save_safety_plan(
-    owner: Any, sections: dict[str, list[str]], reasons_for_living: str = ""
+    owner: User, sections: dict[str, list[str]], reasons_for_living: str = ""
 ) -> SafetyPlan:
     allowed = {key for key, _, _ in SAFETY_PLAN_SECTIONS}
     clean = {
@@ -618,7 +621,7 @@ THERAPIST_OUTCOMES = (
 )
 
 
-def _lock_handover(therapist: Any, flag: Flag) -> Flag:
+def _lock_handover(therapist: User, flag: Flag) -> Flag:
     """The flag, row-locked, while it is still handed over to ``therapist``."""
     locked = Flag.objects.select_for_update().get(pk=flag.pk)
     if locked.status != FlagStatus.HANDED_OVER or locked.handed_to_id != therapist.pk:
@@ -626,12 +629,14 @@ def _lock_handover(therapist: Any, flag: Flag) -> Flag:
     return locked
 
 
-def _handover_changed(therapist: Any, flag: Flag, event: str, changes: dict[str, Any]) -> None:
+def _handover_changed(
+    therapist: User, flag: Flag, event: str, changes: Mapping[str, object]
+) -> None:
     record_event(actor=therapist, event=event, target=flag, changes=changes)
     send_event_on_commit(role_group(Role.MODERATOR), flag_updated(id=flag.pk, status=flag.status))
 
 
-def do_acknowledge_handover(therapist: Any, flag: Flag) -> Flag:
+def do_acknowledge_handover(therapist: User, flag: Flag) -> Flag:
     """The therapist has it: the moderators see when, on the flag."""
     with transaction.atomic():
         locked = _lock_handover(therapist, flag)
@@ -643,7 +648,7 @@ def do_acknowledge_handover(therapist: Any, flag: Flag) -> Flag:
     return locked
 
 
-def do_message_from_handover(therapist: Any, flag: Flag, body: str) -> Any:
+def do_message_from_handover(therapist: User, flag: Flag, body: str) -> Message:
     """Write to the member in their secure conversation with this therapist.
 
     Secure messaging stays in :mod:`kindred.messaging` (encrypted, audited, and open only
@@ -681,7 +686,7 @@ def do_message_from_handover(therapist: Any, flag: Flag, body: str) -> Any:
     return sent.message
 
 
-def do_resolve_handover(therapist: Any, flag: Flag, outcome: str, note: str = "") -> Flag:
+def do_resolve_handover(therapist: User, flag: Flag, outcome: str, note: str = "") -> Flag:
     if outcome not in THERAPIST_OUTCOMES:
         raise SafetyActionError(_("Choose an outcome."))
     with transaction.atomic():

@@ -557,8 +557,8 @@ def test_train_writes_an_artefact_that_loads(trained):
 
 def test_train_twice_with_the_same_cache_gives_the_same_artefact(trained):
     root, _, _, result, _ = trained
-    # Both the corpus's and RMHD's embeddings were cached by the first run.
-    assert len(list((root / "cache").glob("*.npz"))) == 2
+    # The corpus's and RMHD's windows were cached by the first run, in the encoder's one store.
+    assert len(list((root / "cache").glob("*.npz"))) == 1
     again = train.train(
         root / "rmhd_tiny.csv",
         None,
@@ -583,6 +583,23 @@ def test_embeddings_are_cached_per_encoder(tmp_path):
     assert not np.allclose(l3.emb, l6.emb)
     again = train.embed_texts(texts, tmp_path, semantic.SHORT_ENCODER)
     assert np.array_equal(again.emb, l6.emb)
+
+
+def test_a_grown_corpus_embeds_only_its_new_windows(tmp_path, monkeypatch):
+    texts = ["the pills are on the table", "see you at practice"]
+    first = train.embed_texts(texts, tmp_path, semantic.SHORT_ENCODER)
+    encoder = train.get_encoder(semantic.SHORT_ENCODER)
+    seen: list[list[str]] = []
+    real = type(encoder).encode
+
+    def counting(self, parts):
+        seen.append(list(parts))
+        return real(self, parts)
+
+    monkeypatch.setattr(type(encoder), "encode", counting)
+    grown = train.embed_texts([*texts, "going for a run later"], tmp_path, semantic.SHORT_ENCODER)
+    assert seen == [["going for a run later"]]
+    assert np.array_equal(grown.emb[:2], first.emb)
 
 
 @pytest.mark.parametrize(("choice", "spec"), [("l3", "ENCODER"), ("l6", "SHORT_ENCODER")])

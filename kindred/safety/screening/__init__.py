@@ -75,7 +75,8 @@ def screen(text: str, *, context: str = "") -> ScreenResult:
     if loaded is None:
         fallback = (*rule.signals, "model_unavailable")
         return ScreenResult(LEVELS[rule.level], round(rule.level * 0.25, 4), fallback)
-    model = loaded.pick(semantic.prepare(text))
+    prepared = semantic.prepare(text)
+    model = loaded.pick(prepared)
     th = model.thresholds
     floor = floor_level(rule, model.floors)
     # An answer to a direct question, or timing after an earlier disclosure, is only visible
@@ -84,7 +85,7 @@ def screen(text: str, *, context: str = "") -> ScreenResult:
         floor = max(floor, rule.level)
     if floor >= HIGH:
         return ScreenResult("high", band_score(HIGH, 1.0), (*rule.signals, "explicit"))
-    sem = model.score(text)
+    sem = model.score(text, prepared=prepared)
     long_ = sem.p_post is not None
     level = semantic_level(sem.p_low, sem.p_moderate, sem.p_high, th, long_)
     signals = list(rule.signals)

@@ -202,8 +202,11 @@ class SemanticModel:
             self.explain(emb[top]),
         )
 
-    def score(self, text: str) -> SemanticScore:
-        prepared = prepare(text)
+    def score(self, text: str, *, prepared: str | None = None) -> SemanticScore:
+        """Score ``text``; pass ``prepared`` when the caller already ran :func:`prepare` on it
+        (the screen does, to pick the artefact), so the rewrite runs once per message."""
+        if prepared is None:
+            prepared = prepare(text)
         parts = windows(prepared)
         if not parts:
             return SemanticScore(0.0, 0.0, 0.0, None, 0, 0)

@@ -165,28 +165,42 @@ def _as_shipped(w: np.ndarray) -> np.ndarray:
 def embed_texts(
     texts: Sequence[str], cache: Path | None = None, encoder: EncoderSpec | None = None
 ) -> Embedded:
-    """Window embeddings of ``texts``; with ``cache``, reused across runs of the same texts
-    (keyed by the encoder and a hash of every text, so a changed text is re-embedded)."""
+    """Window embeddings of ``texts``; with ``cache``, each window's embedding is kept by the
+    encoder and a hash of the window's text, so adding texts to the corpus embeds only the
+    new windows."""
     encoder = encoder or semantic.ENCODER
-    key = hashlib.sha256(
-        "\x00".join([encoder.name, *map(semantic.prepare, texts)]).encode()
-    ).hexdigest()[:24]
     parts: list[str] = []
     owner: list[int] = []
     for i, t in enumerate(texts):
         ws = windows(semantic.prepare(t)) or [""]
         parts.extend(ws)
         owner.extend([i] * len(ws))
-    if cache is not None and (cache / f"{key}.npz").is_file():
-        with np.load(cache / f"{key}.npz") as z:
-            emb = z["emb"]
-    else:
-        emb = get_encoder(encoder).encode(parts)
-        if cache is not None:
-            cache.mkdir(parents=True, exist_ok=True)
-            np.savez(cache / f"{key}.npz", emb=emb)
+    emb = _cached_encode(parts, cache, encoder)
     n_words = np.array([len(t.split()) for t in texts], dtype=int)
     return Embedded(emb, np.asarray(owner, dtype=int), n_words, parts, window_matrix(emb, parts))
+
+
+def _window_key(part: str) -> str:
+    return hashlib.sha256(part.encode()).hexdigest()[:20]
+
+
+def _cached_encode(parts: Sequence[str], cache: Path | None, encoder: EncoderSpec) -> np.ndarray:
+    if cache is None:
+        return get_encoder(encoder).encode(list(parts))
+    store = cache / f"windows-{hashlib.sha256(encoder.name.encode()).hexdigest()[:12]}.npz"
+    known: dict[str, np.ndarray] = {}
+    if store.is_file():
+        with np.load(store) as z:
+            known = dict(zip(z["keys"].tolist(), z["emb"], strict=True))
+    keys = [_window_key(p) for p in parts]
+    missing = sorted({k: p for k, p in zip(keys, parts, strict=True) if k not in known}.items())
+    if missing:
+        fresh = get_encoder(encoder).encode([p for _, p in missing])
+        known.update({k: fresh[j] for j, (k, _) in enumerate(missing)})
+        cache.mkdir(parents=True, exist_ok=True)
+        names = sorted(known)
+        np.savez(store, keys=np.array(names), emb=np.stack([known[k] for k in names]))
+    return np.stack([known[k] for k in keys]).astype(np.float32)
 
 
 # ------------------------------------------------------------------------------ fitting
