@@ -1,10 +1,11 @@
 """Score the corpus's held-out test split with ``screen()`` as shipped, per level and per kind.
 
-    python scripts/eval_corpus_test.py [--split test] [--misses high]
+    python scripts/eval_corpus_test.py [--split test|challenge] [--misses high]
 
 ``kindred train_screen`` reports one artefact on the test split; this reads it through the
 whole screen (rules, floors, and whichever artefact reads each text), which is what members
-get. With ``--misses LEVEL`` it also lists the texts of that level rated below moderate.
+get. ``--split challenge`` reads the whole challenge set instead (never trained on). With
+``--misses LEVEL`` it also lists the texts of that level rated below moderate.
 """
 
 from __future__ import annotations
@@ -23,11 +24,14 @@ from kindred.safety.screening import corpus as corpus_mod
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", default="test", choices=("train", "dev", "test"))
+    ap.add_argument("--split", default="test", choices=("train", "dev", "test", "challenge"))
     ap.add_argument("--misses", choices=LEVELS, help="list texts of this level below moderate")
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    examples = corpus_mod.by_split(corpus_mod.load())[args.split]
+    if args.split == "challenge":
+        examples = corpus_mod.load(corpus_mod.CHALLENGE_DIR)
+    else:
+        examples = corpus_mod.by_split(corpus_mod.load())[args.split]
     rank = {name: i for i, name in enumerate(LEVELS)}
     got: dict[str, list[int]] = defaultdict(list)
     by_kind: dict[tuple[str, str], list[int]] = defaultdict(list)

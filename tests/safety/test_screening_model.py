@@ -316,6 +316,16 @@ def test_the_shipped_corpus_loads_and_splits_by_family() -> None:
         assert {e.level for e in part} == set(corpus.LEVELS), name
 
 
+def test_the_challenge_set_shares_no_text_or_family_with_the_corpus() -> None:
+    challenge = corpus.load(corpus.CHALLENGE_DIR)
+    assert len(challenge) >= 500
+    assert {e.level for e in challenge} == set(corpus.LEVELS)
+    trained = corpus.load()
+    seen = {" ".join(e.text.lower().split()) for e in trained}
+    assert not [e.text for e in challenge if " ".join(e.text.lower().split()) in seen]
+    assert {e.family for e in challenge}.isdisjoint({e.family for e in trained})
+
+
 # --------------------------------------------------------------------------- semantic.py
 
 

@@ -8,6 +8,10 @@ Splits are by family, never by text, so near-duplicates of one idea never sit on
 of a split: each family goes to train, dev or test by a keyed hash of its id (seeded, stable
 when families are added). Training and every threshold use train and dev only; test is read
 once, for the report.
+
+``challenge/*.jsonl`` has the same shape but is never trained on, split or tuned on: texts
+written after the shipped artefacts were trained, for the kinds the screen misses most and
+their look-alikes. It measures the shipped screen on writing it has never seen.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
+CHALLENGE_DIR = Path(__file__).resolve().parent / "challenge"
 LEVELS: tuple[str, ...] = ("none", "low", "moderate", "high")
 SPLIT_SEED = "kindred-screen-2026"
 # Shares of families: train 70 %, dev 15 %, test 15 %.
