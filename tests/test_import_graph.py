@@ -25,10 +25,7 @@ KNOWN_CYCLE_EDGES = {
     ("audit", "core"),
     ("core", "accounts"),
     ("core", "audit"),
-    ("api", "safety"),
-    ("bookings", "api"),
     ("bookings", "therapy"),
-    ("measures", "api"),
     ("measures", "bookings"),
     ("measures", "safety"),
     ("messaging", "bookings"),
@@ -37,7 +34,6 @@ KNOWN_CYCLE_EDGES = {
     ("plans", "measures"),
     ("safety", "bookings"),
     ("safety", "messaging"),
-    ("therapy", "api"),
     ("therapy", "bookings"),
     ("therapy", "plans"),
 }

@@ -37,7 +37,7 @@ from kindred.api.errors import (
     refuse_nul_characters,
 )
 from kindred.api.openapi import document_errors
-from kindred.api.routers import crisis, me, tokens
+from kindred.api.routers import me, tokens
 from kindred.api.schemas import PathText
 from kindred.api.throttle import ApiThrottle
 
@@ -49,6 +49,7 @@ from kindred.api.throttle import ApiThrottle
 # whatever module it lives in now; every other view keeps ninja's default. A router
 # that moves keeps its name here; a new one takes its app's name.
 FEATURE_ROUTERS = {
+    "crisis": "kindred.safety.api",
     "community": "kindred.community.api",
     "measures": "kindred.measures.api",
     "therapy": "kindred.therapy.api",
@@ -101,7 +102,6 @@ install_error_handlers(api)
 
 api.add_router("", me.router)
 api.add_router("", tokens.router)
-api.add_router("", crisis.router)
 for module in FEATURE_ROUTERS.values():
     api.add_router("", f"{module}.router")
 api.add_router("", "kindred.rights.api.router")

@@ -19,7 +19,6 @@ from pydantic import ConfigDict, field_validator
 
 from kindred.api.auth import READ_AUTH, get_api_user, get_reader
 from kindred.api.idempotency import IDEMPOTENT, request_key
-from kindred.api.routers.crisis import AsCaller, SupportOut, describe_support
 from kindred.api.schemas import InputSchema, PathText
 from kindred.community import actions
 from kindred.community.access import (
@@ -49,6 +48,7 @@ from kindred.safety.actions import (
     do_report,
     report_ref,
 )
+from kindred.safety.api import AsCaller, SupportOut, describe_support
 
 router = Router(tags=["community"])
 

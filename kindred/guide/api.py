@@ -18,7 +18,6 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kindred.api.auth import get_api_user, token_auth
-from kindred.api.routers.crisis import AsCaller, CrisisCountryOut, describe_country
 from kindred.guide import actions, queries
 from kindred.guide.access import access_saved_guide
 from kindred.guide.options import (
@@ -34,6 +33,7 @@ from kindred.guide.options import (
 from kindred.guide.questions import GuideAnswers
 from kindred.guide.rules import Rule
 from kindred.guide.screening import ScreeningError
+from kindred.safety.api import AsCaller, CrisisCountryOut, describe_country
 from kindred.safety.crisis import crisis_context
 
 router = Router(tags=["guide"])

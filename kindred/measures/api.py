@@ -16,8 +16,6 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kindred.api.auth import get_api_user
-from kindred.api.routers import crisis
-from kindred.api.routers.crisis import AsCaller, SupportOut
 from kindred.api.schemas import InputSchema, PathText
 from kindred.measures import actions, queries
 from kindred.measures.availability import (
@@ -31,6 +29,8 @@ from kindred.measures.definitions import (
     get_definition,
 )
 from kindred.measures.scoring import ScoringError
+from kindred.safety import api as crisis
+from kindred.safety.api import AsCaller, SupportOut
 
 router = Router(tags=["measures"])
 

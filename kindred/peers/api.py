@@ -20,8 +20,6 @@ from pydantic import ConfigDict, field_validator
 from kindred.api.auth import get_api_user
 from kindred.api.idempotency import IDEMPOTENT, request_key
 from kindred.api.openapi import errors
-from kindred.api.routers import crisis
-from kindred.api.routers.crisis import SupportOut
 from kindred.api.schemas import InputSchema
 from kindred.core.access import NotFound
 from kindred.core.idempotency import KeyReused, fingerprint, once, previous
@@ -36,6 +34,7 @@ from kindred.peers.access import (
 )
 from kindred.peers.models import MAX_NOTE, MAX_STORY, Connection, ConnectionStatus, Rating
 from kindred.peers.suggestions import suggestions_for
+from kindred.safety import api as crisis
 from kindred.safety.actions import (
     REPORT_REASONS,
     ReportLimitReached,
@@ -43,6 +42,7 @@ from kindred.safety.actions import (
     ScreenOutcome,
     report_ref,
 )
+from kindred.safety.api import SupportOut
 
 router = Router(tags=["peers"])
 
