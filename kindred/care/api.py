@@ -23,7 +23,7 @@ from kindred.care import actions, queries, shared
 from kindred.consent import actions as consent_actions
 from kindred.consent import grants, visibility
 from kindred.consent.accesslog import access_log_for
-from kindred.consent.sources import team_for, timeline_for
+from kindred.consent.sources import timeline_for
 from kindred.core.access import NotFound
 from kindred.core.ids import ObjectId
 from kindred.core.inputs import SchedulableDatetime
@@ -196,18 +196,8 @@ def describe_item(item: Any) -> dict[str, Any]:
 
 
 @router.get("/care/team", response=list[TeamEntryOut], summary="Your care team")
-def list_team(request: HttpRequest) -> list[dict[str, Any]]:
-    return [
-        {
-            "person_id": e.person.pk,
-            "handle": e.person.handle,
-            "relation": e.relation,
-            "detail": e.detail,
-            "since": e.since,
-            "url": e.url,
-        }
-        for e in team_for(get_api_user(request))
-    ]
+def list_team(request: HttpRequest) -> list[queries.TeamRow]:
+    return queries.team_of(get_api_user(request))
 
 
 @router.get("/care/grants", response=list[GrantOut], summary="What you share, and with whom")
@@ -239,28 +229,15 @@ def revoke_grant(request: HttpRequest, grant_id: int) -> queries.GrantRow:
     return queries.grant_row(grant)
 
 
-def describe_default(default: visibility.DefaultAccess, on: bool) -> dict[str, Any]:
-    return {
-        "key": default.key,
-        "who": default.who,
-        "what": default.what,
-        "label": str(default.label),
-        "why": str(default.why),
-        "can_switch_off": default.can_switch_off,
-        "on": on,
-    }
-
-
 @router.get(
     "/care/defaults",
     response=list[DefaultAccessOut],
     summary="What your care team sees without you sharing",
 )
-def list_defaults(request: HttpRequest) -> list[dict[str, Any]]:
+def list_defaults(request: HttpRequest) -> list[queries.DefaultAccessRow]:
     """The declarations of :mod:`kindred.consent.visibility`, the same the access checks
     and the pages read, each with whether it is on for you."""
-    off = visibility.switched_off(get_api_user(request))
-    return [describe_default(d, d.key not in off) for d in visibility.DEFAULTS]
+    return queries.default_access_of(get_api_user(request))
 
 
 @router.put(
@@ -268,7 +245,9 @@ def list_defaults(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: DefaultAccessOut, **errors(422)},
     summary="Switch a default access on or off",
 )
-def set_default(request: HttpRequest, key: PathText, payload: DefaultAccessIn) -> dict[str, Any]:
+def set_default(
+    request: HttpRequest, key: PathText, payload: DefaultAccessIn
+) -> queries.DefaultAccessRow:
     """Applies from the next read. An unknown key: 404; one that is always on: 422."""
     default = visibility.BY_KEY.get(key)
     if default is None:
@@ -279,7 +258,7 @@ def set_default(request: HttpRequest, key: PathText, payload: DefaultAccessIn) -
         )
     except consent_actions.ConsentError as error:
         raise HttpError(422, str(error)) from None
-    return describe_default(default, payload.on)
+    return queries.default_access_row(default, payload.on)
 
 
 @router.get("/care/access-log", response=list[AccessLogOut], summary="Who looked at what")

@@ -1,9 +1,10 @@
-"""What the member's care pages and ``/api/v1/care/...`` read: their own grants and the
-suggestions made to them, as rows.
+"""What the member's care pages and ``/api/v1/care/...`` read: their own grants, the
+suggestions made to them, their care team and what it sees by default, as rows.
 
 Both faces call these, so "a member sees only their own grants and suggestions" and
-how a grant or a suggestion reads (its status, why it ended, where it links) are
-written once. What a carer sees of a member is :mod:`kindred.care.shared`.
+how a grant, a suggestion, a team member or a default access reads (its status, why it
+ended, where it links, whether it is on) are written once. What a carer sees of a member
+is :mod:`kindred.care.shared`.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from kindred.care.models import Referral, ReferralStatus
-from kindred.consent.grants import live
+from kindred.consent import visibility
+from kindred.consent.grants import SCOPE_LABELS, active_grants, live
 from kindred.consent.models import ConsentGrant
+from kindred.consent.sources import team_for
+from kindred.consent.whocansee import RELATION_LABELS
 
 if TYPE_CHECKING:
     from kindred.accounts.models import User
@@ -134,3 +138,82 @@ def referrals_for(member: User, *, limit: int = REFERRALS_LISTED) -> list[Referr
 
 def open_referral_count(member: User) -> int:
     return Referral.objects.filter(member=member, status=ReferralStatus.OPEN).count()
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultAccessRow:
+    """One thing the care team sees without the member sharing it."""
+
+    key: str
+    who: str  # the relation that sees it: "therapist"
+    what: str
+    label: str  # what they see, to follow "They see …"
+    why: str
+    can_switch_off: bool
+    ends_when: str  # for one that cannot be switched off: what ends it; may be empty
+    on: bool
+    sentence: str  # "Your therapist sees …"
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRow:
+    person_id: int
+    handle: str
+    relation: str
+    relation_label: str
+    detail: str
+    since: datetime | None
+    url: str | None
+    shared: list[str]  # the labels of what the member shares with them now
+    # (key, "dr_ellis sees …") for each default access that applies to them now.
+    defaults: list[tuple[str, str]]
+
+
+def default_access_row(default: visibility.DefaultAccess, on: bool) -> DefaultAccessRow:
+    return DefaultAccessRow(
+        key=default.key,
+        who=default.who,
+        what=default.what,
+        label=str(default.label),
+        why=str(default.why),
+        can_switch_off=default.can_switch_off,
+        ends_when=str(default.ends_when),
+        on=on,
+        sentence=visibility.sentence(default),
+    )
+
+
+def default_access_of(member: User, off: set[str] | None = None) -> list[DefaultAccessRow]:
+    """Every default access in declaration order, each with whether it is on for
+    ``member``; one query unless ``off`` (:func:`visibility.switched_off`) is given."""
+    off = visibility.switched_off(member) if off is None else off
+    return [default_access_row(d, d.key not in off) for d in visibility.DEFAULTS]
+
+
+def team_of(member: User, off: set[str] | None = None) -> list[TeamRow]:
+    """The member's care team, with what each person sees: shared by the member, and by
+    default (``off`` as for :func:`default_access_of`)."""
+    off = visibility.switched_off(member) if off is None else off
+    shared: dict[int, list[str]] = {}
+    for grantee_id, scope in (
+        active_grants().filter(member=member).values_list("grantee_id", "scope")
+    ):
+        shared.setdefault(grantee_id, []).append(str(SCOPE_LABELS[scope]))
+    return [
+        TeamRow(
+            person_id=e.person.pk,
+            handle=e.person.handle,
+            relation=e.relation,
+            relation_label=str(RELATION_LABELS.get(e.relation, e.relation)),
+            detail=e.detail,
+            since=e.since,
+            url=e.url,
+            shared=shared.get(e.person.pk, []),
+            defaults=[
+                (row.default.key, visibility.sentence(row.default, person=e.person.handle))
+                for row in visibility.team_defaults([e.relation], off)
+                if row.on
+            ],
+        )
+        for e in team_for(member)
+    ]

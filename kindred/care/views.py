@@ -50,36 +50,17 @@ def team(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _team_page(request: AuthedHttpRequest, *, error: str = "") -> HttpResponse:
-    entries = team_for(request.user)
-    live = grants.active_grants().filter(member=request.user).values_list("grantee_id", "scope")
-    shared_scopes: dict[int, list[str]] = {}
-    for grantee_id, scope in live:
-        shared_scopes.setdefault(grantee_id, []).append(grants.SCOPE_LABELS[scope])
     off = visibility.switched_off(request.user)
-    rows = [
-        {
-            "entry": e,
-            "relation": RELATION_LABELS.get(e.relation, e.relation),
-            "shared": shared_scopes.get(e.person.pk, []),
-            "defaults": [
-                (row.default.key, visibility.sentence(row.default, person=e.person.handle))
-                for row in visibility.team_defaults([e.relation], off)
-                if row.on
-            ],
-        }
-        for e in entries
-    ]
-    open_referrals = queries.open_referral_count(request.user)
     return render(
         request,
         "care/team.html",
         {
-            "rows": rows,
-            "open_referrals": open_referrals,
-            "defaults": [
-                (row, visibility.sentence(row.default))
-                for row in visibility.team_defaults(visibility.RELATIONS, off)
-            ],
+            "rows": queries.team_of(request.user, off),
+            "open_referrals": queries.open_referral_count(request.user),
+            # Grouped by who sees it; declaration order within each.
+            "defaults": sorted(
+                queries.default_access_of(request.user, off), key=lambda row: row.who
+            ),
             "error": error,
         },
         status=UNPROCESSABLE if error else 200,

@@ -32,7 +32,7 @@ from kindred.community.access import (
 )
 from kindred.community.models import Post, ReactionKind, Space, Thread
 from kindred.community.pagination import post_page, thread_page
-from kindred.community.queries import post_reactions
+from kindred.community.queries import post_reactions, post_standing
 from kindred.core.idempotency import (
     KeyReused,
     Replay,
@@ -231,8 +231,9 @@ def describe_thread(thread: Thread) -> dict[str, Any]:
 
 def describe_posts(reader: Any, posts: list[Post]) -> list[dict[str, Any]]:
     """Posts with their reactions: one query however many posts there are; who may see
-    which counts is decided in :func:`kindred.community.queries.post_reactions`."""
+    which counts, and which moderation reason, is decided in :mod:`kindred.community.queries`."""
     reactions = post_reactions(reader, posts)
+    standings = [post_standing(p) for p in posts]
     return [
         {
             "id": p.pk,
@@ -244,15 +245,15 @@ def describe_posts(reader: Any, posts: list[Post]) -> list[dict[str, Any]]:
             "content_warning": p.content_warning,
             "created_at": p.created_at,
             "edited_at": p.edited_at,
-            "held": p.is_held,
-            "hidden": p.is_hidden,
-            "hidden_reason": p.hidden_reason if p.is_hidden else "",
-            "deleted": p.is_deleted,
+            "held": standing.held,
+            "hidden": standing.hidden,
+            "hidden_reason": standing.hidden_reason,
+            "deleted": standing.deleted,
             "reactions": list(reactions[p.pk].kinds),
             "reaction_counts": reactions[p.pk].counts,
             "mine": sorted(reactions[p.pk].mine),
         }
-        for p in posts
+        for p, standing in zip(posts, standings, strict=True)
     ]
 
 

@@ -1,7 +1,8 @@
 """What pages and the API read about posts, with the community's privacy rules applied here.
 
 The thread page and ``GET /api/v1/.../posts`` both call these, so a rule such as "only a
-post's author sees how many of each reaction it has" is written once.
+post's author sees how many of each reaction it has" or "a moderator's reason shows only
+while the post is hidden" is written once.
 """
 
 from __future__ import annotations
@@ -60,3 +61,24 @@ def post_reactions(reader: User | AnonymousUser, posts: Sequence[Post]) -> dict[
             mine=frozenset(mine.get(p.pk, ())),
         )
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class PostStanding:
+    """Where moderation has left a post, as the thread page and the API tell it."""
+
+    held: bool
+    hidden: bool
+    # Why a moderator hid it; empty unless it is hidden now, so a reason never outlives
+    # the hiding it explained.
+    hidden_reason: str
+    deleted: bool
+
+
+def post_standing(post: Post) -> PostStanding:
+    return PostStanding(
+        held=post.is_held,
+        hidden=post.is_hidden,
+        hidden_reason=post.hidden_reason if post.is_hidden else "",
+        deleted=post.is_deleted,
+    )

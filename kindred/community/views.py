@@ -43,7 +43,7 @@ from kindred.community.forms import (
 )
 from kindred.community.models import Post, ReactionKind, Space, Thread, ThreadRead
 from kindred.community.pagination import post_page, thread_page
-from kindred.community.queries import post_reactions
+from kindred.community.queries import post_reactions, post_standing
 from kindred.community.rendering import render_markdown
 from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
@@ -320,6 +320,7 @@ def _post_rows(user: Any, posts: list[Post], last_read: int, space: Space) -> li
             "handle": p.author.handle,
             "iso": p.created_at.isoformat(),
             "since": timesince(p.created_at, now),
+            "standing": post_standing(p),
         }
         for p in posts
     ]

@@ -26,6 +26,7 @@ from kindred.core.ids import ObjectId
 from kindred.groups import actions
 from kindred.groups.access import access_group, access_session, can_join_room
 from kindred.groups.models import Group, GroupSession, SignUp, SignUpStatus
+from kindred.groups.queries import upcoming_with_places
 from kindred.groups.schedule import describe, to_utc, zone
 from kindred.rooms.actions import history
 
@@ -234,15 +235,12 @@ def get_group(request: HttpRequest, group_id: int) -> dict[str, Any]:
 
 
 def _group_detail(group: Group) -> dict[str, Any]:
-    sessions = list(actions.upcoming_sessions(group)[:10])
+    upcoming = upcoming_with_places(group, timezone.now(), shown=10)
     return {
         **describe_group(group),
         "norms": group.norms,
-        "upcoming": [
-            describe_session(s, actions.places_left(group, s) if group.per_session else None)
-            for s in sessions
-        ],
-        "places_left": None if group.per_session else actions.places_left(group),
+        "upcoming": [describe_session(row.session, row.places_left) for row in upcoming.sessions],
+        "places_left": upcoming.places_left,
         "archived": not group.is_active,
     }
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,20 +32,10 @@ from kindred.groups.access import (
 from kindred.groups.calendar import session_event
 from kindred.groups.forms import GroupForm, SessionChoiceForm
 from kindred.groups.models import Group, GroupSession, SessionStatus, SignUp, SignUpStatus
+from kindred.groups.queries import places, upcoming_with_places
 from kindred.groups.schedule import describe
 
 SESSIONS_SHOWN = 6
-
-
-def _joined_counts(groups: list[Group], sessions: list[GroupSession]) -> Counter[tuple[int, int]]:
-    """Places taken, keyed (group id, session id or 0): one query for a whole page."""
-    rows = (
-        SignUp.objects.filter(group__in=groups, status=SignUpStatus.JOINED)
-        .values("group_id", "session_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return Counter({(r["group_id"], r["session_id"] or 0): r["n"] for r in rows})
 
 
 def group_rows(groups: list[Group], now: Any) -> list[dict[str, Any]]:
@@ -60,17 +48,16 @@ def group_rows(groups: list[Group], now: Any) -> list[dict[str, Any]]:
     next_by_group: dict[int, GroupSession] = {}
     for session in upcoming:
         next_by_group.setdefault(session.group_id, session)
-    counts = _joined_counts(groups, list(next_by_group.values()))
+    counted = places(groups)
     rows = []
     for group in groups:
         nxt = next_by_group.get(group.pk)
-        key = (group.pk, nxt.pk if nxt and group.per_session else 0)
         rows.append(
             {
                 "group": group,
                 "next": nxt,
                 "schedule": describe(group.recurrence, group.first_starts_at_local, group.timezone),
-                "places_left": max(group.capacity - counts[key], 0),
+                "places_left": counted.left(group, nxt),
             }
         )
     return rows
@@ -98,8 +85,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     now = timezone.now()
     user = request.user
     facilitating = is_facilitator(user, group)
-    sessions = list(actions.upcoming_sessions(group, now, include_cancelled=True)[:SESSIONS_SHOWN])
-    counts = _joined_counts([group], sessions)
+    upcoming = upcoming_with_places(group, now, shown=SESSIONS_SHOWN, include_cancelled=True)
     mine = {}
     if user.is_authenticated:
         mine = {
@@ -107,15 +93,15 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             for s in SignUp.objects.filter(group=group, user=user).exclude(status=SignUpStatus.LEFT)
         }
     session_rows = []
-    for session in sessions:
+    for row in upcoming.sessions:
+        session = row.session
         signup = mine.get(session.pk) if group.per_session else mine.get(0)
-        taken = counts[(group.pk, session.pk if group.per_session else 0)]
         session_rows.append(
             {
                 "session": session,
                 "when": actions.local_label(session.starts_at, user),
                 "signup": signup,
-                "places_left": max(group.capacity - taken, 0),
+                "places_left": row.places_left,
                 "position": actions.waitlist_position(signup)
                 if signup and signup.status == SignUpStatus.WAITLISTED
                 else None,
@@ -143,7 +129,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             "group_position": actions.waitlist_position(group_signup)
             if group_signup and group_signup.status == SignUpStatus.WAITLISTED
             else None,
-            "places_left": actions.places_left(group) if not group.per_session else None,
+            "places_left": upcoming.places_left,
             "waiting_count": SignUp.objects.filter(
                 group=group, session__isnull=True, status=SignUpStatus.WAITLISTED
             ).count()

@@ -34,7 +34,7 @@ from kindred.plans.progress import ObjectiveProgress
 from kindred.plans.queries import PlanSummary, plans_of
 from kindred.therapy import vocabulary
 from kindred.therapy.access import access_profile
-from kindred.therapy.directory import DirectoryForm, Result, fee_phrase, page
+from kindred.therapy.directory import DirectoryForm, Result, fee_phrase, page, therapist_name
 from kindred.therapy.models import TherapistProfile
 
 router = Router(tags=["therapy"])
@@ -172,7 +172,7 @@ def describe_therapist(profile: TherapistProfile) -> dict[str, Any]:
     return {
         "id": profile.pk,
         "therapist_user_id": profile.user_id,
-        "name": profile.user.legal_name or profile.user.handle,
+        "name": therapist_name(profile),
         "licence_type": vocabulary.label(vocabulary.LICENCE_TYPES, profile.licence_type),
         "jurisdiction": profile.jurisdiction,
         "introduction": profile.introduction,

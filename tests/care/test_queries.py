@@ -1,4 +1,5 @@
-"""The member's own grants and suggestions, as the care pages and the API read them."""
+"""The member's own grants, suggestions, care team and default access, as the care pages
+and the API read them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pytest
 
 from kindred.care import actions, queries
 from kindred.consent import actions as consent_actions
+from kindred.consent import grants, visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +56,33 @@ def test_a_member_reads_only_the_suggestions_made_to_them(care_team, member, mem
     assert queries.open_referral_count(member) == 1
     assert queries.referrals_for(member2) == [] and queries.open_referral_count(member2) == 0
     assert queries.referrals_for(therapist) == []
+
+
+def test_the_team_page_and_the_api_read_the_same_team(login, care_team, member, peer_supporter):
+    consent_actions.do_grant(member, peer_supporter.pk, grants.Scope.MEASURE_TRENDS)
+    rows = {row.handle: row for row in queries.team_of(member)}
+    api = {e["handle"]: e for e in login(member).get("/api/v1/care/team").json()}
+    assert set(rows) == set(api) == {"peer_priya", "facil_frank", "dr_ellis"}
+    assert rows["peer_priya"].shared == [str(grants.SCOPE_LABELS[grants.Scope.MEASURE_TRENDS])]
+    assert rows["dr_ellis"].shared == []
+    # What someone sees by default is said of them, and only while it is on.
+    assert {key for key, _ in rows["dr_ellis"].defaults} == {
+        d.key for d in visibility.defaults_for("therapist")
+    }
+    consent_actions.do_set_default_access(member, visibility.SWITCHABLE[0], on=False)
+    assert visibility.SWITCHABLE[0] not in {
+        key for row in queries.team_of(member) for key, _ in row.defaults
+    }
+    for handle, entry in api.items():
+        assert (entry["relation"], entry["detail"]) == (rows[handle].relation, rows[handle].detail)
+
+
+def test_default_access_is_on_until_switched_off(login, member):
+    switched = visibility.SWITCHABLE[0]
+    assert all(row.on for row in queries.default_access_of(member))
+    consent_actions.do_set_default_access(member, switched, on=False)
+    rows = queries.default_access_of(member)
+    assert [row.key for row in rows] == [d.key for d in visibility.DEFAULTS]
+    assert [row.key for row in rows if not row.on] == [switched]
+    api = login(member).get("/api/v1/care/defaults").json()
+    assert [(d["key"], d["on"]) for d in api] == [(row.key, row.on) for row in rows]

@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AnonymousUser
 
 from kindred.community import actions
-from kindred.community.queries import post_reactions
+from kindred.community.queries import post_reactions, post_standing
 from tests.factories import UserFactory
 
 
@@ -46,3 +46,12 @@ def test_one_query_however_many_posts(member, member2, space, write, django_asse
         seen = post_reactions(member2, posts)
     assert [seen[p.pk].counts for p in posts[1:]] == [{"thank_you": 1}] * 6
     assert all(seen[p.pk].kinds == ("thank_you",) for p in posts[1:])
+
+
+def test_a_moderators_reason_shows_only_while_the_post_is_hidden(member, space, write, moderator):
+    post = write(member, space).posts.get()
+    actions.do_set_post_hidden(moderator, post, True, "Unkind")
+    assert post_standing(post).hidden and post_standing(post).hidden_reason == "Unkind"
+    # A reason left on a post that is no longer hidden is not shown.
+    post.is_hidden = False
+    assert post_standing(post).hidden_reason == ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -36,6 +36,18 @@ def test_list_and_detail_for_visitors_and_members(client, group, session, member
     detail = client.get(f"/api/v1/groups/{group.pk}", **auth(member)).json()
     assert "stays here" in detail["norms"]
     assert session.pk in [s["id"] for s in detail["upcoming"]]
+
+
+def test_detail_query_count_does_not_grow_with_sessions(
+    client, group, session, member, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(f"/api/v1/groups/{group.pk}", **auth(member)).status_code == 200
+    for hours in range(1, 6):
+        actions.do_join(member, group, make_session(group, starts_in=timedelta(hours=hours)))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        detail = client.get(f"/api/v1/groups/{group.pk}", **auth(member)).json()
+    assert len(detail["upcoming"]) >= 6
 
 
 def test_the_first_start_is_a_wall_clock_time_and_an_instant(client, facilitator, space):
