@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from kindred.accounts import views as account_views
 from kindred.api.api import api
+from kindred.audit import views as audit_views
 from kindred.core import styleguide
 from kindred.core import views as core_views
 from kindred.today import views as today_views
@@ -56,7 +57,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("staff/therapists/", include("kindred.therapy.urls_staff")),
     path("staff/outcomes/", include("kindred.measures.urls_staff")),
-    path("staff/", core_views.staff_home, name="staff_home"),
+    path("staff/", audit_views.staff_home, name="staff_home"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

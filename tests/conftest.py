@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 from tests.factories import UserFactory
 
 # Playwright's sync API runs an event loop; Django's ORM calls inside live-server

@@ -9,7 +9,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from kindred.accounts.models import AgeBand, User, UserRole
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"

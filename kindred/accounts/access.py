@@ -17,8 +17,8 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.utils.translation import gettext
 
-from kindred.accounts.roles import Role
 from kindred.core.access import NotFound
+from kindred.core.roles import Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -24,9 +24,9 @@ from kindred.accounts.age import (
 )
 from kindred.accounts.lifecycle import run_account_closed_handlers
 from kindred.accounts.models import AgeBand, LegalDocument, User, UserRole
-from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.core.notifications import do_notify
+from kindred.core.roles import Role
 
 
 class AgeError(ValueError):

@@ -23,7 +23,7 @@ from django.db import transaction
 from kindred.accounts.actions import do_grant_role
 from kindred.accounts.age import band_for, today_for
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 
 DEMO_PASSWORD = "kindred-demo-2026"
 

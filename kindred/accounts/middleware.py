@@ -30,7 +30,7 @@ from django.utils.translation import gettext
 from kindred.accounts.access import MFARequired, check_mfa, describe_mfa_required
 from kindred.accounts.actions import do_move_to_adult
 from kindred.accounts.age import came_of_age
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 from kindred.core.when import zone_of
 
 ROLE_AREAS: tuple[tuple[str, str], ...] = (

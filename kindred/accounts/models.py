@@ -8,9 +8,9 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 
-from kindred.accounts.roles import IMPLIED_ROLES, Role
 from kindred.accounts.signals import password_changed
 from kindred.core.fields import EncryptedDateField
+from kindred.core.roles import IMPLIED_ROLES, Role
 
 
 class UserManager(BaseUserManager["User"]):

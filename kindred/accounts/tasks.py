@@ -13,3 +13,10 @@ def move_teens_who_came_of_age() -> int:
     from kindred.accounts.actions import do_move_teens_who_came_of_age
 
     return do_move_teens_who_came_of_age()
+
+
+@db_periodic_task(crontab(hour="7", minute="0"))
+def daily_digest() -> int:
+    from kindred.accounts.digest import send_digests
+
+    return send_digests()

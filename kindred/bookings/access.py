@@ -6,24 +6,18 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
+from kindred.bookings import directory
 from kindred.bookings.models import Booking
 from kindred.core.access import NotFound
+from kindred.core.roles import Role
 
 
 def is_bookable(therapist: User) -> bool:
-    """Holds the therapist role and is listed in the therapy directory.
-
-    The directory (``kindred.therapy.access.is_listed``) is optional: installs, or
-    a tree, without it fall back to the role alone, so bookings work either way.
-    """
+    """Active, holds the therapist role, and is listed in the therapist directory
+    (:mod:`kindred.bookings.directory`: the role alone where no directory is installed)."""
     if not therapist.is_active or not therapist.has_role(Role.THERAPIST):
         return False
-    try:
-        from kindred.therapy.access import is_listed  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return True
-    return bool(is_listed(therapist))
+    return directory.is_listed(therapist)
 
 
 def access_bookable_therapist(user_id: int) -> User:

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.bookings import audit_names as bookings_audit
 from kindred.bookings.access import access_booking, access_therapist_booking, is_bookable
@@ -36,6 +35,7 @@ from kindred.core.access import NotFound
 from kindred.core.inputs import schedulable_problem
 from kindred.core.mail import send_mail_later
 from kindred.core.notifications import do_notify
+from kindred.core.roles import Role
 from kindred.core.when import format_when, zone_of
 
 TAKEN = "That time was just taken. Please choose another."

@@ -24,14 +24,13 @@ from pydantic import ConfigDict, model_validator
 from kindred.api.auth import READ_AUTH, get_api_user, get_reader
 from kindred.api.openapi import errors
 from kindred.api.schemas import InputSchema
-from kindred.bookings import actions, queries
+from kindred.bookings import actions, directory, queries
 from kindred.bookings.access import access_bookable_therapist
 from kindred.bookings.models import Booking, BookingStatus
 from kindred.bookings.slots import slots_for
 from kindred.core.ids import ObjectId
 from kindred.core.inputs import SchedulableDatetime
 from kindred.core.when import zone_of
-from kindred.therapy.access import access_profile
 
 router = Router(tags=["bookings"])
 
@@ -134,12 +133,11 @@ def _booked(request: HttpRequest, booking: Booking) -> queries.BookingRow:
 def list_slots(request: HttpRequest, profile_id: int, query: Query[SlotsQuery]) -> dict[str, Any]:
     """Free session times starting in the next ``days`` days (listed therapists only)."""
     reader = get_reader(request)
-    profile = access_profile(reader, profile_id)
-    therapist = access_bookable_therapist(profile.user_id)
+    therapist = access_bookable_therapist(directory.therapist_of_profile(reader, profile_id))
     now = timezone.now()
     zone = zone_of(reader) if reader.is_authenticated else None
     return {
-        "therapist_profile_id": profile.pk,
+        "therapist_profile_id": profile_id,
         "therapist_user_id": therapist.pk,
         "timezone": zone.key if zone else None,
         "slots": [
@@ -170,8 +168,8 @@ def create_booking(request: HttpRequest, payload: BookIn) -> Status[queries.Book
     it is not one of the therapist's free times."""
     user = get_api_user(request)
     if payload.therapist_profile_id is not None:
-        profile = access_profile(user, payload.therapist_profile_id)
-        therapist = access_bookable_therapist(profile.user_id)
+        therapist_id = directory.therapist_of_profile(user, payload.therapist_profile_id)
+        therapist = access_bookable_therapist(therapist_id)
     else:
         assert payload.therapist_user_id is not None
         therapist = access_bookable_therapist(payload.therapist_user_id)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import time
 
 from kindred.accounts.demo import DemoContext
-from kindred.accounts.roles import Role
 from kindred.bookings.actions import do_add_weekly_availability
 from kindred.bookings.models import WeeklyAvailability
+from kindred.core.roles import Role
 
 # (weekdays, start, end, session minutes, buffer minutes); Monday is 0.
 SCHEDULES: tuple[tuple[tuple[int, ...], time, time, int, int], ...] = (

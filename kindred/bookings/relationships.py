@@ -18,8 +18,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
 from kindred.bookings.models import Booking, BookingStatus
+from kindred.core.roles import Role
 
 
 def treatment_window() -> timedelta:

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kindred.accounts.models import User
-from kindred.bookings import actions, feeds, queries
+from kindred.bookings import actions, directory, feeds, queries
 from kindred.bookings.access import access_bookable_therapist, access_booking
 from kindred.bookings.forms import BookForm
 from kindred.bookings.models import Booking, BookingStatus
@@ -71,19 +70,6 @@ def _parse_instant(text: str) -> datetime | None:
     return at if at.tzinfo is not None else None
 
 
-def therapist_summary(therapist: User) -> Any:
-    """The therapist's name, fee and session formats from the directory, when installed.
-
-    Optional like ``access.is_bookable``: without the therapy app the page names the
-    therapist by handle and says nothing of fees.
-    """
-    try:
-        from kindred.therapy.directory import booking_summary  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    return booking_summary(therapist)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def therapist_slots(request: AuthedHttpRequest, therapist_id: int) -> HttpResponse:
@@ -130,7 +116,7 @@ def therapist_slots(request: AuthedHttpRequest, therapist_id: int) -> HttpRespon
         "bookings/slots.html",
         {
             "therapist": therapist,
-            "summary": therapist_summary(therapist),
+            "summary": directory.summary(therapist),
             "days": days,
             "zone": zone.key,
             "moving": moving,

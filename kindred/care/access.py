@@ -16,12 +16,12 @@ from django.contrib.auth.models import AnonymousUser
 
 from kindred.accounts.access import has_mfa
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
 from kindred.bookings.relationships import clients_of
 from kindred.care.models import ReferralKind
 from kindred.consent.grants import access_shared, access_sharing_member
 from kindred.consent.team import team_people
 from kindred.core.access import NotFound
+from kindred.core.roles import Role
 
 __all__ = [
     "PEER_KINDS",

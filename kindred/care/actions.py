@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.care import audit_names as care_audit
 from kindred.care.access import access_referable_member
@@ -26,6 +25,7 @@ from kindred.consent.models import ConsentGrant, EndReason
 from kindred.core.access import NotFound
 from kindred.core.links import is_local_path
 from kindred.core.notifications import do_notify
+from kindred.core.roles import Role
 
 THERAPY_TITLE = "Would talking to a therapist help? Try the decision guide"
 

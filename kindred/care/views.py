@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.accounts.access import has_mfa
-from kindred.accounts.roles import Role
 from kindred.bookings.relationships import clients_of
 from kindred.care import actions, queries, shared
 from kindred.care.access import PEER_KINDS_STR, access_referable_member
@@ -26,6 +25,7 @@ from kindred.consent import grants, visibility, whocansee
 from kindred.consent.accesslog import access_log_for
 from kindred.consent.sources import team_for, timeline_for
 from kindred.core.http import AuthedHttpRequest
+from kindred.core.roles import Role
 
 UNPROCESSABLE = 422
 RELATION_LABELS = whocansee.RELATION_LABELS

@@ -19,10 +19,10 @@ from django.contrib.auth.models import AnonymousUser
 
 from kindred.accounts.access import has_mfa
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
 from kindred.bookings.relationships import clients_of, treating_therapists
 from kindred.clinical.models import IntakeForm, ProgressNote, PsychotherapyNote
 from kindred.core.access import NotFound
+from kindred.core.roles import Role
 
 
 def is_clinician(user: User | AnonymousUser | None) -> bool:

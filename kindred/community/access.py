@@ -10,9 +10,9 @@ from kindred.accounts.access import has_mfa
 from kindred.accounts.age import current_age_band
 from kindred.accounts.deletion import shown_author
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
 from kindred.community.models import AgeBandRule, Post, Space, Suspension, Thread, Visibility
 from kindred.core.access import NotFound
+from kindred.core.roles import Role
 from kindred.safety.access import blocked_user_ids
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.http import Http404
 
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

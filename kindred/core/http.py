@@ -1,6 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
 
-from kindred.accounts.models import User
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 
 class AuthedHttpRequest(HttpRequest):

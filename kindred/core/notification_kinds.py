@@ -59,7 +59,7 @@ def _category(
     )
 
 
-# Who a category means something to (roles from kindred.accounts.roles, as strings).
+# Who a category means something to (roles from kindred.core.roles, as strings).
 MEMBERS = {"member"}
 
 _category("replies", _("Replies to my threads"), {"community.reply"}, roles=MEMBERS)

@@ -7,13 +7,6 @@ from huey.exceptions import RetryTask
 from kindred.core import mail as _mail
 
 
-@db_periodic_task(crontab(hour="7", minute="0"))
-def daily_digest() -> int:
-    from kindred.core.digest import send_digests
-
-    return send_digests()
-
-
 @db_task(retries=_mail.RETRIES, retry_delay=_mail.RETRY_DELAY, retry_backoff=_mail.RETRY_BACKOFF)
 def deliver_email(message: _mail.Mail) -> None:
     """One e-mail (kindred.core.mail); raising MailNotSent makes huey retry it later.

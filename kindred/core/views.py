@@ -33,14 +33,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
-def staff_home(request: HttpRequest) -> HttpResponse:
-    # Reached only through RoleMFAMiddleware (staff + second factor).
-    from kindred.audit.models import AuditEvent
-
-    latest = AuditEvent.objects.order_by("-seq")[:20]
-    return render(request, "core/staff_home.html", {"latest_events": latest})
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def notifications(request: AuthedHttpRequest) -> HttpResponse:

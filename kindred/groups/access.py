@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from kindred.accounts.access import has_mfa
 from kindred.accounts.age import current_age_band
-from kindred.accounts.roles import Role
 from kindred.community.access import active_suspension, visible_spaces
 from kindred.core.access import NotFound
+from kindred.core.roles import Role
 from kindred.groups.models import (
     Attendance,
     Group,

@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kindred.accounts.roles import Role
 from kindred.bookings import feeds
 from kindred.community.access import access_space, visible_spaces
 from kindred.community.rendering import render_markdown
 from kindred.core import calendar
 from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
+from kindred.core.roles import Role
 from kindred.groups import actions
 from kindred.groups.access import (
     access_group,

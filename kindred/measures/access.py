@@ -26,12 +26,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
 from kindred.audit.actions import record_read
 from kindred.bookings.relationships import clients_of
 from kindred.consent.grants import MEASURE_TRENDS, access_shared
 from kindred.consent.visibility import THERAPIST_ASSIGNED_QUESTIONNAIRES, is_on
 from kindred.core.access import NotFound
+from kindred.core.roles import Role
 from kindred.measures.models import Assignment, Response
 
 

@@ -16,7 +16,8 @@ from kindred.core.notifications import do_notify
 from kindred.messaging import audit_names as messaging_audit
 from kindred.messaging.access import is_open
 from kindred.messaging.models import Conversation, Message
-from kindred.safety.actions import ScreenOutcome, screen_text
+from kindred.safety import outreach
+from kindred.safety.actions import SafetyActionError, ScreenOutcome, screen_text
 from kindred.safety.models import THERAPY_SCOPE
 
 MAX_MESSAGE_LENGTH = 5_000
@@ -150,3 +151,14 @@ def do_mark_read(user: User, conversation: Conversation) -> int:
         .exclude(sender_id=user.pk)
         .update(read_at=timezone.now())
     )
+
+
+def send_from_handover(therapist: User, member: User, body: str) -> outreach.Sent:
+    """A therapist writes to a member from a safety flag handed over to them (registered
+    as :mod:`kindred.safety.outreach`'s messenger)."""
+    conversation = do_start_conversation(member, therapist, actor=therapist)
+    try:
+        sent = do_send_message(therapist, conversation, body)
+    except MessagingError as exc:
+        raise SafetyActionError(str(exc)) from None
+    return outreach.Sent(conversation_id=conversation.pk, message_id=sent.message.pk)

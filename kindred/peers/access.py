@@ -15,8 +15,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
 from kindred.core.access import NotFound
+from kindred.core.roles import Role
 from kindred.peers.models import (
     Connection,
     ConnectionStatus,

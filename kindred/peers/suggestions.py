@@ -20,7 +20,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from kindred.accounts.models import User, UserRole
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 from kindred.peers import indexing, taxonomy
 from kindred.peers.access import excluded_user_ids, reachable_profiles
 from kindred.peers.matching.profile import MatchProfile

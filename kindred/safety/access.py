@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from kindred.accounts.access import check_role, has_mfa
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
 from kindred.core.access import NotFound
+from kindred.core.roles import Role
 from kindred.safety import audit_names as safety_audit
 from kindred.safety.models import Flag, SafetyPlan, SupportConversation, SupportSide
 

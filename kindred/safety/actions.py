@@ -12,7 +12,6 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -22,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.core.events import role_group, send_event_on_commit, user_group
 from kindred.core.mail import send_mail_later
 from kindred.core.notifications import do_notify
+from kindred.core.roles import Role
 from kindred.safety import audit_names as safety_audit
-from kindred.safety import clinical
+from kindred.safety import clinical, outreach
 from kindred.safety.access import forget_blocks
 from kindred.safety.events import (
     flag_escalated,
@@ -48,9 +47,6 @@ from kindred.safety.models import (
     SafetyPlan,
 )
 from kindred.safety.screening import ScreenResult, level_at_least, screen
-
-if TYPE_CHECKING:
-    from kindred.messaging.models import Message
 
 logger = logging.getLogger(__name__)
 
@@ -648,19 +644,13 @@ def do_acknowledge_handover(therapist: User, flag: Flag) -> Flag:
     return locked
 
 
-def do_message_from_handover(therapist: User, flag: Flag, body: str) -> Message:
-    """Write to the member in their secure conversation with this therapist.
-
-    Secure messaging stays in :mod:`kindred.messaging` (encrypted, audited, and open only
-    while the therapist treats the member); the flag records that the therapist reached
-    out and counts as acknowledged. Imported here: messaging depends on safety.
-    """
-    from kindred.messaging.actions import (
-        MessagingError,
-        do_send_message,
-        do_start_conversation,
-    )
-
+def do_message_from_handover(therapist: User, flag: Flag, body: str) -> outreach.Sent:
+    """Write to the member in their secure conversation with this therapist
+    (:mod:`kindred.safety.outreach`); the flag records that the therapist reached out and
+    counts as acknowledged."""
+    send = outreach.messenger()
+    if send is None:
+        raise SafetyActionError(_("Secure messages are not available on this site."))
     if flag.subject is None:
         raise SafetyActionError(_("This flag has no person to write to."))
     if not treating_therapists(flag.subject).filter(pk=therapist.pk).exists():
@@ -669,11 +659,7 @@ def do_message_from_handover(therapist: User, flag: Flag, body: str) -> Message:
         )
     with transaction.atomic():
         locked = _lock_handover(therapist, flag)
-        conversation = do_start_conversation(flag.subject, therapist, actor=therapist)
-        try:
-            sent = do_send_message(therapist, conversation, body)
-        except MessagingError as exc:
-            raise SafetyActionError(str(exc)) from None
+        sent = send(therapist, flag.subject, body)
         if locked.handover_acknowledged_at is None:
             locked.handover_acknowledged_at = timezone.now()
             locked.save(update_fields=["handover_acknowledged_at"])
@@ -681,9 +667,9 @@ def do_message_from_handover(therapist: User, flag: Flag, body: str) -> Message:
             therapist,
             locked,
             safety_audit.HANDOVER_MESSAGED,
-            {"conversation": conversation.pk, "message": sent.message.pk},
+            {"conversation": sent.conversation_id, "message": sent.message_id},
         )
-    return sent.message
+    return sent
 
 
 def do_resolve_handover(therapist: User, flag: Flag, outcome: str, note: str = "") -> Flag:

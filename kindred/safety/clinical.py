@@ -31,10 +31,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.core.mail import send_mail_later
 from kindred.core.notifications import do_notify
+from kindred.core.roles import Role
 from kindred.safety import audit_names as safety_audit
 from kindred.safety.models import MEASURES_SCOPE, THERAPY_SCOPE, Flag
 

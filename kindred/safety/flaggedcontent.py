@@ -34,11 +34,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.core.access import NotFound
 from kindred.core.events import role_group, send_event_on_commit
 from kindred.core.registry import Registry
+from kindred.core.roles import Role
 from kindred.safety import audit_names as safety_audit
 from kindred.safety.actions import SafetyActionError
 from kindred.safety.events import flag_updated

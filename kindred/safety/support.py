@@ -26,9 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.core.notifications import do_notify
+from kindred.core.roles import Role
 from kindred.safety import audit_names as safety_audit
 from kindred.safety.actions import (
     SafetyActionError,

@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from kindred.accounts.access import has_mfa
-from kindred.accounts.roles import Role
 from kindred.core.access import NotFound
+from kindred.core.roles import Role
 from kindred.therapy.models import ProfileStatus, TherapistProfile
 
 if TYPE_CHECKING:
@@ -69,8 +69,13 @@ def own_profile(user: User | AnonymousUser) -> TherapistProfile | None:
     return TherapistProfile.objects.filter(user=user).first()
 
 
+def therapist_of_profile(user: User | AnonymousUser, profile_id: int) -> int:
+    """The therapist (user id) behind a profile ``user`` may see; NotFound otherwise."""
+    return access_profile(user, profile_id).user_id
+
+
 def is_listed(user: User | None) -> bool:
-    """Whether ``user`` appears in the public directory (the bookings app asks this)."""
+    """Whether ``user`` appears in the public directory (bookings asks, through its registry)."""
     if user is None or not user.pk:
         return False
     return listed_profiles().filter(user_id=user.pk).exists()

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from kindred.accounts.access import check_role
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.core.mail import send_mail_later
 from kindred.core.notifications import do_notify
+from kindred.core.roles import Role
 from kindred.therapy import audit_names as therapy_audit
 from kindred.therapy import vocabulary
 from kindred.therapy.models import (

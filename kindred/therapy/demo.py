@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from kindred.accounts.demo import DemoContext, Persona, create_persona
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 from kindred.therapy.actions import do_save_profile, do_submit_for_verification, do_verify
 from kindred.therapy.models import TherapistProfile
 

@@ -18,12 +18,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kindred.bookings.directory import BookingSummary
+from kindred.bookings.slots import free_slots_for_many, therapists_with_free_slots
 from kindred.therapy import vocabulary
 from kindred.therapy.access import listed_profiles
 from kindred.therapy.models import ProfileFacet, TherapistProfile
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+    from kindred.accounts.models import User
 
 PER_PAGE = 20
 
@@ -34,8 +38,6 @@ NEXT_FREE_DAYS = 14
 
 def available_within(therapist_ids: list[int], days: int) -> set[int]:
     """Which of these therapists (user ids) have a free session in the next ``days`` days."""
-    from kindred.bookings.slots import therapists_with_free_slots
-
     now = timezone.now()
     return therapists_with_free_slots(therapist_ids, now, now + timedelta(days=days))
 
@@ -45,13 +47,6 @@ def next_free_times(
 ) -> dict[int, list[datetime]]:
     """The first ``limit`` free session starts of each therapist (user ids), in a bounded
     number of queries for the whole list; therapists with nothing free are left out."""
-    # Imported here: bookings asks this app who is listed, so a module-level import
-    # would make the two apps import each other. Without bookings nobody has free times.
-    try:
-        from kindred.bookings.slots import free_slots_for_many
-    except ImportError:
-        return {}
-
     now = timezone.now()
     found = free_slots_for_many(therapist_ids, now, now + timedelta(days=days), limit=limit)
     return {tid: [slot.starts_at for slot in slots] for tid, slots in found.items()}
@@ -288,19 +283,7 @@ def fee_detail(profile: TherapistProfile) -> str:
     return str(text)
 
 
-@dataclass(frozen=True)
-class BookingSummary:
-    """What the booking page says about the therapist (the bookings app asks for this)."""
-
-    name: str
-    title: str
-    fee: str
-    formats: list[str]
-    in_person_location: str
-    video: bool
-
-
-def booking_summary(user: Any) -> BookingSummary | None:
+def booking_summary(user: User) -> BookingSummary | None:
     """The listed profile of therapist ``user`` in a few words, or None if unlisted."""
     profile = (
         listed_profiles().filter(user_id=user.pk).select_related("user").prefetch_related("facets")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 
 if TYPE_CHECKING:
     from kindred.accounts.models import User

@@ -16,10 +16,10 @@ from django.db.models import OuterRef, Value
 from django.db.models.functions import Coalesce
 
 from kindred.accounts.age import today_for
-from kindred.accounts.roles import Role
 from kindred.bookings.actions import local_label, session_link, upcoming_for
 from kindred.bookings.models import Booking
 from kindred.core.models import Notification
+from kindred.core.roles import Role
 from kindred.groups.models import GroupSession
 from kindred.groups.queries import next_group_session
 from kindred.guide.queries import latest_saved_guide

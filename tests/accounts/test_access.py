@@ -1,8 +1,8 @@
 import pytest
 
 from kindred.accounts.access import MFARequired, check_role, needs_mfa_setup
-from kindred.accounts.roles import Role
 from kindred.core.access import NotFound
+from kindred.core.roles import Role
 from tests.factories import UserFactory
 
 

@@ -14,9 +14,9 @@ from kindred.accounts.actions import (
     do_update_profile,
 )
 from kindred.accounts.models import AgeBand, User
-from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
 from kindred.core.models import Notification
+from kindred.core.roles import Role
 from tests.factories import UserFactory
 
 

@@ -19,8 +19,8 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 
 from kindred.accounts.access import check_mfa
 from kindred.accounts.middleware import MFA_EXEMPT_VIEWS, role_for_path
-from kindred.accounts.roles import Role
 from kindred.accounts.sockets import MFA_REQUIRED_CLOSE_CODE
+from kindred.core.roles import Role
 from tests.factories import TEST_PASSWORD, UserFactory
 
 ACTIVATE = "/accounts/2fa/totp/activate/"

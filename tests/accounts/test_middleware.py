@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from kindred.accounts.middleware import role_for_path
 from kindred.accounts.models import AgeBand
-from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
+from kindred.core.roles import Role
 from tests.factories import UserFactory
 
 

@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from kindred.accounts.models import AgeBand, User
-from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
+from kindred.core.roles import Role
 from tests.factories import TEST_PASSWORD, UserFactory
 
 SIGNUP = {

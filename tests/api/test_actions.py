@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 
 from kindred.accounts.access import MFARequired
-from kindred.accounts.roles import Role
 from kindred.api.actions import do_create_token, do_revoke_token
 from kindred.api.models import ApiToken
 from kindred.audit.models import AuditEvent
+from kindred.core.roles import Role
 from tests.factories import UserFactory
 
 

@@ -186,7 +186,7 @@ def test_an_anonymous_post_gets_401_not_a_csrf_error(csrf_client, db):
 
 
 def test_a_role_that_needs_mfa_cannot_create_tokens_without_it(client, db):
-    from kindred.accounts.roles import Role
+    from kindred.core.roles import Role
     from tests.factories import UserFactory
 
     therapist = UserFactory(roles=[Role.THERAPIST], mfa=False)

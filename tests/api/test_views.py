@@ -7,9 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from kindred.accounts.roles import Role
 from kindred.api.models import ApiToken
 from kindred.audit.models import AuditEvent
+from kindred.core.roles import Role
 from tests.conftest import PERSONAS
 from tests.factories import UserFactory
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time
 
 import pytest
 
 from kindred.bookings import actions
+from kindred.bookings.directory import DIRECTORIES, DIRECTORY
 
 
 @pytest.fixture(autouse=True)
@@ -14,13 +16,11 @@ def _therapists_are_listed(monkeypatch):
     """The directory listing belongs to the therapy app; here every therapist is
     listed unless a test says otherwise (``unlist``)."""
     listed: dict[int, bool] = {}
-    try:
-        from kindred.therapy import access as therapy_access
-    except ImportError:
-        yield listed
-        return
-    monkeypatch.setattr(
-        therapy_access, "is_listed", lambda user: listed.get(user.pk, True), raising=False
+    installed = DIRECTORIES.get(DIRECTORY)
+    monkeypatch.setitem(
+        DIRECTORIES,
+        DIRECTORY,
+        replace(installed, is_listed=lambda user: listed.get(user.pk, True)),
     )
     yield listed
 

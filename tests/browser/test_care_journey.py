@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from kindred.accounts.roles import Role
 from kindred.consent import grants
+from kindred.core.roles import Role
 from kindred.measures.actions import do_submit_response
 from tests.browser.steps import assert_no_axe_violations, expect_message
 from tests.care.factories import book, registered_team

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from kindred.accounts.roles import Role
 from kindred.bookings import actions as bookings
 from kindred.bookings.slots import slots_for
 from kindred.clinical import actions as clinical
+from kindred.core.roles import Role
 from kindred.measures.actions import do_submit_response
 from kindred.plans import actions as plans
 from kindred.plans.content import parse_plan_text

@@ -10,8 +10,8 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import expect
 
-from kindred.accounts.roles import Role
 from kindred.community.models import Post
+from kindred.core.roles import Role
 from kindred.safety.models import Flag
 from tests.browser.steps import assert_no_axe_violations
 from tests.factories import UserFactory

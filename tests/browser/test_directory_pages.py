@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from kindred.accounts.roles import Role
 from kindred.bookings.actions import do_add_weekly_availability
+from kindred.core.roles import Role
 from kindred.therapy import actions as therapy
 from tests.browser.steps import DESKTOP, assert_no_axe_violations
 from tests.factories import UserFactory

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from playwright.sync_api import expect
 
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 from kindred.groups.models import Group
 from tests.browser.steps import DESKTOP, assert_no_axe_violations
 from tests.factories import UserFactory

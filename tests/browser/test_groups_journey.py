@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from kindred.accounts.roles import Role
 from kindred.community.models import Space
+from kindred.core.roles import Role
 from kindred.groups import actions
 from kindred.groups.models import Attendance, GroupSession, SessionStatus
 from tests.browser.steps import MOBILE, assert_no_axe_violations

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from kindred.accounts.roles import Role
 from kindred.community.models import Space
+from kindred.core.roles import Role
 from kindred.guide.models import SavedGuide
 from tests.browser.steps import MOBILE, assert_help_link_reachable, assert_no_axe_violations
 from tests.factories import UserFactory

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 from tests.browser.steps import (
     assert_help_link_reachable,
     expect_message,

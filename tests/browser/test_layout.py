@@ -17,8 +17,8 @@ from django.apps import apps
 from django.conf import settings
 from playwright.sync_api import expect
 
-from kindred.accounts.roles import Role
 from kindred.community.models import Space
+from kindred.core.roles import Role
 from tests.browser.steps import assert_no_axe_violations
 from tests.conftest import Writer
 from tests.factories import UserFactory

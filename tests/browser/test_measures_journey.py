@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 from kindred.measures.models import ResponseDraft
 from tests.browser.steps import log_in
 from tests.factories import TEST_PASSWORD, UserFactory

@@ -20,7 +20,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 from kindred.rights.deletion import do_run_due_deletions
 from kindred.rights.export import FOLDER
 from tests.browser.steps import DESKTOP, expect_message, log_in

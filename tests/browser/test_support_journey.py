@@ -22,9 +22,9 @@ from django.apps import apps
 from django.conf import settings
 from playwright.sync_api import expect
 
-from kindred.accounts.roles import Role
 from kindred.community.actions import do_accept_guidelines, do_create_thread, do_reply
 from kindred.community.models import Post, Space
+from kindred.core.roles import Role
 from kindred.rooms.models import RoomSupport
 from kindred.safety.models import Flag
 from tests.browser.steps import DESKTOP, assert_no_axe_violations

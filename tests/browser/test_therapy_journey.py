@@ -10,11 +10,11 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from kindred.accounts.roles import Role
 from kindred.bookings import actions as bookings
 from kindred.bookings.models import Booking
 from kindred.bookings.reminders import send_due_reminders
 from kindred.clinical.models import ProgressNote
+from kindred.core.roles import Role
 from kindred.messaging.actions import do_start_conversation
 from kindred.therapy import actions as therapy
 from tests.browser.steps import log_out

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from kindred.accounts.roles import Role
 from kindred.community import actions
 from kindred.community.models import Post, Reaction, Space, Suspension, Thread
 from kindred.community.pagination import POSTS_PER_PAGE, THREADS_PER_PAGE
+from kindred.core.roles import Role
 from kindred.safety.actions import do_block
 from kindred.safety.models import Flag, FlagKind
 from tests.api.conftest import bearer

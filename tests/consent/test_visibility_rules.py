@@ -415,7 +415,7 @@ def test_switching_a_default_off_takes_the_access_away(world, default):
 @pytest.mark.parametrize("relation", visibility.RELATIONS)
 def test_nobody_without_the_relation_gets_the_declared_access(world, member2, therapist2, relation):
     """The same probes for someone who holds the role but not the relation."""
-    from kindred.accounts.roles import Role
+    from kindred.core.roles import Role
     from tests.factories import UserFactory
 
     strangers = {

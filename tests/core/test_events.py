@@ -103,7 +103,7 @@ async def test_an_event_arrives_only_after_the_transaction_commits(layer):
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_role_events_reach_only_holders_of_the_role(layer):
-    from kindred.accounts.roles import Role
+    from kindred.core.roles import Role
 
     moderator = await sync_to_async(UserFactory)(roles=[Role.MODERATOR], mfa=True)
     member = await sync_to_async(UserFactory)(roles=[Role.MEMBER])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 from kindred.groups import actions
 from kindred.groups.models import GroupFormat
 from tests.factories import UserFactory

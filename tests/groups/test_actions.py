@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from kindred.accounts.models import AgeBand
-from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
 from kindred.core.models import Notification
+from kindred.core.roles import Role
 from kindred.groups import actions
 from kindred.groups.models import Attendance, GroupFormat, GroupSession, SignUp, SignUpStatus
 from kindred.safety.actions import do_block

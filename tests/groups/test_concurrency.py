@@ -8,8 +8,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from kindred.accounts.roles import Role
 from kindred.community.models import Space
+from kindred.core.roles import Role
 from kindred.groups import actions
 from kindred.groups.models import GroupFormat, SignUp, SignUpStatus
 from tests.factories import UserFactory

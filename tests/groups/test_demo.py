@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 from kindred.groups.demo import create_demo_groups
 from kindred.groups.models import Group, SignUp
 from tests.factories import UserFactory

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
 from kindred.core.models import Notification
+from kindred.core.roles import Role
 from kindred.groups import actions, tasks
 from kindred.groups.models import GroupFormat, GroupSession, SessionStatus, SignUp, SignUpStatus
 from kindred.rooms.models import Room

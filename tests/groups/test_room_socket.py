@@ -7,8 +7,8 @@ import pytest_asyncio
 from asgiref.sync import sync_to_async
 from django.db import connections
 
-from kindred.accounts.roles import Role
 from kindred.community.models import Space
+from kindred.core.roles import Role
 from kindred.groups import actions
 from tests.factories import UserFactory
 from tests.groups.factories import make_group, make_session

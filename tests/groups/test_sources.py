@@ -7,8 +7,8 @@ from datetime import timedelta
 from django.contrib.auth.models import AnonymousUser
 
 from kindred.accounts.models import AgeBand
-from kindred.accounts.roles import Role
 from kindred.consent.sources import members_by_service, team_for, timeline_for
+from kindred.core.roles import Role
 from kindred.groups import actions, sources
 from kindred.groups.models import Attendance, GroupFormat
 from kindred.guide.nextsteps import GuideNeeds, next_steps

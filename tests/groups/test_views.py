@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from kindred.accounts.models import AgeBand
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 from kindred.groups import actions
 from kindred.groups.models import Group, GroupFormat, SignUp, SignUpStatus
 from tests.factories import UserFactory

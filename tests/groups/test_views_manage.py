@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
 from kindred.core.models import Notification
+from kindred.core.roles import Role
 from kindred.groups import actions
 from kindred.groups.models import Group, GroupSession, SessionStatus, SignUp, SignUpStatus
 from tests.factories import UserFactory

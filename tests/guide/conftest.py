@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 from kindred.guide.questions import GuideAnswers
 from kindred.therapy import actions as therapy_actions
 from tests.factories import UserFactory

@@ -19,7 +19,7 @@ def titles(steps):
 
 @pytest.fixture
 def therapists(make_profile):
-    from kindred.accounts.roles import Role
+    from kindred.core.roles import Role
     from tests.factories import UserFactory
 
     def named(name):

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from kindred.accounts.roles import Role
 from kindred.bookings.models import Booking, BookingStatus
 from kindred.consent import sources
+from kindred.core.roles import Role
 from kindred.measures.models import Response
 from kindred.measures.outcomes import (
     MIN_CELL,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 from kindred.peers import actions
 from kindred.peers.models import Connection, PeerProfile
 from tests.factories import UserFactory

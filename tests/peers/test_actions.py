@@ -12,10 +12,10 @@ from django.db import connections
 from django.utils import timezone
 
 from kindred.accounts.models import AgeBand
-from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
 from kindred.core.access import NotFound
 from kindred.core.models import Notification
+from kindred.core.roles import Role
 from kindred.peers import actions
 from kindred.peers.access import status_for
 from kindred.peers.models import (

@@ -12,8 +12,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kindred.accounts.roles import Role
 from kindred.community.models import Suspension
+from kindred.core.roles import Role
 from kindred.peers import actions, indexing, taxonomy
 from kindred.peers.indexing import encode_vector
 from kindred.peers.models import Connection, ConnectionStatus, PeerProfile, ProfileTag

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 from tests.factories import UserFactory
 
 MARKERS = {

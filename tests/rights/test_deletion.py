@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from kindred.accounts.deletion import DELETED_MEMBER_EMAIL, ERASERS
 from kindred.accounts.models import User
-from kindred.accounts.roles import Role
 from kindred.api.actions import do_create_token
 from kindred.api.models import ApiToken
 from kindred.audit.actions import verify_chain
@@ -25,6 +24,7 @@ from kindred.community.deletion import DELETED_THREAD_TITLE
 from kindred.community.models import Post, Thread
 from kindred.consent.models import ConsentGrant
 from kindred.core.models import Notification
+from kindred.core.roles import Role
 from kindred.guide.models import SavedGuide
 from kindred.measures.models import Response, ResponseDraft
 from kindred.messaging.models import Conversation, Message

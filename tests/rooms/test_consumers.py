@@ -170,8 +170,8 @@ async def test_a_room_member_whose_role_needs_a_second_factor_is_refused_until_s
     from allauth.mfa.totp.internal.auth import TOTP
 
     from kindred.accounts.actions import do_grant_role
-    from kindred.accounts.roles import Role
     from kindred.accounts.sockets import MFA_REQUIRED_CLOSE_CODE
+    from kindred.core.roles import Role
     from tests.factories import TOTP_SECRET
 
     await sync_to_async(do_grant_role)(None, member2, Role.MODERATOR)

@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
 from kindred.core.models import Notification
+from kindred.core.roles import Role
 from kindred.safety import actions, support
 from kindred.safety.models import Block, Flag, FlagKind, FlagStatus, SafetyPlan, SupportMessage
 from kindred.safety.screening import ScreenResult

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
 from kindred.community.models import Post
+from kindred.core.roles import Role
 from kindred.rooms.actions import do_post_message, history
 from kindred.rooms.models import RoomMessage
 from kindred.safety import actions, flaggedcontent

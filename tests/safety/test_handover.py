@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
 from kindred.bookings.models import Booking, BookingStatus
 from kindred.core.access import NotFound
 from kindred.core.models import Notification
+from kindred.core.roles import Role
 from kindred.messaging.models import Conversation, Message
 from kindred.safety import actions
 from kindred.safety.access import access_handed_over_flag

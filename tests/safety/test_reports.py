@@ -11,9 +11,9 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
-from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
 from kindred.core.models import Notification
+from kindred.core.roles import Role
 from kindred.safety import actions
 from kindred.safety.models import Flag, FlagKind, FlagReport, FlagStatus
 from tests.factories import UserFactory

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
 from kindred.core.models import Notification
+from kindred.core.roles import Role
 from kindred.safety import actions, support
 from kindred.safety.models import (
     Flag,

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from kindred.accounts.roles import Role
+from kindred.core.roles import Role
 from kindred.therapy import actions
 from tests.factories import UserFactory
 

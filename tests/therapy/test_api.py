@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from kindred.accounts.roles import Role
 from kindred.bookings import actions as booking_actions
 from kindred.bookings.models import Booking, BookingStatus
+from kindred.core.roles import Role
 from kindred.measures.actions import do_submit_response
 from kindred.plans import actions as plan_actions
 from kindred.plans.content import parse_plan_text

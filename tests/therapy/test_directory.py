@@ -9,7 +9,7 @@ from tests.factories import UserFactory
 @pytest.fixture
 def people(make_profile):
     """Three listed therapists and one draft, different on every filter."""
-    from kindred.accounts.roles import Role
+    from kindred.core.roles import Role
 
     def therapist(name):
         return UserFactory(legal_name=name, roles=[Role.THERAPIST], mfa=True)

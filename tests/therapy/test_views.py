@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from kindred.accounts.roles import Role
 from kindred.audit.models import AuditEvent
 from kindred.bookings.actions import do_add_weekly_availability
+from kindred.core.roles import Role
 from kindred.therapy.access import is_listed
 from kindred.therapy.models import ProfileStatus, TherapistProfile
 from tests.factories import UserFactory

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kindred.accounts.age import current_age_band
-from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.core.notifications import do_notify
+from kindred.core.roles import Role
 from kindred.groups import audit_names as groups_audit
 from kindred.groups.access import (
     blocked_with_facilitator,

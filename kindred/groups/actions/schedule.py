@@ -10,9 +10,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kindred.accounts.roles import Role
 from kindred.audit.actions import record_event
 from kindred.community.models import Space
+from kindred.core.roles import Role
 from kindred.groups import audit_names as groups_audit
 from kindred.groups.actions.base import MAX_DESCRIPTION, MAX_NORMS, MAX_TOPIC, GroupError, horizon
 from kindred.groups.models import (

@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from kindred.core.digest import send_digests
+from kindred.accounts.digest import send_digests
+from kindred.accounts.tasks import daily_digest
 from kindred.core.notifications import do_notify
-from kindred.core.tasks import daily_digest
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from kindred.accounts.models import User
 from kindred.core.mail import send_mail_later
@@ -37,13 +38,21 @@ def send_digests(now: datetime | None = None) -> int:
                 f"- {n.title}\n  {settings.SITE_URL}{n.url or '/notifications/'}" for n in items
             ]
             body = (
-                f"Hello {locked.handle},\n\nHere is what happened on Kindred since your last digest:\n\n"
+                gettext("Hello %(handle)s,") % {"handle": locked.handle}
+                + "\n\n"
+                + gettext("Here is what happened on Kindred since your last digest:")
+                + "\n\n"
                 + "\n".join(lines)
-                + f"\n\nTurn these emails off in your settings: {settings.SITE_URL}/accounts/profile/\n"
+                + "\n\n"
+                + gettext("Turn these emails off in your settings: %(url)s")
+                % {"url": f"{settings.SITE_URL}/accounts/profile/"}
+                + "\n"
             )
             locked.digest_sent_at = now
             locked.save(update_fields=["digest_sent_at"])
-            subject = f"[Kindred] {len(items)} new notification{'s' if len(items) != 1 else ''}"
-            send_mail_later("core.digest", subject, body, [locked.email])
+            subject = "[Kindred] " + ngettext(
+                "%(count)d new notification", "%(count)d new notifications", len(items)
+            ) % {"count": len(items)}
+            send_mail_later("accounts.digest", subject, body, [locked.email])
             sent += 1
     return sent
