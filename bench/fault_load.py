@@ -68,6 +68,7 @@ from bench.rooms_load import (  # noqa: E402
     server_env,
     wait_port,
 )
+from bench.roomsocket import open_room_socket  # noqa: E402
 
 HTTP_TIMEOUT = 10.0
 NO_PERSISTENCE = ["--save", "", "--appendonly", "no"]
@@ -263,15 +264,8 @@ class Socket:
         self.reader: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
-        import websockets
-
-        self.ws = await websockets.connect(
-            f"ws://127.0.0.1:{self.port}/ws/rooms/{self.room}/?after={self.last_seq}",
-            origin=f"http://127.0.0.1:{self.port}",  # type: ignore[arg-type]
-            additional_headers={"Cookie": f"sessionid={self.session}"},
-            open_timeout=30,
-            max_queue=None,
-            ping_interval=None,
+        self.ws = await open_room_socket(
+            self.port, self.room, self.session, after=self.last_seq, open_timeout=30
         )
         self.alive = True
         self.reader = asyncio.create_task(self.read())

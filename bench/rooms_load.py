@@ -48,6 +48,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.roomsocket import open_room_socket  # noqa: E402
+
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 
@@ -195,16 +198,8 @@ class Client:
         self.reader: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
-        import websockets
-
-        self.ws = await websockets.connect(
-            f"ws://127.0.0.1:{self.port}/ws/rooms/{self.room}/?after={self.last_seq}",
-            origin=f"http://127.0.0.1:{self.port}",  # type: ignore[arg-type]
-            additional_headers={"Cookie": f"sessionid={self.session}"},
-            open_timeout=60,
-            max_queue=None,
-            # Browsers do not send protocol pings (room.js pings in-band); the server still does.
-            ping_interval=None,
+        self.ws = await open_room_socket(
+            self.port, self.room, self.session, after=self.last_seq, open_timeout=60
         )
         self.alive = True
         if not self.ever_connected:

@@ -21,6 +21,7 @@ import kindred
 
 ROOT = Path(kindred.__file__).parent
 
+
 def _apps() -> list[str]:
     return sorted(p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file())
 

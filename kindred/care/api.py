@@ -27,6 +27,7 @@ from kindred.consent.sources import timeline_for
 from kindred.core.access import NotFound
 from kindred.core.ids import ObjectId
 from kindred.core.inputs import SchedulableDatetime
+from kindred.measures.api import describe_point
 
 router = Router(tags=["care"])
 
@@ -300,19 +301,7 @@ def get_shared(request: HttpRequest, member_id: int) -> dict[str, Any]:
             {
                 "instrument": s.definition.id,
                 "name": s.definition.name,
-                "points": [
-                    {
-                        "created_at": p.created_at,
-                        "total": p.total,
-                        "band": p.band_key,
-                        "band_label": p.band_label,
-                        "change": p.change,
-                        "reliable": p.reliable,
-                        "improved": p.improved,
-                        "deteriorated": p.deteriorated,
-                    }
-                    for p in s.points
-                ],
+                "points": [describe_point(p) for p in s.points],
             }
             for s in view.trends
         ],

@@ -15,7 +15,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict
 
 from kindred.api.auth import READ_AUTH, get_api_user, get_reader
 from kindred.api.idempotency import IDEMPOTENT, request_key
@@ -40,28 +40,17 @@ from kindred.core.idempotency import (
     once,
     previous,
 )
-from kindred.core.ratelimit import RateLimited, limit
-from kindred.safety.actions import (
-    REPORT_REASONS,
-    ReportLimitReached,
-    SafetyActionError,
-    do_report,
-    report_ref,
-)
+from kindred.core.ratelimit import limit
+from kindred.safety.actions import do_report
 from kindred.safety.api import AsCaller, SupportOut, describe_support
+from kindred.safety.models import Flag
+from kindred.safety.report_api import ReportIn, send_report_once
 
 router = Router(tags=["community"])
 
-SUPPORT_MESSAGE = (
-    "We're glad you wrote this down. You don't have to carry it alone. If you might act "
-    "on these thoughts, please reach out to someone now."
-)
 HELD_MESSAGE = (
     "Your post is saved. Because of what it says, a moderator will look at it before "
     "others can see it — usually within minutes. You are not in trouble."
-)
-REPORTED_MESSAGE = (
-    "Thank you. A moderator will look at this. The person is not told who reported them."
 )
 
 
@@ -186,18 +175,8 @@ class ReactionIn(InputSchema):
     kind: ReactionKind
 
 
-class PostReportIn(InputSchema):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: str = Field(description=", ".join(code for code, _ in REPORT_REASONS))
-    details: str = Field(default="", max_length=2000)
-
-    @field_validator("reason")
-    @classmethod
-    def known_reason(cls, value: str) -> str:
-        if value not in dict(REPORT_REASONS):
-            raise ValueError("Choose one of: " + ", ".join(c for c, _ in REPORT_REASONS))
-        return value
+class PostReportIn(ReportIn):
+    """A report of a post."""
 
 
 class ThreadQuery(InputSchema):
@@ -270,7 +249,7 @@ def describe_written(request: HttpRequest, written: actions.Written) -> dict[str
 
 def describe_written_post(request: HttpRequest, written_post: Post, level: str) -> dict[str, Any]:
     user = get_api_user(request)
-    support = describe_support(AsCaller(request, user), level, SUPPORT_MESSAGE) if level else None
+    support = describe_support(AsCaller(request, user), level) if level else None
     (post,) = describe_posts(user, [written_post])
     return {
         **post,
@@ -497,29 +476,25 @@ def report_post(
     same flag. 429 when you have sent as many reports this hour as one member may."""
     user = get_api_user(request)
     post = access_post(user, post_id)
-    key = request_key(request)
-    details = payload.details.strip()
-    print_ = fingerprint("safety.report", f"community.post:{post.pk}", [payload.reason, details])
-    try:
-        if previous(user, key, print_) is None:
-            once(
-                user,
-                key,
-                print_,
-                lambda: do_report(
-                    user,
-                    reason=payload.reason,
-                    details=details,
-                    subject=post.author,
-                    source_type="community.post",
-                    source_id=str(post.pk),
-                    quoted_text=post.body,
-                    scope=f"community:{post.thread.space.slug}",
-                ),
-                report_ref,
-            )
-    except ReportLimitReached as exc:
-        raise RateLimited("safety.report", exc.retry_after, message=str(exc)) from None
-    except (SafetyActionError, KeyReused) as exc:
-        raise refused(exc) from None
-    return Status(201, {"detail": REPORTED_MESSAGE})
+
+    def report(details: str) -> Flag:
+        return do_report(
+            user,
+            reason=payload.reason,
+            details=details,
+            subject=post.author,
+            source_type="community.post",
+            source_id=str(post.pk),
+            quoted_text=post.body,
+            scope=f"community:{post.thread.space.slug}",
+        )
+
+    sent = send_report_once(
+        request,
+        user,
+        payload,
+        action="safety.report",
+        target=f"community.post:{post.pk}",
+        report=report,
+    )
+    return Status(201, sent)

@@ -82,3 +82,24 @@ def post_standing(post: Post) -> PostStanding:
         hidden_reason=post.hidden_reason if post.is_hidden else "",
         deleted=post.is_deleted,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRow:
+    """One of a member's own posts on their activity page, and where moderation left it."""
+
+    post: Post
+    standing: PostStanding
+
+
+ACTIVITY_LIMIT = 50
+
+
+def activity_of(user: User, limit: int = ACTIVITY_LIMIT) -> list[ActivityRow]:
+    """The member's latest posts (not deleted), newest first, in one query."""
+    posts = (
+        Post.objects.filter(author=user, is_deleted=False)
+        .select_related("thread", "thread__space")
+        .order_by("-created_at")[:limit]
+    )
+    return [ActivityRow(post=p, standing=post_standing(p)) for p in posts]

@@ -43,7 +43,7 @@ from kindred.community.forms import (
 )
 from kindred.community.models import Post, ReactionKind, Space, Thread, ThreadRead
 from kindred.community.pagination import post_page, thread_page
-from kindred.community.queries import post_reactions, post_standing
+from kindred.community.queries import activity_of, post_reactions, post_standing
 from kindred.community.rendering import render_markdown
 from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
@@ -464,12 +464,8 @@ def mute(request: AuthedHttpRequest, thread_id: int) -> HttpResponse:
 
 @login_required
 def activity(request: AuthedHttpRequest) -> HttpResponse:
-    posts = (
-        Post.objects.filter(author=request.user, is_deleted=False)
-        .select_related("thread", "thread__space")
-        .order_by("-created_at")[:50]
-    )
-    return render(request, "community/activity.html", {"posts": posts})
+    rows = activity_of(request.user)
+    return render(request, "community/activity.html", {"rows": rows})
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -23,6 +24,7 @@ from kindred.measures.availability import (
     available_instruments,
     check_instrument_available,
 )
+from kindred.measures.charts import TrendPoint
 from kindred.measures.definitions import (
     InstrumentDefinition,
     UnknownInstrument,
@@ -35,7 +37,7 @@ from kindred.safety.api import AsCaller, SupportOut
 router = Router(tags=["measures"])
 
 NOT_FOUND = "No such questionnaire."
-SUPPORT_MESSAGE = (
+SUPPORT_MESSAGE = gettext_lazy(
     "Thank you for answering honestly. You said you have had thoughts of being better off "
     "dead or of hurting yourself. You don't have to carry this alone: if you might act on "
     "these thoughts, please reach out to someone now."
@@ -206,6 +208,20 @@ def export_responses(request: HttpRequest) -> JsonResponse:
     return JsonResponse(bundle, content_type="application/fhir+json")
 
 
+def describe_point(point: TrendPoint) -> dict[str, Any]:
+    """One result on a trend, as the member's trend and a care team's shared view give it."""
+    return {
+        "created_at": point.created_at,
+        "total": point.total,
+        "band": point.band_key,
+        "band_label": point.band_label,
+        "change": point.change,
+        "reliable": point.reliable,
+        "improved": point.improved,
+        "deteriorated": point.deteriorated,
+    }
+
+
 @router.get("/measures/{instrument}/trend", response=TrendOut, summary="Your results over time")
 def get_trend(request: HttpRequest, instrument: PathText) -> dict[str, Any]:
     try:
@@ -215,17 +231,7 @@ def get_trend(request: HttpRequest, instrument: PathText) -> dict[str, Any]:
     return {
         "instrument": definition.id,
         "points": [
-            {
-                "response_id": p.response_id,
-                "created_at": p.created_at,
-                "total": p.total,
-                "band": p.band_key,
-                "band_label": p.band_label,
-                "change": p.change,
-                "reliable": p.reliable,
-                "improved": p.improved,
-                "deteriorated": p.deteriorated,
-            }
+            {"response_id": p.response_id, **describe_point(p)}
             for p in queries.trend_of(get_api_user(request), definition)
         ],
     }

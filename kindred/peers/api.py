@@ -15,16 +15,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict
 
 from kindred.api.auth import get_api_user
-from kindred.api.idempotency import IDEMPOTENT, request_key
+from kindred.api.idempotency import IDEMPOTENT
 from kindred.api.openapi import errors
 from kindred.api.schemas import InputSchema
 from kindred.core.access import NotFound
-from kindred.core.idempotency import KeyReused, fingerprint, once, previous
 from kindred.core.ids import ObjectId
-from kindred.core.ratelimit import RateLimited, limit
+from kindred.core.ratelimit import limit
 from kindred.peers import actions, queries, taxonomy
 from kindred.peers.access import (
     access_connection,
@@ -35,21 +34,11 @@ from kindred.peers.access import (
 from kindred.peers.models import MAX_NOTE, MAX_STORY, Connection, ConnectionStatus, Rating
 from kindred.peers.suggestions import suggestions_for
 from kindred.safety import api as crisis
-from kindred.safety.actions import (
-    REPORT_REASONS,
-    ReportLimitReached,
-    SafetyActionError,
-    ScreenOutcome,
-    report_ref,
-)
+from kindred.safety.actions import ScreenOutcome
 from kindred.safety.api import SupportOut
+from kindred.safety.report_api import ReportIn, send_report_once
 
 router = Router(tags=["peers"])
-
-SUPPORT_MESSAGE = (
-    "We're glad you wrote this down. You don't have to carry it alone. If you might act "
-    "on these thoughts, please reach out to someone now."
-)
 
 
 # --- Schemas -----------------------------------------------------------------------
@@ -169,18 +158,8 @@ class RatingOut(Schema):
     comment: str
 
 
-class ConnectionReportIn(InputSchema):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: str = Field(description=", ".join(code for code, _ in REPORT_REASONS))
-    details: str = Field(default="", max_length=2000)
-
-    @field_validator("reason")
-    @classmethod
-    def known_reason(cls, value: str) -> str:
-        if value not in dict(REPORT_REASONS):
-            raise ValueError("Choose one of: " + ", ".join(c for c, _ in REPORT_REASONS))
-        return value
+class ConnectionReportIn(ReportIn):
+    """A report of the other person in a peer connection."""
 
 
 class DetailOut(Schema):
@@ -241,7 +220,7 @@ def describe_profile(user: Any, profile: Any) -> dict[str, Any]:
 def describe_support(request: HttpRequest, screen: ScreenOutcome | None) -> dict[str, Any] | None:
     if screen is None or not screen.support:
         return None
-    return crisis.describe_support(request, screen.result.level, SUPPORT_MESSAGE)
+    return crisis.describe_support(request, screen.result.level)
 
 
 def describe_connections(user: Any, rows: list[Connection]) -> list[dict[str, Any]]:
@@ -436,29 +415,17 @@ def report_connection(
     """429 when you have sent as many reports this hour as one member may."""
     user = get_api_user(request)
     conn = access_connection(user, connection_id)
-    key = request_key(request)
-    print_ = fingerprint("peers.report", conn.pk, [payload.reason, payload.details])
-    try:
-        if previous(user, key, print_) is None:
-            once(
-                user,
-                key,
-                print_,
-                lambda: actions.do_report_peer(
-                    user, conn, reason=payload.reason, details=payload.details
-                ),
-                report_ref,
-            )
-    except ReportLimitReached as exc:
-        raise RateLimited("safety.report", exc.retry_after, message=str(exc)) from None
-    except (SafetyActionError, KeyReused) as exc:
-        raise HttpError(422, str(exc)) from None
-    return Status(
-        201,
-        {
-            "detail": "Thank you. A moderator will look at this. The person is not told who reported them."
-        },
+    sent = send_report_once(
+        request,
+        user,
+        payload,
+        action="peers.report",
+        target=conn.pk,
+        report=lambda details: actions.do_report_peer(
+            user, conn, reason=payload.reason, details=details
+        ),
     )
+    return Status(201, sent)
 
 
 # Registered last: its {action} would also match the fixed paths above.

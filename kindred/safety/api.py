@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 
 from kindred.api.schemas import InputSchema
 from kindred.safety.crisis import crisis_context
 from kindred.safety.models import CrisisCountry
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 router = Router(tags=["safety"])
 
@@ -60,13 +64,22 @@ class SupportOut(Schema):
     safety_plan_url: str
 
 
-def describe_support(request: Any, level: str, message: str) -> dict[str, Any]:
+# What someone who just wrote something worrying reads above the crisis resources.
+WROTE_SOMETHING_WORRYING = gettext_lazy(
+    "We're glad you wrote this down. You don't have to carry it alone. If you might act "
+    "on these thoughts, please reach out to someone now."
+)
+
+
+def describe_support(
+    request: Any, level: str, message: StrOrPromise = WROTE_SOMETHING_WORRYING
+) -> dict[str, Any]:
     """Crisis resources to show someone who just wrote something worrying, for the
     country of ``request.user`` (else the browser's language, else the default)."""
     context = crisis_context(request)
     return {
         "level": level,
-        "message": message,
+        "message": str(message),
         "country": describe_country(context["country"]),
         "anywhere": describe_country(context["anywhere"]),
         "get_help_url": reverse("get_help"),

@@ -33,9 +33,9 @@ from kindred.plans.pages import plan_context
 from kindred.plans.progress import ObjectiveProgress
 from kindred.plans.queries import PlanSummary, plans_of
 from kindred.therapy import vocabulary
-from kindred.therapy.access import access_profile
 from kindred.therapy.directory import DirectoryForm, Result, fee_phrase, page, therapist_name
 from kindred.therapy.models import TherapistProfile
+from kindred.therapy.queries import profile_detail
 
 router = Router(tags=["therapy"])
 
@@ -80,6 +80,10 @@ class DirectoryPageOut(Schema):
 class TherapistDetailOut(TherapistOut):
     listed: bool = Field(
         description="In the public directory. Only the therapist and staff see an unlisted one."
+    )
+    free_times: list[datetime] = Field(
+        description="The first free session starts in the next 14 days (UTC), as the profile "
+        "page lists them; the booking endpoint has every one."
     )
 
 
@@ -291,8 +295,12 @@ def list_therapists(request: HttpRequest, query: Query[DirectoryQuery]) -> dict[
     summary="A therapist's public profile",
 )
 def get_therapist(request: HttpRequest, profile_id: int) -> dict[str, Any]:
-    profile = access_profile(get_reader(request), profile_id)
-    return {**describe_therapist(profile), "listed": profile.is_listed}
+    detail = profile_detail(get_reader(request), profile_id)
+    return {
+        **describe_therapist(detail.profile),
+        "listed": detail.listed,
+        "free_times": detail.free_times,
+    }
 
 
 # --- Endpoints: your treatment plans --------------------------------------------

@@ -17,17 +17,13 @@ from kindred.therapy.directory import (
     DirectoryForm,
     Result,
     fee_detail,
-    next_free_times,
     page,
 )
 from kindred.therapy.forms import LICENCE_NOTE, ProfileForm, RejectForm, VerifyForm
 from kindred.therapy.models import ProfileStatus, TherapistProfile
+from kindred.therapy.queries import profile_detail
 
 # --- Public directory -------------------------------------------------------------
-
-
-# Free times listed on a profile; the booking page has the rest.
-PROFILE_FREE_TIMES = 6
 
 
 def viewer_zone(request: HttpRequest) -> str:
@@ -70,21 +66,20 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 def public_profile(request: HttpRequest, profile_id: int) -> HttpResponse:
-    profile = access_profile(request.user, profile_id)
-    free = next_free_times([profile.user_id], limit=PROFILE_FREE_TIMES).get(profile.user_id, [])
-    facets = profile.facet_labels()
+    detail = profile_detail(request.user, profile_id)
+    profile = detail.profile
     return render(
         request,
         "therapy/public_profile.html",
         {
             "profile": profile,
-            "card": Result(profile=profile, reasons=[], facets=facets),
-            "facets": facets,
+            "card": Result(profile=profile, reasons=[], facets=detail.facets),
+            "facets": detail.facets,
             "fee": fee_detail(profile),
-            "free_times": free,
+            "free_times": detail.free_times,
             "zone": viewer_zone(request),
             "days": NEXT_FREE_DAYS,
-            "preview": not profile.is_listed,
+            "preview": not detail.listed,
         },
     )
 

@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AnonymousUser
 
 from kindred.community import actions
-from kindred.community.queries import post_reactions, post_standing
+from kindred.community.queries import activity_of, post_reactions, post_standing
 from tests.factories import UserFactory
 
 
@@ -55,3 +55,32 @@ def test_a_moderators_reason_shows_only_while_the_post_is_hidden(member, space, 
     # A reason left on a post that is no longer hidden is not shown.
     post.is_hidden = False
     assert post_standing(post).hidden_reason == ""
+
+
+def test_activity_lists_my_live_posts_newest_first_with_their_standing(
+    member, member2, space, write, moderator
+):
+    mine = write(member, space, title="Mine")
+    reply = write.reply(member, mine)
+    gone = write.reply(member, mine)
+    write(member2, space, title="Theirs")
+    actions.do_set_post_hidden(moderator, reply, True, "Unkind")
+    gone.is_deleted = True
+    gone.save()
+
+    rows = activity_of(member)
+    assert [r.post.pk for r in rows] == [reply.pk, mine.posts.order_by("created_at").first().pk]
+    assert rows[0].standing.hidden and rows[0].standing.hidden_reason == "Unkind"
+    assert not rows[1].standing.hidden and rows[1].standing.hidden_reason == ""
+
+
+def test_activity_is_one_query_and_keeps_to_the_limit(
+    member, space, write, django_assert_num_queries
+):
+    thread = write(member, space)
+    for _ in range(4):
+        write.reply(member, thread)
+    with django_assert_num_queries(1):
+        rows = activity_of(member, limit=3)
+        [r.post.thread.space.name for r in rows]
+    assert len(rows) == 3

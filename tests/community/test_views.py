@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kindred.community import actions
@@ -384,6 +386,26 @@ def test_activity_page_lists_only_my_posts(client, member, member2, space, write
     client.force_login(member)
     body = client.get(reverse("community_activity")).content.decode()
     assert "My own thread" in body and "Someone else" not in body
+
+
+def test_activity_page_says_why_a_post_was_hidden(client, member, space, write, moderator):
+    post = write(member, space, title="My own thread").posts.get()
+    actions.do_set_post_hidden(moderator, post, True, "Names a third person")
+    client.force_login(member)
+    body = client.get(reverse("community_activity")).content.decode()
+    assert "hidden by a moderator: Names a third person" in body
+
+
+def test_activity_page_costs_the_same_queries_with_more_posts(client, member, space, write):
+    thread = write(member, space, title="First")
+    client.force_login(member)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("community_activity"))
+    for _ in range(8):
+        write.reply(member, thread)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("community_activity"))
+    assert len(many) == len(few)
 
 
 def test_the_spaces_are_seeded(db):

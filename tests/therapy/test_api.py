@@ -125,6 +125,10 @@ def test_visitors_read_the_directory_a_profile_and_free_times(client, listed):
     slots = client.get(f"{API}/therapists/{listed.pk}/slots").json()
     assert slots["timezone"] is None and slots["slots"]
     assert slots["slots"][0]["local_starts_at"] is None
+    # The profile lists the first free times, as its page does; the slots endpoint has all.
+    free = profile.json()["free_times"]
+    assert 0 < len(free) <= 6
+    assert free == [s["starts_at"] for s in slots["slots"]][: len(free)]
 
 
 @pytest.mark.parametrize(
