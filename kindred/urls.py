@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kindred.accounts import views as account_views
-from kindred.api.api import api
+from kindred.api_v1 import api
 from kindred.audit import views as audit_views
 from kindred.core import styleguide
 from kindred.core import views as core_views

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import RequestDataTooBig
 from django.test import RequestFactory
 
-from kindred.api.api import api
 from kindred.api.errors import SERVER_ERROR
+from kindred.api_v1 import api
 
 TOKENS = "/api/v1/tokens"
 

@@ -14,11 +14,11 @@ import pytest
 from ninja import Schema
 from pydantic import BaseModel
 
-from kindred.api.api import api
 from kindred.api.docs import ASSETS
+from kindred.api_v1 import api
 
 # Every operation's id as first published: a client generated from the document names
-# its methods after them (the rule that keeps them is in kindred.api.api).
+# its methods after them (the rule that keeps them is in kindred.api_v1).
 PUBLISHED_OPERATION_IDS = Path(__file__).with_name("operation_ids.json")
 
 
