@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise, SimpleLazyObject
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kindred.accounts.access import is_member
 from kindred.accounts.middleware import role_for_path
+from kindred.accounts.models import User
 from kindred.peers.access import can_use_peers
 
 
@@ -43,20 +45,20 @@ class Nav:
     work: list[NavItem]
 
 
-def _everyone(user: Any) -> bool:
+def _everyone(user: User | AnonymousUser) -> bool:
     return True
 
 
-def _visitor_or_member(user: Any) -> bool:
+def _visitor_or_member(user: User | AnonymousUser) -> bool:
     # Groups are joined, therapists booked and the guide followed by members
     # (groups.actions.check_can_sign_up, bookings); a visitor sees them to decide to join.
     return not user.is_authenticated or is_member(user)
 
 
-def _in_role_area(path: str) -> Callable[[Any], bool]:
+def _in_role_area(path: str) -> Callable[[User | AnonymousUser], bool]:
     """Areas gated by RoleMFAMiddleware: shown to whoever holds the area's role."""
 
-    def rule(user: Any) -> bool:
+    def rule(user: User | AnonymousUser) -> bool:
         role = role_for_path(path)
         return bool(user.is_authenticated and role and user.has_role(role))
 
@@ -64,7 +66,7 @@ def _in_role_area(path: str) -> Callable[[Any], bool]:
 
 
 # (key, label, url name, icon, rule)
-Entry = tuple[str, Promise, str, str, Callable[[Any], bool]]
+Entry = tuple[str, Promise, str, str, Callable[[User | AnonymousUser], bool]]
 
 MAIN: tuple[Entry, ...] = (
     ("spaces", _("Spaces"), "community_spaces", "messages-square", _everyone),
@@ -90,7 +92,7 @@ WORK: tuple[Entry, ...] = (
 )
 
 
-def _items(entries: tuple[Entry, ...], user: Any) -> list[NavItem]:
+def _items(entries: tuple[Entry, ...], user: User | AnonymousUser) -> list[NavItem]:
     return [
         NavItem(key, label, reverse(url_name), icon)
         for key, label, url_name, icon, rule in entries
@@ -104,7 +106,7 @@ def _mark_current(items: list[NavItem], path: str) -> str | None:
     return max(matches, key=lambda i: len(i.url)).key if matches else None
 
 
-def nav_for(user: Any, path: str = "") -> Nav:
+def nav_for(user: User | AnonymousUser, path: str = "") -> Nav:
     lists = [_items(entries, user) for entries in (MAIN, MINE, WORK)]
     current = _mark_current([i for items in lists for i in items], path)
     main, mine, work = (

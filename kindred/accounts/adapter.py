@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from allauth.account import app_settings as allauth_account_settings
@@ -49,6 +49,9 @@ from kindred.core.crypto import decrypt_text, encrypt_text
 from kindred.core.mail import mail_from_message, queue_mail
 from kindred.core.ratelimit import RateLimited, Usage, limit, parse_rates, warn_cache_failure
 from kindred.core.sharedcache import shared_cache
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 KNOWN_ADDRESSES = 10
 KNOWN_FOR = timedelta(days=90)
@@ -92,13 +95,17 @@ def remember_address(login: str, request: HttpRequest | None) -> None:
 
 
 @receiver(user_logged_in)
-def _remember_login_address(sender: Any, request: HttpRequest | None, user: Any, **kw: Any) -> None:
+def _remember_login_address(
+    sender: type[User], request: HttpRequest | None, user: User, **kw: Any
+) -> None:
     # Fired after the second factor too, so an address is known only once fully signed in.
     remember_address(getattr(user, "email", ""), request)
 
 
 @receiver(password_reset)
-def _remember_reset_address(sender: Any, request: HttpRequest, user: Any, **kw: Any) -> None:
+def _remember_reset_address(
+    sender: type[User], request: HttpRequest, user: User, **kw: Any
+) -> None:
     remember_address(getattr(user, "email", ""), request)
 
 
@@ -120,7 +127,7 @@ def site_identity() -> SiteIdentity:
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def populate_username(self, request: HttpRequest, user: Any) -> None:
+    def populate_username(self, request: HttpRequest, user: User) -> None:
         # No usernames: people log in by email and are shown by handle.
         return None
 
@@ -180,7 +187,7 @@ class AccountAdapter(DefaultAccountAdapter):
             self._unknown_address_usage.refund()
         return user
 
-    def respond_user_inactive(self, request: HttpRequest, user: Any) -> HttpResponse:
+    def respond_user_inactive(self, request: HttpRequest, user: User) -> HttpResponse:
         # The right password for an inactive account: a pending deletion offers to be
         # cancelled (kindred.rights); anything else gets allauth's "inactive" page.
         for responder in INACTIVE_SIGN_IN.values():

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -24,6 +24,8 @@ from django.utils import timezone
 from kindred.accounts.models import AgeBand
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from kindred.accounts.models import User
 
 ADULT_AGE = 18
@@ -63,7 +65,7 @@ def band_for(born: datetime.date, day: datetime.date) -> str:
     return AgeBand.ADULT if age_on(born, day) >= ADULT_AGE else AgeBand.TEEN
 
 
-def today_for(user: Any, now: datetime.datetime | None = None) -> datetime.date:
+def today_for(user: User | None, now: datetime.datetime | None = None) -> datetime.date:
     """Today's date where ``user`` lives (UTC when their time zone is unknown)."""
     now = now or timezone.now()
     try:
@@ -73,7 +75,7 @@ def today_for(user: Any, now: datetime.datetime | None = None) -> datetime.date:
     return now.astimezone(zone).date()
 
 
-def current_age_band(user: Any, now: datetime.datetime | None = None) -> str:
+def current_age_band(user: User, now: datetime.datetime | None = None) -> str:
     """The band to decide access with: from the date of birth when there is one,
     else the stored band. Costs no query."""
     born = getattr(user, "date_of_birth", None)
@@ -82,14 +84,14 @@ def current_age_band(user: Any, now: datetime.datetime | None = None) -> str:
     return band_for(born, today_for(user, now))
 
 
-def came_of_age(user: Any, now: datetime.datetime | None = None) -> bool:
+def came_of_age(user: User | AnonymousUser, now: datetime.datetime | None = None) -> bool:
     """Stored as a teen, 18 by the date of birth: due to move to the adult band.
 
     Only this direction happens by itself; a band never goes back to teen except
     through a staff correction of the date of birth.
     """
     return bool(
-        getattr(user, "is_authenticated", False)
+        user.is_authenticated
         and user.age_band == AgeBand.TEEN
         and user.date_of_birth is not None
         and current_age_band(user, now) == AgeBand.ADULT

@@ -1,9 +1,17 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 
-def move_to_adult_on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def move_to_adult_on_login(
+    sender: type[User], request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
     """Signing in is when a teen who turned 18 is most likely to look: move them now."""
     from kindred.accounts.actions import do_move_to_adult
 

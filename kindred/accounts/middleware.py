@@ -128,8 +128,13 @@ class AgeBandMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.SESSION_COOKIE_NAME in request.COOKIES and came_of_age(request.user):
-            do_move_to_adult(request.user, request=request)  # type: ignore[arg-type]
+        user = request.user
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            and user.is_authenticated
+            and came_of_age(user)
+        ):
+            do_move_to_adult(user, request=request)
         return self.get_response(request)
 
 

@@ -10,17 +10,22 @@ factor up.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from channels.db import database_sync_to_async
 
 from kindred.accounts.access import MFARequired, check_mfa
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from kindred.accounts.models import User
+
 # Refused before accept, like a room that is not yours (kindred.rooms.consumers.DENIED).
 MFA_REQUIRED_CLOSE_CODE = 4403
 
 
-def _mfa_missing(user: Any) -> bool:
+def _mfa_missing(user: User | AnonymousUser) -> bool:
     try:
         check_mfa(user)
     except MFARequired:

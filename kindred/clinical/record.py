@@ -7,9 +7,9 @@ count does not grow with the number of notes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Prefetch
+from django.http import HttpRequest
 
 from kindred.accounts.models import User
 from kindred.audit.actions import record_event
@@ -32,7 +32,9 @@ class ClientRecord:
     psychotherapy_notes: list[PsychotherapyNote]
 
 
-def get_client_record(therapist: Any, member: User, *, request: Any = None) -> ClientRecord:
+def get_client_record(
+    therapist: User, member: User, *, request: HttpRequest | None = None
+) -> ClientRecord:
     """Precondition: ``member`` came from ``access_client(therapist, ...)``."""
     mine = {"member": member, "therapist": therapist}
     record = ClientRecord(

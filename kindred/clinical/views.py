@@ -10,10 +10,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from kindred.accounts.models import User
 from kindred.audit.actions import record_read
 from kindred.bookings.models import Booking
 from kindred.bookings.relationships import clients_of
@@ -43,7 +45,7 @@ def _status(request: AuthedHttpRequest) -> int:
     return 422 if request.method == "POST" else 200
 
 
-def _bookings(therapist: Any, member: Any) -> Any:
+def _bookings(therapist: User, member: User) -> QuerySet[Booking]:
     return Booking.objects.filter(therapist=therapist, member=member).order_by("-starts_at")
 
 
@@ -101,7 +103,7 @@ def new_diagnosis(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
 
 
 def _note_page(
-    request: AuthedHttpRequest, member: Any, fmt: str, note: ProgressNote | None
+    request: AuthedHttpRequest, member: User, fmt: str, note: ProgressNote | None
 ) -> HttpResponse:
     initial: dict[str, Any] = {}
     if note is not None:

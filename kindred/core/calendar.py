@@ -16,9 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from icalendar import Calendar, Event, vText
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 PRODID = "-//Kindred//Calendar//EN"
 
@@ -37,7 +40,7 @@ class CalendarEvent:
     cancelled: bool = False
 
 
-EventSource = Callable[[Any, datetime], Iterable[CalendarEvent]]
+EventSource = Callable[["User", datetime], Iterable[CalendarEvent]]
 
 _sources: dict[str, EventSource] = {}
 
@@ -56,7 +59,7 @@ def source_names() -> list[str]:
 
 
 def events_for(
-    user: Any, now: datetime, *, sources: Iterable[str] | None = None
+    user: User, now: datetime, *, sources: Iterable[str] | None = None
 ) -> list[CalendarEvent]:
     """The events of every registered source, or of the ``sources`` named, soonest first.
 
@@ -68,7 +71,7 @@ def events_for(
 
 
 def calendar_for(
-    user: Any, now: datetime, *, name: str = "", sources: Iterable[str] | None = None
+    user: User, now: datetime, *, name: str = "", sources: Iterable[str] | None = None
 ) -> str:
     """A whole calendar file for ``user``'s feed."""
     return render(events_for(user, now, sources=sources), now, name=name)

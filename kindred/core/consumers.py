@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
 from kindred.core.events import role_group, user_group
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 # Room messages are at most a few thousand characters; a frame many times that is not
 # ours to parse. Checked before json.loads, so a huge frame costs no parsing at all.
@@ -124,7 +127,7 @@ class EventsConsumer(JsonConsumer):
         await self.send_json(message["event"])
 
 
-async def _roles(user: Any) -> list[str]:
+async def _roles(user: User) -> list[str]:
     from channels.db import database_sync_to_async
 
     @database_sync_to_async

@@ -102,7 +102,7 @@ def uncovered_relations(sections: Iterable[ExportSection] | None = None) -> list
     ]
 
 
-def handle_of(user: Any) -> str:
+def handle_of(user: User | None) -> str:
     """How someone else appears in a member's export: their public handle only."""
     return str(user.handle) if user is not None else ""
 

@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.db import IntegrityError, transaction
@@ -33,6 +33,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kindred.core.models import IdempotencyKey
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 HEADER = "Idempotency-Key"
 FIELD = "idempotency_key"
@@ -83,7 +86,7 @@ def fingerprint(action: str, target: object, fields: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def previous(user: Any, key: str | None, print_: str) -> Replay | None:
+def previous(user: User, key: str | None, print_: str) -> Replay | None:
     """The answer already given for ``key``, if any (a cheap check before rate limits)."""
     if key is None:
         return None
@@ -100,7 +103,7 @@ def previous(user: Any, key: str | None, print_: str) -> Replay | None:
 
 
 def once(
-    user: Any,
+    user: User,
     key: str | None,
     print_: str,
     create: Callable[[], T],

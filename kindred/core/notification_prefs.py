@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -49,7 +49,7 @@ def choices_for(user_ids: Iterable[int], kind: str) -> dict[int, Choice]:
     return {pk: stored.get(pk, _default(category)) for pk in ids}
 
 
-def wants_email(user: Any, kind: str) -> bool:
+def wants_email(user: User, kind: str) -> bool:
     """Whether ``user`` gets ``kind`` by e-mail (senders that write their own e-mail ask)."""
     return choices_for([user.pk], kind)[user.pk].email
 

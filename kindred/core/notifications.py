@@ -4,7 +4,7 @@ those who asked for that kind by e-mail (kindred.core.notification_prefs)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +17,9 @@ from kindred.core.mail import send_mail_later
 from kindred.core.models import Notification
 from kindred.core.notification_kinds import EMAILED_BY_SENDER
 from kindred.core.notification_prefs import choices_for
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 
 def do_notify(
@@ -43,7 +46,7 @@ def do_notify(
     return rows
 
 
-def do_notify_grouped(recipient: Any, *, kind: str, key: str, title: str, url: str = "") -> None:
+def do_notify_grouped(recipient: User, *, kind: str, key: str, title: str, url: str = "") -> None:
     """One notification per ``(recipient, key)``, brought back to the top and marked
     unread with the new ``title`` each time ("3 people reacted to your post"), so that
     many small events do not bury everything else. Never e-mailed: these are the
@@ -71,7 +74,7 @@ def _push(row: Notification) -> None:
     )
 
 
-def _email_on_commit(user: Any, title: str, url: str) -> None:
+def _email_on_commit(user: User, title: str, url: str) -> None:
     # The title and a link only: an e-mail leaves our servers and may be read on a
     # shared device, so it never carries what anyone wrote.
     link = f"{settings.SITE_URL}{url or '/notifications/'}"
@@ -84,16 +87,16 @@ def _email_on_commit(user: Any, title: str, url: str) -> None:
     send_mail_later("notification", subject, body, [user.email])
 
 
-def visible_notifications(user: Any) -> QuerySet[Notification]:
+def visible_notifications(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient_id=user.pk)
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: User) -> int:
     return visible_notifications(user).filter(read_at__isnull=True).count()
 
 
 def latest_notifications(
-    user: Any, *, unread_only: bool = False, limit: int = 100
+    user: User, *, unread_only: bool = False, limit: int = 100
 ) -> list[Notification]:
     rows = visible_notifications(user)
     if unread_only:
@@ -101,11 +104,11 @@ def latest_notifications(
     return list(rows.order_by("-created_at", "-pk")[:limit])
 
 
-def do_mark_all_read(user: Any) -> int:
+def do_mark_all_read(user: User) -> int:
     return visible_notifications(user).filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
-def do_mark_read(user: Any, notification_id: Any) -> Notification:
+def do_mark_read(user: User, notification_id: int) -> Notification:
     """Mark one of ``user``'s notifications read (NotFound for another's or a missing id)."""
     row = access_notification(user, notification_id)
     if row.read_at is None:

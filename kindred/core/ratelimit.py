@@ -34,15 +34,20 @@ import math
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext, ngettext
 
 from kindred.core.clientip import address_bucket, client_ip
 from kindred.core.sharedcache import shared_cache
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from kindred.accounts.models import User
 
 logger = logging.getLogger("kindred.ratelimit")
 
@@ -141,7 +146,9 @@ def warn_cache_failure(error: Exception) -> None:
     logger.warning("Rate limits are off: the cache failed (%s: %s)", type(error).__name__, error)
 
 
-def _ident(rate: Rate, request: Any, user: Any, key: str | None) -> str | None:
+def _ident(
+    rate: Rate, request: HttpRequest | None, user: User | AnonymousUser | None, key: str | None
+) -> str | None:
     """What this rate counts per, or None when it does not apply (no user, no key)."""
     if rate.per == "user":
         if user is None or not getattr(user, "is_authenticated", False):
@@ -176,7 +183,13 @@ def _decrement(keys: list[str]) -> None:
         warn_cache_failure(error)
 
 
-def limit(request: Any, action: str, *, user: Any = None, key: str | None = None) -> Usage:
+def limit(
+    request: HttpRequest | None,
+    action: str,
+    *,
+    user: User | AnonymousUser | None = None,
+    key: str | None = None,
+) -> Usage:
     """Count one attempt at ``action``; :class:`RateLimited` if it is one too many.
 
     ``user`` defaults to ``request.user`` (pass it for API callers: a token's owner is

@@ -8,15 +8,20 @@ other text built outside a page use :func:`format_when` with the recipient's zon
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import formats
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from kindred.accounts.models import User
+
 UTC_ZONE = ZoneInfo("UTC")
 
 
-def zone_of(user: Any) -> ZoneInfo:
+def zone_of(user: User | AnonymousUser) -> ZoneInfo:
     """The person's zone; UTC for a visitor or a zone that no longer exists."""
     try:
         return ZoneInfo(getattr(user, "timezone", "") or "UTC")

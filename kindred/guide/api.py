@@ -10,7 +10,7 @@ session, or a token with the ``write`` scope) and stores the answers encrypted.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -35,6 +35,9 @@ from kindred.guide.rules import Rule
 from kindred.guide.screening import ScreeningError
 from kindred.safety.api import AsCaller, CrisisCountryOut, describe_country
 from kindred.safety.crisis import crisis_context
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 router = Router(tags=["guide"])
 
@@ -162,7 +165,7 @@ class SavedGuideDetailOut(SavedGuideOut):
 # --- Helpers -----------------------------------------------------------------
 
 
-def _optional_caller(request: HttpRequest) -> Any:
+def _optional_caller(request: HttpRequest) -> User | None:
     """The caller if they identified themselves, else None; a bad token is still 401."""
     if request.headers.get("Authorization", "").lower().startswith("bearer "):
         return token_auth(request)
@@ -196,7 +199,7 @@ def describe_content() -> dict[str, Any]:
 
 
 def describe_evaluation(
-    request: HttpRequest, user: Any, evaluation: actions.Evaluation
+    request: HttpRequest, user: User | None, evaluation: actions.Evaluation
 ) -> dict[str, Any]:
     outcome = evaluation.outcome
     crisis = None

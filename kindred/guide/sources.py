@@ -6,7 +6,7 @@ Registered from :class:`kindred.guide.apps.GuideConfig.ready` under the kinds
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
@@ -16,6 +16,9 @@ from kindred.guide.nextsteps import GuideNeeds, NextStep
 from kindred.guide.questions import TOPICS
 from kindred.guide.questions import label as choice_label
 from kindred.therapy.directory import explain, fee_phrase, filtered_profiles
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 LIMIT = 3
 
@@ -52,7 +55,7 @@ def directory_url(filters: dict[str, Any]) -> str:
     return f"{reverse('therapy_directory')}?{urlencode(params)}"
 
 
-def therapist_steps(needs: GuideNeeds, user: Any) -> list[NextStep]:
+def therapist_steps(needs: GuideNeeds, user: User | None) -> list[NextStep]:
     """Verified, listed therapists matching the fee, language and modality asked for."""
     filters = therapist_filters(needs)
     profiles = (
@@ -79,7 +82,7 @@ def therapist_steps(needs: GuideNeeds, user: Any) -> list[NextStep]:
     return steps
 
 
-def space_steps(needs: GuideNeeds, user: Any) -> list[NextStep]:
+def space_steps(needs: GuideNeeds, user: User | None) -> list[NextStep]:
     """Community spaces on the topics the person chose, that they may read."""
     viewer = user if user is not None else AnonymousUser()
     spaces = visible_spaces(viewer)

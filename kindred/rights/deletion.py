@@ -83,7 +83,7 @@ def retention_period() -> timedelta:
     return timedelta(days=int(settings.CLINICAL_RETENTION_YEARS * 365.25) + 1)
 
 
-def pending_deletion(user: Any) -> AccountDeletion | None:
+def pending_deletion(user: User) -> AccountDeletion | None:
     if getattr(user, "pk", None) is None:
         return None
     return AccountDeletion.objects.filter(user_id=user.pk, state=DeletionState.SCHEDULED).first()

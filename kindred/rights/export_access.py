@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.utils import timezone
 
+from kindred.accounts.models import User
 from kindred.core.access import NotFound
 from kindred.rights.export_models import DataExport, ExportStatus
 
@@ -35,9 +36,9 @@ def export_path(export: DataExport) -> Path:
     return Path(settings.EXPORT_DIR) / export.file_name
 
 
-def access_export_file(user: Any, token: str) -> DataExport:
+def access_export_file(user: User | AnonymousUser, token: str) -> DataExport:
     """The ready export ``token`` names, if it is ``user``'s; else :class:`NotFound`."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         raise NotFound("export")
     try:
         export_id = signing.TimestampSigner(salt=_SALT).unsign(token, max_age=link_lifetime())
@@ -56,7 +57,7 @@ def access_export_file(user: Any, token: str) -> DataExport:
     return export
 
 
-def live_export(user: Any) -> DataExport | None:
+def live_export(user: User) -> DataExport | None:
     """``user``'s export being prepared, or ready and not expired: asking again returns
     it rather than building another."""
     now = timezone.now()

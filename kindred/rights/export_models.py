@@ -53,7 +53,7 @@ class DataExport(models.Model):
 
 
 @receiver(post_delete, sender=DataExport)
-def _remove_file(sender: Any, instance: DataExport, **kwargs: Any) -> None:
+def _remove_file(sender: type[DataExport], instance: DataExport, **kwargs: Any) -> None:
     # However the row goes (the sweep, or the account deleted with everything it owns),
     # the archive on disk must not outlive it.
     if instance.file_name:
