@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 
+from kindred.accounts.models import User
 from kindred.bookings.models import Booking, BookingStatus
 from kindred.core.calendar import CalendarEvent
 
 
-def booking_event(booking: Booking, viewer: Any) -> CalendarEvent:
+def booking_event(booking: Booking, viewer: User) -> CalendarEvent:
     """``booking`` as ``viewer`` (its member or its therapist) sees it."""
     if viewer.pk == booking.therapist_id:
         summary = f"Session with {booking.member.handle}"
@@ -31,7 +31,7 @@ def booking_event(booking: Booking, viewer: Any) -> CalendarEvent:
     )
 
 
-def events_for(user: Any, now: datetime) -> Iterator[CalendarEvent]:
+def events_for(user: User, now: datetime) -> Iterator[CalendarEvent]:
     """The calendar source: ``user``'s booked sessions ahead, as member or therapist."""
     # Imported here: the actions module imports this one for its confirmation emails.
     from kindred.bookings.actions import upcoming_for

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from kindred.accounts.models import User
 from kindred.audit.actions import record_event
 from kindred.bookings import audit_names as bookings_audit
 from kindred.bookings.models import CalendarFeed
@@ -21,15 +22,15 @@ from kindred.core.secrets import hash_secret, new_public_id, new_secret, secret_
 _TOKEN = re.compile(r"^(?P<public_id>[0-9a-f]{16})_(?P<secret>[A-Za-z0-9_-]{20,128})$")
 
 
-def live_feed(user: Any) -> CalendarFeed | None:
+def live_feed(user: User) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
 
 
-def _revoke(user: Any, now: datetime) -> int:
+def _revoke(user: User, now: datetime) -> int:
     return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
 
 
-def do_create_calendar_feed(user: Any, *, request: Any = None) -> str:
+def do_create_calendar_feed(user: User, *, request: HttpRequest | None = None) -> str:
     """A new feed URL token (replacing any live one). Show it to the user once."""
     now = timezone.now()
     secret = new_secret()
@@ -42,7 +43,7 @@ def do_create_calendar_feed(user: Any, *, request: Any = None) -> str:
     return f"{feed.public_id}_{secret}"
 
 
-def do_revoke_calendar_feed(user: Any, *, request: Any = None) -> bool:
+def do_revoke_calendar_feed(user: User, *, request: HttpRequest | None = None) -> bool:
     with transaction.atomic():
         feed = live_feed(user)
         if feed is None:
@@ -52,7 +53,7 @@ def do_revoke_calendar_feed(user: Any, *, request: Any = None) -> bool:
     return True
 
 
-def get_feed_user(token: str) -> Any | None:
+def get_feed_user(token: str) -> User | None:
     """The owner of a live feed token, or None (same answer for every failure)."""
     match = _TOKEN.match(token)
     if match is None:

@@ -11,7 +11,6 @@ cancellation leaves nothing booked).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -50,11 +49,11 @@ def treats_q(therapist_field: str, member_field: str, now: datetime | None = Non
     return Q(Exists(current))
 
 
-def treats(therapist: Any, member: Any, now: datetime | None = None) -> bool:
+def treats(therapist: User, member: User, now: datetime | None = None) -> bool:
     return clients_of(therapist, now).filter(pk=member.pk).exists()
 
 
-def treating_therapists(member: Any, now: datetime | None = None) -> QuerySet[User]:
+def treating_therapists(member: User | None, now: datetime | None = None) -> QuerySet[User]:
     now = now or timezone.now()
     return (
         User.objects.filter(
@@ -68,7 +67,7 @@ def treating_therapists(member: Any, now: datetime | None = None) -> QuerySet[Us
     )
 
 
-def clients_of(therapist: Any, now: datetime | None = None) -> QuerySet[User]:
+def clients_of(therapist: User, now: datetime | None = None) -> QuerySet[User]:
     now = now or timezone.now()
     return (
         User.objects.filter(_current("member_bookings", now), member_bookings__therapist=therapist)
@@ -77,7 +76,7 @@ def clients_of(therapist: Any, now: datetime | None = None) -> QuerySet[User]:
     )
 
 
-def end_treatment(therapist: Any, member: Any, now: datetime | None = None) -> dict[str, int]:
+def end_treatment(therapist: User, member: User, now: datetime | None = None) -> dict[str, int]:
     """Stop ``therapist`` treating ``member`` at once: every booking of the pair is stamped
     discharged and the upcoming ones are cancelled. No audit, no grants: the caller
     (:func:`kindred.care.actions.do_discharge`) holds the transaction and does both."""

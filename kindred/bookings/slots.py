@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kindred.accounts.models import User
 from kindred.bookings.models import (
     OCCUPYING,
     AvailabilityException,
@@ -66,7 +67,7 @@ def _rule_slots(rule: WeeklyAvailability, day: date) -> list[Slot]:
     return slots
 
 
-def candidate_slots(therapist: Any, start: datetime, end: datetime) -> list[Slot]:
+def candidate_slots(therapist: User, start: datetime, end: datetime) -> list[Slot]:
     """Slots starting in [start, end) from the availability, ignoring bookings."""
     rules = list(WeeklyAvailability.objects.filter(therapist=therapist))
     exceptions = list(
@@ -153,7 +154,7 @@ def therapists_with_free_slots(
     return set(free_slots_for_many(therapist_ids, start, end))
 
 
-def slots_for(therapist: Any, start: datetime, end: datetime) -> list[Slot]:
+def slots_for(therapist: User, start: datetime, end: datetime) -> list[Slot]:
     """Bookable slots starting in [start, end): the availability minus bookings."""
     taken = list(
         Booking.objects.filter(

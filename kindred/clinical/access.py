@@ -15,6 +15,8 @@ These functions do not audit; the views record each read (``record_read`` /
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from django.contrib.auth.models import AnonymousUser
 
 from kindred.accounts.access import has_mfa
@@ -25,7 +27,7 @@ from kindred.core.access import NotFound
 from kindred.core.roles import Role
 
 
-def is_clinician(user: User | AnonymousUser | None) -> bool:
+def is_clinician(user: User | AnonymousUser | None) -> TypeGuard[User]:
     return bool(
         user is not None
         and user.is_authenticated

@@ -12,11 +12,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
+from kindred.accounts.models import User
 from kindred.api.auth import READ_AUTH, get_api_user, get_reader
 from kindred.api.idempotency import IDEMPOTENT, request_key
 from kindred.api.schemas import InputSchema, PathText
@@ -208,7 +210,7 @@ def describe_thread(thread: Thread) -> dict[str, Any]:
     }
 
 
-def describe_posts(reader: Any, posts: list[Post]) -> list[dict[str, Any]]:
+def describe_posts(reader: User | AnonymousUser, posts: list[Post]) -> list[dict[str, Any]]:
     """Posts with their reactions: one query however many posts there are; who may see
     which counts, and which moderation reason, is decided in :mod:`kindred.community.queries`."""
     reactions = post_reactions(reader, posts)

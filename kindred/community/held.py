@@ -9,13 +9,12 @@ only the space's moderators (every moderator, where none are named).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from kindred.accounts.models import User
 from kindred.community.access import can_moderate_space
 from kindred.community.actions import do_release_held, do_set_post_hidden
 from kindred.community.models import Post
@@ -33,7 +32,7 @@ def is_held(source_id: str) -> bool:
     return pk is not None and Post.objects.filter(pk=pk, is_held=True, is_deleted=False).exists()
 
 
-def release(moderator: Any, source_id: str) -> None:
+def release(moderator: User, source_id: str) -> None:
     pk = heldcontent.source_pk(source_id)
     with transaction.atomic():
         # Locked and checked here: a second release must not count the reply twice.
@@ -77,7 +76,7 @@ def content_state(source_id: str) -> ContentState | None:
     return ContentState(url=f"{url}#post-{pk}", is_hidden=row["is_hidden"])
 
 
-def _locked_post(moderator: Any, source_id: str) -> Post:
+def _locked_post(moderator: User, source_id: str) -> Post:
     pk = heldcontent.source_pk(source_id)
     post = Post.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
     if post is None or post.is_deleted:
@@ -87,7 +86,7 @@ def _locked_post(moderator: Any, source_id: str) -> Post:
     return post
 
 
-def hide(moderator: Any, source_id: str, reason: str) -> None:
+def hide(moderator: User, source_id: str, reason: str) -> None:
     with transaction.atomic():
         post = _locked_post(moderator, source_id)
         if post.is_hidden:
@@ -96,7 +95,7 @@ def hide(moderator: Any, source_id: str, reason: str) -> None:
         do_set_post_hidden(moderator, post, True, reason or str(HIDDEN_REASON))
 
 
-def unhide(moderator: Any, source_id: str) -> None:
+def unhide(moderator: User, source_id: str) -> None:
     with transaction.atomic():
         post = _locked_post(moderator, source_id)
         if not post.is_hidden:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from kindred.accounts.models import User
 from kindred.safety import reportables
 
 
-def resolve_post(reporter: Any, source_id: str) -> tuple[Any, str, str]:
+def resolve_post(reporter: User, source_id: str) -> tuple[User, str, str]:
     from kindred.community.access import access_post
     from kindred.core.access import NotFound
 

@@ -17,10 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.utils.html import strip_tags
 
+from kindred.accounts.models import User
 from kindred.community.access import visible_posts, visible_spaces, visible_threads
 from kindred.community.models import Post, Space, Thread
 
@@ -42,7 +44,7 @@ class SearchHit:
 
 
 def search_posts(
-    user: Any, query: str, *, space: Space | None = None, limit: int = 50
+    user: User | AnonymousUser, query: str, *, space: Space | None = None, limit: int = 50
 ) -> list[SearchHit]:
     """The best ``limit`` posts matching ``query`` that ``user`` may read, best first.
 
@@ -68,7 +70,7 @@ def search_posts(
     return hits[:limit]
 
 
-def visible_posts_in_spaces(user: Any, space_ids: Iterable[int]) -> QuerySet[Post]:
+def visible_posts_in_spaces(user: User | AnonymousUser, space_ids: Iterable[int]) -> QuerySet[Post]:
     """Posts ``user`` may see in the given spaces (which the caller took from ``visible_spaces``).
 
     ``visible_threads`` and ``visible_posts`` take one space or thread, used only in
@@ -83,7 +85,7 @@ def visible_posts_in_spaces(user: Any, space_ids: Iterable[int]) -> QuerySet[Pos
 
 
 def _visible_hits(
-    user: Any, query: str, candidates: list[int], space_ids: list[int]
+    user: User | AnonymousUser, query: str, candidates: list[int], space_ids: list[int]
 ) -> list[SearchHit]:
     """The candidates ``user`` may see, in the candidates' (rank) order. One query."""
     if not candidates:

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -93,7 +94,7 @@ def _space_page(request: HttpRequest, space: Space) -> HttpResponse:
     )
 
 
-def _reads(user: Any, threads: list[Thread]) -> dict[int, int]:
+def _reads(user: User | AnonymousUser, threads: list[Thread]) -> dict[int, int]:
     if not user.is_authenticated or not threads:
         return {}
     return dict(
@@ -311,7 +312,9 @@ def _post_url(name: str) -> str:
 _PLACEHOLDER = 987654321
 
 
-def _post_rows(user: Any, posts: list[Post], last_read: int, space: Space) -> list[dict[str, Any]]:
+def _post_rows(
+    user: User | AnonymousUser, posts: list[Post], last_read: int, space: Space
+) -> list[dict[str, Any]]:
     """What the thread page shows for each post, prepared in one pass."""
     now = timezone.now()
     base: list[dict[str, Any]] = [

@@ -19,6 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import AwareDatetime, ConfigDict
 
+from kindred.accounts.models import User
 from kindred.api.auth import READ_AUTH, get_api_user, get_reader
 from kindred.api.schemas import InputSchema
 from kindred.core.access import NotFound
@@ -207,7 +208,7 @@ def describe_signup(signup: SignUp) -> dict[str, Any]:
     }
 
 
-def _session_choice(user: Any, group: Group, session_id: int | None) -> GroupSession | None:
+def _session_choice(user: User, group: Group, session_id: int | None) -> GroupSession | None:
     if session_id is None:
         return None
     session = access_session(user, session_id)

@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
+from kindred.accounts.models import User
 from kindred.api.auth import get_api_user
 from kindred.api.schemas import InputSchema
 from kindred.core.access import NotFound
@@ -80,7 +81,7 @@ class SummaryOut(Schema):
     attendees: list[str]
 
 
-def _facilitating(request: HttpRequest, session_id: int) -> tuple[Any, GroupSession]:
+def _facilitating(request: HttpRequest, session_id: int) -> tuple[User, GroupSession]:
     user = get_api_user(request)
     return user, access_session(user, session_id, write=True)
 
@@ -219,7 +220,7 @@ def end_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
 # --- The participant's side ------------------------------------------------------------
 
 
-def _in_room(request: HttpRequest, session_id: int) -> tuple[Any, GroupSession]:
+def _in_room(request: HttpRequest, session_id: int) -> tuple[User, GroupSession]:
     user = get_api_user(request)
     session = access_session(user, session_id)
     if not can_join_room(user, session):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 
+from kindred.accounts.models import User
 from kindred.core.calendar import CalendarEvent
 from kindred.groups.actions import calendar_for
 from kindred.groups.models import GroupSession, SessionStatus
@@ -30,7 +30,7 @@ def session_event(session: GroupSession, *, url: str = "") -> CalendarEvent:
     )
 
 
-def events_for(user: Any, now: datetime) -> Iterator[CalendarEvent]:
+def events_for(user: User, now: datetime) -> Iterator[CalendarEvent]:
     """The calendar source: ``user``'s group sessions ahead. Cancelled ones stay in,
     marked cancelled, so subscribed calendars drop them rather than keep a stale copy."""
     for session in calendar_for(user, now):

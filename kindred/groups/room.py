@@ -6,10 +6,9 @@ in it and who may write are decided by :mod:`kindred.groups.access`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 
+from kindred.accounts.models import User
 from kindred.core.events import send_event_on_commit, user_group
 from kindred.core.notifications import do_notify
 from kindred.groups.access import can_join_room, write_refusal
@@ -44,7 +43,7 @@ def session_of(room: Room) -> GroupSession | None:
 
 
 def risk_alert(
-    session: GroupSession, room: Room, author: Any, level: str, flag_id: int | None = None
+    session: GroupSession, room: Room, author: User, level: str, flag_id: int | None = None
 ) -> RiskDetected:
     """The private event a facilitator gets: who, how worried, what to do, and where to
     write to them privately. No message text."""
@@ -69,11 +68,11 @@ class SessionRoomKind:
     # a group room is shared by everyone in it, and the words around it are its meaning.
     moderation_context_lines = 5
 
-    def can_join(self, user: Any, room: Room) -> bool:
+    def can_join(self, user: User, room: Room) -> bool:
         session = session_of(room)
         return session is not None and can_join_room(user, session)
 
-    def write_refusal(self, user: Any, room: Room) -> str | None:
+    def write_refusal(self, user: User, room: Room) -> str | None:
         session = session_of(room)
         if session is None:
             return "This session no longer exists."

@@ -8,12 +8,13 @@ said in a session (messages, check-in words, ratings) leaves this app.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
 
+from kindred.accounts.models import User
 from kindred.community.models import AgeBandRule, Visibility
 from kindred.consent.sources import TeamEntry, TimelineItem
 from kindred.groups.actions import places_left
@@ -31,7 +32,7 @@ from kindred.guide.nextsteps import GuideNeeds, NextStep
 MAX_STEPS = 3
 
 
-def team_entries(member: Any) -> list[TeamEntry]:
+def team_entries(member: User) -> list[TeamEntry]:
     """The facilitators of the groups the member has a place in."""
     since_by_group = dict(
         SignUp.objects.filter(user=member, status=SignUpStatus.JOINED, group__is_active=True)
@@ -60,7 +61,7 @@ def team_entries(member: Any) -> list[TeamEntry]:
     return entries
 
 
-def timeline_items(member: Any) -> list[TimelineItem]:
+def timeline_items(member: User) -> list[TimelineItem]:
     """The sessions the member was in (they opened the room or checked in)."""
     rows = (
         Attendance.objects.filter(user=member)
@@ -81,20 +82,20 @@ def timeline_items(member: Any) -> list[TimelineItem]:
     ]
 
 
-def _age_band(needs: GuideNeeds, user: Any) -> str:
-    if getattr(user, "is_authenticated", False):
+def _age_band(needs: GuideNeeds, user: User | AnonymousUser | None) -> str:
+    if user is not None and user.is_authenticated:
         return str(user.age_band)
     # Teen groups are for signed-in teens only, as teen spaces are.
     return AgeBandRule.ADULT
 
 
-def next_steps(needs: GuideNeeds, user: Any) -> list[NextStep]:
+def next_steps(needs: GuideNeeds, user: User | AnonymousUser | None) -> list[NextStep]:
     """Groups in the person's topics, soonest with a free place first."""
     if needs.formats and "group" not in needs.formats:
         return []
     if not needs.topics:
         return []
-    signed_in = getattr(user, "is_authenticated", False)
+    signed_in = user is not None and user.is_authenticated
     groups = Group.objects.filter(
         is_active=True,
         space__slug__in=needs.topics,

@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kindred.accounts.models import User
 from kindred.community.rendering import render_markdown
 from kindred.core.access import NotFound
 from kindred.core.http import AuthedHttpRequest
@@ -50,7 +51,7 @@ from kindred.safety.models import SupportConversation, SupportSide
 from kindred.safety.support import staff_url
 
 
-def _page_session(user: Any, session_id: int) -> GroupSession:
+def _page_session(user: User, session_id: int) -> GroupSession:
     """The session, for its facilitators, its people and those who were there."""
     session = access_session(user, session_id)
     if can_manage_group(user, session.group) or is_signed_up(user, session):

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
@@ -136,5 +137,5 @@ def access_assignment(therapist: User, assignment_id: int | str) -> Assignment:
     return assignment
 
 
-def _is_therapist(user: User | AnonymousUser) -> bool:
+def _is_therapist(user: User | AnonymousUser) -> TypeGuard[User]:
     return user.is_authenticated and user.has_role(Role.THERAPIST)

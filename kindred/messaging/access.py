@@ -24,7 +24,7 @@ def is_open(conversation: Conversation) -> bool:
     return treating_therapists(conversation.member).filter(pk=conversation.therapist_id).exists()
 
 
-def access_treating_therapist(member: User | AnonymousUser, therapist_id: int) -> User:
+def access_treating_therapist(member: User, therapist_id: int) -> User:
     """A therapist who treats ``member`` now (to start a conversation with)."""
     therapist = treating_therapists(member).filter(pk=therapist_id).first()
     if therapist is None:
@@ -32,7 +32,7 @@ def access_treating_therapist(member: User | AnonymousUser, therapist_id: int) -
     return therapist
 
 
-def access_client(therapist: User | AnonymousUser, member_id: int) -> User:
+def access_client(therapist: User, member_id: int) -> User:
     """A member whom ``therapist`` treats now (to start a conversation with)."""
     member = clients_of(therapist).filter(pk=member_id).first()
     if member is None:

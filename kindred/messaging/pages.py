@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from kindred.accounts.models import User
 from kindred.core.http import AuthedHttpRequest
 from kindred.core.ratelimit import RateLimited, limit, too_many_requests
 from kindred.messaging import actions
@@ -21,7 +22,7 @@ SUPPORT_SESSION_KEY = "messaging_show_support"
 URGENT_LEVELS = ("moderate", "high")
 
 
-def with_unread(conversations: QuerySet[Conversation], user: Any) -> QuerySet[Conversation]:
+def with_unread(conversations: QuerySet[Conversation], user: User) -> QuerySet[Conversation]:
     """Annotate ``unread``: messages from the other person ``user`` has not read (one query)."""
     unread = Count(
         "messages", filter=Q(messages__read_at__isnull=True) & ~Q(messages__sender_id=user.pk)

@@ -74,6 +74,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kindred.accounts.models import User
 from kindred.core.access import NotFound
 from kindred.core.clientip import scope_client_ip
 from kindred.core.consumers import JsonConsumer
@@ -364,7 +365,7 @@ def _recent(query: dict[str, list[str]]) -> int | None:
 
 
 def _join(
-    room: Room, after: int, recent: int | None, user: Any, channel_name: str
+    room: Room, after: int, recent: int | None, user: User, channel_name: str
 ) -> tuple[list[MessageFrame], bool, set[str], int]:
     # The room's seq is read before the messages: every seq up to it is committed by then.
     room_seq, is_open = Room.objects.filter(pk=room.pk).values_list("last_seq", "is_open").get()
@@ -379,7 +380,7 @@ def _join(
     return batch, bool(is_open), actions.hidden_handles(user), room_seq
 
 
-def _refresh(room: Room, user: Any, channel_name: str) -> tuple[int, set[str]]:
+def _refresh(room: Room, user: User, channel_name: str) -> tuple[int, set[str]]:
     # The user object lives as long as the socket: drop its cached blocks first.
     forget_blocks(user)
     last_seq = actions.do_touch_presence(room.pk, channel_name)
@@ -418,7 +419,7 @@ async def _send_presence(layer: Any, room_id: int, due: set[int]) -> None:
     )
 
 
-def _history_payloads(room: Room, after: int, viewer: Any) -> list[MessageFrame]:
+def _history_payloads(room: Room, after: int, viewer: User) -> list[MessageFrame]:
     return [
         actions.serialize_message(m)
         for m in actions.history(room, after_seq=after, limit=CATCH_UP_BATCH, viewer=viewer)

@@ -12,12 +12,11 @@ private beyond the message that raised the flag).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from kindred.accounts.models import User
 from kindred.rooms.actions import do_release_message, do_set_message_hidden
 from kindred.rooms.kinds import get_kind
 from kindred.rooms.models import RoomMessage
@@ -34,7 +33,7 @@ def is_held(source_id: str) -> bool:
     return pk is not None and RoomMessage.objects.filter(pk=pk, is_held=True).exists()
 
 
-def release(moderator: Any, source_id: str) -> None:
+def release(moderator: User, source_id: str) -> None:
     pk = heldcontent.source_pk(source_id)
     with transaction.atomic():
         # Locked and checked here: two moderators releasing at once release it once.
@@ -70,7 +69,7 @@ def content_state(source_id: str) -> ContentState | None:
     return None if hidden is None else ContentState(url="", is_hidden=hidden)
 
 
-def _set_hidden(moderator: Any, source_id: str, hidden: bool) -> None:
+def _set_hidden(moderator: User, source_id: str, hidden: bool) -> None:
     pk = heldcontent.source_pk(source_id)
     message = RoomMessage.objects.filter(pk=pk).first() if pk is not None else None
     if message is None:
@@ -81,12 +80,12 @@ def _set_hidden(moderator: Any, source_id: str, hidden: bool) -> None:
         )
 
 
-def hide(moderator: Any, source_id: str, reason: str) -> None:
+def hide(moderator: User, source_id: str, reason: str) -> None:
     # A room message has no place for a reason: the writer sees a plain note.
     _set_hidden(moderator, source_id, True)
 
 
-def unhide(moderator: Any, source_id: str) -> None:
+def unhide(moderator: User, source_id: str) -> None:
     _set_hidden(moderator, source_id, False)
 
 

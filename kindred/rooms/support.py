@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
 
+from kindred.accounts.models import User
 from kindred.rooms.models import Room, RoomSupport
 from kindred.safety.crisis import crisis_context
 
 
-def open_support(user: Any, room: Room) -> RoomSupport | None:
+def open_support(user: User | AnonymousUser, room: Room) -> RoomSupport | None:
     """``user``'s support in ``room`` that they have not hidden yet."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     return RoomSupport.objects.filter(room=room, user=user, dismissed_at__isnull=True).first()
 
