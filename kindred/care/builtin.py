@@ -5,12 +5,12 @@ like the groups and peers apps register theirs."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from kindred.accounts.models import User
 from kindred.bookings.models import Booking, BookingStatus
 from kindred.bookings.relationships import treating_therapists
 from kindred.consent import sources
@@ -24,7 +24,7 @@ PER_SOURCE = 200
 SESSION_STATUSES = (BookingStatus.BOOKED, BookingStatus.ATTENDED)
 
 
-def therapist_team(member: Any) -> Iterable[TeamEntry]:
+def therapist_team(member: User) -> Iterable[TeamEntry]:
     return [
         TeamEntry(
             person=therapist,
@@ -36,7 +36,7 @@ def therapist_team(member: Any) -> Iterable[TeamEntry]:
     ]
 
 
-def session_timeline(member: Any) -> Iterable[TimelineItem]:
+def session_timeline(member: User) -> Iterable[TimelineItem]:
     bookings = (
         Booking.objects.filter(member=member, status__in=SESSION_STATUSES)
         .select_related("therapist")
@@ -59,7 +59,7 @@ def session_timeline(member: Any) -> Iterable[TimelineItem]:
     ]
 
 
-def measure_timeline(member: Any) -> Iterable[TimelineItem]:
+def measure_timeline(member: User) -> Iterable[TimelineItem]:
     library = get_library()
     rows = (
         Response.objects.filter(member=member)
@@ -82,7 +82,7 @@ def measure_timeline(member: Any) -> Iterable[TimelineItem]:
     return items
 
 
-def plan_timeline(member: Any) -> Iterable[TimelineItem]:
+def plan_timeline(member: User) -> Iterable[TimelineItem]:
     versions = (
         PlanVersion.objects.filter(plan__member=member)
         .select_related("author")

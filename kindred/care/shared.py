@@ -7,8 +7,11 @@ audits the use), so a caller cannot show a scope it was not given by forgetting 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
 
+from django.http import HttpRequest
+
+from kindred.accounts.models import User
 from kindred.consent.grants import (
     GROUP_ATTENDANCE,
     MEASURE_TRENDS,
@@ -34,9 +37,11 @@ class TrendSection:
     has_rci: bool
 
 
-def measure_trends(viewer: Any, member_id: Any, *, request: Any = None) -> list[TrendSection]:
+def measure_trends(
+    viewer: User, member_id: int | str, *, request: HttpRequest | None = None
+) -> list[TrendSection]:
     _member, rows = access_shared_trends(viewer, member_id, request=request)
-    by_instrument: dict[str, list[tuple[int, Any, int]]] = {}
+    by_instrument: dict[str, list[tuple[int, datetime, int]]] = {}
     for instrument_id, pk, created_at, total in rows:
         by_instrument.setdefault(instrument_id, []).append((pk, created_at, total))
     sections = []
@@ -63,7 +68,9 @@ class PlanGoals:
     goals: list[str]
 
 
-def plan_goals(viewer: Any, member_id: Any, *, request: Any = None) -> list[PlanGoals]:
+def plan_goals(
+    viewer: User, member_id: int | str, *, request: HttpRequest | None = None
+) -> list[PlanGoals]:
     """The goals of each plan's latest version — not problems, interventions, the
     summary or comments."""
     member = access_shared(viewer, member_id, PLAN_GOALS, request=request, what="plan goals")
@@ -84,7 +91,9 @@ def plan_goals(viewer: Any, member_id: Any, *, request: Any = None) -> list[Plan
     ]
 
 
-def group_attendance(viewer: Any, member_id: Any, *, request: Any = None) -> list[TimelineItem]:
+def group_attendance(
+    viewer: User, member_id: int | str, *, request: HttpRequest | None = None
+) -> list[TimelineItem]:
     member = access_shared(
         viewer, member_id, GROUP_ATTENDANCE, request=request, what="group attendance"
     )
@@ -92,7 +101,7 @@ def group_attendance(viewer: Any, member_id: Any, *, request: Any = None) -> lis
 
 
 def safety_plan(
-    viewer: Any, member_id: Any, *, request: Any = None
+    viewer: User, member_id: int | str, *, request: HttpRequest | None = None
 ) -> tuple[list[tuple[str, str, list[str]]], str] | None:
     """The sections (key, title, items) and reasons for living, or None if unwritten."""
     member = access_shared(viewer, member_id, SAFETY_PLAN, request=request, what="safety plan")
@@ -112,7 +121,7 @@ SafetyPlanSections = tuple[list[tuple[str, str, list[str]]], str]
 class SharedView:
     """What ``viewer`` may see of one member now: a section is None unless it is shared."""
 
-    member: Any
+    member: User
     scopes: set[str]
     trends: list[TrendSection] | None
     plans: list[PlanGoals] | None
@@ -121,7 +130,9 @@ class SharedView:
     safety: SafetyPlanSections | None  # None also when shared but not written yet
 
 
-def shared_view(viewer: Any, member_id: Any, *, request: Any = None) -> SharedView:
+def shared_view(
+    viewer: User, member_id: int | str, *, request: HttpRequest | None = None
+) -> SharedView:
     """Every section the member shares with ``viewer``, and only those; each read is
     audited by its own function. Nothing shared (or no such member): ``NotFound``."""
     member, scopes = access_sharing_member(viewer, member_id)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db.models import Q
 
@@ -73,7 +72,7 @@ def _what(event: AuditEvent) -> str:
     return str(changes.get("what") or "your information")
 
 
-def access_log_for(member: Any) -> list[LogEntry]:
+def access_log_for(member: User) -> list[LogEntry]:
     grant_ids = [
         str(pk) for pk in ConsentGrant.objects.filter(member=member).values_list("pk", flat=True)
     ]

@@ -16,7 +16,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from kindred.accounts.models import User
@@ -58,7 +60,13 @@ def active_grants(*, now: datetime | None = None) -> QuerySet[ConsentGrant]:
     return ConsentGrant.objects.filter(live(now))
 
 
-def has_grant(viewer: Any, member: Any, scope: str, *, now: datetime | None = None) -> bool:
+def has_grant(
+    viewer: User | AnonymousUser | int,
+    member: User | int,
+    scope: str,
+    *,
+    now: datetime | None = None,
+) -> bool:
     """Whether ``member`` currently shares ``scope`` with ``viewer``.
 
     The member is never their own grantee (they see their own data by other routes);
@@ -74,7 +82,9 @@ def has_grant(viewer: Any, member: Any, scope: str, *, now: datetime | None = No
     )
 
 
-def granted_scopes(viewer: Any, member: Any, *, now: datetime | None = None) -> set[str]:
+def granted_scopes(
+    viewer: User | AnonymousUser | int, member: User | int, *, now: datetime | None = None
+) -> set[str]:
     viewer_id, member_id = _pk(viewer), _pk(member)
     if viewer_id is None or member_id is None or viewer_id == member_id:
         return set()
@@ -86,7 +96,12 @@ def granted_scopes(viewer: Any, member: Any, *, now: datetime | None = None) -> 
 
 
 def record_use(
-    viewer: Any, member: User, scope: str, *, request: Any = None, what: str = ""
+    viewer: User | AnonymousUser,
+    member: User,
+    scope: str,
+    *,
+    request: HttpRequest | None = None,
+    what: str = "",
 ) -> None:
     record_event(
         actor=viewer,
@@ -98,7 +113,12 @@ def record_use(
 
 
 def access_shared(
-    viewer: Any, member_id: Any, scope: str, *, request: Any = None, what: str = ""
+    viewer: User | AnonymousUser,
+    member_id: int | str,
+    scope: str,
+    *,
+    request: HttpRequest | None = None,
+    what: str = "",
 ) -> User:
     """The member, when they share ``scope`` with ``viewer``; the use is audited.
 
@@ -114,7 +134,9 @@ def access_shared(
     return member
 
 
-def access_sharing_member(viewer: Any, member_id: Any) -> tuple[User, set[str]]:
+def access_sharing_member(
+    viewer: User | AnonymousUser, member_id: int | str
+) -> tuple[User, set[str]]:
     """A member who shares something with ``viewer``, and what. Shows nothing by itself,
     so not audited; each section the caller shows goes through :func:`access_shared`."""
     member_pk = _pk(member_id)
@@ -127,7 +149,7 @@ def access_sharing_member(viewer: Any, member_id: Any) -> tuple[User, set[str]]:
     return member, scopes
 
 
-def shared_with(viewer: Any) -> list[tuple[User, list[str]]]:
+def shared_with(viewer: User | AnonymousUser) -> list[tuple[User, list[str]]]:
     """Members who share something with ``viewer`` now, with the scopes (two queries)."""
     viewer_id = _pk(viewer)
     if viewer_id is None:

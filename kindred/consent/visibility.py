@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
+from kindred.accounts.models import User
 from kindred.consent.models import DefaultAccessOptOut
 
 
@@ -152,7 +152,7 @@ _SUBJECT_SENTENCES: dict[str, Promise] = {
 }
 
 
-def switched_off(member: Any) -> set[str]:
+def switched_off(member: User) -> set[str]:
     """The keys ``member`` switched off (one query)."""
     member_id = getattr(member, "pk", member)
     if member_id is None:
@@ -162,7 +162,7 @@ def switched_off(member: Any) -> set[str]:
     )
 
 
-def is_on(member: Any, default: DefaultAccess) -> bool:
+def is_on(member: User | int, default: DefaultAccess) -> bool:
     """Whether ``default`` applies to ``member`` now (one query for a switchable one)."""
     if not default.can_switch_off:
         return True
@@ -216,7 +216,7 @@ def measures_sentences(has_therapist: bool, off: set[str]) -> list[str]:
     return lines
 
 
-def questionnaire_sentence(assigned_by: Any, has_therapist: bool, off: set[str]) -> str:
+def questionnaire_sentence(assigned_by: User | None, has_therapist: bool, off: set[str]) -> str:
     """What a questionnaire page says before the member answers. ``assigned_by`` is the
     therapist whose open assignment this answer will count for (or None)."""
     assigned = declared(THERAPIST_ASSIGNED_QUESTIONNAIRES.key)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from kindred.accounts.models import User
 from kindred.api.auth import get_api_user
 from kindred.api.schemas import InputSchema, PathText
 from kindred.measures import actions, queries
@@ -154,7 +155,7 @@ def describe_instrument(d: InstrumentDefinition) -> dict[str, Any]:
     }
 
 
-def describe_support(request: HttpRequest, user: Any) -> dict[str, Any]:
+def describe_support(request: HttpRequest, user: User) -> dict[str, Any]:
     return crisis.describe_support(AsCaller(request, user), actions.FLAG_LEVEL, SUPPORT_MESSAGE)
 
 

@@ -7,11 +7,10 @@ the organisation's use meets the licence terms.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
+from kindred.accounts.models import User
 from kindred.audit.actions import record_event
 from kindred.measures import audit_names as measures_audit
 from kindred.measures.definitions import (
@@ -51,7 +50,7 @@ def check_instrument_available(instrument_id: str) -> InstrumentDefinition:
     raise InstrumentUnavailable(instrument_id)
 
 
-def do_confirm_licence(actor: Any, instrument_id: str) -> InstrumentLicence:
+def do_confirm_licence(actor: User, instrument_id: str) -> InstrumentLicence:
     """Record that ``actor`` confirmed the organisation meets the instrument's licence."""
     definition = get_definition(instrument_id)
     with transaction.atomic():
@@ -68,7 +67,7 @@ def do_confirm_licence(actor: Any, instrument_id: str) -> InstrumentLicence:
     return licence
 
 
-def do_withdraw_licence(actor: Any, instrument_id: str) -> None:
+def do_withdraw_licence(actor: User, instrument_id: str) -> None:
     definition = get_definition(instrument_id)
     with transaction.atomic():
         deleted, _ = InstrumentLicence.objects.filter(instrument_id=definition.id).delete()

@@ -26,6 +26,7 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
+from kindred.accounts.models import User
 from kindred.measures.definitions import InstrumentDefinition, get_definition
 from kindred.measures.models import Response
 
@@ -38,7 +39,7 @@ OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-catego
 _NAMESPACE = uuid.UUID("6f1c2a8e-3a51-4c55-9a0e-6b5d0d7e2c11")
 
 
-def patient_id(member: Any) -> str:
+def patient_id(member: User) -> str:
     """An opaque, stable id for the member: an HMAC of the key, shaped as a UUID."""
     digest = hmac.new(
         settings.SECRET_KEY.encode(), f"fhir-patient:{member.pk}".encode(), hashlib.sha256
@@ -162,7 +163,7 @@ def build_observation(
     return Observation.model_validate(data)
 
 
-def build_bundle(member: Any, responses: Sequence[Response]) -> Bundle:
+def build_bundle(member: User, responses: Sequence[Response]) -> Bundle:
     """The Bundle for ``responses`` (the caller has checked they are ``member``'s)."""
     pid = patient_id(member)
     subject = f"urn:uuid:{pid}"

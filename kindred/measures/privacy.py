@@ -7,19 +7,18 @@ the facts about one member they depend on.
 
 from __future__ import annotations
 
-from typing import Any
-
+from kindred.accounts.models import User
 from kindred.bookings.relationships import treating_therapists
 from kindred.consent.visibility import measures_sentences, questionnaire_sentence, switched_off
 from kindred.measures.actions import assigning_therapist
 
 
-def index_sentences(member: Any) -> list[str]:
+def index_sentences(member: User) -> list[str]:
     """For ``/measures/`` (two queries)."""
     return measures_sentences(treating_therapists(member).exists(), switched_off(member))
 
 
-def questionnaire_notice(member: Any, instrument_id: str) -> str:
+def questionnaire_notice(member: User, instrument_id: str) -> str:
     """For the page where the member answers ``instrument_id``."""
     return questionnaire_sentence(
         assigning_therapist(member, instrument_id),

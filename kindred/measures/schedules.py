@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -33,6 +33,9 @@ from kindred.core.notification_prefs import wants_email
 from kindred.core.notifications import do_notify
 from kindred.measures.definitions import UnknownInstrument, get_definition
 from kindred.measures.models import Assignment, AssignmentReminder, Response
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
 BEFORE_SESSION = timedelta(hours=24)
 
@@ -53,7 +56,7 @@ def _current_periodic(assignment: Assignment, now: datetime) -> datetime | None:
     return assignment.created_at + elapsed * period
 
 
-def due_assignments(member: Any, now: datetime) -> list[DueMeasure]:
+def due_assignments(member: User, now: datetime) -> list[DueMeasure]:
     """``member``'s open, not yet completed occurrences at ``now`` (earliest first).
 
     Three queries whatever the number of assignments: the assignments, the sessions in
@@ -131,7 +134,7 @@ def send_measure_reminders(now: datetime) -> int:
     return sent
 
 
-def _remind_one(member: Any, item: DueMeasure, now: datetime) -> bool:
+def _remind_one(member: User, item: DueMeasure, now: datetime) -> bool:
     try:
         name = get_definition(item.assignment.instrument_id).name
     except UnknownInstrument:

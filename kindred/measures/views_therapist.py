@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kindred.accounts.models import User
 from kindred.bookings.relationships import clients_of
 from kindred.core.http import AuthedHttpRequest
 from kindred.measures import actions
@@ -51,7 +52,7 @@ def _index(request: AuthedHttpRequest, form: AssignForm | None = None) -> HttpRe
     )
 
 
-def _assign_form(clients: list[Any], data: Any = None) -> AssignForm:
+def _assign_form(clients: list[User], data: Any = None) -> AssignForm:
     return AssignForm(
         data,
         clients=[(c.pk, c.handle) for c in clients],

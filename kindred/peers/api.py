@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
+from kindred.accounts.models import User
 from kindred.api.auth import get_api_user
 from kindred.api.idempotency import IDEMPOTENT
 from kindred.api.openapi import errors
@@ -31,7 +32,14 @@ from kindred.peers.access import (
     check_peers_user,
     is_supporter,
 )
-from kindred.peers.models import MAX_NOTE, MAX_STORY, Connection, ConnectionStatus, Rating
+from kindred.peers.models import (
+    MAX_NOTE,
+    MAX_STORY,
+    Connection,
+    ConnectionStatus,
+    PeerProfile,
+    Rating,
+)
 from kindred.peers.suggestions import suggestions_for
 from kindred.safety import api as crisis
 from kindred.safety.actions import ScreenOutcome
@@ -197,7 +205,7 @@ def describe_tag(tag_id: str) -> dict[str, str]:
     return {"id": tag_id, "label": tag.label if tag else tag_id}
 
 
-def describe_profile(user: Any, profile: Any) -> dict[str, Any]:
+def describe_profile(user: User, profile: PeerProfile) -> dict[str, Any]:
     today = timezone.localdate()
     return {
         "tags": [describe_tag(t) for t in profile.tag_ids],
@@ -223,7 +231,7 @@ def describe_support(request: HttpRequest, screen: ScreenOutcome | None) -> dict
     return crisis.describe_support(request, screen.result.level)
 
 
-def describe_connections(user: Any, rows: list[Connection]) -> list[dict[str, Any]]:
+def describe_connections(user: User, rows: list[Connection]) -> list[dict[str, Any]]:
     return [asdict(row) for row in queries.connection_rows(user, rows)]
 
 

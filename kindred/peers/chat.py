@@ -11,13 +11,14 @@ supporting a member as an equal is not burdened with an alert.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
 from kindred.core.notifications import do_notify
 
 if TYPE_CHECKING:
+    from kindred.accounts.models import User
     from kindred.peers.models import Connection
     from kindred.rooms.models import Room, RoomMessage
     from kindred.safety.actions import ScreenOutcome
@@ -53,7 +54,7 @@ def _connection(room: Room) -> Connection | None:
 
 
 class ConnectionRoomKind:
-    def can_join(self, user: Any, room: Room) -> bool:
+    def can_join(self, user: User, room: Room) -> bool:
         from kindred.peers.access import can_use_peers
         from kindred.peers.models import ConnectionStatus
 
@@ -66,7 +67,7 @@ class ConnectionRoomKind:
             and connection.involves(user.pk)
         )
 
-    def write_refusal(self, user: Any, room: Room) -> str | None:
+    def write_refusal(self, user: User, room: Room) -> str | None:
         from kindred.peers.models import ConnectionStatus
 
         connection = _connection(room)

@@ -6,11 +6,10 @@ one person; the care app's views decide who may see it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q
 from django.urls import reverse
 
+from kindred.accounts.models import User
 from kindred.consent.sources import TeamEntry, TimelineItem
 from kindred.guide.nextsteps import GuideNeeds, NextStep
 from kindred.peers.models import Connection, ConnectionStatus
@@ -25,7 +24,7 @@ TOPIC_TAG_PREFIXES: dict[str, tuple[str, ...]] = {
 }
 
 
-def team(member: Any) -> list[TeamEntry]:
+def team(member: User) -> list[TeamEntry]:
     """Peer supporters ``member`` is connected to now (not the member's own supportees)."""
     rows = (
         Connection.objects.filter(
@@ -51,7 +50,7 @@ def team(member: Any) -> list[TeamEntry]:
     ]
 
 
-def timeline(member: Any) -> list[TimelineItem]:
+def timeline(member: User) -> list[TimelineItem]:
     """Connections started and ended, for the member's own timeline."""
     rows = (
         Connection.objects.filter(Q(requester=member) | Q(recipient=member))
@@ -102,14 +101,18 @@ def tags_for_topics(topics: frozenset[str]) -> list[str]:
     return sorted(tag for tag in TAGS if prefixes and tag.startswith(prefixes))
 
 
-def next_steps(needs: GuideNeeds, user: Any) -> list[NextStep]:
+def next_steps(needs: GuideNeeds, user: User | None) -> list[NextStep]:
     """Top suggestions for a member with a profile; for anyone else a count, never a person."""
     from kindred.peers.access import can_use_peers
     from kindred.peers.models import PeerProfile
     from kindred.peers.suggestions import suggestions_for, supporters_for_tags
 
-    signed_in = user is not None and getattr(user, "is_authenticated", False)
-    if signed_in and can_use_peers(user) and PeerProfile.objects.filter(user_id=user.pk).exists():
+    member = user if user is not None and user.is_authenticated else None
+    if (
+        member is not None
+        and can_use_peers(member)
+        and PeerProfile.objects.filter(user_id=member.pk).exists()
+    ):
         return [
             NextStep(
                 kind="peer",
@@ -117,9 +120,9 @@ def next_steps(needs: GuideNeeds, user: Any) -> list[NextStep]:
                 url=reverse("peers_suggestions"),
                 reason=s.explanation,
             )
-            for s in suggestions_for(user, limit=3)
+            for s in suggestions_for(member, limit=3)
         ]
-    age_band = user.age_band if signed_in else needs.age_band
+    age_band = member.age_band if member is not None else needs.age_band
     count = supporters_for_tags(tags_for_topics(needs.topics), age_band=age_band)
     if count:
         reason = (

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kindred.safety import reportables
 
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
 
-def resolve_connection(reporter: Any, source_id: str) -> tuple[Any, str, str]:
+
+def resolve_connection(reporter: User, source_id: str) -> tuple[User, str, str]:
     from kindred.core.access import NotFound
     from kindred.peers.access import access_connection
 

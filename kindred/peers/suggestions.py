@@ -162,7 +162,7 @@ def candidate_ids(profile: PeerProfile, excluded: set[int], tags: Iterable[str])
     return ids
 
 
-def suggestions_for(user: Any, *, limit: int = SUGGESTION_LIMIT) -> list[Suggestion]:
+def suggestions_for(user: User, *, limit: int = SUGGESTION_LIMIT) -> list[Suggestion]:
     """The best people for ``user`` to talk with, best first; [] without a profile.
 
     A fixed number of queries whatever the population or the limit.

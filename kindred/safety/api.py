@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 
+from kindred.accounts.models import User
 from kindred.api.schemas import InputSchema
 from kindred.safety.crisis import crisis_context
 from kindred.safety.models import CrisisCountry
@@ -47,7 +48,7 @@ class AsCaller:
     choose the crisis lines.
     """
 
-    def __init__(self, request: HttpRequest, user: Any) -> None:
+    def __init__(self, request: HttpRequest, user: User) -> None:
         self._request = request
         self.user = user
 

@@ -17,7 +17,6 @@ raises a flag for whoever is on duty, not only for the moderator who wrote.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -79,7 +78,7 @@ def check_body(body: str) -> str:
     return body
 
 
-def _store(conversation: SupportConversation, sender: Any, body: str) -> SupportMessage:
+def _store(conversation: SupportConversation, sender: User, body: str) -> SupportMessage:
     message = SupportMessage.objects.create(
         conversation=conversation,
         sender=sender,
@@ -91,7 +90,7 @@ def _store(conversation: SupportConversation, sender: Any, body: str) -> Support
     return message
 
 
-def _notify_member(conversation: SupportConversation, sender: Any) -> None:
+def _notify_member(conversation: SupportConversation, sender: User) -> None:
     if conversation.side == SupportSide.TEAM:
         title = _("A message from the Kindred support team")
     else:
@@ -101,7 +100,7 @@ def _notify_member(conversation: SupportConversation, sender: Any) -> None:
     )
 
 
-def do_reach_out(moderator: Any, flag: Flag, body: str) -> SupportMessage:
+def do_reach_out(moderator: User, flag: Flag, body: str) -> SupportMessage:
     """Write privately to the flag's subject in the flag's team conversation.
 
     Caller checked ``access_flag(write=True)``. An open flag is acknowledged on the way:
@@ -135,7 +134,7 @@ def do_reach_out(moderator: Any, flag: Flag, body: str) -> SupportMessage:
 
 
 def do_facilitator_reach_out(
-    facilitator: Any, flag: Flag, body: str, *, context: str
+    facilitator: User, flag: Flag, body: str, *, context: str
 ) -> SupportMessage:
     """A facilitator's private, supportive message to the person their room's flag is about.
 
@@ -163,7 +162,7 @@ def do_facilitator_reach_out(
     return message
 
 
-def do_send_support(sender: Any, conversation: SupportConversation, body: str) -> SupportMessage:
+def do_send_support(sender: User, conversation: SupportConversation, body: str) -> SupportMessage:
     """A message from the supporting side of an existing conversation.
 
     Caller checked ``access_staff_support_conversation(write=True)``.
@@ -200,7 +199,7 @@ def _who_to_tell(conversation: SupportConversation) -> list[User]:
     return writers or list(on_duty_moderators())
 
 
-def do_member_reply(member: Any, conversation: SupportConversation, body: str) -> Reply:
+def do_member_reply(member: User, conversation: SupportConversation, body: str) -> Reply:
     """The member's reply; caller checked ``access_member_support_conversation``."""
     if member.pk != conversation.member_id:
         raise SafetyActionError(_("Only the person this conversation is with can reply here."))
@@ -242,7 +241,7 @@ def do_member_reply(member: Any, conversation: SupportConversation, body: str) -
     return Reply(message, screen)
 
 
-def do_mark_read(user: Any, conversation: SupportConversation, *, as_member: bool) -> int:
+def do_mark_read(user: User, conversation: SupportConversation, *, as_member: bool) -> int:
     """Mark the other side's messages read; a moderator reading a facilitator's
     conversation (read-only for them) is not its other side and marks nothing."""
     return (

@@ -529,7 +529,7 @@ def report_refused(
     return render(request, "safety/report.html", {"form": form}, status=422)
 
 
-def _report_target(reporter: Any, cleaned: dict[str, Any]) -> tuple[Any, str, str]:
+def _report_target(reporter: User, cleaned: dict[str, Any]) -> tuple[User, str, str]:
     if cleaned["source_type"]:
         try:
             return reportables.resolve(cleaned["source_type"], reporter, cleaned["source_id"])
