@@ -4,7 +4,7 @@ those who asked for that kind by e-mail (kindred.core.notification_prefs)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def do_notify(
-    recipients: Iterable[Any], *, kind: str, title: str, url: str = ""
+    recipients: Iterable[User], *, kind: str, title: str, url: str = ""
 ) -> list[Notification]:
     """Notify each recipient who has not switched ``kind`` off; e-mail those who want it."""
     people = list(recipients)

@@ -84,10 +84,11 @@ class ConnectionRoomKind:
         connection = _connection(message.room)
         if connection is None or message.author_id is None:
             return
-        if connection.supporter_id is None or connection.supporter_id == message.author_id:
+        supporter = connection.supporter
+        if supporter is None or supporter.pk == message.author_id:
             return
         do_notify(
-            [connection.supporter],
+            [supporter],
             kind="peers.peer_at_risk",
             title=SUPPORTER_ALERT,
             url=reverse("peers_connection", args=[connection.pk]),
