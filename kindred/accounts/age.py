@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from kindred.accounts.models import AgeBand
+from kindred.core.registry import Registry
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -35,17 +36,18 @@ OLDEST_AGE = 120
 # Called inside the transaction that changes a person's band, with the person, the
 # old band and the new one; returns counts of what it changed, for the audit record.
 BandChangeHandler = Callable[["User", str, str], dict[str, int]]
-_HANDLERS: dict[str, BandChangeHandler] = {}
+BAND_CHANGE_HANDLERS = Registry[BandChangeHandler]("band-change handlers")
 
 
 def register_band_change_handler(name: str, handler: BandChangeHandler) -> None:
     """Apps that keep teens and adults apart (peers, groups) register what a change
-    of band means for them; accounts never imports them."""
-    _HANDLERS[name] = handler
+    of band means for them; accounts never imports them. Registering a name again
+    replaces its handler (an app's ready() may run twice in tests)."""
+    BAND_CHANGE_HANDLERS.register(name, handler, replace=True)
 
 
 def band_change_handlers() -> list[tuple[str, BandChangeHandler]]:
-    return sorted(_HANDLERS.items())
+    return sorted(BAND_CHANGE_HANDLERS.items())
 
 
 def minimum_age() -> int:

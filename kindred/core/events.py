@@ -30,6 +30,8 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from typing_extensions import TypedDict
 
+from kindred.core.registry import Registry
+
 logger = logging.getLogger(__name__)
 
 EVENT_MESSAGE_TYPE = "kindred.event"
@@ -41,7 +43,7 @@ _Schema = TypeVar("_Schema", bound=type)
 
 # Event type -> its TypedDict. Filled by each app's ``events`` module, which
 # CoreConfig.ready imports for every installed app.
-EVENT_SCHEMAS: dict[str, type] = {}
+EVENT_SCHEMAS = Registry[type]("event schemas")
 # The room protocol's frames (see the module docstring), a subset of EVENT_SCHEMAS.
 PROTOCOL_FRAMES: set[str] = set()
 # Unknown keys are a mistake in a builder; strict: an id is an int, not "12".
@@ -55,7 +57,7 @@ def event_schema(name: str, *, frame: bool = False) -> Callable[[_Schema], _Sche
         if name in EVENT_SCHEMAS:
             raise ValueError(f"event type {name!r} is declared twice")
         event_part(schema)
-        EVENT_SCHEMAS[name] = schema
+        EVENT_SCHEMAS.register(name, schema)
         if frame:
             PROTOCOL_FRAMES.add(name)
         return schema
@@ -81,7 +83,7 @@ def validate_event(event: Mapping[str, Any]) -> None:
     from pydantic import TypeAdapter, ValidationError
 
     name = event.get("type")
-    schema = EVENT_SCHEMAS.get(name) if isinstance(name, str) else None
+    schema = EVENT_SCHEMAS.get(name, None) if isinstance(name, str) else None
     if schema is None:
         raise EventShapeError(f"undeclared event type {name!r}")
     try:

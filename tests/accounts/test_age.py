@@ -7,10 +7,13 @@ from datetime import UTC, date, datetime
 import pytest
 
 from kindred.accounts.age import (
+    BAND_CHANGE_HANDLERS,
     age_on,
+    band_change_handlers,
     band_for,
     came_of_age,
     current_age_band,
+    register_band_change_handler,
     today_for,
 )
 from kindred.accounts.models import AgeBand, User
@@ -90,3 +93,23 @@ def test_anonymous_visitors_are_never_due():
 def test_factories_give_dates_that_match_their_bands():
     assert current_age_band(UserFactory(age_band=AgeBand.TEEN)) == AgeBand.TEEN
     assert current_age_band(UserFactory()) == AgeBand.ADULT
+
+
+def test_apps_register_what_a_change_of_band_means_for_them_once_each():
+    names = [name for name, _ in band_change_handlers()]
+    assert "peers" in names and names == sorted(set(names))
+
+
+def test_registering_a_name_again_replaces_its_handler():
+    def first(user, old, new):
+        return {"first": 1}
+
+    def second(user, old, new):
+        return {"second": 1}
+
+    try:
+        register_band_change_handler("test.band", first)
+        register_band_change_handler("test.band", second)
+        assert dict(band_change_handlers())["test.band"] is second
+    finally:
+        BAND_CHANGE_HANDLERS.unregister("test.band")
