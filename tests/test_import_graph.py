@@ -14,51 +14,16 @@ while ``accounts`` builds on both.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from pathlib import Path
 
 import kindred
+from tests.imports import kindred_packages
 
 ROOT = Path(kindred.__file__).parent
 
 
 def _apps() -> list[str]:
     return sorted(p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file())
-
-
-def _is_type_checking(node: ast.AST) -> bool:
-    test = node.test if isinstance(node, ast.If) else None
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
-
-
-def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
-    """Every node of ``tree`` except the bodies of ``if TYPE_CHECKING:`` blocks."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, ast.If) and _is_type_checking(node):
-            stack.extend(node.orelse)
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-
-
-def _imported_apps(tree: ast.AST, apps: set[str]) -> Iterator[str]:
-    for node in _runtime_nodes(tree):
-        if isinstance(node, ast.Import):
-            modules = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            modules = [node.module]
-            if node.module == "kindred":
-                modules = [f"kindred.{alias.name}" for alias in node.names]
-        else:
-            continue
-        for m in modules:
-            parts = m.split(".")
-            if parts[0] == "kindred" and len(parts) > 1 and parts[1] in apps:
-                yield parts[1]
 
 
 def import_edges() -> set[tuple[str, str]]:
@@ -69,7 +34,8 @@ def import_edges() -> set[tuple[str, str]]:
             if "migrations" in path.parts:
                 continue  # migrations name other apps' models by design
             tree = ast.parse(path.read_text(), filename=str(path))
-            edges |= {(app, other) for other in _imported_apps(tree, apps) if other != app}
+            found = kindred_packages(tree, runtime_only=True) & apps
+            edges |= {(app, other) for other in found if other != app}
     return edges
 
 
@@ -116,8 +82,7 @@ def test_cycle_edges_finds_a_cycle_and_ignores_a_chain() -> None:
 
 def test_the_import_check_sees_every_form_of_import() -> None:
     source = "import kindred.peers\ndef f():\n    from kindred import care\n    from kindred.guide.demo import load\n"
-    found = set(_imported_apps(ast.parse(source), {"peers", "care", "guide", "rooms"}))
-    assert found == {"peers", "care", "guide"}
+    assert kindred_packages(ast.parse(source), runtime_only=True) == {"peers", "care", "guide"}
 
 
 def test_type_only_imports_are_not_edges_but_their_else_branch_is() -> None:
@@ -129,8 +94,8 @@ def test_type_only_imports_are_not_edges_but_their_else_branch_is() -> None:
         "else:\n    import kindred.guide\n"
         "def f():\n    if TYPE_CHECKING:\n        from kindred import rooms\n"
     )
-    found = set(_imported_apps(ast.parse(source), {"accounts", "care", "guide", "rooms"}))
-    assert found == {"guide"}
+    assert kindred_packages(ast.parse(source), runtime_only=True) == {"guide"}
+    assert kindred_packages(ast.parse(source)) == {"accounts", "care", "guide", "rooms"}
 
 
 def test_no_cycle_between_apps() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import kindred
+from tests.imports import kindred_packages
 
 SOURCE = Path(kindred.__file__).parent
 # What consent may import: the apps below it.
@@ -18,35 +19,13 @@ CONSENT_ALLOWED = {"consent", "accounts", "audit", "core"}
 BELOW_CARE = ("measures", "safety", "peers", "groups", "bookings", "plans", "consent")
 
 
-def _kindred_packages(tree: ast.AST) -> set[str]:
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            modules = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            modules = [node.module]
-            if node.module == "kindred":
-                modules = [f"kindred.{alias.name}" for alias in node.names]
-        else:
-            continue
-        found |= {m.split(".")[1] for m in modules if m.startswith("kindred.")}
-    return found
-
-
 def _imports_of(app: str) -> set[tuple[str, str]]:
     root = SOURCE / app
     return {
         (str(path.relative_to(SOURCE)), package)
         for path in sorted(root.rglob("*.py"))
-        for package in _kindred_packages(ast.parse(path.read_text(), filename=str(path)))
+        for package in kindred_packages(ast.parse(path.read_text(), filename=str(path)))
     }
-
-
-def test_the_check_sees_imports_inside_functions():
-    source = (
-        "def f():\n    from kindred.care.actions import do_discharge\n    import kindred.peers\n"
-    )
-    assert _kindred_packages(ast.parse(source)) == {"care", "peers"}
 
 
 @pytest.mark.parametrize("app", BELOW_CARE)
