@@ -134,3 +134,34 @@ def test_staff_home_has_no_axe_violations(a11y_context: Any, sign_in: Any, staff
     page.goto("/staff/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Staff")
     assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("mobile", [True, False], ids=["390px", "1280px"])
+def test_my_activity_with_a_hidden_post_has_no_axe_violations(
+    new_context: Any,
+    sign_in: Any,
+    member: Any,
+    moderator: Any,
+    write: Any,
+    mobile: bool,
+) -> None:
+    from kindred.community.actions import do_set_post_hidden
+    from kindred.community.models import Space
+
+    # Made here: a live-server test empties the tables, migration-seeded spaces included.
+    space, _ = Space.objects.get_or_create(
+        slug="small-steps", defaults={"name": "Small steps", "description": "Everyday wins."}
+    )
+
+    post = write(member, space, title="Small wins").posts.get()
+    do_set_post_hidden(moderator, post, True, "Names a third person")
+    options: dict[str, Any] = {"bypass_csp": True}
+    if mobile:
+        options |= {"viewport": MOBILE, "is_mobile": True, "has_touch": True}
+    context = new_context(**options)
+    sign_in(context, member)
+    page = context.new_page()
+    page.goto("/spaces/activity/")
+    expect(page.get_by_text("hidden by a moderator")).to_be_visible()
+    expect(page.get_by_text("Why: Names a third person")).to_be_visible()
+    assert_no_axe_violations(page)
