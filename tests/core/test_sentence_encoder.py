@@ -10,14 +10,21 @@ import pytest
 from kindred.core import sentence_encoder as se
 from kindred.core.sentence_encoder import (
     MINILM_L6_INT8,
+    MINILM_L6_Q8,
     PARAPHRASE_MINILM_L3,
+    PARAPHRASE_MINILM_L3_Q8,
     EncoderSpec,
     SentenceEncoder,
     get_encoder,
 )
 
-# Peer matching reads MiniLM-L6 (int8), the risk screen MiniLM-L3: both ship in pinned wheels.
-SPECS = pytest.mark.parametrize("spec", [MINILM_L6_INT8, PARAPHRASE_MINILM_L3], ids=["L6", "L3"])
+# Peer matching reads MiniLM-L6, the risk screen both with int8 products: both ship in pinned
+# wheels.
+SPECS = pytest.mark.parametrize(
+    "spec",
+    [MINILM_L6_INT8, PARAPHRASE_MINILM_L3, MINILM_L6_Q8, PARAPHRASE_MINILM_L3_Q8],
+    ids=["L6", "L3", "L6-q8", "L3-q8"],
+)
 
 TEXTS = [
     "hello there",
@@ -65,6 +72,17 @@ def test_encode_ranks_related_texts_closer(spec: EncoderSpec) -> None:
     assert a @ b > a @ c
 
 
+@pytest.mark.parametrize(
+    ("q8", "f32"), [(MINILM_L6_Q8, MINILM_L6_INT8), (PARAPHRASE_MINILM_L3_Q8, PARAPHRASE_MINILM_L3)]
+)
+def test_int8_products_stay_close_to_the_float_vectors(q8: EncoderSpec, f32: EncoderSpec) -> None:
+    fast = get_encoder(q8).encode(TEXTS)
+    exact = get_encoder(f32).encode(TEXTS)
+    cosines = (fast * exact).sum(axis=1)
+    assert cosines.min() > 0.97
+    assert not np.allclose(fast, exact, atol=1e-5)  # they are another space: heads retrain
+
+
 @SPECS
 def test_encode_does_not_depend_on_the_batch(spec: EncoderSpec) -> None:
     # Padding to the longest text in a batch must not leak into the other texts' vectors.
@@ -90,4 +108,4 @@ def test_get_encoder_caches_per_spec() -> None:
         assert second.spec == other
         assert get_encoder(other) is second
     finally:
-        se._encoders.pop(other.name, None)
+        se._encoders.pop(other, None)

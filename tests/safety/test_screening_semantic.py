@@ -64,12 +64,7 @@ LOW = [
 ]
 NONE = [
     # Two false alarms of the old screen: a reply, and a sleep-routine question.
-    pytest.param(
-        "I'm going to try it this week too",
-        marks=pytest.mark.xfail(
-            strict=True, reason="known miss, listed in docs/model-card-risk-screen.md"
-        ),
-    ),
+    "I'm going to try it this week too",
     "does anyone have a bedtime routine that actually helps you fall asleep before midnight?",
     "this spreadsheet is killing me",
     "my sister's cat died and I'm gutted",

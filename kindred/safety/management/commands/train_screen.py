@@ -18,9 +18,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kindred.core.sentence_encoder import MINILM_L6_INT8, PARAPHRASE_MINILM_L3
+from kindred.core.sentence_encoder import MINILM_L6_Q8, PARAPHRASE_MINILM_L3_Q8
 
-ENCODERS = {"l3": PARAPHRASE_MINILM_L3, "l6": MINILM_L6_INT8}
+ENCODERS = {"l3": PARAPHRASE_MINILM_L3_Q8, "l6": MINILM_L6_Q8}
 
 
 class Command(BaseCommand):
