@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 from typing import Any
 
-from allauth.mfa import app_settings as mfa_settings
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from django.conf import settings
 from playwright.sync_api import expect
 
@@ -36,23 +29,6 @@ MOBILE = {"width": 375, "height": 812}
 # Tab presses from the top of the page within which "Get help now" must have focus:
 # skip link, brand, then the help link.
 HELP_LINK_WITHIN_TABS = 3
-# A TOTP code with less than this many seconds left is not typed: the next one is awaited.
-TOTP_FRESH_SECONDS = 8
-
-
-def totp_code(secret: str) -> str:
-    """The code an authenticator app would show now (what allauth accepts now).
-
-    A code read in the last seconds of its window can reach the server in the next one, where
-    allauth (no tolerance) refuses it; on a loaded machine that made the journeys flaky. So,
-    like a person who sees the code about to change, wait for a fresh one first."""
-    period = mfa_settings.TOTP_PERIOD
-    left = period - time.time() % period
-    if left < TOTP_FRESH_SECONDS:
-        time.sleep(left + 0.1)
-    counters = list(yield_hotp_counters_from_time())
-    current = counters[len(counters) // 2]
-    return format_hotp_value(hotp_value(secret, current))
 
 
 def fill_sign_up(

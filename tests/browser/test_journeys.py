@@ -16,10 +16,10 @@ from tests.browser.steps import (
     log_in,
     log_out,
     open_account_menu,
-    totp_code,
     verification_link,
 )
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.totp import totp_code
 
 pytestmark = [
     pytest.mark.browser,

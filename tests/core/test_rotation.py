@@ -14,15 +14,9 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-)
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from cryptography.fernet import Fernet
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -39,6 +33,7 @@ from kindred.safety import actions as safety
 from kindred.safety.models import Flag
 from tests.factories import UserFactory
 from tests.testapp.models import Sealed
+from tests.totp import totp_code
 
 MARKER = "rotation-marker: I could not sleep again"
 SOAP = {"subjective": "Low mood.", "objective": "Tired.", "assessment": "Mild.", "plan": "Walks."}
@@ -140,11 +135,6 @@ def populate_every_sealed_model(therapist: Any, member: Any) -> ProgressNote:
     return note
 
 
-def totp_code(secret: str) -> str:
-    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
-    return format_hotp_value(hotp_value(secret, counter))
-
-
 def plaintexts() -> dict[str, list[tuple[Any, ...]]]:
     """What every encrypted field says, read through the ORM (so decrypted)."""
     seen = {}
@@ -230,7 +220,7 @@ def test_rotation_completes_on_every_encrypted_model(settings, keys, therapist, 
     assert NoteAddendum.objects.get(note=note).text == "Client called: the walks helped."
     totp.refresh_from_db()
     assert is_under_primary_key(totp.data["secret"])
-    assert TOTP(totp).validate_code(totp_code(totp_secret))
+    assert TOTP(totp).validate_code(totp_code(totp_secret, fresh_seconds=1))
     fresh = Authenticator.objects.get(user=person, type=Authenticator.Type.RECOVERY_CODES)
     assert RecoveryCodes(fresh).validate_code(recovery_codes[0])
 

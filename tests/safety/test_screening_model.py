@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kindred.core.sentence_encoder import PARAPHRASE_MINILM_L3
 from kindred.safety.screening import corpus, semantic
 from kindred.safety.screening.chunks import MAX_WINDOWS, WINDOW_WORDS, windows
 from kindred.safety.screening.decide import (
@@ -403,6 +404,8 @@ def test_load_reads_back_what_save_wrote(tmp_path: Path) -> None:
         ({"n_rule": N_RULE - 1}, "does not match the encoder"),
         ({"post_ngrams": False}, "does not match the encoder"),  # the older post head
         ({"encoder": "some-other-encoder v1"}, "trained on 'some-other-encoder v1', not one"),
+        # The same file with float32 products gives other vectors than the head was fitted to.
+        ({"encoder": PARAPHRASE_MINILM_L3.name}, "not one of the known encoders"),
     ],
 )
 def test_load_refuses_a_mismatched_artefact(

@@ -32,9 +32,7 @@ from typing import Any
 import numpy as np
 
 from kindred.core.sentence_encoder import (
-    MINILM_L6_INT8,
     MINILM_L6_Q8,
-    PARAPHRASE_MINILM_L3,
     PARAPHRASE_MINILM_L3_Q8,
     EncoderSpec,
     get_encoder,
@@ -56,11 +54,10 @@ ARTEFACT_DIR = Path(__file__).resolve().parent / "model"
 SHORT_ARTEFACT_DIR = Path(__file__).resolve().parent / "model_short"
 ENCODER: EncoderSpec = PARAPHRASE_MINILM_L3_Q8
 SHORT_ENCODER: EncoderSpec = MINILM_L6_Q8
-# The encoders an artefact may name in meta["encoder"] (float32 ones too, for artefacts
-# trained before the int8 products).
-ENCODERS: dict[str, EncoderSpec] = {
-    spec.name: spec for spec in (ENCODER, SHORT_ENCODER, PARAPHRASE_MINILM_L3, MINILM_L6_INT8)
-}
+# The encoders an artefact may name in meta["encoder"]. An artefact trained on any other
+# (the float32 products of the same files included) is refused: its weights were fitted to
+# vectors these encoders do not produce.
+ENCODERS: dict[str, EncoderSpec] = {spec.name: spec for spec in (ENCODER, SHORT_ENCODER)}
 # How the riskiest window is picked: a window's cumulative probabilities, weighted.
 RISK_WEIGHTS = np.array([1.0, 2.0, 4.0])
 POST_MIN_WORDS = 60
