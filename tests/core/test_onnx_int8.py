@@ -1,4 +1,5 @@
-"""Deriving int8 copies of the encoders: folding stored int8 weights, determinism, and\nproducts that are the same on every CPU."""
+"""Deriving int8 copies of the encoders: folding stored int8 weights, determinism, and
+products that are the same on every CPU."""
 
 from __future__ import annotations
 
@@ -101,7 +102,7 @@ def test_the_int8_products_are_exact_on_this_cpu(tmp_path: Path) -> None:
     quantised = onnx.load_from_string(onnx_int8.int8_model_bytes(path))
     stored = {i.name: numpy_helper.to_array(i) for i in quantised.graph.initializer}
     (q_w,) = (v.astype(np.int64) for v in stored.values() if v.dtype == np.int8 and v.ndim == 2)
-    (s_w,) = (v for v in stored.values() if v.dtype == np.float32 and v.shape == (32,))
+    (s_w,) = (v for v in stored.values() if v.dtype == np.float32 and v.shape == q_w.shape[1:])
     # The activations' quantisation, as onnxruntime's DynamicQuantizeLinear defines it.
     low, high = min(0.0, float(x.min())), max(0.0, float(x.max()))
     s_x = np.float32((high - low) / 255)

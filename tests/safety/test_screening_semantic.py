@@ -20,24 +20,21 @@ pytestmark = pytest.mark.skipif(
     reason="the trained risk-screen artefact (model/semantic.npz) is not there",
 )
 
+
+def known(text: str, what: str = "known miss") -> object:
+    """A text the screen is known to get wrong: a strict expected failure, so a fix shows up."""
+    reason = f"{what}, listed in docs/model-card-risk-screen.md"
+    return pytest.param(text, marks=pytest.mark.xfail(strict=True, reason=reason))
+
+
 HIGH = [
     # The sentence that started issue 14: published with no flag by the old screen.
     "I have the pills saved and I'm going to take them all tonight",
     "the pills are lined up on my desk and tonight i'm taking every one of them",
     "i've picked the bridge and i'm driving there after my shift ends at six",
     "wrote letters to my mum and my brother, they're in the drawer. it ends this weekend",
-    pytest.param(
-        "just swallowed the whole strip of my nan's heart tablets, feeling dizzy already",
-        marks=pytest.mark.xfail(
-            strict=True, reason="known miss, listed in docs/model-card-risk-screen.md"
-        ),
-    ),
-    pytest.param(
-        "sorted my passwords and left the dog's food out for a week. won't be here by morning",
-        marks=pytest.mark.xfail(
-            strict=True, reason="known miss, listed in docs/model-card-risk-screen.md"
-        ),
-    ),
+    known("just swallowed the whole strip of my nan's heart tablets, feeling dizzy already"),
+    known("sorted my passwords and left the dog's food out for a week. won't be here by morning"),
     "its friday. the date i set is friday. i have the rope in my car boot",
     "i'm sitting on the roof ledge of the car park right now and i'm going to let go",
 ]
@@ -45,23 +42,13 @@ MODERATE = [
     "i keep thinking i should just end my own life, it won't stop",
     "most days now i think about killing myself, i don't have a plan it's just always there",
     "honestly i want to die by suicide and i don't know why i'm telling strangers this",
-    pytest.param(
-        "part of me really wants to end it all and that part is getting louder",
-        marks=pytest.mark.xfail(
-            strict=True, reason="known miss, listed in docs/model-card-risk-screen.md"
-        ),
-    ),
+    known("part of me really wants to end it all and that part is getting louder"),
     "every time i'm alone i start working out ways to kill myself",
     "i genuinely want to stop being alive and do it myself",
 ]
 LOW = [
     "lately i keep hoping my heart just gives out in my sleep",
-    pytest.param(
-        "if a bus hit me tomorrow honestly i'd be relieved",
-        marks=pytest.mark.xfail(
-            strict=True, reason="known miss, listed in docs/model-card-risk-screen.md"
-        ),
-    ),
+    known("if a bus hit me tomorrow honestly i'd be relieved"),
     "my family would have an easier life if i wasn't around to drag them down",
     "i don't see any point in carrying on, nothing's ever going to change",
     "it would honestly be a relief to just stop existing one of these days",
@@ -69,12 +56,7 @@ LOW = [
 ]
 NONE = [
     # Two false alarms of the old screen: a reply, and a sleep-routine question.
-    pytest.param(
-        "I'm going to try it this week too",
-        marks=pytest.mark.xfail(
-            strict=True, reason="known false alarm (low), listed in docs/model-card-risk-screen.md"
-        ),
-    ),
+    known("I'm going to try it this week too", "known false alarm (low)"),
     # Short room lines: "hi all" was moderate and "anyone there" low before the corpus had
     # short everyday chat (its short texts were nearly all risky).
     "hi all",
