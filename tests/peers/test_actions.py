@@ -29,6 +29,7 @@ from kindred.peers.models import (
 from kindred.safety.models import Block, Flag
 from tests.factories import UserFactory
 from tests.peers.factories import connect, connected, make_member, make_profile, make_supporter
+from tests.sealed import assert_sealed
 
 HIGH_RISK = "I have the pills ready and I am going to take them all tonight"
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,8 @@ def test_it_saves_the_story_encrypted_with_its_vector_and_themes(member):
             "SELECT story, story_themes FROM peers_peerprofile WHERE user_id = %s", [member.pk]
         )
         raw_story, raw_themes = cursor.fetchone()
-    assert "mum" not in raw_story and "lost_parent" not in raw_themes
+    assert_sealed(raw_story, STORY)
+    assert_sealed(raw_themes, profile.story_themes)
 
 
 def test_the_audit_log_names_fields_never_the_story(member):
@@ -158,13 +160,14 @@ def test_nobody_removes_someone_elses_training(peer_supporter, member):
 def test_a_request_notifies_the_recipient_and_encrypts_the_note(member):
     supporter = make_supporter("helper_hana")
     make_profile(member)
-    sent = actions.do_request(member, supporter.pk, "Hello, I lost my dad too.")
+    note = "Hello, I lost my dad too."
+    sent = actions.do_request(member, supporter.pk, note)
     assert sent.connection.status == ConnectionStatus.PENDING
     assert sent.connection.supporter_id == supporter.pk
     assert Notification.objects.filter(recipient=supporter, kind="peers.request").exists()
     with db_connection.cursor() as cursor:
         cursor.execute("SELECT note FROM peers_connection WHERE id = %s", [sent.connection.pk])
-        assert "dad" not in cursor.fetchone()[0]
+        assert_sealed(cursor.fetchone()[0], note)
 
 
 def test_a_second_request_to_the_same_person_either_way_is_refused(member):
