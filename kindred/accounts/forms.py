@@ -21,14 +21,16 @@ def validate_handle(value: str, *, exclude_pk: int | None = None) -> str:
     value = value.strip()
     if not HANDLE_RE.match(value):
         raise forms.ValidationError(
-            "Use 3–30 letters, digits, dots, dashes or underscores. "
-            "Pick something that is not your real name."
+            gettext(
+                "Use 3–30 letters, digits, dots, dashes or underscores. "
+                "Pick something that is not your real name."
+            )
         )
     taken = User.objects.filter(handle__iexact=value)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
-        raise forms.ValidationError("That handle is taken. Please choose another.")
+        raise forms.ValidationError(gettext("That handle is taken. Please choose another."))
     return value
 
 
@@ -41,8 +43,8 @@ class SignupForm(forms.Form):
 
     handle = forms.CharField(
         max_length=30,
-        label="Public handle",
-        help_text="Shown to others in peer spaces instead of your name. Not your real name.",
+        label=_lazy("Public handle"),
+        help_text=_lazy("Shown to others in peer spaces instead of your name. Not your real name."),
     )
 
     date_of_birth = forms.DateField(
@@ -111,7 +113,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("handle", "legal_name", "country", "timezone", "email_digest")
-        labels = {"legal_name": "Legal name (only for therapy, never shown in peer spaces)"}
+        labels = {"legal_name": _lazy("Legal name (only for therapy, never shown in peer spaces)")}
 
     def clean_handle(self) -> str:
         return validate_handle(self.cleaned_data["handle"], exclude_pk=self.instance.pk)
@@ -119,11 +121,11 @@ class ProfileForm(forms.ModelForm):
     def clean_country(self) -> str:
         value: str = self.cleaned_data.get("country", "").strip().upper()
         if value and not re.fullmatch(r"[A-Z]{2}", value):
-            raise forms.ValidationError("Use a two-letter country code, e.g. GB or US.")
+            raise forms.ValidationError(gettext("Use a two-letter country code, e.g. GB or US."))
         return value
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[
-            "country"
-        ].help_text = "Two letters, e.g. US, GB, IE, CA, AU. Used for crisis lines."
+        self.fields["country"].help_text = gettext(
+            "Two letters, e.g. US, GB, IE, CA, AU. Used for crisis lines."
+        )

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from kindred.accounts.signals import password_changed
 from kindred.core.fields import EncryptedDateField
@@ -38,8 +39,8 @@ class UserManager(BaseUserManager["User"]):
 
 
 class AgeBand(models.TextChoices):
-    ADULT = "adult", "18 or older"
-    TEEN = "teen", "13 to 17"
+    ADULT = "adult", _("18 or older")
+    TEEN = "teen", _("13 to 17")
 
 
 class User(AbstractUser):
@@ -49,14 +50,14 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     handle = models.CharField(
         max_length=30,
         unique=True,
-        help_text="Your public name in peer spaces. Not your real name.",
+        help_text=_("Your public name in peer spaces. Not your real name."),
     )
     legal_name = models.CharField(max_length=150, blank=True)
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 country code")
+    country = models.CharField(max_length=2, blank=True, help_text=_("ISO 3166 country code"))
     timezone = models.CharField(max_length=64, default="UTC")
     # Teen and adult peer spaces are kept apart. The band is derived from the date of
     # birth (kindred.accounts.age) and stored so it can be queried; the date itself is
@@ -64,7 +65,8 @@ class User(AbstractUser):
     age_band = models.CharField(max_length=5, choices=AgeBand.choices, default=AgeBand.ADULT)
     date_of_birth = EncryptedDateField(null=True, blank=True)
     email_digest = models.BooleanField(
-        default=False, help_text="A daily email listing unread notifications (titles only)."
+        default=False,
+        help_text=_("A daily email listing unread notifications (titles only)."),
     )
     digest_sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -123,8 +125,8 @@ class UserRole(models.Model):
 
 
 class LegalKind(models.TextChoices):
-    TERMS = "terms", "Terms of use"
-    PRIVACY = "privacy", "Privacy notice"
+    TERMS = "terms", _("Terms of use")
+    PRIVACY = "privacy", _("Privacy notice")
 
 
 class LegalDocument(models.Model):
@@ -137,7 +139,7 @@ class LegalDocument(models.Model):
 
     kind = models.CharField(max_length=10, choices=LegalKind.choices)
     version = models.PositiveIntegerField()
-    body = models.TextField(help_text="Markdown.")
+    body = models.TextField(help_text=_("Markdown."))
     published_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from kindred.accounts.access import needs_mfa_setup
 from kindred.accounts.actions import do_update_profile
@@ -76,7 +77,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         do_update_profile(user, form.cleaned_data, request=request)  # type: ignore[arg-type]
-        messages.success(request, "Your settings are saved.")
+        messages.success(request, _("Your settings are saved."))
         return redirect("profile")
     if request.method == "POST":
         # ModelForm validation mutates the instance; reload so the page header

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kindred.api.actions import max_age_days
 from kindred.api.models import Scope
@@ -13,15 +14,17 @@ from kindred.api.models import Scope
 class CreateTokenForm(forms.Form):
     name = forms.CharField(
         max_length=100,
-        help_text="So you can tell your tokens apart, e.g. “mood export script”.",
+        help_text=_lazy("So you can tell your tokens apart, e.g. “mood export script”."),
     )
     scopes = forms.MultipleChoiceField(
         choices=Scope.choices,
         widget=forms.CheckboxSelectMultiple,
         initial=[Scope.READ],
-        error_messages={"required": "Choose at least one scope."},
+        error_messages={"required": _lazy("Choose at least one scope.")},
     )
-    expires_in_days = forms.IntegerField(label="Expires after (days)", required=False, min_value=1)
+    expires_in_days = forms.IntegerField(
+        label=_lazy("Expires after (days)"), required=False, min_value=1
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

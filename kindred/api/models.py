@@ -14,6 +14,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Scope(models.TextChoices):
@@ -23,8 +24,8 @@ class Scope(models.TextChoices):
     data (``POST``, ``PUT``, ``PATCH``, ``DELETE``); it includes ``read``.
     """
 
-    READ = "read", "Read: see your data"
-    WRITE = "write", "Write: also change your data"
+    READ = "read", _("Read: see your data")
+    WRITE = "write", _("Write: also change your data")
 
 
 # A scope that includes others.
@@ -39,7 +40,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(max_length=100, help_text="So you can tell your tokens apart.")
+    name = models.CharField(max_length=100, help_text=_("So you can tell your tokens apart."))
     public_id = models.CharField(max_length=16, unique=True, editable=False)
     secret_hash = models.CharField(max_length=64, editable=False)
     scopes = models.JSONField(default=list)

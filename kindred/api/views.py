@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -42,8 +43,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
         except MFARequired:
             messages.warning(
                 request,
-                "Your role gives access to sensitive information, so it needs "
-                "two-factor authentication before you can create tokens.",
+                _(
+                    "Your role gives access to sensitive information, so it needs "
+                    "two-factor authentication before you can create tokens."
+                ),
             )
             return redirect("mfa_activate_totp")
         except RateLimited as exc:
@@ -72,5 +75,7 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     user = cast("User", request.user)  # login_required
     token = access_token(user, token_id, write=True)
     if do_revoke_token(user, token, request=request):
-        messages.success(request, f"Revoked “{token.name}”. It no longer works.")
+        messages.success(
+            request, _("Revoked “%(name)s”. It no longer works.") % {"name": token.name}
+        )
     return redirect("api_tokens")

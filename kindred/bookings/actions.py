@@ -15,6 +15,8 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kindred.accounts.models import User
 from kindred.audit.actions import record_event
@@ -38,9 +40,9 @@ from kindred.core.notifications import do_notify
 from kindred.core.roles import Role
 from kindred.core.when import format_when, zone_of
 
-TAKEN = "That time was just taken. Please choose another."
-CLASH = "You already have a booking at that time."
-NOT_OFFERED = "That time is not available."
+TAKEN = gettext_lazy("That time was just taken. Please choose another.")
+CLASH = gettext_lazy("You already have a booking at that time.")
+NOT_OFFERED = gettext_lazy("That time is not available.")
 # Session links open this long before the start.
 LINK_OPENS_BEFORE = timedelta(minutes=15)
 
@@ -84,9 +86,9 @@ def do_add_weekly_availability(
 ) -> WeeklyAvailability:
     _check_therapist(therapist)
     if end_time <= start_time:
-        raise BookingError("The end must be after the start.")
+        raise BookingError(_("The end must be after the start."))
     if not 10 <= session_minutes <= 240 or not 0 <= buffer_minutes <= 120:
-        raise BookingError("Sessions are 10 to 240 minutes, buffers up to 120.")
+        raise BookingError(_("Sessions are 10 to 240 minutes, buffers up to 120."))
     with transaction.atomic():
         rule = WeeklyAvailability.objects.create(
             therapist=therapist,
@@ -135,7 +137,7 @@ def do_add_time_off(
         if problem := schedulable_problem(day):
             raise BookingError(problem)
     if last_day < first_day:
-        raise BookingError("The last day must not be before the first.")
+        raise BookingError(_("The last day must not be before the first."))
     zone = zone_of(therapist)
     starts_at = datetime.combine(first_day, time.min, tzinfo=zone).astimezone(UTC)
     ends_at = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
@@ -155,9 +157,9 @@ def do_add_extra_slot(
         raise BookingError(problem)
     starts_at = local_to_utc(day, at, zone_of(therapist))
     if starts_at is None:
-        raise BookingError("That time does not exist on that day (the clocks change).")
+        raise BookingError(_("That time does not exist on that day (the clocks change)."))
     if not 10 <= session_minutes <= 240:
-        raise BookingError("Sessions are 10 to 240 minutes.")
+        raise BookingError(_("Sessions are 10 to 240 minutes."))
     ends_at = starts_at + timedelta(minutes=session_minutes)
     return _add_exception(therapist, ExceptionKind.EXTRA, starts_at, ends_at, request)
 
@@ -222,7 +224,7 @@ def do_book(
     if member.pk == therapist.pk or not is_bookable(therapist):
         raise BookingError(NOT_OFFERED)
     if starts_at <= now:
-        raise BookingError("That time has passed.")
+        raise BookingError(_("That time has passed."))
     slot = find_slot(therapist, starts_at)
     if slot is None:
         raise BookingError(NOT_OFFERED)
@@ -306,9 +308,9 @@ def send_confirmation(booking: Booking, now: datetime) -> None:
 def _cancel(booking: Booking, user: User, now: datetime) -> str:
     """Caller holds the row lock (``access_booking(write=True)``)."""
     if not booking.is_active:
-        raise BookingError("This booking is not active.")
+        raise BookingError(_("This booking is not active."))
     if booking.starts_at <= now:
-        raise BookingError("This session has already started.")
+        raise BookingError(_("This session has already started."))
     # A therapist cancelling never counts against the member.
     late = user.pk == booking.member_id and booking.starts_at - now < notice_period()
     booking.status = BookingStatus.CANCELLED_LATE if late else BookingStatus.CANCELLED
@@ -381,13 +383,13 @@ def do_mark_attendance(
 ) -> Booking:
     now = now or timezone.now()
     if status not in ATTENDANCE:
-        raise BookingError("Choose attended, did not attend or cancelled late.")
+        raise BookingError(_("Choose attended, did not attend or cancelled late."))
     with transaction.atomic():
         booking = access_therapist_booking(therapist, booking_id, write=True)
         if booking.starts_at > now:
-            raise BookingError("Attendance can be recorded once the session has started.")
+            raise BookingError(_("Attendance can be recorded once the session has started."))
         if booking.status not in (BookingStatus.BOOKED, *ATTENDANCE):
-            raise BookingError("This booking was cancelled.")
+            raise BookingError(_("This booking was cancelled."))
         previous = booking.status
         booking.status = status
         booking.attendance_marked_at = now

@@ -114,7 +114,10 @@ class RescheduleIn(InputSchema):
 
 def refused(exc: actions.BookingError) -> HttpError:
     """409 when the time is held by someone; 422 for any other booking rule."""
-    return HttpError(409 if str(exc) in CONFLICTS else 422, str(exc))
+    message = str(exc)
+    # The messages are lazy: compare them as text in the language now active.
+    conflict = any(message == str(text) for text in CONFLICTS)
+    return HttpError(409 if conflict else 422, message)
 
 
 def _booked(request: HttpRequest, booking: Booking) -> queries.BookingRow:

@@ -4,6 +4,8 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kindred.bookings.models import ATTENDANCE, BookingStatus, Weekday
 from kindred.core.ids import IdField
@@ -19,9 +21,9 @@ class BookForm(forms.Form):
         try:
             value = datetime.fromisoformat(raw)
         except ValueError:
-            raise forms.ValidationError("Choose a time from the list.") from None
+            raise forms.ValidationError(_("Choose a time from the list.")) from None
         if value.tzinfo is None:
-            raise forms.ValidationError("Choose a time from the list.")
+            raise forms.ValidationError(_("Choose a time from the list."))
         validate_schedulable(value)
         return value
 
@@ -37,7 +39,7 @@ class WeeklyForm(forms.Form):
         data = super().clean() or {}
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
-            raise forms.ValidationError("The end must be after the start.")
+            raise forms.ValidationError(_("The end must be after the start."))
         return data
 
 
@@ -54,7 +56,9 @@ class ExtraSlotForm(forms.Form):
     day = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_schedulable]
     )
-    at = forms.TimeField(label="Start", widget=forms.TimeInput(attrs={"type": "time"}))
+    at = forms.TimeField(
+        label=gettext_lazy("Start"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
     session_minutes = forms.IntegerField(min_value=10, max_value=240, initial=50)
 
 

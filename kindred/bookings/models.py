@@ -15,16 +15,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 class WeeklyAvailability(models.Model):
@@ -58,8 +59,8 @@ class WeeklyAvailability(models.Model):
 
 
 class ExceptionKind(models.TextChoices):
-    OFF = "off", "Time off"
-    EXTRA = "extra", "Extra session"
+    OFF = "off", _("Time off")
+    EXTRA = "extra", _("Extra session")
 
 
 class AvailabilityException(models.Model):
@@ -89,11 +90,11 @@ class AvailabilityException(models.Model):
 
 
 class BookingStatus(models.TextChoices):
-    BOOKED = "booked", "Booked"
-    CANCELLED = "cancelled", "Cancelled"
-    CANCELLED_LATE = "cancelled_late", "Cancelled late"
-    ATTENDED = "attended", "Attended"
-    NO_SHOW = "no_show", "Did not attend"
+    BOOKED = "booked", _("Booked")
+    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED_LATE = "cancelled_late", _("Cancelled late")
+    ATTENDED = "attended", _("Attended")
+    NO_SHOW = "no_show", _("Did not attend")
 
 
 # Statuses that keep the therapist's time taken (a cancelled slot is free again).

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.bookings import actions, directory, feeds, queries
@@ -50,9 +51,9 @@ def do_cancel_view(request: AuthedHttpRequest, booking_id: int, done: str) -> Ht
         messages.error(request, str(exc))
     else:
         if booking.status == BookingStatus.CANCELLED_LATE:
-            messages.warning(request, "Cancelled. This was inside the notice period.")
+            messages.warning(request, _("Cancelled. This was inside the notice period."))
         else:
-            messages.success(request, "Cancelled.")
+            messages.success(request, _("Cancelled."))
     return redirect(done)
 
 
@@ -92,10 +93,10 @@ def therapist_slots(request: AuthedHttpRequest, therapist_id: int) -> HttpRespon
             except actions.BookingError as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(request, "Booked. A confirmation is on its way by email.")
+                messages.success(request, _("Booked. A confirmation is on its way by email."))
                 return redirect("bookings_home")
         else:
-            problems = form.errors.get("starts_at") or ["Choose a time from the list."]
+            problems = form.errors.get("starts_at") or [_("Choose a time from the list.")]
             messages.error(request, str(problems[0]))
     now = timezone.now()
     zone = zone_of(request.user)
@@ -132,7 +133,7 @@ def calendar_settings(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             feeds.do_revoke_calendar_feed(request.user, request=request)
-            messages.success(request, "Your calendar link no longer works.")
+            messages.success(request, _("Your calendar link no longer works."))
             return redirect("bookings_calendar")
         token = feeds.do_create_calendar_feed(request.user, request=request)
         new_url = request.build_absolute_uri(reverse("bookings_calendar_feed", args=[token]))

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kindred.bookings import actions, queries
@@ -122,7 +123,7 @@ def attendance(request: AuthedHttpRequest, booking_id: int) -> HttpResponse:
         except actions.BookingError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Attendance recorded.")
+            messages.success(request, _("Attendance recorded."))
     return redirect("therapist_bookings")
 
 

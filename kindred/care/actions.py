@@ -118,7 +118,7 @@ def check_local_url(url: str) -> str:
         or "\\" in url
         or len(url) > 300
     ):
-        raise CareError("Link to a page on this site (starting with /).")
+        raise CareError(_("Link to a page on this site (starting with /)."))
     return url
 
 
@@ -134,7 +134,7 @@ def do_refer(
 ) -> Referral:
     member, kinds = access_referable_member(author, member_id)
     if kind not in kinds:
-        raise CareError("You cannot suggest this to this member.")
+        raise CareError(_("You cannot suggest this to this member."))
     if kind == ReferralKind.THERAPY:
         # A peer supporter's suggestion always points at the decision guide, where the
         # member weighs the options themselves.
@@ -143,9 +143,9 @@ def do_refer(
         url = check_local_url(url)
     title = title.strip()
     if not title or len(title) > 200:
-        raise CareError("Give the suggestion a short title (up to 200 characters).")
+        raise CareError(_("Give the suggestion a short title (up to 200 characters)."))
     if len(note) > 2000:
-        raise CareError("Keep the note under 2000 characters.")
+        raise CareError(_("Keep the note under 2000 characters."))
     with transaction.atomic():
         referral = Referral.objects.create(
             member=member, author=author, kind=kind, url=url, title=title, note=note.strip()
@@ -183,7 +183,7 @@ def do_respond_referral(
         if referral is None:
             raise NotFound("referral")
         if referral.status != ReferralStatus.OPEN:
-            raise CareError("You have already answered this suggestion.")
+            raise CareError(_("You have already answered this suggestion."))
         referral.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.DISMISSED
         referral.responded_at = timezone.now()
         referral.save(update_fields=["status", "responded_at"])

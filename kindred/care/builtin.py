@@ -52,7 +52,7 @@ def session_timeline(member: User) -> Iterable[TimelineItem]:
                 if b.starts_at <= now
                 else f"Upcoming session with {b.therapist.handle}"
             ),
-            detail=b.get_status_display(),
+            detail=str(b.get_status_display()),
             url=reverse("bookings_home"),
         )
         for b in bookings

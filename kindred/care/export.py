@@ -17,7 +17,7 @@ def _grant(grant: ConsentGrant, other: User) -> dict[str, Any]:
     return {
         "with": handle_of(other),
         "scope": grant.scope,
-        "what": grant.get_scope_display(),
+        "what": str(grant.get_scope_display()),
         "created_at": grant.created_at,
         "expires_at": grant.expires_at,
         "revoked_at": grant.revoked_at,

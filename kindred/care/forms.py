@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kindred.care.models import ReferralKind
 from kindred.consent.models import Scope
@@ -15,12 +17,14 @@ from kindred.core.inputs import validate_schedulable
 
 
 class GrantForm(forms.Form):
-    grantee = forms.TypedChoiceField(label="Who", coerce=int)
-    scope = forms.ChoiceField(label="What they may see", choices=Scope.choices)
+    grantee = forms.TypedChoiceField(label=_lazy("Who"), coerce=int)
+    scope = forms.ChoiceField(label=_lazy("What they may see"), choices=Scope.choices)
     until = forms.DateField(
-        label="Until (optional)",
+        label=_lazy("Until (optional)"),
         required=False,
-        help_text="Leave empty to share until you stop it. You can stop sharing at any time.",
+        help_text=_lazy(
+            "Leave empty to share until you stop it. You can stop sharing at any time."
+        ),
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[validate_schedulable],
     )
@@ -32,7 +36,7 @@ class GrantForm(forms.Form):
     def clean_until(self) -> Any:
         until = self.cleaned_data.get("until")
         if until is not None and until < timezone.localdate():
-            raise forms.ValidationError("Choose today or a later date.")
+            raise forms.ValidationError(_("Choose today or a later date."))
         return until
 
     def expires_at(self) -> datetime | None:
@@ -44,16 +48,16 @@ class GrantForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
-    kind = forms.ChoiceField(label="What you suggest")
-    title = forms.CharField(label="Title", max_length=200, required=False)
+    kind = forms.ChoiceField(label=_lazy("What you suggest"))
+    title = forms.CharField(label=_lazy("Title"), max_length=200, required=False)
     url = forms.CharField(
-        label="Link to the page on Kindred",
+        label=_lazy("Link to the page on Kindred"),
         max_length=300,
         required=False,
-        help_text="For a group, space or peer profile: the page's address, starting with /.",
+        help_text=_lazy("For a group, space or peer profile: the page's address, starting with /."),
     )
     note = forms.CharField(
-        label="A note for them (optional)",
+        label=_lazy("A note for them (optional)"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -67,4 +71,6 @@ class ReferralForm(forms.Form):
 
 class DefaultAccessForm(forms.Form):
     key = forms.ChoiceField(choices=[(key, key) for key in SWITCHABLE])
-    on = forms.TypedChoiceField(choices=[("1", "on"), ("0", "off")], coerce=lambda v: v == "1")
+    on = forms.TypedChoiceField(
+        choices=[("1", _lazy("on")), ("0", _lazy("off"))], coerce=lambda v: v == "1"
+    )

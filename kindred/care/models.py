@@ -10,22 +10,23 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kindred.core.fields import EncryptedTextField
 from kindred.core.links import is_local_path
 
 
 class ReferralKind(models.TextChoices):
-    GROUP = "group", "A support group"
-    SPACE = "space", "A community space"
-    PEER = "peer", "A peer-support connection"
-    THERAPY = "therapy", "Considering therapy"
+    GROUP = "group", _("A support group")
+    SPACE = "space", _("A community space")
+    PEER = "peer", _("A peer-support connection")
+    THERAPY = "therapy", _("Considering therapy")
 
 
 class ReferralStatus(models.TextChoices):
-    OPEN = "open", "Waiting for you"
-    ACCEPTED = "accepted", "Accepted"
-    DISMISSED = "dismissed", "Dismissed"
+    OPEN = "open", _("Waiting for you")
+    ACCEPTED = "accepted", _("Accepted")
+    DISMISSED = "dismissed", _("Dismissed")
 
 
 class Referral(models.Model):

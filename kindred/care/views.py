@@ -137,7 +137,7 @@ def grants_page(request: AuthedHttpRequest) -> HttpResponse:
     except consent_actions.ConsentError as error:
         form.add_error(None, str(error))
         return _grants_page(request, form)
-    messages.success(request, "Shared. You can stop sharing here at any time.")
+    messages.success(request, _("Shared. You can stop sharing here at any time."))
     return redirect("care_grants")
 
 
@@ -147,7 +147,8 @@ def revoke(request: AuthedHttpRequest, grant_id: int) -> HttpResponse:
     grant = consent_actions.do_revoke_grant(request.user, grant_id, request=request)
     messages.success(
         request,
-        f"Stopped sharing {grants.SCOPE_LABELS[grant.scope].lower()} with {grant.grantee.handle}.",
+        _("Stopped sharing %(what)s with %(handle)s.")
+        % {"what": str(grants.SCOPE_LABELS[grant.scope]).lower(), "handle": grant.grantee.handle},
     )
     return redirect(_back(request, "care_grants"))
 
@@ -187,9 +188,9 @@ def _respond(request: AuthedHttpRequest, referral_id: int, *, accept: bool) -> H
         messages.error(request, str(error))
         return redirect("care_referrals")
     if accept:
-        messages.success(request, "Accepted. Here is the page they suggested.")
+        messages.success(request, _("Accepted. Here is the page they suggested."))
         return redirect(referral.link or "care_referrals")
-    messages.success(request, "Dismissed.")
+    messages.success(request, _("Dismissed."))
     return redirect("care_referrals")
 
 
@@ -249,7 +250,9 @@ def refer(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
         except actions.CareError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Suggestion sent to {member.handle}.")
+            messages.success(
+                request, _("Suggestion sent to %(handle)s.") % {"handle": member.handle}
+            )
             return redirect("care_shared")
     return render(
         request,

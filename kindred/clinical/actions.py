@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kindred.audit.actions import record_event
 from kindred.bookings.models import Booking
@@ -75,7 +76,7 @@ def do_request_intake(
 def check_intake_answers(answers: Mapping[str, object]) -> dict[str, str]:
     unknown = set(answers) - set(INTAKE_KEYS)
     if unknown:
-        raise ClinicalError(f"Unknown intake question: {sorted(unknown)[0]}")
+        raise ClinicalError(_("Unknown intake question: %(key)s") % {"key": sorted(unknown)[0]})
     return {key: str(answers.get(key) or "").strip() for key in INTAKE_KEYS}
 
 
@@ -92,7 +93,7 @@ def do_save_intake(
     with transaction.atomic():
         intake = IntakeForm.objects.select_for_update().get(pk=intake.pk)
         if intake.member_id != member.pk:
-            raise ClinicalError("This is not your intake form.")
+            raise ClinicalError(_("This is not your intake form."))
         intake.answers = clean
         intake.submitted_at = _now(now)
         intake.save(update_fields=["answers", "submitted_at"])
@@ -116,7 +117,7 @@ def do_set_diagnosis(
 ) -> WorkingDiagnosis:
     """Add a working diagnosis, or update the note of one already recorded."""
     if not icd10.is_valid(code):
-        raise ClinicalError("Choose a code from the list.")
+        raise ClinicalError(_("Choose a code from the list."))
     with transaction.atomic():
         # Codes are encrypted, so the match happens here rather than in SQL.
         existing = [
@@ -146,7 +147,7 @@ def do_remove_diagnosis(
 ) -> None:
     with transaction.atomic():
         if diagnosis.therapist_id != therapist.pk:
-            raise ClinicalError("Only the diagnosing therapist may remove it.")
+            raise ClinicalError(_("Only the diagnosing therapist may remove it."))
         record_event(
             actor=therapist,
             event=clinical_audit.DIAGNOSIS_REMOVED,
@@ -163,15 +164,18 @@ def check_note(
     fmt: str, content: Mapping[str, object], risk_level: str, risk_rationale: str
 ) -> dict[str, str]:
     if fmt not in NoteFormat.values:
-        raise ClinicalError("Choose SOAP, DAP or BIRP.")
+        raise ClinicalError(_("Choose SOAP, DAP or BIRP."))
     keys = section_keys(fmt)
     unknown = set(content) - set(keys)
     if unknown:
-        raise ClinicalError(f"Unknown section for {fmt.upper()}: {sorted(unknown)[0]}")
+        raise ClinicalError(
+            _("Unknown section for %(format)s: %(key)s")
+            % {"format": fmt.upper(), "key": sorted(unknown)[0]}
+        )
     if risk_level not in RiskLevel.values:
-        raise ClinicalError("Record the client's risk status.")
+        raise ClinicalError(_("Record the client's risk status."))
     if risk_level in RATIONALE_REQUIRED and not risk_rationale.strip():
-        raise ClinicalError("Say why you rated the risk this way.")
+        raise ClinicalError(_("Say why you rated the risk this way."))
     return {key: str(content.get(key) or "").strip() for key in keys}
 
 
@@ -179,7 +183,7 @@ def _check_booking(booking: Booking | None, therapist: User, member: User) -> No
     if booking is not None and (
         booking.therapist_id != therapist.pk or booking.member_id != member.pk
     ):
-        raise ClinicalError("That session is not one of this client's sessions with you.")
+        raise ClinicalError(_("That session is not one of this client's sessions with you."))
 
 
 def do_save_note_draft(
@@ -215,9 +219,11 @@ def do_save_note_draft(
             # Row lock: a second tab signing the note must not race this edit.
             note = ProgressNote.objects.select_for_update().get(pk=note.pk)
             if note.therapist_id != therapist.pk or note.member_id != member.pk:
-                raise ClinicalError("This is not your note.")
+                raise ClinicalError(_("This is not your note."))
             if note.is_signed:
-                raise ClinicalError("This note is signed and cannot be changed; add an addendum.")
+                raise ClinicalError(
+                    _("This note is signed and cannot be changed; add an addendum.")
+                )
             note.format = fmt
             note.content = clean
             note.risk_level = risk_level
@@ -255,11 +261,11 @@ def do_sign_note(
     with transaction.atomic():
         note = ProgressNote.objects.select_for_update().get(pk=note.pk)
         if note.therapist_id != therapist.pk:
-            raise ClinicalError("Only the note's author may sign it.")
+            raise ClinicalError(_("Only the note's author may sign it."))
         if note.is_signed:
-            raise ClinicalError("This note is already signed.")
+            raise ClinicalError(_("This note is already signed."))
         if not any(note.content.values()):
-            raise ClinicalError("An empty note cannot be signed.")
+            raise ClinicalError(_("An empty note cannot be signed."))
         note.signed_at = _now(now)
         note.signed_by = therapist
         note.save(update_fields=["signed_at", "signed_by"])
@@ -279,13 +285,13 @@ def do_add_addendum(
     """Correct or add to a signed note. Drafts are simply edited."""
     text = text.strip()
     if not text:
-        raise ClinicalError("Write the addendum.")
+        raise ClinicalError(_("Write the addendum."))
     with transaction.atomic():
         note = ProgressNote.objects.select_for_update().get(pk=note.pk)
         if note.therapist_id != therapist.pk:
-            raise ClinicalError("Only the note's author may add to it.")
+            raise ClinicalError(_("Only the note's author may add to it."))
         if not note.is_signed:
-            raise ClinicalError("This note is still a draft: edit it instead.")
+            raise ClinicalError(_("This note is still a draft: edit it instead."))
         addendum = NoteAddendum.objects.create(note=note, author=therapist, text=text)
         record_event(
             actor=therapist,
@@ -311,7 +317,7 @@ def do_save_psychotherapy_note(
 ) -> PsychotherapyNote:
     text = text.strip()
     if not text:
-        raise ClinicalError("Write the note.")
+        raise ClinicalError(_("Write the note."))
     with transaction.atomic():
         if note is None:
             note = PsychotherapyNote.objects.create(member=member, therapist=therapist, text=text)
@@ -319,7 +325,7 @@ def do_save_psychotherapy_note(
         else:
             note = PsychotherapyNote.objects.select_for_update().get(pk=note.pk)
             if note.therapist_id != therapist.pk:
-                raise ClinicalError("This is not your note.")
+                raise ClinicalError(_("This is not your note."))
             note.text = text
             note.updated_at = _now(now)
             note.save(update_fields=["text", "updated_at"])

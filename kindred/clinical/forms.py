@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from kindred.bookings.models import Booking
 from kindred.clinical import icd10
@@ -20,9 +21,9 @@ class IntakeAnswersForm(forms.Form):
 
 
 class DiagnosisForm(forms.Form):
-    code = forms.ChoiceField(label="ICD-10 code", choices=icd10.CHOICES)
+    code = forms.ChoiceField(label=_("ICD-10 code"), choices=icd10.CHOICES)
     note = forms.CharField(
-        label="Note (optional)", required=False, max_length=5000, widget=forms.Textarea
+        label=_("Note (optional)"), required=False, max_length=5000, widget=forms.Textarea
     )
 
 
@@ -38,15 +39,17 @@ class BookingChoiceField(forms.ModelChoiceField):
 class NoteForm(forms.Form):
     """A progress note in one format; the section fields follow the format."""
 
-    risk_level = forms.ChoiceField(label="Risk status", choices=RiskLevel.choices)
+    risk_level = forms.ChoiceField(label=_("Risk status"), choices=RiskLevel.choices)
     risk_rationale = forms.CharField(
-        label="Risk rationale",
+        label=_("Risk rationale"),
         required=False,
         max_length=5000,
         widget=forms.Textarea,
-        help_text="Required unless no current risk is identified.",
+        help_text=_("Required unless no current risk is identified."),
     )
-    booking = BookingChoiceField(label="Session", queryset=Booking.objects.none(), required=False)
+    booking = BookingChoiceField(
+        label=_("Session"), queryset=Booking.objects.none(), required=False
+    )
 
     def __init__(self, *args: Any, fmt: str, bookings: QuerySet[Booking], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,15 +66,15 @@ class NoteForm(forms.Form):
         booking_field.queryset = bookings
 
     def section_keys(self) -> list[str]:
-        return [key for key, _ in SECTIONS[self.fmt]]
+        return [key for key, _heading in SECTIONS[self.fmt]]
 
     def content(self) -> dict[str, str]:
         return {key: self.cleaned_data.get(key, "") for key in self.section_keys()}
 
 
 class AddendumForm(forms.Form):
-    text = forms.CharField(label="Addendum", max_length=20000, widget=forms.Textarea)
+    text = forms.CharField(label=_("Addendum"), max_length=20000, widget=forms.Textarea)
 
 
 class PsychotherapyNoteForm(forms.Form):
-    text = forms.CharField(label="Process note", max_length=50000, widget=forms.Textarea)
+    text = forms.CharField(label=_("Process note"), max_length=50000, widget=forms.Textarea)

@@ -129,8 +129,9 @@ class ProgressNote(models.Model):
         return self.signed_at is not None
 
     def sections(self) -> list[tuple[str, str]]:
-        """(heading, text) in the format's order."""
-        return [(heading, self.content.get(key, "")) for key, heading in SECTIONS[self.format]]
+        """(heading, text) in the format's order. The heading is a plain ``str`` in the
+        active language: the export writes it to JSON."""
+        return [(str(heading), self.content.get(key, "")) for key, heading in SECTIONS[self.format]]
 
 
 class NoteAddendum(models.Model):

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kindred.accounts.models import User
@@ -74,7 +75,7 @@ def client_record(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
 def request_intake(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
     member = access_client(request.user, member_id)
     actions.do_request_intake(request.user, member, request=request)
-    messages.success(request, "Intake form requested.")
+    messages.success(request, _("Intake form requested."))
     return redirect("clinical_record", member.pk)
 
 
@@ -135,7 +136,7 @@ def _note_page(
         except actions.ClinicalError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Draft saved.")
+            messages.success(request, _("Draft saved."))
             return redirect("clinical_edit_note", saved.pk)
     return render(
         request,
@@ -171,7 +172,7 @@ def sign_note(request: AuthedHttpRequest, note_id: int) -> HttpResponse:
         except actions.ClinicalError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Note signed. It can no longer be changed.")
+            messages.success(request, _("Note signed. It can no longer be changed."))
         return redirect("clinical_record", note.member_id)
     record_read(actor=request.user, target=note, request=request, what="progress_note")
     return render(request, "clinical/note_sign.html", {"note": note})
@@ -186,7 +187,7 @@ def add_addendum(request: AuthedHttpRequest, note_id: int) -> HttpResponse:
         except actions.ClinicalError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Addendum added.")
+            messages.success(request, _("Addendum added."))
             return redirect("clinical_record", note.member_id)
     if request.method == "GET":
         record_read(actor=request.user, target=note, request=request, what="progress_note")
@@ -253,7 +254,7 @@ def my_intake(request: AuthedHttpRequest, therapist_id: int) -> HttpResponse:
         except actions.ClinicalError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Thank you. Your therapist can now read your answers.")
+            messages.success(request, _("Thank you. Your therapist can now read your answers."))
             return redirect("clinical_my_intake", therapist_id)
     return render(
         request,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kindred.accounts.access import has_mfa
 from kindred.accounts.age import current_age_band
@@ -143,11 +144,12 @@ def may_offer_posting(user: User | AnonymousUser) -> bool:
 
 def check_can_post(user: User | AnonymousUser, space: Space) -> None:
     if not user.is_authenticated:
-        raise CannotPost("Log in to post.")
+        raise CannotPost(gettext("Log in to post."))
     if not user.has_role(Role.MEMBER):
-        raise CannotPost("Only members can post in community spaces.")
+        raise CannotPost(gettext("Only members can post in community spaces."))
     suspension = active_suspension(user, space)
     if suspension is not None:
         raise CannotPost(
-            f"You can't post until {suspension.until:%-d %B %Y, %H:%M} UTC. Reason: {suspension.reason}"
+            gettext("You can't post until %(until)s UTC. Reason: %(reason)s")
+            % {"until": f"{suspension.until:%-d %B %Y, %H:%M}", "reason": suspension.reason}
         )

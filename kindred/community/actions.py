@@ -72,16 +72,22 @@ def _clean(title: str | None, body: str, content_warning: str) -> tuple[str, str
     body = body.strip()
     content_warning = content_warning.strip()
     if not body:
-        raise CommunityError("Write something first.")
+        raise CommunityError(gettext("Write something first."))
     if len(body) > MAX_BODY:
-        raise CommunityError(f"Posts can be at most {MAX_BODY:,} characters.")
+        raise CommunityError(
+            gettext("Posts can be at most %(limit)s characters.") % {"limit": f"{MAX_BODY:,}"}
+        )
     if len(content_warning) > MAX_CW:
-        raise CommunityError(f"Content warnings can be at most {MAX_CW} characters.")
+        raise CommunityError(
+            gettext("Content warnings can be at most %(limit)s characters.") % {"limit": MAX_CW}
+        )
     clean_title = (title or "").strip()
     if title is not None and not clean_title:
-        raise CommunityError("Give your thread a title.")
+        raise CommunityError(gettext("Give your thread a title."))
     if len(clean_title) > MAX_TITLE:
-        raise CommunityError(f"Titles can be at most {MAX_TITLE} characters.")
+        raise CommunityError(
+            gettext("Titles can be at most %(limit)s characters.") % {"limit": MAX_TITLE}
+        )
     return clean_title, body, content_warning
 
 
@@ -136,14 +142,14 @@ def check_posting(user: User, space: Space) -> None:
     """Raises ``CannotPost`` (suspended, wrong age band, …) or ``GuidelinesRequired``."""
     check_can_post(user, space)
     if not has_accepted_guidelines(user, space):
-        raise GuidelinesRequired("Please read and accept this space's guidelines first.")
+        raise GuidelinesRequired(gettext("Please read and accept this space's guidelines first."))
 
 
 def check_reply(user: User, thread: Thread) -> None:
     """:func:`check_posting` for the thread's space, then ``ThreadLocked``."""
     check_posting(user, thread.space)
     if thread.is_locked:
-        raise ThreadLocked("This thread is locked: no new replies.")
+        raise ThreadLocked(gettext("This thread is locked: no new replies."))
 
 
 def do_create_thread(
@@ -250,9 +256,9 @@ def do_edit_post(
     user: User, post: Post, *, body: str, content_warning: str = "", title: str | None = None
 ) -> Written:
     if post.author_id != user.pk:
-        raise CommunityError("You can only edit your own posts.")
+        raise CommunityError(gettext("You can only edit your own posts."))
     if title is not None and not post.is_opening:
-        raise CommunityError("Only a thread's opening post has a title.")
+        raise CommunityError(gettext("Only a thread's opening post has a title."))
     new_title, body, content_warning = _clean(
         title if post.is_opening else None, body, content_warning
     )
@@ -280,7 +286,7 @@ def do_edit_post(
 
 def do_delete_post(user: User, post: Post) -> None:
     if post.author_id != user.pk:
-        raise CommunityError("You can only delete your own posts.")
+        raise CommunityError(gettext("You can only delete your own posts."))
     with transaction.atomic():
         invalidate_on_commit(threads=(post.thread_id,), spaces=(post.thread.space_id,))
         post.is_deleted = True
@@ -296,9 +302,9 @@ def do_delete_post(user: User, post: Post) -> None:
 def do_toggle_reaction(user: User, post: Post, kind: str) -> bool:
     """Add the reaction, or take it back if it was there. Returns whether it is now on."""
     if kind not in ReactionKind.values:
-        raise CommunityError("Unknown reaction.")
+        raise CommunityError(gettext("Unknown reaction."))
     if post.author_id == user.pk:
-        raise CommunityError("You can't react to your own post.")
+        raise CommunityError(gettext("You can't react to your own post."))
     deleted, _ = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
     if deleted:
         return False
@@ -464,9 +470,9 @@ def do_suspend(
 ) -> Suspension:
     reason = reason.strip()
     if not reason:
-        raise CommunityError("Give the member a reason they can read.")
+        raise CommunityError(gettext("Give the member a reason they can read."))
     if not 1 <= days <= 365:
-        raise CommunityError("Suspend for 1 to 365 days.")
+        raise CommunityError(gettext("Suspend for 1 to 365 days."))
     with transaction.atomic():
         suspension = Suspension.objects.create(
             user=user,

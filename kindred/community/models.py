@@ -6,22 +6,23 @@ from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Visibility(models.TextChoices):
-    PUBLIC = "public", "Anyone can read; members post"
-    MEMBERS = "members", "Only signed-in members can read"
+    PUBLIC = "public", _("Anyone can read; members post")
+    MEMBERS = "members", _("Only signed-in members can read")
 
 
 class AgeBandRule(models.TextChoices):
-    ADULT = "adult", "Adults only"
-    TEEN = "teen", "Teens only (13–17)"
+    ADULT = "adult", _("Adults only")
+    TEEN = "teen", _("Teens only (13–17)")
 
 
 class RiskPolicy(models.TextChoices):
-    DEFAULT = "", "Installation default"
-    SHOW = "show", "Show with a support banner"
-    HOLD = "hold", "Hold for review"
+    DEFAULT = "", _("Installation default")
+    SHOW = "show", _("Show with a support banner")
+    HOLD = "hold", _("Hold for review")
 
 
 class Space(models.Model):
@@ -29,7 +30,7 @@ class Space(models.Model):
     name = models.CharField(max_length=80)
     description = models.CharField(max_length=300)
     guidelines = models.TextField(
-        help_text="Markdown. Members accept them before their first post."
+        help_text=_("Markdown. Members accept them before their first post.")
     )
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
@@ -148,10 +149,10 @@ class PostRevision(models.Model):
 
 
 class ReactionKind(models.TextChoices):
-    ME_TOO = "me_too", "Me too"
-    STRENGTH = "strength", "Sending strength"
-    THANK_YOU = "thank_you", "Thank you"
-    NOT_ALONE = "not_alone", "You're not alone"
+    ME_TOO = "me_too", _("Me too")
+    STRENGTH = "strength", _("Sending strength")
+    THANK_YOU = "thank_you", _("Thank you")
+    NOT_ALONE = "not_alone", _("You're not alone")
 
 
 class Reaction(models.Model):

@@ -440,7 +440,7 @@ def edit_post(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
 def delete_post(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
     post = access_post(request.user, post_id, write=True)
     actions.do_delete_post(request.user, post)
-    messages.success(request, "Your post was deleted.")
+    messages.success(request, gettext("Your post was deleted."))
     if post.is_opening:
         return redirect("community_space", post.thread.space.slug)
     return redirect(_thread_url(post.thread))
@@ -508,10 +508,10 @@ def hide_post(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
     post = _moderated_post(request, post_id)
     form = HideForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give a reason the author can read.")
+        messages.error(request, gettext("Give a reason the author can read."))
     else:
         actions.do_set_post_hidden(request.user, post, True, form.cleaned_data["reason"])
-        messages.success(request, "Hidden.")
+        messages.success(request, gettext("Hidden."))
     return redirect(_thread_url(post.thread) + f"#post-{post.pk}")
 
 
@@ -519,7 +519,7 @@ def hide_post(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
 def restore_post(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
     post = _moderated_post(request, post_id)
     actions.do_set_post_hidden(request.user, post, False)
-    messages.success(request, "Restored.")
+    messages.success(request, gettext("Restored."))
     return redirect(_thread_url(post.thread) + f"#post-{post.pk}")
 
 
@@ -527,9 +527,9 @@ def restore_post(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
 def release_post(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
     post = _moderated_post(request, post_id)
     if actions.do_release_held(request.user, post):
-        messages.success(request, "Released: others can see it now.")
+        messages.success(request, gettext("Released: others can see it now."))
     else:
-        messages.info(request, "This post was released already.")
+        messages.info(request, gettext("This post was released already."))
     return redirect(_thread_url(post.thread) + f"#post-{post.pk}")
 
 
@@ -554,7 +554,7 @@ def move_thread(request: AuthedHttpRequest, thread_id: int) -> HttpResponse:
         else None
     )
     if target is None:
-        messages.error(request, "Choose a space.")
+        messages.error(request, gettext("Choose a space."))
     else:
         actions.do_move_thread(request.user, thread, target)
     return redirect(_thread_url(thread))
@@ -580,7 +580,9 @@ def suspend_member(request: AuthedHttpRequest, slug: str, handle: str) -> HttpRe
         except actions.CommunityError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"{member.handle} is suspended.")
+            messages.success(
+                request, gettext("%(handle)s is suspended.") % {"handle": member.handle}
+            )
             return redirect("community_space", slug)
     status = 422 if request.method == "POST" else 200
     return render(

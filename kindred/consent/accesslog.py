@@ -68,7 +68,7 @@ def _what(event: AuditEvent) -> str:
     changes = event.changes or {}
     scope = changes.get("scope")
     if scope in SCOPE_LABELS:
-        return SCOPE_LABELS[scope]
+        return str(SCOPE_LABELS[scope])
     return str(changes.get("what") or "your information")
 
 

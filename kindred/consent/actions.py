@@ -38,18 +38,18 @@ def check_grant(
     member: User, grantee_id: int | str, scope: str, expires_at: datetime | None
 ) -> User:
     if scope not in SCOPES:
-        raise ConsentError("Choose what to share.")
+        raise ConsentError(_("Choose what to share."))
     if expires_at is not None and expires_at <= timezone.now():
-        raise ConsentError("The end date must be in the future.")
+        raise ConsentError(_("The end date must be in the future."))
     try:
         grantee_pk = int(grantee_id)
     except (TypeError, ValueError):
-        raise ConsentError("Choose someone from your care team.") from None
+        raise ConsentError(_("Choose someone from your care team.")) from None
     if grantee_pk == member.pk or grantee_pk not in team_people(member):
-        raise ConsentError("Choose someone from your care team.")
+        raise ConsentError(_("Choose someone from your care team."))
     grantee = User.objects.filter(pk=grantee_pk, is_active=True).first()
     if grantee is None:
-        raise ConsentError("Choose someone from your care team.")
+        raise ConsentError(_("Choose someone from your care team."))
     return grantee
 
 
@@ -96,7 +96,7 @@ def do_grant(
                     do_notify(
                         [grantee],
                         kind="care_grant",
-                        title=f"{member.handle} shared {SCOPE_LABELS[scope].lower()} with you",
+                        title=f"{member.handle} shared {str(SCOPE_LABELS[scope]).lower()} with you",
                         url=reverse("care_shared_member", args=[member.pk]),
                     )
                 return grant
@@ -104,7 +104,7 @@ def do_grant(
             # Another request created the same grant between our read and insert: the
             # second pass finds it (the partial unique constraint decided the race).
             continue
-    raise ConsentError("Please try again.")
+    raise ConsentError(_("Please try again."))
 
 
 def do_revoke_grant(

@@ -14,7 +14,7 @@ the use).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
@@ -28,12 +28,16 @@ from kindred.consent.models import ConsentGrant, Scope
 from kindred.core.access import NotFound
 from kindred.core.ids import parse_id
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MEASURE_TRENDS = Scope.MEASURE_TRENDS.value
 PLAN_GOALS = Scope.PLAN_GOALS.value
 GROUP_ATTENDANCE = Scope.GROUP_ATTENDANCE.value
 SAFETY_PLAN = Scope.SAFETY_PLAN.value
 SCOPES: tuple[str, ...] = tuple(Scope.values)
-SCOPE_LABELS: dict[str, str] = dict(Scope.choices)
+# Lazy labels: ``str()`` one where a plain string is needed (JSON, the API).
+SCOPE_LABELS: dict[str, StrOrPromise] = dict(Scope.choices)
 
 USED_EVENT = consent_audit.GRANT_USED
 

@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Scope(models.TextChoices):
-    MEASURE_TRENDS = "measure_trends", "My questionnaire results over time"
-    PLAN_GOALS = "plan_goals", "The goals in my treatment plan (not my therapist's notes)"
-    GROUP_ATTENDANCE = "group_attendance", "The groups I have attended"
-    SAFETY_PLAN = "safety_plan", "My safety plan"
+    MEASURE_TRENDS = "measure_trends", _("My questionnaire results over time")
+    PLAN_GOALS = "plan_goals", _("The goals in my treatment plan (not my therapist's notes)")
+    GROUP_ATTENDANCE = "group_attendance", _("The groups I have attended")
+    SAFETY_PLAN = "safety_plan", _("My safety plan")
 
 
 class EndReason(models.TextChoices):

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext
 
 from kindred.core.crypto import decrypt_text, encrypt_text
 
@@ -68,7 +69,7 @@ class EncryptedDateField(EncryptedTextField):
             return value
         parsed = parse_date(str(value)) if isinstance(value, str) else None
         if parsed is None:
-            raise ValidationError("Enter a valid date.", code="invalid")
+            raise ValidationError(gettext("Enter a valid date."), code="invalid")
         return parsed
 
     def get_prep_value(self, value: Any) -> Any:

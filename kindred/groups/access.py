@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kindred.accounts.access import has_mfa
 from kindred.accounts.age import current_age_band
@@ -237,13 +238,19 @@ def write_refusal(user: User, session: GroupSession) -> str | None:
         return None
     attendance = attendance_of(user, session)
     if attendance is not None and attendance.removed_at is not None:
-        return "The facilitator has removed you from this session."
+        return _("The facilitator has removed you from this session.")
     if attendance is not None and attendance.muted_at is not None:
-        reason = f" Reason: {attendance.mute_reason}" if attendance.mute_reason else ""
-        return f"The facilitator has muted you.{reason}"
+        if attendance.mute_reason:
+            return _("The facilitator has muted you. Reason: %(reason)s") % {
+                "reason": attendance.mute_reason
+            }
+        return _("The facilitator has muted you.")
     suspension = active_suspension(user, session.group.space)
     if suspension is not None:
-        return f"You can't write until {suspension.until:%-d %B %Y, %H:%M} UTC. Reason: {suspension.reason}"
+        return _("You can't write until %(until)s UTC. Reason: %(reason)s") % {
+            "until": f"{suspension.until:%-d %B %Y, %H:%M}",
+            "reason": suspension.reason,
+        }
     if attendance is None or attendance.checked_in_at is None:
-        return "Check in first: share a word for how you are, or pass."
+        return _("Check in first: share a word for how you are, or pass.")
     return None

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kindred.core.ids import IdField
@@ -12,11 +13,11 @@ from kindred.core.timezones import TimeZoneField, default_zone
 from kindred.groups.models import GroupFormat
 
 RATINGS = [
-    (5, "Very helpful"),
-    (4, "Helpful"),
-    (3, "Okay"),
-    (2, "Not very helpful"),
-    (1, "Not helpful"),
+    (5, _("Very helpful")),
+    (4, _("Helpful")),
+    (3, _("Okay")),
+    (2, _("Not very helpful")),
+    (1, _("Not helpful")),
 ]
 
 
@@ -28,7 +29,7 @@ class SessionChoiceForm(forms.Form):
 
 class RateForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label="How helpful was this session for you?",
+        label=_("How helpful was this session for you?"),
         choices=RATINGS,
         coerce=int,
         widget=forms.RadioSelect,
@@ -37,20 +38,20 @@ class RateForm(forms.Form):
 
 class CheckInForm(forms.Form):
     mood_word = forms.CharField(
-        label="One word for how you are right now",
+        label=_("One word for how you are right now"),
         max_length=30,
         required=False,
-        help_text="Or pass: you never have to share.",
+        help_text=_("Or pass: you never have to share."),
     )
-    passed = forms.BooleanField(label="Pass", required=False)
+    passed = forms.BooleanField(label=_("Pass"), required=False)
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         word = (data.get("mood_word") or "").strip()
         if not word and not data.get("passed"):
-            raise forms.ValidationError("Share a word, or choose to pass.")
+            raise forms.ValidationError(gettext("Share a word, or choose to pass."))
         if len(word.split()) > 3:
-            self.add_error("mood_word", "Just a word or two.")
+            self.add_error("mood_word", gettext("Just a word or two."))
         data["mood_word"] = word
         return data
 
@@ -59,7 +60,7 @@ class ParticipantActionForm(forms.Form):
     """Mute or remove: who, and why (the person sees the reason)."""
 
     user = IdField(widget=forms.HiddenInput)
-    reason = forms.CharField(label="Reason (the person sees this)", max_length=200)
+    reason = forms.CharField(label=_("Reason (the person sees this)"), max_length=200)
 
 
 class UnmuteForm(forms.Form):
@@ -170,40 +171,46 @@ class GroupForm(forms.Form):
 class GroupEditForm(forms.Form):
     """What a facilitator may change once the group runs."""
 
-    topic = forms.CharField(max_length=120)
-    description = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    topic = forms.CharField(label=_("Topic"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     norms = forms.CharField(
+        label=_("Norms"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Markdown. Leave empty for the standard norms.",
+        help_text=_("Markdown. Leave empty for the standard norms."),
     )
     capacity = forms.IntegerField(
+        label=_("Capacity"),
         min_value=2,
         max_value=50,
-        help_text="More places: people on the waitlist move up in the order they asked, and "
-        "are told. Fewer places than people who already have one: nobody loses their place; "
-        "new sign-ups go on the waitlist until places free up.",
+        help_text=_(
+            "More places: people on the waitlist move up in the order they asked, and "
+            "are told. Fewer places than people who already have one: nobody loses their place; "
+            "new sign-ups go on the waitlist until places free up."
+        ),
     )
     session_minutes = forms.IntegerField(
-        label="Session length (minutes)",
+        label=_("Session length (minutes)"),
         min_value=15,
         max_value=240,
-        help_text="Applies to the sessions that have not started yet.",
+        help_text=_("Applies to the sessions that have not started yet."),
     )
 
 
 class CancelSessionForm(forms.Form):
     reason = forms.CharField(
-        label="Reason (everyone signed up sees this)",
+        label=_("Reason (everyone signed up sees this)"),
         max_length=200,
-        help_text="A short reason, at most 200 characters.",
+        help_text=_("A short reason, at most 200 characters."),
     )
 
 
 class ArchiveGroupForm(forms.Form):
     confirm = forms.BooleanField(
-        label="Yes, archive this group: cancel its upcoming sessions and stop new sign-ups",
+        label=_("Yes, archive this group: cancel its upcoming sessions and stop new sign-ups"),
     )
 
 

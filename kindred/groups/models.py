@@ -24,6 +24,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from kindred.core.fields import EncryptedTextField
 
@@ -38,9 +39,9 @@ them first where they can.
 
 
 class GroupFormat(models.TextChoices):
-    OPEN = "open", "Open drop-in: sign up for any session"
-    COHORT = "cohort", "Closed cohort: the same people every session"
-    POPUP = "popup", "Pop-up: opens once enough people are waiting"
+    OPEN = "open", _("Open drop-in: sign up for any session")
+    COHORT = "cohort", _("Closed cohort: the same people every session")
+    POPUP = "popup", _("Pop-up: opens once enough people are waiting")
 
 
 class Group(models.Model):
@@ -105,9 +106,9 @@ class Group(models.Model):
 
 
 class SessionStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    CANCELLED = "cancelled", "Cancelled"
-    ENDED = "ended", "Ended"
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+    ENDED = "ended", _("Ended")
 
 
 class GroupSession(models.Model):
@@ -148,9 +149,9 @@ class GroupSession(models.Model):
 
 
 class SignUpStatus(models.TextChoices):
-    JOINED = "joined", "Joined"
-    WAITLISTED = "waitlisted", "On the waitlist"
-    LEFT = "left", "Left"
+    JOINED = "joined", _("Joined")
+    WAITLISTED = "waitlisted", _("On the waitlist")
+    LEFT = "left", _("Left")
 
 
 class SignUp(models.Model):

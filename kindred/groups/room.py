@@ -7,6 +7,7 @@ in it and who may write are decided by :mod:`kindred.groups.access`.
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from kindred.accounts.models import User
 from kindred.core.events import send_event_on_commit, user_group
@@ -75,7 +76,7 @@ class SessionRoomKind:
     def write_refusal(self, user: User, room: Room) -> str | None:
         session = session_of(room)
         if session is None:
-            return "This session no longer exists."
+            return _("This session no longer exists.")
         return write_refusal(user, session)
 
     def screening_area(self, room: Room) -> str:

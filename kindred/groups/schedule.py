@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrule, rrulestr
+from django.utils.translation import gettext as _
 
 ALLOWED_FREQUENCIES = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month"}
 _CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -28,7 +29,7 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ScheduleError(f"Unknown time zone “{name}”.") from None
+        raise ScheduleError(_("Unknown time zone “%(name)s”.") % {"name": name}) from None
 
 
 def rule_parts(text: str) -> dict[str, str]:
@@ -45,15 +46,19 @@ def parse_rule(text: str, first_local: datetime) -> rrule:
     """
     text = text.strip().removeprefix("RRULE:")
     if not text or "DTSTART" in text.upper() or "\n" in text:
-        raise ScheduleError("Give a recurrence rule such as FREQ=WEEKLY;BYDAY=TU.")
+        raise ScheduleError(_("Give a recurrence rule such as FREQ=WEEKLY;BYDAY=TU."))
     if rule_parts(text).get("FREQ") not in ALLOWED_FREQUENCIES:
-        raise ScheduleError("Groups meet daily, weekly or monthly (FREQ=DAILY, WEEKLY, MONTHLY).")
+        raise ScheduleError(
+            _("Groups meet daily, weekly or monthly (FREQ=DAILY, WEEKLY, MONTHLY).")
+        )
     try:
         rule = rrulestr(text, dtstart=first_local.replace(tzinfo=None, second=0, microsecond=0))
     except (ValueError, TypeError) as exc:
-        raise ScheduleError(f"That recurrence rule is not valid: {exc}") from None
+        raise ScheduleError(
+            _("That recurrence rule is not valid: %(error)s") % {"error": exc}
+        ) from None
     if not isinstance(rule, rrule):
-        raise ScheduleError("Give one recurrence rule.")
+        raise ScheduleError(_("Give one recurrence rule."))
     return rule
 
 

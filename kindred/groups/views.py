@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.bookings import feeds
@@ -162,16 +163,19 @@ def join(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         if signup.status == SignUpStatus.JOINED:
-            messages.success(request, "You have a place. A reminder will come before it starts.")
+            messages.success(request, _("You have a place. A reminder will come before it starts."))
         elif group.is_waiting_for_quorum:
             messages.success(
-                request, "You're on the list. We'll tell you when enough people are waiting."
+                request, _("You're on the list. We'll tell you when enough people are waiting.")
             )
         else:
             messages.success(
                 request,
-                f"It's full, so you're on the waitlist (number {actions.waitlist_position(signup)}). "
-                "If a place opens, you get it automatically and we'll tell you.",
+                _(
+                    "It's full, so you're on the waitlist (number %(position)s). "
+                    "If a place opens, you get it automatically and we'll tell you."
+                )
+                % {"position": actions.waitlist_position(signup)},
             )
     return redirect("groups_detail", group.pk)
 
@@ -185,7 +189,9 @@ def leave(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
     except actions.GroupError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "You've given up your place." if left else "You had no place.")
+        messages.success(
+            request, _("You've given up your place.") if left else _("You had no place.")
+        )
     return redirect("groups_detail", group.pk)
 
 
@@ -222,11 +228,11 @@ def new_group(request: AuthedHttpRequest) -> HttpResponse:
                 ),
             )
         except NotFound:
-            form.add_error("space", "No such community space.")
+            form.add_error("space", _("No such community space."))
         except actions.GroupError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Your group is listed.")
+            messages.success(request, _("Your group is listed."))
             return redirect("groups_detail", group.pk)
     return render(request, "groups/new.html", {"form": form, "zone": request.user.timezone})
 

@@ -13,6 +13,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindred.core.http import AuthedHttpRequest
@@ -58,15 +60,21 @@ def edit_group(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             if not result.changed:
-                messages.info(request, "Nothing changed.")
-            else:
-                moved = (
-                    f" {result.promoted} {'person' if result.promoted == 1 else 'people'} moved "
-                    "up from the waitlist and were told."
-                    if result.promoted
-                    else ""
+                messages.info(request, _("Nothing changed."))
+            elif result.promoted:
+                messages.success(
+                    request,
+                    ngettext(
+                        "The group is updated. %(n)s person moved up from the waitlist and "
+                        "were told.",
+                        "The group is updated. %(n)s people moved up from the waitlist and "
+                        "were told.",
+                        result.promoted,
+                    )
+                    % {"n": result.promoted},
                 )
-                messages.success(request, f"The group is updated.{moved}")
+            else:
+                messages.success(request, _("The group is updated."))
             return redirect("groups_detail", group.pk)
     return _edit_page(request, group, form, ArchiveGroupForm(), status=422)
 
@@ -87,8 +95,14 @@ def archive_group(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
     cancelled = actions.do_archive_group(request.user, group)
     messages.success(
         request,
-        f"The group is archived. {cancelled} upcoming session{'' if cancelled == 1 else 's'} "
-        "cancelled; everyone signed up has been told.",
+        ngettext(
+            "The group is archived. %(n)s upcoming session cancelled; everyone signed up has "
+            "been told.",
+            "The group is archived. %(n)s upcoming sessions cancelled; everyone signed up has "
+            "been told.",
+            cancelled,
+        )
+        % {"n": cancelled},
     )
     return redirect("groups_detail", group.pk)
 
@@ -106,9 +120,9 @@ def cancel_session(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "The session is cancelled; everyone signed up has been told."
+                _("The session is cancelled; everyone signed up has been told.")
                 if done
-                else "This session was already cancelled.",
+                else _("This session was already cancelled."),
             )
             return redirect("groups_session", session.pk)
     status = 422 if form.errors else 200

@@ -139,7 +139,7 @@ def _tool(
 def open_room(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     def run(session: GroupSession) -> str:
         actions.do_open_session_room(request.user, session)
-        return "The room is open."
+        return _("The room is open.")
 
     return _tool(request, session_id, run)
 
@@ -149,7 +149,7 @@ def open_room(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
 def close_room(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     def run(session: GroupSession) -> str:
         actions.do_close_session_room(request.user, session)
-        return "The room is closed for now. You can open it again."
+        return _("The room is closed for now. You can open it again.")
 
     return _tool(request, session_id, run)
 
@@ -159,7 +159,7 @@ def close_room(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
 def pin_norms(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     def run(session: GroupSession) -> str:
         actions.do_pin_norms(request.user, session)
-        return "The norms are pinned."
+        return _("The norms are pinned.")
 
     return _tool(request, session_id, run)
 
@@ -169,7 +169,9 @@ def pin_norms(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
 def next_hand(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     def run(session: GroupSession) -> str:
         handle = actions.do_next_hand(request.user, session)
-        return f"Over to {handle}." if handle else "No hands are raised."
+        if handle:
+            return _("Over to %(handle)s.") % {"handle": handle}
+        return _("No hands are raised.")
 
     return _tool(request, session_id, run)
 
@@ -181,10 +183,10 @@ def mute(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
 
     def run(session: GroupSession) -> str:
         if not form.is_valid():
-            raise actions.GroupError("Give a reason; the person sees it.")
+            raise actions.GroupError(_("Give a reason; the person sees it."))
         target = access_participant(session, form.cleaned_data["user"])
         actions.do_mute(request.user, session, target, form.cleaned_data["reason"])
-        return f"{target.handle} is muted."
+        return _("%(handle)s is muted.") % {"handle": target.handle}
 
     return _tool(request, session_id, run)
 
@@ -196,10 +198,10 @@ def unmute(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
 
     def run(session: GroupSession) -> str:
         if not form.is_valid():
-            raise actions.GroupError("Choose someone.")
+            raise actions.GroupError(_("Choose someone."))
         target = access_participant(session, form.cleaned_data["user"])
         actions.do_unmute(request.user, session, target)
-        return f"{target.handle} can write again."
+        return _("%(handle)s can write again.") % {"handle": target.handle}
 
     return _tool(request, session_id, run)
 
@@ -211,10 +213,10 @@ def remove(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
 
     def run(session: GroupSession) -> str:
         if not form.is_valid():
-            raise actions.GroupError("Give a reason; the person sees it.")
+            raise actions.GroupError(_("Give a reason; the person sees it."))
         target = access_participant(session, form.cleaned_data["user"])
         actions.do_remove(request.user, session, target, form.cleaned_data["reason"])
-        return f"{target.handle} has been removed from this session."
+        return _("%(handle)s has been removed from this session.") % {"handle": target.handle}
 
     return _tool(request, session_id, run)
 
@@ -224,10 +226,10 @@ def remove(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
 def end_session(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     def run(session: GroupSession) -> str:
         summary = actions.do_end_session(request.user, session)
-        return (
-            f"The session has ended. {summary['attended']} of {summary['signed_up']} "
-            "signed-up people came."
-        )
+        return _("The session has ended. %(attended)s of %(signed_up)s signed-up people came.") % {
+            "attended": summary["attended"],
+            "signed_up": summary["signed_up"],
+        }
 
     return _tool(request, session_id, run)
 
@@ -331,12 +333,14 @@ def rate(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     session = _page_session(request.user, session_id)
     form = RateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose one of the answers.")
+        messages.error(request, _("Choose one of the answers."))
     else:
         try:
             actions.do_rate_session(request.user, session, form.cleaned_data["rating"])
         except actions.GroupError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Thank you. Your facilitator sees only the overall picture.")
+            messages.success(
+                request, _("Thank you. Your facilitator sees only the overall picture.")
+            )
     return redirect("groups_session", session.pk)

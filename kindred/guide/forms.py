@@ -9,15 +9,20 @@ required only once its step has been reached.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _lazy
 from pydantic import ValidationError
 
 from kindred.guide import questions as q
 from kindred.guide.questions import GuideAnswers
 from kindred.measures.definitions import InstrumentDefinition
 from kindred.therapy import vocabulary
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 STEPS: Final = ("safety", "crisis", "matters", "screening", "followup", "options", "summary")
 STEP_TITLES: Final = {
@@ -31,21 +36,24 @@ STEP_TITLES: Final = {
 }
 # Items asked on the follow-up page: the short screen's items are the same questions.
 FOLLOW_UP_FROM: Final = {"phq9": ("phq2", 2), "gad7": ("gad2", 2), "audit": ("auditc", 3)}
-CHOOSE = "Please choose an answer."
+CHOOSE = _lazy("Please choose an answer.")
 
 
-def _radio(choices: q.Choices, label: str, **kwargs: Any) -> forms.ChoiceField:
+def _radio(choices: q.Choices, label: StrOrPromise, **kwargs: Any) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
         choices=choices,
         widget=forms.RadioSelect,
         required=False,
-        error_messages={"required": CHOOSE, "invalid_choice": "Please choose one of the answers."},
+        error_messages={
+            "required": CHOOSE,
+            "invalid_choice": _lazy("Please choose one of the answers."),
+        },
         **kwargs,
     )
 
 
-def _checkboxes(choices: q.Choices, label: str) -> forms.MultipleChoiceField:
+def _checkboxes(choices: q.Choices, label: StrOrPromise) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label, choices=choices, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -68,40 +76,44 @@ class GuideForm(forms.Form):
     safety_thoughts = _radio(q.YES_NO, q.SAFETY_QUESTIONS[0][1])
     safety_intent = _radio(q.YES_NO, q.SAFETY_QUESTIONS[1][1])
     safety_danger = _radio(q.YES_NO, q.SAFETY_QUESTIONS[2][1])
-    age_group = _radio(q.AGE_GROUPS, "How old are you?")
+    age_group = _radio(q.AGE_GROUPS, _lazy("How old are you?"))
 
-    topics = _checkboxes(q.TOPICS, "What would you like support with?")
+    topics = _checkboxes(q.TOPICS, _lazy("What would you like support with?"))
     max_fee = forms.DecimalField(
-        label="The most you could pay for one session",
-        help_text="Leave it blank if cost does not limit you; 0 means free options only.",
+        label=_lazy("The most you could pay for one session"),
+        help_text=_lazy("Leave it blank if cost does not limit you; 0 means free options only."),
         min_value=0,
         max_value=10000,
         max_digits=8,
         decimal_places=2,
         required=False,
     )
-    insurance = forms.BooleanField(label="I would like to use health insurance", required=False)
+    insurance = forms.BooleanField(
+        label=_lazy("I would like to use health insurance"), required=False
+    )
     lived_experience = _radio(q.IMPORTANCE, q.MATTERS[0][1])
     expertise = _radio(q.IMPORTANCE, q.MATTERS[1][1])
     privacy = _radio(q.IMPORTANCE, q.MATTERS[2][1])
-    style = _radio(q.STYLES, "Which suits you better?")
-    times = _checkboxes(q.TIMES, "When are you usually free?")
-    formats = _checkboxes(q.FORMATS, "How would you like to meet?")
+    style = _radio(q.STYLES, _lazy("Which suits you better?"))
+    times = _checkboxes(q.TIMES, _lazy("When are you usually free?"))
+    formats = _checkboxes(q.FORMATS, _lazy("How would you like to meet?"))
     language = forms.ChoiceField(
-        label="Which language would you like support in?",
+        label=_lazy("Which language would you like support in?"),
         choices=vocabulary.LANGUAGES,
         required=False,
     )
     modalities = _checkboxes(
-        vocabulary.MODALITIES, "If you are thinking about therapy: any approach you would like?"
+        vocabulary.MODALITIES,
+        _lazy("If you are thinking about therapy: any approach you would like?"),
     )
 
-    impairment = _radio(q.IMPAIRMENT, "How much is this getting in the way of daily life?")
+    impairment = _radio(q.IMPAIRMENT, _lazy("How much is this getting in the way of daily life?"))
     auditc_cutoff = _radio(
-        q.AUDITC_CUTOFFS, "The drinking questions use different cut-offs for women and men."
+        q.AUDITC_CUTOFFS,
+        _lazy("The drinking questions use different cut-offs for women and men."),
     )
 
-    choice = _radio(q.CHOICES, "Which option do you lean towards?")
+    choice = _radio(q.CHOICES, _lazy("Which option do you lean towards?"))
 
     REQUIRED: Final = {
         "safety": ("safety_thoughts", "safety_intent", "safety_danger"),
@@ -143,7 +155,9 @@ class GuideForm(forms.Form):
                     empty_value=None,
                     required=False,
                     widget=forms.RadioSelect,
-                    error_messages={"invalid_choice": "Please choose one of the answers shown."},
+                    error_messages={
+                        "invalid_choice": gettext("Please choose one of the answers shown.")
+                    },
                 )
                 names.append((item, name))
             self.instrument_fields[instrument] = names

@@ -151,14 +151,16 @@ def do_assign_measure(
     member = access_client(therapist, member_id)
     definition = check_instrument_available(instrument_id)
     if every_days is None and not before_sessions:
-        raise AssignmentError("Choose every so many days, before each session, or both.")
+        raise AssignmentError(gettext("Choose every so many days, before each session, or both."))
     if every_days is not None and every_days < 1:
-        raise AssignmentError("Every how many days must be at least 1.")
+        raise AssignmentError(gettext("Every how many days must be at least 1."))
     with transaction.atomic():
         if Assignment.objects.filter(
             therapist=therapist, member=member, instrument_id=definition.id, active=True
         ).exists():
-            raise AssignmentError(f"{definition.name} is already assigned to this client.")
+            raise AssignmentError(
+                gettext("%(name)s is already assigned to this client.") % {"name": definition.name}
+            )
         assignment = Assignment.objects.create(
             therapist=therapist,
             member=member,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from kindred.measures.definitions import InstrumentDefinition, Item
 from kindred.measures.scoring import IncompleteResponse, ScoringError, score
 
-CHOOSE_AN_ANSWER = "Please choose an answer."
+CHOOSE_AN_ANSWER = _("Please choose an answer.")
 
 
 def _field(definition: InstrumentDefinition, item: Item, *, required: bool) -> forms.Field:
@@ -22,7 +24,7 @@ def _field(definition: InstrumentDefinition, item: Item, *, required: bool) -> f
         widget=forms.RadioSelect,
         error_messages={
             "required": CHOOSE_AN_ANSWER,
-            "invalid_choice": "Please choose one of the answers shown.",
+            "invalid_choice": _("Please choose one of the answers shown."),
         },
     )
 
@@ -74,7 +76,9 @@ class StepForm(forms.Form):
 
     step = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     nav = forms.ChoiceField(
-        choices=[("next", "Next"), ("back", "Back")], required=False, widget=forms.HiddenInput
+        choices=[("next", _("Next")), ("back", _("Back"))],
+        required=False,
+        widget=forms.HiddenInput,
     )
 
     def __init__(
@@ -90,12 +94,12 @@ class StepForm(forms.Form):
 class AssignForm(forms.Form):
     """A therapist's "please complete this" for one client; choices set by the view."""
 
-    member = forms.TypedChoiceField(label="Client", coerce=int)
-    instrument = forms.ChoiceField(label="Questionnaire")
+    member = forms.TypedChoiceField(label=_("Client"), coerce=int)
+    instrument = forms.ChoiceField(label=_("Questionnaire"))
     every_days = forms.IntegerField(
-        label="Every how many days", min_value=1, max_value=365, required=False
+        label=_("Every how many days"), min_value=1, max_value=365, required=False
     )
-    before_sessions = forms.BooleanField(label="Before each session", required=False)
+    before_sessions = forms.BooleanField(label=_("Before each session"), required=False)
 
     def __init__(
         self,
@@ -111,5 +115,7 @@ class AssignForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("every_days") is None and not data.get("before_sessions"):
-            raise forms.ValidationError("Choose every so many days, before each session, or both.")
+            raise forms.ValidationError(
+                gettext("Choose every so many days, before each session, or both.")
+            )
         return data

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kindred.core.fields import EncryptedJSONField
 
@@ -26,7 +27,7 @@ class Response(models.Model):
     instrument_version = models.CharField(max_length=20)
     answers = EncryptedJSONField()
     total = models.PositiveSmallIntegerField()
-    band = models.CharField(max_length=40, help_text="Band key from the instrument definition")
+    band = models.CharField(max_length=40, help_text=_("Band key from the instrument definition"))
     prorated = models.BooleanField(default=False)
     assigned_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, related_name="+", null=True, blank=True

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.accounts.models import User
@@ -82,14 +83,14 @@ def assign(request: AuthedHttpRequest) -> HttpResponse:
     except actions.AssignmentError as error:
         form.add_error(None, str(error))
         return _index(request, form)
-    messages.success(request, "Questionnaire assigned. Your client will be reminded when due.")
+    messages.success(request, _("Questionnaire assigned. Your client will be reminded when due."))
     return redirect("therapist_measures")
 
 
 @require_POST
 def stop(request: AuthedHttpRequest, assignment_id: int) -> HttpResponse:
     actions.do_stop_assignment(request.user, assignment_id, request=request)
-    messages.success(request, "Assignment stopped.")
+    messages.success(request, _("Assignment stopped."))
     return redirect("therapist_measures")
 
 

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _lazy
 
 from kindred.accounts.models import User
 from kindred.audit.actions import record_event
@@ -22,7 +24,7 @@ from kindred.safety.models import THERAPY_SCOPE
 
 MAX_MESSAGE_LENGTH = 5_000
 
-CLOSED_TEXT = (
+CLOSED_TEXT = _lazy(
     "This conversation is closed because you are no longer in treatment together. "
     "You can still read it, but new messages cannot be sent."
 )
@@ -84,14 +86,17 @@ def check_send_message(sender: User, conversation: Conversation, body: str) -> s
         raise NotFound("conversation")
     body = (body or "").strip()
     if not body:
-        raise MessagingError("Write a message first.")
+        raise MessagingError(gettext("Write a message first."))
     if len(body) > MAX_MESSAGE_LENGTH:
         raise MessagingError(
-            f"A message can be at most {MAX_MESSAGE_LENGTH:,} characters; this one has "
-            f"{len(body):,}. Please shorten it or send it in parts."
+            gettext(
+                "A message can be at most %(limit)s characters; this one has "
+                "%(length)s. Please shorten it or send it in parts."
+            )
+            % {"limit": f"{MAX_MESSAGE_LENGTH:,}", "length": f"{len(body):,}"}
         )
     if not is_open(conversation):
-        raise MessagingError(CLOSED_TEXT)
+        raise MessagingError(str(CLOSED_TEXT))
     return body
 
 

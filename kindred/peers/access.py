@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kindred.accounts.models import User
 from kindred.core.access import NotFound
@@ -166,10 +167,10 @@ def status_for(user: User | AnonymousUser, connection: Connection) -> str:
 
 
 STATUS_LABELS = {
-    "pending": "Waiting for an answer",
-    "active": "Connected",
-    "declined": "You declined",
-    "not_available": "Not available",
-    "withdrawn": "Withdrawn",
-    "ended": "Ended",
+    "pending": _("Waiting for an answer"),
+    "active": _("Connected"),
+    "declined": _("You declined"),
+    "not_available": _("Not available"),
+    "withdrawn": _("Withdrawn"),
+    "ended": _("Ended"),
 }

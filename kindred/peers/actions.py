@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kindred.accounts.models import User
 from kindred.audit.actions import record_event
@@ -66,7 +67,7 @@ logger = logging.getLogger(__name__)
 MAX_PENDING_REQUESTS = 5
 MAX_TAGS = 12
 SCREEN_AREA = "peers"
-NOT_AVAILABLE = "This person is not available for a connection right now."
+NOT_AVAILABLE = _lazy("This person is not available for a connection right now.")
 
 
 class PeersError(Exception):
@@ -157,7 +158,10 @@ def clean_profile(user: User, data: ProfileData) -> CleanProfile:
         values = list(dict.fromkeys(_codes(data, name)))
         unknown = [v for v in values if v not in allowed]
         if unknown:
-            raise PeersError(f"Unknown choice: {', '.join(map(str, unknown))}.", field=name)
+            raise PeersError(
+                _("Unknown choice: %(choices)s.") % {"choices": ", ".join(map(str, unknown))},
+                field=name,
+            )
         return values
 
     out: CleanProfile = {}
@@ -166,33 +170,37 @@ def clean_profile(user: User, data: ProfileData) -> CleanProfile:
     except ValueError as exc:
         raise PeersError(str(exc), field="tags") from None
     if len(out["tags"]) > MAX_TAGS:
-        raise PeersError(f"Choose at most {MAX_TAGS} experiences.", field="tags")
+        raise PeersError(
+            _("Choose at most %(limit)s experiences.") % {"limit": MAX_TAGS}, field="tags"
+        )
     try:
         out["availability"] = taxonomy.validate_slots(_codes(data, "availability"))
     except ValueError as exc:
         raise PeersError(str(exc), field="availability") from None
     story = _text(data, "story", "").strip()
     if len(story) > MAX_STORY:
-        raise PeersError(f"Keep your story under {MAX_STORY} characters.", field="story")
+        raise PeersError(
+            _("Keep your story under %(limit)s characters.") % {"limit": MAX_STORY}, field="story"
+        )
     out["story"] = story
     out["languages"] = choices("languages", _languages())
     if not out["languages"]:
-        raise PeersError("Choose at least one language you can talk in.", field="languages")
+        raise PeersError(_("Choose at least one language you can talk in."), field="languages")
     tz = _text(data, "timezone", "UTC").strip()
     if tz not in valid_zones():
-        raise PeersError("Choose a time zone from the list.", field="timezone")
+        raise PeersError(_("Choose a time zone from the list."), field="timezone")
     out["timezone"] = tz
     seeks = data.get("seeks") or Seeks.SUPPORT
     if not isinstance(seeks, str) or seeks not in Seeks.values:
-        raise PeersError("Choose what you are looking for.", field="seeks")
+        raise PeersError(_("Choose what you are looking for."), field="seeks")
     out["seeks"] = seeks
     gender = data.get("gender") or ""
     if not isinstance(gender, str) or (gender and gender not in Gender.values):
-        raise PeersError("Choose a gender from the list, or leave it blank.", field="gender")
+        raise PeersError(_("Choose a gender from the list, or leave it blank."), field="gender")
     out["gender"] = gender
     age_range = data.get("age_range") or ""
     if not isinstance(age_range, str) or (age_range and age_range not in AgeRange.values):
-        raise PeersError("Choose an age range from the list.", field="age_range")
+        raise PeersError(_("Choose an age range from the list."), field="age_range")
     if age_range and user.age_band != "adult":
         # Teens are matched only with teens; the finer ranges are adult ones.
         age_range = ""
@@ -206,10 +214,11 @@ def clean_profile(user: User, data: ProfileData) -> CleanProfile:
                 raise TypeError  # As int() would for a list: said first, so mypy sees it.
             limit = int(given)
         except (TypeError, ValueError):
-            raise PeersError("The caseload limit is a number.", field="caseload_limit") from None
+            raise PeersError(_("The caseload limit is a number."), field="caseload_limit") from None
         if not 1 <= limit <= MAX_CASELOAD:
             raise PeersError(
-                f"Choose a caseload limit from 1 to {MAX_CASELOAD}.", field="caseload_limit"
+                _("Choose a caseload limit from 1 to %(limit)s.") % {"limit": MAX_CASELOAD},
+                field="caseload_limit",
             )
         out["caseload_limit"] = limit
     out["is_listed"] = bool(data.get("is_listed", True))
@@ -309,7 +318,7 @@ def do_save_profile(
     except IntegrityError:
         # The same person created their profile twice at once (two tabs): one wins.
         raise PeersError(
-            "Your profile was just saved from another window. Reload and try again."
+            _("Your profile was just saved from another window. Reload and try again.")
         ) from None
     return SavedProfile(profile=profile, screen=screen)
 
@@ -364,14 +373,14 @@ def do_add_training(
         raise NotFound("page")
     profile = PeerProfile.objects.filter(user_id=user.pk).first()
     if profile is None:
-        raise PeersError("Create your peer profile first.")
+        raise PeersError(_("Create your peer profile first."))
     name = name.strip()
     if not name:
-        raise PeersError("Name the training or certificate.", field="name")
+        raise PeersError(_("Name the training or certificate."), field="name")
     if expires_on is not None and expires_on < completed_on:
-        raise PeersError("The expiry date comes after the date you completed it.", "expires_on")
+        raise PeersError(_("The expiry date comes after the date you completed it."), "expires_on")
     if completed_on > timezone.localdate():
-        raise PeersError("The completion date cannot be in the future.", field="completed_on")
+        raise PeersError(_("The completion date cannot be in the future."), field="completed_on")
     with transaction.atomic():
         training = Training.objects.create(
             profile=profile,
@@ -445,21 +454,25 @@ def check_request(requester: User, recipient_id: int) -> User:
     """
     check_peers_user(requester)
     if is_suspended_sitewide(requester):
-        raise PeersError("You can't ask anyone to connect while your account is suspended.")
+        raise PeersError(_("You can't ask anyone to connect while your account is suspended."))
     if not PeerProfile.objects.filter(user_id=requester.pk).exists():
-        raise PeersError("Create your peer profile first.")
+        raise PeersError(_("Create your peer profile first."))
     recipient = access_peer(requester, recipient_id)
     if Connection.objects.filter(
         Q(requester=requester, recipient=recipient) | Q(requester=recipient, recipient=requester),
         status__in=[ConnectionStatus.PENDING, ConnectionStatus.ACTIVE],
     ).exists():
-        raise PeersError("You already have a request or a connection with this person.")
+        raise PeersError(_("You already have a request or a connection with this person."))
     pending = Connection.objects.filter(
         requester=requester, status=ConnectionStatus.PENDING
     ).count()
     if pending >= MAX_PENDING_REQUESTS:
         raise PeersError(
-            f"You have {pending} requests waiting for an answer. Wait for them, or withdraw one."
+            _(
+                "You have %(pending)s requests waiting for an answer. "
+                "Wait for them, or withdraw one."
+            )
+            % {"pending": pending}
         )
     from kindred.peers.matching.filters import compatible
     from kindred.peers.suggestions import age_ranges_fit
@@ -474,7 +487,7 @@ def check_request(requester: User, recipient_id: int) -> User:
         or not compatible(mine, theirs, blocked=frozenset())
         or not age_ranges_fit(profiles[requester.pk], profiles[recipient.pk])
     ):
-        raise PeersError(NOT_AVAILABLE)
+        raise PeersError(str(NOT_AVAILABLE))
     return recipient
 
 
@@ -489,12 +502,14 @@ def do_request(
 ) -> SentRequest:
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
-        raise PeersError(f"Keep the note under {MAX_NOTE} characters.", field="note")
+        raise PeersError(
+            _("Keep the note under %(limit)s characters.") % {"limit": MAX_NOTE}, field="note"
+        )
     recipient = check_request(requester, recipient_id)
     mine, theirs = _match_profile_pair(requester, recipient)
     if mine is None or theirs is None:
         # check_request found both profiles; one deleted since leaves nobody to ask.
-        raise PeersError(NOT_AVAILABLE)
+        raise PeersError(str(NOT_AVAILABLE))
     supporter = supporter_for(requester, recipient, mine, theirs)
     screen = None
     try:
@@ -521,12 +536,14 @@ def do_request(
             do_notify(
                 [recipient],
                 kind="peers.request",
-                title=f"{requester.handle} would like to connect with you",
+                title=_("%(handle)s would like to connect with you") % {"handle": requester.handle},
                 url=reverse("peers_connection", args=[connection.pk]),
             )
     except IntegrityError:
         # Both people asked each other at the same moment: the database kept one.
-        raise PeersError("You already have a request or a connection with this person.") from None
+        raise PeersError(
+            _("You already have a request or a connection with this person.")
+        ) from None
     return SentRequest(connection=connection, screen=screen)
 
 
@@ -535,7 +552,7 @@ def _lock_pending(user: User, connection: Connection, *, side: str) -> Connectio
     if getattr(locked, f"{side}_id") != user.pk:
         raise NotFound("connection")
     if locked.status != ConnectionStatus.PENDING:
-        raise PeersError("This request has already been answered.")
+        raise PeersError(_("This request has already been answered."))
     return locked
 
 
@@ -559,10 +576,13 @@ def do_accept(
             if count >= limit:
                 if locked.supporter_id == user.pk:
                     raise PeersError(
-                        f"Your caseload is full ({count} of {limit}). End a connection or "
-                        "raise your limit before accepting someone new."
+                        _(
+                            "Your caseload is full (%(count)s of %(limit)s). End a connection "
+                            "or raise your limit before accepting someone new."
+                        )
+                        % {"count": count, "limit": limit}
                     )
-                raise PeersError(NOT_AVAILABLE)
+                raise PeersError(str(NOT_AVAILABLE))
         now = timezone.now()
         locked.status = ConnectionStatus.ACTIVE
         locked.responded_at = now
@@ -633,7 +653,7 @@ def do_end(
         if not locked.involves(user.pk):
             raise NotFound("connection")
         if locked.status != ConnectionStatus.ACTIVE:
-            raise PeersError("This connection is not active.")
+            raise PeersError(_("This connection is not active."))
         locked.status = ConnectionStatus.ENDED
         locked.ended_at = timezone.now()
         locked.ended_by = None if reason else user
@@ -661,7 +681,7 @@ def do_end(
                     "different age groups: Kindred keeps teens and adults apart."
                 ) % {"handle": user.handle}
             else:
-                title = f"Your connection with {user.handle} has ended."
+                title = _("Your connection with %(handle)s has ended.") % {"handle": user.handle}
             do_notify(
                 [locked.recipient if other == locked.recipient_id else locked.requester],
                 kind="peers.ended",
@@ -730,9 +750,9 @@ def do_rate(
     if not connection.involves(user.pk):
         raise NotFound("connection")
     if connection.started_at is None:
-        raise PeersError("You can rate a connection once it has started.")
+        raise PeersError(_("You can rate a connection once it has started."))
     if not 1 <= int(stars) <= 5:
-        raise PeersError("Choose 1 to 5 stars.", field="stars")
+        raise PeersError(_("Choose 1 to 5 stars."), field="stars")
     comment = (comment or "").strip()[:1000]
     with transaction.atomic():
         rating, created = Rating.objects.update_or_create(

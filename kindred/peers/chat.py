@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from kindred.core.notifications import do_notify
 
@@ -36,12 +37,12 @@ SUPPORTER_ALERT = (
     "open the chat for what you can do."
 )
 SUPPORTER_STEPS = (
-    "Stay with them if you can, and ask kindly and directly whether they are safe.",
-    "Don't promise to keep it secret, and don't try to be their therapist.",
-    "Share the 'Get help now' page: it lists crisis lines for their country.",
-    "A moderator has been alerted and will reach out; you don't have to handle this alone.",
-    "If someone is in immediate danger, call the local emergency number.",
-    "Look after yourself too: you can end the connection or talk to a moderator at any time.",
+    _("Stay with them if you can, and ask kindly and directly whether they are safe."),
+    _("Don't promise to keep it secret, and don't try to be their therapist."),
+    _("Share the 'Get help now' page: it lists crisis lines for their country."),
+    _("A moderator has been alerted and will reach out; you don't have to handle this alone."),
+    _("If someone is in immediate danger, call the local emergency number."),
+    _("Look after yourself too: you can end the connection or talk to a moderator at any time."),
 )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from kindred.core.idempotency import IdempotentForm
 from kindred.core.timezones import TimeZoneField
@@ -19,7 +21,7 @@ from kindred.peers.models import (
 )
 from kindred.safety.actions import REPORT_REASONS
 
-STORY_HELP = (
+STORY_HELP = _(
     "In your own words, what have you been through? It is used only to find people with "
     "similar experience and is never shown to anyone: a suggestion says only what you "
     "truly have in common. It is encrypted, and deleting your profile deletes it for good."
@@ -42,81 +44,83 @@ def language_choices() -> list[tuple[str, str]]:
 
 class ProfileForm(forms.Form):
     tags = forms.MultipleChoiceField(
-        label="What you have lived through",
+        label=_("What you have lived through"),
         choices=tag_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Choose what you are comfortable sharing. Only tags you share with someone "
-        "are ever mentioned to them.",
+        help_text=_(
+            "Choose what you are comfortable sharing. Only tags you share with someone "
+            "are ever mentioned to them."
+        ),
     )
     story = forms.CharField(
-        label="Your story",
+        label=_("Your story"),
         required=False,
         strip=False,
         help_text=STORY_HELP,
         widget=forms.Textarea(attrs={"rows": 8, "maxlength": MAX_STORY}),
     )
     seeks = forms.ChoiceField(
-        label="What are you looking for?",
+        label=_("What are you looking for?"),
         choices=Seeks.choices,
         widget=forms.RadioSelect,
         initial=Seeks.SUPPORT,
     )
     languages = forms.MultipleChoiceField(
-        label="Languages you can talk in",
+        label=_("Languages you can talk in"),
         choices=language_choices,
         widget=forms.CheckboxSelectMultiple,
         initial=["en"],
     )
-    timezone = TimeZoneField(label="Your time zone", initial="UTC")
+    timezone = TimeZoneField(label=_("Your time zone"), initial="UTC")
     availability = forms.MultipleChoiceField(
-        label="When you are usually free to talk",
+        label=_("When you are usually free to talk"),
         choices=lambda: list(taxonomy.AVAILABILITY_SLOTS.items()),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     gender = forms.ChoiceField(
-        label="Your gender (optional)",
-        choices=[("", "Prefer not to say"), *Gender.choices],
+        label=_("Your gender (optional)"),
+        choices=[("", _("Prefer not to say")), *Gender.choices],
         required=False,
-        help_text="Only used to respect other people's preferences.",
+        help_text=_("Only used to respect other people's preferences."),
     )
     age_range = forms.ChoiceField(
-        label="Your age (optional)",
-        choices=[("", "Prefer not to say"), *AgeRange.choices],
+        label=_("Your age (optional)"),
+        choices=[("", _("Prefer not to say")), *AgeRange.choices],
         required=False,
     )
     wants_genders = forms.MultipleChoiceField(
-        label="I would rather talk with (leave empty for anyone)",
+        label=_("I would rather talk with (leave empty for anyone)"),
         choices=Gender.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     wants_age_ranges = forms.MultipleChoiceField(
-        label="Ages I would rather talk with (leave empty for any)",
+        label=_("Ages I would rather talk with (leave empty for any)"),
         choices=AgeRange.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     caseload_limit = forms.IntegerField(
-        label="Most people you support at once",
+        label=_("Most people you support at once"),
         min_value=1,
         max_value=MAX_CASELOAD,
         required=False,
-        help_text="You will not be offered to anyone new while you are at this number.",
+        help_text=_("You will not be offered to anyone new while you are at this number."),
     )
     is_listed = forms.BooleanField(
-        label="Suggest me to others",
+        label=_("Suggest me to others"),
         required=False,
         initial=True,
-        help_text="Untick to pause: nobody new will be offered your profile.",
+        help_text=_("Untick to pause: nobody new will be offered your profile."),
     )
 
     GROUPS = (
-        ("About you", ("tags", "story", "seeks")),
-        ("How to talk", ("languages", "timezone", "availability")),
-        ("Preferences", ("gender", "age_range", "wants_genders", "wants_age_ranges")),
-        ("Being suggested", ("caseload_limit", "is_listed")),
+        (_("About you"), ("tags", "story", "seeks")),
+        (_("How to talk"), ("languages", "timezone", "availability")),
+        (_("Preferences"), ("gender", "age_range", "wants_genders", "wants_age_ranges")),
+        (_("Being suggested"), ("caseload_limit", "is_listed")),
     )
 
     def __init__(self, *args: Any, supporter: bool = False, teen: bool = False, **kwargs: Any):
@@ -130,7 +134,7 @@ class ProfileForm(forms.Form):
 
     def groups(self) -> list[tuple[str, list[Any]]]:
         return [
-            (legend, [self[name] for name in names if name in self.fields])
+            (str(legend), [self[name] for name in names if name in self.fields])
             for legend, names in self.GROUPS
         ]
 
@@ -153,13 +157,13 @@ class ProfileForm(forms.Form):
 
 
 class TrainingForm(forms.Form):
-    name = forms.CharField(label="Training or certificate", max_length=150)
-    provider = forms.CharField(label="Who gave it (optional)", max_length=150, required=False)
+    name = forms.CharField(label=_("Training or certificate"), max_length=150)
+    provider = forms.CharField(label=_("Who gave it (optional)"), max_length=150, required=False)
     completed_on = forms.DateField(
-        label="Completed on", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     expires_on = forms.DateField(
-        label="Expires on (optional)",
+        label=_("Expires on (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
@@ -167,23 +171,28 @@ class TrainingForm(forms.Form):
 
 class RequestForm(forms.Form):
     note = forms.CharField(
-        label="A short note (optional)",
+        label=_("A short note (optional)"),
         required=False,
         max_length=MAX_NOTE,
-        help_text="Say hello and why you would like to talk. Keep private details for later.",
+        help_text=_("Say hello and why you would like to talk. Keep private details for later."),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_NOTE}),
     )
 
 
+def rating_choices() -> list[tuple[int, str]]:
+    """Five stars down to one, in the language of the request."""
+    return [(n, gettext("%(n)s of 5") % {"n": n}) for n in range(5, 0, -1)]
+
+
 class RatingForm(forms.Form):
     stars = forms.TypedChoiceField(
-        label="How helpful has this connection been?",
+        label=_("How helpful has this connection been?"),
         coerce=int,
-        choices=[(n, f"{n} of 5") for n in range(5, 0, -1)],
+        choices=rating_choices,
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label="Anything to add? (private: the other person never sees it)",
+        label=_("Anything to add? (private: the other person never sees it)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -191,9 +200,9 @@ class RatingForm(forms.Form):
 
 
 class ReportForm(IdempotentForm):
-    reason = forms.ChoiceField(label="What is wrong?", choices=REPORT_REASONS)
+    reason = forms.ChoiceField(label=_("What is wrong?"), choices=REPORT_REASONS)
     details = forms.CharField(
-        label="Details (optional)",
+        label=_("Details (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

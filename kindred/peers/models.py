@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
 
 from kindred.core.fields import EncryptedJSONField, EncryptedTextField
 
@@ -26,25 +27,25 @@ MAX_CASELOAD = 20
 
 
 class Seeks(models.TextChoices):
-    SUPPORT = "support", "I am looking for support"
-    GIVE_SUPPORT = "give_support", "I want to support someone"
-    BOTH = "both", "Both: to share and to listen"
+    SUPPORT = "support", _("I am looking for support")
+    GIVE_SUPPORT = "give_support", _("I want to support someone")
+    BOTH = "both", _("Both: to share and to listen")
 
 
 class Gender(models.TextChoices):
-    WOMAN = "woman", "Woman"
-    MAN = "man", "Man"
-    NON_BINARY = "non_binary", "Non-binary"
-    OTHER = "other", "In another way"
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    NON_BINARY = "non_binary", _("Non-binary")
+    OTHER = "other", _("In another way")
 
 
 class AgeRange(models.TextChoices):
     """Finer than the account's adult/teen band, which always has to match anyway."""
 
-    R18_29 = "18_29", "18 to 29"
-    R30_44 = "30_44", "30 to 44"
-    R45_64 = "45_64", "45 to 64"
-    R65 = "65_plus", "65 or older"
+    R18_29 = "18_29", _("18 to 29")
+    R30_44 = "30_44", _("30 to 44")
+    R45_64 = "45_64", _("45 to 64")
+    R65 = "65_plus", _("65 or older")
 
 
 class PeerProfile(models.Model):
@@ -164,11 +165,11 @@ class HiddenSuggestion(models.Model):
 
 
 class ConnectionStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for an answer"
-    ACTIVE = "active", "Connected"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    ENDED = "ended", "Ended"
+    PENDING = "pending", _("Waiting for an answer")
+    ACTIVE = "active", _("Connected")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ENDED = "ended", _("Ended")
 
 
 LIVE_STATUSES = (ConnectionStatus.PENDING, ConnectionStatus.ACTIVE)

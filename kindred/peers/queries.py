@@ -68,7 +68,7 @@ def connection_rows(user: User, connections: list[Connection]) -> list[Connectio
                 other=(c.recipient if mine else c.requester).handle,
                 direction="sent" if mine else "received",
                 status=status,
-                status_label=STATUS_LABELS[status],
+                status_label=str(STATUS_LABELS[status]),
                 note=c.note,
                 supporter=c.supporter.handle if c.supporter else None,
                 created_at=c.created_at,

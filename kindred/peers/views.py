@@ -15,6 +15,8 @@ from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from kindred.core.access import NotFound
@@ -42,7 +44,9 @@ from kindred.safety.actions import SafetyActionError, report_ref
 from kindred.safety.crisis import crisis_context
 from kindred.safety.views import report_refused
 
-REPORTED = "Thank you. A moderator will look at this. The person is not told who reported them."
+REPORTED = _lazy(
+    "Thank you. A moderator will look at this. The person is not told who reported them."
+)
 
 
 def _support(request: AuthedHttpRequest, screen: Any) -> None:
@@ -123,7 +127,7 @@ def edit_profile(request: AuthedHttpRequest) -> HttpResponse:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc))
             else:
                 _support(request, saved.screen)
-                messages.success(request, "Your peer profile is saved.")
+                messages.success(request, _("Your peer profile is saved."))
                 return redirect("peers_profile")
         status = 422
     else:
@@ -138,7 +142,7 @@ def delete_profile(request: AuthedHttpRequest) -> HttpResponse:
     access_own_profile(request.user)
     if request.method == "POST":
         actions.do_delete_profile(request.user, request=request)
-        messages.success(request, "Your peer profile and your story are deleted.")
+        messages.success(request, _("Your peer profile and your story are deleted."))
         return redirect("peers_home")
     return render(request, "peers/delete_profile.html")
 
@@ -156,7 +160,7 @@ def add_training(request: AuthedHttpRequest) -> HttpResponse:
         except actions.PeersError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
-            messages.success(request, "Training added.")
+            messages.success(request, _("Training added."))
             return redirect("peers_profile")
     own = access_own_profile(request.user)
     today = timezone.localdate()
@@ -180,7 +184,7 @@ def add_training(request: AuthedHttpRequest) -> HttpResponse:
 def remove_training(request: AuthedHttpRequest, training_id: int) -> HttpResponse:
     check_peers_user(request.user)
     actions.do_remove_training(request.user, training_id, request=request)
-    messages.success(request, "Training removed.")
+    messages.success(request, _("Training removed."))
     return redirect("peers_profile")
 
 
@@ -197,7 +201,7 @@ def _suggestions_page(
     check_peers_user(request.user)
     own = own_profile(request.user)
     if own is None:
-        messages.info(request, "Create your peer profile first, then we can suggest people.")
+        messages.info(request, _("Create your peer profile first, then we can suggest people."))
         return redirect("peers_profile_edit")
     return render(
         request,
@@ -216,7 +220,7 @@ def _suggestions_page(
 @require_POST
 def hide(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
     actions.do_hide_suggestion(request.user, user_id)
-    messages.success(request, "We won't suggest them again.")
+    messages.success(request, _("We won't suggest them again."))
     return redirect("peers_suggestions")
 
 
@@ -239,7 +243,7 @@ def send_request(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
             messages.error(request, str(exc))
             return redirect("peers_suggestions")
         _support(request, sent.screen)
-        messages.success(request, "Request sent. We will let you know when they answer.")
+        messages.success(request, _("Request sent. We will let you know when they answer."))
         return redirect("peers_connection", sent.connection.pk)
     messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("peers_suggestions")
@@ -296,10 +300,13 @@ def connection(request: AuthedHttpRequest, connection_id: int) -> HttpResponse:
 
 
 CONNECTION_ACTIONS = {
-    "accept": (actions.do_accept, "You are connected. Say hello when you are ready."),
-    "decline": (actions.do_decline, "Declined. They will not be told why, or that you declined."),
-    "withdraw": (actions.do_withdraw, "Request withdrawn."),
-    "end": (actions.do_end, "The connection has ended."),
+    "accept": (actions.do_accept, _lazy("You are connected. Say hello when you are ready.")),
+    "decline": (
+        actions.do_decline,
+        _lazy("Declined. They will not be told why, or that you declined."),
+    ),
+    "withdraw": (actions.do_withdraw, _lazy("Request withdrawn.")),
+    "end": (actions.do_end, _lazy("The connection has ended.")),
 }
 
 
@@ -309,7 +316,7 @@ def connection_action(request: AuthedHttpRequest, connection_id: int, action: st
     conn = access_connection(request.user, connection_id)
     if action == "block":
         actions.do_block_peer(request.user, conn, request=request)
-        messages.success(request, "Blocked. You will not see each other in peer support again.")
+        messages.success(request, _("Blocked. You will not see each other in peer support again."))
         return redirect("peers_connections")
     if action not in CONNECTION_ACTIONS:
         raise NotFound("page")
@@ -334,9 +341,9 @@ def rate(request: AuthedHttpRequest, connection_id: int) -> HttpResponse:
         except actions.PeersError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Thank you for your rating.")
+            messages.success(request, _("Thank you for your rating."))
     else:
-        messages.error(request, "Choose 1 to 5 stars.")
+        messages.error(request, _("Choose 1 to 5 stars."))
     return redirect("peers_connection", conn.pk)
 
 
@@ -369,5 +376,5 @@ def report(request: AuthedHttpRequest, connection_id: int) -> HttpResponse:
             return report_refused(request, data, error)
         messages.success(request, REPORTED)
     else:
-        messages.error(request, "Choose what is wrong.")
+        messages.error(request, _("Choose what is wrong."))
     return redirect("peers_connection", conn.pk)

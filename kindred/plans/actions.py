@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kindred.audit.actions import record_event
 from kindred.core.access import NotFound
@@ -140,7 +141,7 @@ def do_acknowledge(
         current = plan.versions.order_by("-number").first()
         if current is None or current.number != number:
             raise PlanError(
-                "Your plan was updated since you opened it. Please read the new version first."
+                _("Your plan was updated since you opened it. Please read the new version first.")
             )
         ack, created = PlanAcknowledgement.objects.get_or_create(version=current, member=member)
         if created:
@@ -165,9 +166,9 @@ def do_comment(
         raise NotFound("plan")
     text = text.strip()
     if not text:
-        raise PlanError("Write something first.")
+        raise PlanError(_("Write something first."))
     if len(text) > MAX_COMMENT:
-        raise PlanError(f"Keep comments under {MAX_COMMENT} characters.")
+        raise PlanError(_("Keep comments under %(limit)s characters.") % {"limit": MAX_COMMENT})
     version = plan.versions.filter(number=number).first()
     if version is None:
         raise NotFound("plan version")
@@ -242,9 +243,9 @@ def do_record_objective_value(
     """The current value of a behaviour-count objective (e.g. walks this week)."""
     objective = _current_objective(therapist, plan, key)
     if objective.count is None:
-        raise PlanError("Progress on this objective comes from the member's questionnaires.")
+        raise PlanError(_("Progress on this objective comes from the member's questionnaires."))
     if value < 0:
-        raise PlanError("A count cannot be negative.")
+        raise PlanError(_("A count cannot be negative."))
     return _record_entry(therapist, plan, key, EntryKind.VALUE, value, request=request, now=now)
 
 
@@ -260,7 +261,7 @@ def do_score_attainment(
     """Goal Attainment Scaling: −2 much less than expected … +2 much more."""
     _current_objective(therapist, plan, key)
     if attainment not in ATTAINMENT_LEVELS:
-        raise PlanError("Attainment is scored from −2 to +2.")
+        raise PlanError(_("Attainment is scored from −2 to +2."))
     return _record_entry(
         therapist, plan, key, EntryKind.ATTAINMENT, attainment, request=request, now=now
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from kindred.plans.actions import MAX_COMMENT
 from kindred.plans.content import PlanContent, PlanTextError, parse_plan_text
@@ -21,18 +22,18 @@ PLAN_HELP = (
 
 class PlanForm(forms.Form):
     summary = forms.CharField(
-        label="Summary for the member, in plain language",
+        label=_("Summary for the member, in plain language"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
     )
     plan = forms.CharField(
-        label="Plan",
+        label=_("Plan"),
         help_text=PLAN_HELP,
         widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true"}),
         max_length=40000,
     )
     review_date = forms.DateField(
-        label="Review date", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Review date"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args: Any, previous: PlanContent | None = None, **kwargs: Any) -> None:
@@ -49,7 +50,7 @@ class PlanForm(forms.Form):
 class CommentForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     text = forms.CharField(
-        label="Comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_COMMENT
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_COMMENT
     )
 
 
@@ -58,18 +59,18 @@ class AcknowledgeForm(forms.Form):
 
 
 class ValueForm(forms.Form):
-    value = forms.IntegerField(label="Current value", min_value=0, max_value=100000)
+    value = forms.IntegerField(label=_("Current value"), min_value=0, max_value=100000)
 
 
 class AttainmentForm(forms.Form):
     attainment = forms.TypedChoiceField(
-        label="Attainment",
+        label=_("Attainment"),
         coerce=int,
         choices=[
-            (-2, "−2 much less than expected"),
-            (-1, "−1 somewhat less than expected"),
-            (0, "0 as expected"),
-            (1, "+1 somewhat more than expected"),
-            (2, "+2 much more than expected"),
+            (-2, _("−2 much less than expected")),
+            (-1, _("−1 somewhat less than expected")),
+            (0, _("0 as expected")),
+            (1, _("+1 somewhat more than expected")),
+            (2, _("+2 much more than expected")),
         ],
     )

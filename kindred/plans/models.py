@@ -11,6 +11,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kindred.core.fields import EncryptedJSONField, EncryptedTextField
 from kindred.plans.content import PlanContent
@@ -93,8 +94,8 @@ class PlanComment(models.Model):
 
 
 class EntryKind(models.TextChoices):
-    VALUE = "value", "Current value"
-    ATTAINMENT = "attainment", "Goal attainment (−2…+2)"
+    VALUE = "value", _("Current value")
+    ATTAINMENT = "attainment", _("Goal attainment (−2…+2)")
 
 
 class ObjectiveEntry(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kindred.plans.access import current_version
 from kindred.plans.content import differences, render_text
@@ -94,7 +95,7 @@ def post_comment(request: Any, plan: TreatmentPlan, *, success: str = "") -> Non
 
     form = CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Write a comment first.")
+        messages.error(request, _("Write a comment first."))
         return
     try:
         actions.do_comment(

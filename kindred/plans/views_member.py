@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kindred.core.http import AuthedHttpRequest
@@ -40,14 +41,14 @@ def acknowledge(request: AuthedHttpRequest, plan_id: int) -> HttpResponse:
     plan = access_member_plan(request.user, plan_id)
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Something went wrong; please try again.")
+        messages.error(request, _("Something went wrong; please try again."))
         return redirect("my_plan", plan.pk)
     try:
         actions.do_acknowledge(request.user, plan, form.cleaned_data["version"], request=request)
     except actions.PlanError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Thank you. Your therapist can see you have read this plan.")
+        messages.success(request, _("Thank you. Your therapist can see you have read this plan."))
     return redirect("my_plan", plan.pk)
 
 
@@ -55,5 +56,5 @@ def acknowledge(request: AuthedHttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 def comment(request: AuthedHttpRequest, plan_id: int) -> HttpResponse:
     plan = access_member_plan(request.user, plan_id)
-    post_comment(request, plan, success="Comment sent to your therapist.")
+    post_comment(request, plan, success=_("Comment sent to your therapist."))
     return redirect("my_plan", plan.pk)

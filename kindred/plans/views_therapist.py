@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindred.bookings.relationships import clients_of
@@ -47,7 +48,7 @@ def new(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
                 review_date=form.cleaned_data["review_date"],
                 request=request,
             )
-            messages.success(request, "Plan saved and shared with your client.")
+            messages.success(request, _("Plan saved and shared with your client."))
             return redirect("therapist_plan", plan.pk)
         return render(
             request, "plans/edit.html", {"form": form, "member": member}, status=UNPROCESSABLE
@@ -96,7 +97,7 @@ def revise(request: AuthedHttpRequest, plan_id: int) -> HttpResponse:
         review_date=form.cleaned_data["review_date"],
         request=request,
     )
-    messages.success(request, f"Saved as version {new_version.number}.")
+    messages.success(request, _("Saved as version %(number)s.") % {"number": new_version.number})
     return redirect("therapist_plan", plan.pk)
 
 
@@ -109,7 +110,7 @@ def _entry(request: AuthedHttpRequest, plan_id: int, key: int, *, attainment: bo
     plan = access_plan(request.user, plan_id, write=True, audit=False, request=request)
     form = AttainmentForm(request.POST) if attainment else ValueForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Please choose a valid value.")
+        messages.error(request, _("Please choose a valid value."))
         return redirect("therapist_plan", plan.pk)
     try:
         if attainment:
@@ -123,7 +124,7 @@ def _entry(request: AuthedHttpRequest, plan_id: int, key: int, *, attainment: bo
     except actions.PlanError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Recorded.")
+        messages.success(request, _("Recorded."))
     return redirect("therapist_plan", plan.pk)
 
 

@@ -38,6 +38,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _lazy
 
 from kindred.accounts.deletion import shown_author
 from kindred.accounts.models import User
@@ -68,10 +70,10 @@ from kindred.safety.actions import screen_for, screen_text
 from kindred.safety.models import CrisisCountry
 from kindred.safety.screening import ScreenResult
 
-CLOSED_DETAIL = "This room is closed."
-NOT_IN_ROOM_DETAIL = "You are not in this room."
-EMPTY_DETAIL = "Write something first."
-RATE_DETAIL = "You are sending messages too quickly. Wait a few seconds and try again."
+CLOSED_DETAIL = _lazy("This room is closed.")
+NOT_IN_ROOM_DETAIL = _lazy("You are not in this room.")
+EMPTY_DETAIL = _lazy("Write something first.")
+RATE_DETAIL = _lazy("You are sending messages too quickly. Wait a few seconds and try again.")
 # What the screen reads with a message: the author's own messages of the last few minutes.
 SCREEN_CONTEXT_WINDOW = timedelta(minutes=10)
 SCREEN_CONTEXT_MESSAGES = 2
@@ -145,22 +147,24 @@ def serialize_message(message: RoomMessage) -> MessageFrame:
 def check_post_message(room: Room, author: User | AnonymousUser, body: object) -> str:
     """The cleaned body, or :class:`RoomError`. Counts the attempt against the rate limit."""
     if not room.is_open:
-        raise RoomError(CLOSED_DETAIL)
+        raise RoomError(str(CLOSED_DETAIL))
     kind = get_kind(room.kind)
     if not author.is_authenticated or not kind.can_join(author, room):
-        raise RoomError(NOT_IN_ROOM_DETAIL)
+        raise RoomError(str(NOT_IN_ROOM_DETAIL))
     refusal = kind.write_refusal(author, room)
     if refusal:
-        raise RoomError(refusal)
+        # str(): the reason goes into a WebSocket JSON frame; a lazy one would not encode.
+        raise RoomError(str(refusal))
     text = body.strip() if isinstance(body, str) else ""
     if not text:
-        raise RoomError(EMPTY_DETAIL)
+        raise RoomError(str(EMPTY_DETAIL))
     if problem := text_problem(text):
         raise RoomError(problem)
     limit = conf.get("ROOM_MAX_MESSAGE_LENGTH")
     if len(text) > limit:
         raise RoomError(
-            f"Messages can be at most {limit:,} characters (this one has {len(text):,})."
+            gettext("Messages can be at most %(limit)s characters (this one has %(length)s).")
+            % {"limit": f"{limit:,}", "length": f"{len(text):,}"}
         )
     _count_against_rate_limit(room, author)
     return text
@@ -188,7 +192,7 @@ def _count_against_rate_limit(room: Room, author: User) -> None:
         warn_cache_failure(error)
         return
     if count > conf.get("ROOM_RATE_LIMIT_MESSAGES"):
-        raise RoomError(RATE_DETAIL, retry_after=window - now % window)
+        raise RoomError(str(RATE_DETAIL), retry_after=window - now % window)
 
 
 def _next_seq(room_id: int) -> tuple[int, bool]:
@@ -301,7 +305,7 @@ def _store_message(
         seq, is_open = _next_seq(room.pk)
         # Closing takes the same lock, so this answer is final for this message.
         if not is_open:
-            raise RoomError(CLOSED_DETAIL)
+            raise RoomError(str(CLOSED_DETAIL))
         message = RoomMessage.objects.create(
             room=room,
             seq=seq,

@@ -12,6 +12,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
 
 from kindred.core.fields import EncryptedTextField
 
@@ -39,8 +40,8 @@ class Room(models.Model):
 
 
 class MessageKind(models.TextChoices):
-    TEXT = "text", "Text"
-    SYSTEM = "system", "System"
+    TEXT = "text", _("Text")
+    SYSTEM = "system", _("System")
 
 
 class RoomMessage(models.Model):

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from kindred.accounts.models import User
@@ -302,7 +303,7 @@ def _transition(
     with transaction.atomic():
         locked = Flag.objects.select_for_update().get(pk=flag.pk)
         if not locked.is_open:
-            raise SafetyActionError("This flag is already closed.")
+            raise SafetyActionError(_("This flag is already closed."))
         for key, value in fields.items():
             setattr(locked, key, value)
         locked.save(update_fields=list(fields))
@@ -316,7 +317,7 @@ def _transition(
 
 def do_acknowledge(moderator: User, flag: Flag) -> Flag:
     if flag.status != FlagStatus.OPEN:
-        raise SafetyActionError("Only an open flag can be acknowledged.")
+        raise SafetyActionError(_("Only an open flag can be acknowledged."))
     return _transition(
         flag,
         moderator,
@@ -343,7 +344,7 @@ def do_hand_over(moderator: User, flag: Flag, therapist: User) -> Flag:
         flag.subject is None
         or not treating_therapists(flag.subject).filter(pk=therapist.pk).exists()
     ):
-        raise SafetyActionError("That therapist is not treating this member.")
+        raise SafetyActionError(_("That therapist is not treating this member."))
     with transaction.atomic():
         flag = _transition(
             flag,
@@ -363,7 +364,7 @@ def do_hand_over(moderator: User, flag: Flag, therapist: User) -> Flag:
 
 def do_resolve(moderator: User, flag: Flag, outcome: str, note: str = "") -> Flag:
     if outcome not in FlagOutcome.values:
-        raise SafetyActionError("Choose an outcome.")
+        raise SafetyActionError(_("Choose an outcome."))
     return _transition(
         flag,
         moderator,
@@ -391,13 +392,13 @@ def do_set_duty(moderator: User, on_duty: bool) -> None:
 
 
 REPORT_REASONS = (
-    ("risk", "I think this person may be at risk"),
-    ("harassment", "Harassment or bullying"),
-    ("hate", "Hateful content"),
-    ("unsafe_advice", "Unsafe medical or method advice"),
-    ("spam", "Spam or advertising"),
-    ("privacy", "Shares someone's private information"),
-    ("other", "Something else"),
+    ("risk", _lazy("I think this person may be at risk")),
+    ("harassment", _lazy("Harassment or bullying")),
+    ("hate", _lazy("Hateful content")),
+    ("unsafe_advice", _lazy("Unsafe medical or method advice")),
+    ("spam", _lazy("Spam or advertising")),
+    ("privacy", _lazy("Shares someone's private information")),
+    ("other", _lazy("Something else")),
 )
 
 
@@ -473,9 +474,9 @@ def do_report(
     timed and emailed once per reported thing, however many people report it.
     """
     if reason not in dict(REPORT_REASONS):
-        raise SafetyActionError("Choose a reason.")
+        raise SafetyActionError(_("Choose a reason."))
     if subject is not None and subject.pk == reporter.pk:
-        raise SafetyActionError("You cannot report yourself.")
+        raise SafetyActionError(_("You cannot report yourself."))
     key = _report_key(subject, source_type, source_id)
     level = "high" if reason == "risk" else "none"
     with transaction.atomic():
@@ -557,12 +558,12 @@ def _join_report(flag: Flag, reporter: User, reason: str, details: str, level: s
 
 def do_block(user: User, other: User) -> bool:
     if user.pk == other.pk:
-        raise SafetyActionError("You cannot block yourself.")
+        raise SafetyActionError(_("You cannot block yourself."))
     # Imported here: the care app depends on safety, not the other way round.
     from kindred.consent.actions import do_end_grants_between
 
     with transaction.atomic():
-        _, created = Block.objects.get_or_create(blocker=user, blocked=other)
+        _block, created = Block.objects.get_or_create(blocker=user, blocked=other)
         if created:
             record_event(actor=user, event=safety_audit.BLOCKED, target=other)
             # Sharing never outlives trust: a block ends what either shared with the other.

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kindred.core.idempotency import IdempotentForm
@@ -16,7 +17,7 @@ class SafetyPlanForm(forms.Form):
     """One textarea per section, one item per line: simple to fill in on a phone."""
 
     reasons_for_living = forms.CharField(
-        label="What I want to stay around for",
+        label=_("What I want to stay around for"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -27,7 +28,7 @@ class SafetyPlanForm(forms.Form):
         for key, title, help_text in SAFETY_PLAN_SECTIONS:
             self.fields[key] = forms.CharField(
                 label=title,
-                help_text=help_text + " One per line.",
+                help_text=gettext("%(help)s One per line.") % {"help": help_text},
                 required=False,
                 max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 4}),
@@ -46,10 +47,12 @@ class SafetyPlanForm(forms.Form):
 
 class ReachOutForm(forms.Form):
     body = forms.CharField(
-        label="Private message to the member",
+        label=_("Private message to the member"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Warm, direct, and with the crisis lines for their country. Only they will see it.",
+        help_text=_(
+            "Warm, direct, and with the crisis lines for their country. Only they will see it."
+        ),
     )
 
 
@@ -97,7 +100,7 @@ class HandoverResolveForm(forms.Form):
 class ResolveForm(forms.Form):
     outcome = forms.ChoiceField(choices=FlagOutcome.choices)
     note = forms.CharField(
-        label="Note for the team (optional)",
+        label=_("Note for the team (optional)"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -107,7 +110,7 @@ class ResolveForm(forms.Form):
 class ReportForm(IdempotentForm):
     reason = forms.ChoiceField(choices=REPORT_REASONS, widget=forms.RadioSelect)
     details = forms.CharField(
-        label="Anything else we should know (optional)",
+        label=_("Anything else we should know (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -122,4 +125,4 @@ class HandOverForm(forms.Form):
 
 
 class BlockForm(forms.Form):
-    handle = forms.CharField(label="Handle of the person to block", max_length=30)
+    handle = forms.CharField(label=_("Handle of the person to block"), max_length=30)

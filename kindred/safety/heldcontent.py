@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kindred.audit.actions import record_event
 from kindred.core.registry import Registry
@@ -31,7 +33,9 @@ from kindred.safety.models import Flag
 if TYPE_CHECKING:
     from kindred.accounts.models import User
 
-NOTHING_HELD = "Nothing from this flag is held any more: it was released already, or it is gone."
+NOTHING_HELD = _lazy(
+    "Nothing from this flag is held any more: it was released already, or it is gone."
+)
 
 
 @dataclass(frozen=True)
@@ -101,14 +105,14 @@ def do_release(moderator: User, flag: Flag) -> HeldKind:
     """
     kind = _kind(flag)
     if kind is None:
-        raise SafetyActionError(NOTHING_HELD)
+        raise SafetyActionError(str(NOTHING_HELD))
     with transaction.atomic():
         # Row lock, as every flag transition takes: one decision per flag at a time.
         locked = Flag.objects.select_for_update().get(pk=flag.pk)
         if not locked.is_open:
-            raise SafetyActionError("This flag is already closed.")
+            raise SafetyActionError(_("This flag is already closed."))
         if not kind.is_held(locked.source_id):
-            raise SafetyActionError(NOTHING_HELD)
+            raise SafetyActionError(str(NOTHING_HELD))
         kind.release(moderator, locked.source_id)
         record_event(
             actor=moderator,

@@ -15,14 +15,14 @@ from kindred.safety.dial import Dial, sms_uri, split_numbers, tel_uri
 
 class CrisisCountry(models.Model):
     code = models.CharField(
-        max_length=2, primary_key=True, help_text="ISO 3166-1 alpha-2; XX = anywhere"
+        max_length=2, primary_key=True, help_text=gettext_lazy("ISO 3166-1 alpha-2; XX = anywhere")
     )
     name = models.CharField(max_length=80)
     emergency_number = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ("name",)
-        verbose_name_plural = "crisis countries"
+        verbose_name_plural = gettext_lazy("crisis countries")
 
     def __str__(self) -> str:
         return self.name
@@ -106,9 +106,9 @@ class CrisisLine(models.Model):
 
 
 class FlagKind(models.TextChoices):
-    RISK = "risk", "Risk screen"
-    CRITICAL_ANSWER = "critical_answer", "Critical questionnaire answer"
-    REPORT = "report", "Report by a member"
+    RISK = "risk", gettext_lazy("Risk screen")
+    CRITICAL_ANSWER = "critical_answer", gettext_lazy("Critical questionnaire answer")
+    REPORT = "report", gettext_lazy("Report by a member")
 
 
 # Flags on private clinical text: a member's secure message to their therapist
@@ -121,19 +121,19 @@ CLINICAL_SCOPES = frozenset({THERAPY_SCOPE, MEASURES_SCOPE})
 
 
 class FlagStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    HANDED_OVER = "handed_over", "Handed over to therapist"
-    RESOLVED = "resolved", "Resolved"
+    OPEN = "open", gettext_lazy("Open")
+    ACKNOWLEDGED = "acknowledged", gettext_lazy("Acknowledged")
+    HANDED_OVER = "handed_over", gettext_lazy("Handed over to therapist")
+    RESOLVED = "resolved", gettext_lazy("Resolved")
 
 
 class FlagOutcome(models.TextChoices):
-    SUPPORTED = "supported", "Reached out; person supported"
-    REFERRED = "referred", "Referred to crisis line or emergency services"
-    THERAPIST = "therapist", "Therapist took over"
-    NO_RISK = "no_risk", "No risk on review (false alarm)"
-    CONTENT_REMOVED = "content_removed", "Content hidden or removed"
-    NO_ACTION = "no_action", "No action needed"
+    SUPPORTED = "supported", gettext_lazy("Reached out; person supported")
+    REFERRED = "referred", gettext_lazy("Referred to crisis line or emergency services")
+    THERAPIST = "therapist", gettext_lazy("Therapist took over")
+    NO_RISK = "no_risk", gettext_lazy("No risk on review (false alarm)")
+    CONTENT_REMOVED = "content_removed", gettext_lazy("Content hidden or removed")
+    NO_ACTION = "no_action", gettext_lazy("No action needed")
 
 
 class Flag(models.Model):
@@ -157,11 +157,13 @@ class Flag(models.Model):
         "accounts.User", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
     )
     source_type = models.CharField(
-        max_length=40, blank=True, help_text="e.g. community.post, groups.message"
+        max_length=40, blank=True, help_text=gettext_lazy("e.g. community.post, groups.message")
     )
     source_id = models.CharField(max_length=64, blank=True)
     context = models.CharField(
-        max_length=120, blank=True, help_text="Where it was written, for the moderator"
+        max_length=120,
+        blank=True,
+        help_text=gettext_lazy("Where it was written, for the moderator"),
     )
     # Which queue it belongs to, e.g. "community:grief-loss", so moderators can filter.
     scope = models.CharField(max_length=80, blank=True, db_index=True)
@@ -257,8 +259,8 @@ class FlagReport(models.Model):
 
 
 class SupportSide(models.TextChoices):
-    TEAM = "team", "The support team"
-    FACILITATOR = "facilitator", "A group's facilitator"
+    TEAM = "team", gettext_lazy("The support team")
+    FACILITATOR = "facilitator", gettext_lazy("A group's facilitator")
 
 
 class SupportConversation(models.Model):

@@ -155,7 +155,7 @@ def flag_action(request: AuthedHttpRequest, flag_id: int, action: str) -> HttpRe
                 else None
             )
             if therapist is None:
-                raise actions.SafetyActionError("Choose one of the member's therapists.")
+                raise actions.SafetyActionError(_("Choose one of the member's therapists."))
             actions.do_hand_over(request.user, flag, therapist)
             messages.success(request, _("Handed over. The therapist has been notified."))
         elif action == "resolve":
@@ -356,7 +356,7 @@ def safety_plan_edit(request: AuthedHttpRequest) -> HttpResponse:
         actions.do_save_safety_plan(
             request.user, form.sections(), form.cleaned_data["reasons_for_living"]
         )
-        messages.success(request, "Your safety plan is saved. Only you can see it.")
+        messages.success(request, _("Your safety plan is saved. Only you can see it."))
         return redirect("safety_plan")
     return render(
         request,
@@ -534,13 +534,13 @@ def _report_target(reporter: User, cleaned: dict[str, Any]) -> tuple[User, str, 
         try:
             return reportables.resolve(cleaned["source_type"], reporter, cleaned["source_id"])
         except NotFound:
-            raise actions.SafetyActionError("We could not find that content.") from None
+            raise actions.SafetyActionError(_("We could not find that content.")) from None
     handle = cleaned["handle"].strip()
     if not handle:
-        raise actions.SafetyActionError("Say who or what you are reporting.")
+        raise actions.SafetyActionError(_("Say who or what you are reporting."))
     subject = User.objects.filter(handle__iexact=handle, is_active=True).first()
     if subject is None:
-        raise actions.SafetyActionError("We could not find that person.")
+        raise actions.SafetyActionError(_("We could not find that person."))
     return subject, "", "report"
 
 
@@ -552,7 +552,7 @@ def blocks(request: AuthedHttpRequest) -> HttpResponse:
             handle__iexact=form.cleaned_data["handle"].strip(), is_active=True
         ).first()
         if other is None:
-            form.add_error("handle", "We could not find anyone with that handle.")
+            form.add_error("handle", _("We could not find anyone with that handle."))
         else:
             try:
                 actions.do_block(request.user, other)
@@ -560,7 +560,9 @@ def blocks(request: AuthedHttpRequest) -> HttpResponse:
                 form.add_error("handle", str(exc))
             else:
                 messages.success(
-                    request, f"You will no longer see {other.handle}, and they will not see you."
+                    request,
+                    _("You will no longer see %(handle)s, and they will not see you.")
+                    % {"handle": other.handle},
                 )
                 return redirect("safety_blocks")
     mine = (
@@ -581,5 +583,5 @@ def unblock(request: AuthedHttpRequest, handle: str) -> HttpResponse:
     other = User.objects.filter(handle__iexact=handle).first()
     if other is None or not actions.do_unblock(request.user, other):
         raise NotFound("block")
-    messages.success(request, f"You unblocked {other.handle}.")
+    messages.success(request, _("You unblocked %(handle)s.") % {"handle": other.handle})
     return redirect("safety_blocks")

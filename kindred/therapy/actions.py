@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kindred.accounts.access import check_role
 from kindred.accounts.models import User
@@ -76,18 +77,18 @@ def check_profile_data(data: ProfileData) -> None:
     for kind in vocabulary.FACETS:
         for code in _codes(data, kind):
             if not vocabulary.is_valid(kind, code):
-                raise TherapyError(f"Unknown {kind}: {code}")
+                raise TherapyError(_("Unknown %(kind)s: %(code)s") % {"kind": kind, "code": code})
     if vocabulary.IN_PERSON in _codes(data, "format") and not data.get("in_person_location"):
-        raise TherapyError("Say where in-person sessions take place.")
+        raise TherapyError(_("Say where in-person sessions take place."))
     if (data.get("sliding_scale_min") is None) != (data.get("sliding_scale_max") is None):
-        raise TherapyError("Give both ends of the sliding scale, or neither.")
+        raise TherapyError(_("Give both ends of the sliding scale, or neither."))
     low, high = _amount(data, "sliding_scale_min"), _amount(data, "sliding_scale_max")
     if low is not None and high is not None:
         if low > high:
-            raise TherapyError("The sliding scale's minimum is above its maximum.")
+            raise TherapyError(_("The sliding scale's minimum is above its maximum."))
         fee = _amount(data, "fee")
         if fee is not None and high > fee:
-            raise TherapyError("The sliding scale's maximum is above the full fee.")
+            raise TherapyError(_("The sliding scale's maximum is above the full fee."))
 
 
 def _lowest_fee(profile: TherapistProfile) -> Decimal | None:
@@ -170,19 +171,19 @@ def missing_for_submission(profile: TherapistProfile, today: date) -> list[str]:
     missing = [
         label
         for field, label in (
-            ("licence_type", "licence type"),
-            ("licence_number", "licence number"),
-            ("jurisdiction", "jurisdiction"),
-            ("licence_expires_on", "licence expiry date"),
-            ("fee", "fee per session"),
-            ("introduction", "introduction"),
+            ("licence_type", _("licence type")),
+            ("licence_number", _("licence number")),
+            ("jurisdiction", _("jurisdiction")),
+            ("licence_expires_on", _("licence expiry date")),
+            ("fee", _("fee per session")),
+            ("introduction", _("introduction")),
         )
         if getattr(profile, field) in (None, "")
     ]
     if profile.licence_expires_on and profile.licence_expires_on < today:
-        missing.append("a licence that has not expired")
+        missing.append(_("a licence that has not expired"))
     if not profile.facets.filter(kind="format").exists():
-        missing.append("at least one session format")
+        missing.append(_("at least one session format"))
     return missing
 
 
@@ -194,13 +195,15 @@ def do_submit_for_verification(
     with transaction.atomic():
         profile = TherapistProfile.objects.filter(user=user).first()
         if profile is None:
-            raise TherapyError("Save your profile first.")
+            raise TherapyError(_("Save your profile first."))
         profile = _lock(profile)
         if profile.status not in (ProfileStatus.DRAFT, ProfileStatus.REJECTED):
-            raise TherapyError("This profile is not waiting to be submitted.")
+            raise TherapyError(_("This profile is not waiting to be submitted."))
         missing = missing_for_submission(profile, now.date())
         if missing:
-            raise TherapyError("Before submitting, add: " + ", ".join(missing) + ".")
+            raise TherapyError(
+                _("Before submitting, add: %(missing)s.") % {"missing": ", ".join(missing)}
+            )
         old = profile.status
         profile.status = ProfileStatus.SUBMITTED
         profile.submitted_at = now
@@ -242,19 +245,19 @@ def _decide(
     check_role(staff, Role.STAFF)
     now = _now(now)
     if not evidence_notes.strip():
-        raise TherapyError("Write down what you checked.")
+        raise TherapyError(_("Write down what you checked."))
     with transaction.atomic():
         profile = _lock(profile)
         if profile.status != ProfileStatus.SUBMITTED:
-            raise TherapyError("This profile is not waiting for a licence check.")
+            raise TherapyError(_("This profile is not waiting for a licence check."))
         if profile.user_id == staff.pk:
-            raise TherapyError("Someone else has to check your own licence.")
+            raise TherapyError(_("Someone else has to check your own licence."))
         if (
             decision == Decision.VERIFIED
             and profile.licence_expires_on
             and profile.licence_expires_on < now.date()
         ):
-            raise TherapyError("This licence has expired; it cannot be verified.")
+            raise TherapyError(_("This licence has expired; it cannot be verified."))
         check = LicenceVerification.objects.create(
             profile=profile,
             checked_by=staff,
@@ -310,7 +313,7 @@ def do_reject(
     request: HttpRequest | None = None,
 ) -> LicenceVerification:
     if not reason.strip():
-        raise TherapyError("Tell the therapist why (they will see this).")
+        raise TherapyError(_("Tell the therapist why (they will see this)."))
     return _decide(staff, profile, Decision.REJECTED, evidence_notes, reason, now, request)
 
 

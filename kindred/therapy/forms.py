@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from kindred.therapy import vocabulary
 from kindred.therapy.models import LICENCE_FIELDS, PLAIN_FIELDS, TherapistProfile
 
-LICENCE_NOTE = (
+LICENCE_NOTE = _(
     "Changing any licence detail takes a listed profile out of the directory until staff "
     "have checked the licence again."
 )
@@ -13,31 +14,31 @@ LICENCE_NOTE = (
 
 class ProfileForm(forms.ModelForm):
     modality = forms.MultipleChoiceField(
-        label="Approaches you offer",
+        label=_("Approaches you offer"),
         choices=vocabulary.MODALITIES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     specialty = forms.MultipleChoiceField(
-        label="What you help with",
+        label=_("What you help with"),
         choices=vocabulary.SPECIALTIES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     population = forms.MultipleChoiceField(
-        label="Who you work with",
+        label=_("Who you work with"),
         choices=vocabulary.POPULATIONS,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     language = forms.MultipleChoiceField(
-        label="Languages you offer sessions in",
+        label=_("Languages you offer sessions in"),
         choices=vocabulary.LANGUAGES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     format = forms.MultipleChoiceField(
-        label="Session formats",
+        label=_("Session formats"),
         choices=vocabulary.FORMATS,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -47,12 +48,12 @@ class ProfileForm(forms.ModelForm):
         model = TherapistProfile
         fields = (*LICENCE_FIELDS, *PLAIN_FIELDS)
         labels = {
-            "licence_expires_on": "Licence expiry date",
-            "in_person_location": "Where in-person sessions take place",
-            "fee": "Full fee per session",
-            "sliding_scale_min": "Sliding scale: lowest fee",
-            "sliding_scale_max": "Sliding scale: highest fee",
-            "introduction": "Introduce yourself in plain language",
+            "licence_expires_on": _("Licence expiry date"),
+            "in_person_location": _("Where in-person sessions take place"),
+            "fee": _("Full fee per session"),
+            "sliding_scale_min": _("Sliding scale: lowest fee"),
+            "sliding_scale_max": _("Sliding scale: highest fee"),
+            "introduction": _("Introduce yourself in plain language"),
         }
         widgets = {
             "licence_expires_on": forms.DateInput(attrs={"type": "date"}),
@@ -70,11 +71,11 @@ class ProfileForm(forms.ModelForm):
 
 class VerifyForm(forms.Form):
     evidence_notes = forms.CharField(
-        label="What you checked (register, entry, date)",
+        label=_("What you checked (register, entry, date)"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
 class RejectForm(VerifyForm):
-    reason = forms.CharField(label="Reason (the therapist sees this)", max_length=500)
+    reason = forms.CharField(label=_("Reason (the therapist sees this)"), max_length=500)

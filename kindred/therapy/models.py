@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from kindred.therapy import vocabulary
 
@@ -33,11 +34,11 @@ PLAIN_FIELDS = (
 
 
 class ProfileStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Waiting for licence check"
-    VERIFIED = "verified", "Verified and listed"
-    REJECTED = "rejected", "Not verified"
-    EXPIRED = "expired", "Licence expired"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Waiting for licence check")
+    VERIFIED = "verified", _("Verified and listed")
+    REJECTED = "rejected", _("Not verified")
+    EXPIRED = "expired", _("Licence expired")
 
 
 class TherapistProfile(models.Model):
@@ -53,7 +54,7 @@ class TherapistProfile(models.Model):
     jurisdiction = models.CharField(
         max_length=80,
         blank=True,
-        help_text="Where the licence is valid, e.g. 'England' or 'US-CA'.",
+        help_text=_("Where the licence is valid, e.g. 'England' or 'US-CA'."),
     )
     licence_expires_on = models.DateField(null=True, blank=True)
 
@@ -67,7 +68,7 @@ class TherapistProfile(models.Model):
     lowest_fee = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     accepts_insurance = models.BooleanField(default=False)
     insurance_notes = models.CharField(
-        max_length=300, blank=True, help_text="Which insurers or plans."
+        max_length=300, blank=True, help_text=_("Which insurers or plans.")
     )
     accepting_new_clients = models.BooleanField(default=True)
     introduction = models.TextField(blank=True)
@@ -113,11 +114,11 @@ class TherapistProfile(models.Model):
 
 
 class FacetKind(models.TextChoices):
-    MODALITY = "modality", "Modality"
-    SPECIALTY = "specialty", "Specialty"
-    POPULATION = "population", "Population"
-    LANGUAGE = "language", "Language"
-    FORMAT = "format", "Session format"
+    MODALITY = "modality", _("Modality")
+    SPECIALTY = "specialty", _("Specialty")
+    POPULATION = "population", _("Population")
+    LANGUAGE = "language", _("Language")
+    FORMAT = "format", _("Session format")
 
 
 class ProfileFacet(models.Model):
@@ -137,8 +138,8 @@ class ProfileFacet(models.Model):
 
 
 class Decision(models.TextChoices):
-    VERIFIED = "verified", "Verified"
-    REJECTED = "rejected", "Rejected"
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
 
 
 class LicenceVerification(models.Model):
@@ -151,9 +152,9 @@ class LicenceVerification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decision = models.CharField(max_length=10, choices=Decision.choices)
-    evidence_notes = models.TextField(help_text="What was checked, where (register, URL, date).")
+    evidence_notes = models.TextField(help_text=_("What was checked, where (register, URL, date)."))
     reason = models.CharField(
-        max_length=500, blank=True, help_text="Shown to the therapist when rejected."
+        max_length=500, blank=True, help_text=_("Shown to the therapist when rejected.")
     )
     # The licence as it was checked, so a later edit can't rewrite what was verified.
     licence_snapshot = models.JSONField(default=dict)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kindred.core.http import AuthedHttpRequest
@@ -104,11 +105,13 @@ def edit_profile(request: AuthedHttpRequest) -> HttpResponse:
             if saved.unlisted:
                 messages.warning(
                     request,
-                    "You changed your licence details, so your profile is out of the directory "
-                    "until staff check the licence again.",
+                    _(
+                        "You changed your licence details, so your profile is out of the "
+                        "directory until staff check the licence again."
+                    ),
                 )
             else:
-                messages.success(request, "Your profile is saved.")
+                messages.success(request, _("Your profile is saved."))
             return redirect("therapist_profile")
     missing = actions.missing_for_submission(profile, timezone.now().date()) if profile.pk else []
     return render(
@@ -134,7 +137,8 @@ def submit_profile(request: AuthedHttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, "Submitted. Staff will check your licence; we'll let you know the outcome."
+            request,
+            _("Submitted. Staff will check your licence; we'll let you know the outcome."),
         )
     return redirect("therapist_profile")
 
@@ -172,7 +176,9 @@ def review_profile(request: AuthedHttpRequest, profile_id: int) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 messages.success(
-                    request, f"Recorded: profile #{profile.pk} {decision or 'verified'}."
+                    request,
+                    _("Recorded: profile #%(id)s %(decision)s.")
+                    % {"id": profile.pk, "decision": decision or "verified"},
                 )
                 return redirect("staff_therapist_queue")
     return render(

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kindred.core.fields import EncryptedTextField
 
@@ -35,10 +36,10 @@ class MoodCheckIn(models.Model):
 
 
 class OnboardingReason(models.TextChoices):
-    TALK = "talk", "To talk with people who have been there"
-    GROUP = "group", "To join a support group"
-    THERAPY = "therapy", "To find a therapist"
-    UNSURE = "unsure", "I'm not sure yet"
+    TALK = "talk", _("To talk with people who have been there")
+    GROUP = "group", _("To join a support group")
+    THERAPY = "therapy", _("To find a therapist")
+    UNSURE = "unsure", _("I'm not sure yet")
 
 
 class Onboarding(models.Model):

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kindred.accounts.age import current_age_band
 from kindred.audit.actions import record_event
@@ -42,17 +43,17 @@ if TYPE_CHECKING:
 
 def check_can_sign_up(user: User | AnonymousUser, group: Group) -> None:
     if not user.is_authenticated:
-        raise GroupError("Log in to join a group.")
+        raise GroupError(_("Log in to join a group."))
     if not user.has_role(Role.MEMBER):
-        raise GroupError("Groups are for members.")
+        raise GroupError(_("Groups are for members."))
     if not group.is_active:
-        raise GroupError("This group is not meeting any more.")
+        raise GroupError(_("This group is not meeting any more."))
     if current_age_band(user) != group.space.age_band:
-        raise GroupError("This group is for another age group.")
+        raise GroupError(_("This group is for another age group."))
     if is_facilitator(user, group):
-        raise GroupError("You facilitate this group.")
+        raise GroupError(_("You facilitate this group."))
     if blocked_with_facilitator(user, group):
-        raise GroupError("You can't join a group run by someone you have blocked.")
+        raise GroupError(_("You can't join a group run by someone you have blocked."))
 
 
 def _lock(group: Group, session: GroupSession | None) -> None:
@@ -72,11 +73,11 @@ def _signups(group: Group, session: GroupSession | None) -> QuerySet[SignUp]:
 def _target(group: Group, session: GroupSession | None) -> GroupSession | None:
     if group.per_session:
         if session is None:
-            raise GroupError("Choose a session to sign up for.")
+            raise GroupError(_("Choose a session to sign up for."))
         if session.group_id != group.pk:
-            raise GroupError("That session belongs to another group.")
+            raise GroupError(_("That session belongs to another group."))
         if session.status != SessionStatus.SCHEDULED or session.starts_at <= timezone.now():
-            raise GroupError("Sign-up for this session has closed.")
+            raise GroupError(_("Sign-up for this session has closed."))
         return session
     # Cohort and pop-up places are for the whole group.
     return None
@@ -93,11 +94,11 @@ def do_join(user: User, group: Group, session: GroupSession | None = None) -> Si
         # cancelled, since the checks above (they lock the same rows).
         group.refresh_from_db(fields=["opened_at", "is_active"])
         if not group.is_active:
-            raise GroupError("This group is not meeting any more.")
+            raise GroupError(_("This group is not meeting any more."))
         if session is not None:
             session.refresh_from_db(fields=["status"])
             if session.status != SessionStatus.SCHEDULED:
-                raise GroupError("Sign-up for this session has closed.")
+                raise GroupError(_("Sign-up for this session has closed."))
         signup = _signups(group, session).select_for_update().filter(user=user).first()
         if signup is not None and signup.status != SignUpStatus.LEFT:
             return signup
@@ -121,7 +122,7 @@ def do_join(user: User, group: Group, session: GroupSession | None = None) -> Si
 def do_leave(user: User, group: Group, session: GroupSession | None = None) -> SignUp | None:
     """Give up a place (or a place in the queue); the head of the waitlist moves up."""
     if group.per_session and session is None:
-        raise GroupError("Choose a session to leave.")
+        raise GroupError(_("Choose a session to leave."))
     session = session if group.per_session else None
     now = timezone.now()
     with transaction.atomic():

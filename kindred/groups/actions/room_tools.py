@@ -61,15 +61,15 @@ def do_check_in(
     """Share one word for how you are, or pass. Either way you may then write."""
     word = " ".join(mood_word.split())[:30]
     if not passed and not word:
-        raise GroupError("Share a word, or choose to pass.")
+        raise GroupError(_("Share a word, or choose to pass."))
     with transaction.atomic():
         locked = _locked(session)
         if not can_join_room(user, locked):
-            raise GroupError("You are not in this session's room.")
+            raise GroupError(_("You are not in this session's room."))
         room = _open_room(locked)
         attendance = _attendance(locked, user)
         if attendance.checked_in_at is not None:
-            raise GroupError("You have checked in already.")
+            raise GroupError(_("You have checked in already."))
         now = timezone.now()
         attendance.checked_in_at = now
         attendance.joined_room_at = attendance.joined_room_at or now
@@ -121,7 +121,7 @@ def do_set_hand(user: User, session: GroupSession, raised: bool) -> list[str]:
     with transaction.atomic():
         locked = _locked(session)
         if not can_join_room(user, locked):
-            raise GroupError("You are not in this session's room.")
+            raise GroupError(_("You are not in this session's room."))
         room = _open_room(locked)
         attendance = _attendance(locked, user)
         if raised and attendance.hand_raised_at is None:
@@ -156,13 +156,13 @@ def do_next_hand(facilitator: User, session: GroupSession) -> str | None:
 
 def _participant(session: GroupSession, target: User) -> None:
     if is_facilitator(target, session.group) or not is_signed_up(target, session):
-        raise GroupError("That person is not a participant in this session.")
+        raise GroupError(_("That person is not a participant in this session."))
 
 
 def _clean_reason(reason: str) -> str:
     reason = " ".join(reason.split())
     if not reason:
-        raise GroupError("Give a reason; the person sees it.")
+        raise GroupError(_("Give a reason; the person sees it."))
     return reason[:200]
 
 

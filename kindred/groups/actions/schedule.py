@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kindred.audit.actions import record_event
 from kindred.community.models import Space
@@ -46,17 +47,19 @@ class GroupSpec:
 
 def check_group_spec(spec: GroupSpec) -> None:
     if not spec.topic.strip() or len(spec.topic) > MAX_TOPIC:
-        raise GroupError(f"Give the group a topic of at most {MAX_TOPIC} characters.")
+        raise GroupError(
+            _("Give the group a topic of at most %(limit)s characters.") % {"limit": MAX_TOPIC}
+        )
     if len(spec.description) > MAX_DESCRIPTION or len(spec.norms) > MAX_NORMS:
-        raise GroupError("The description or the norms are too long.")
+        raise GroupError(_("The description or the norms are too long."))
     if spec.format not in GroupFormat.values:
-        raise GroupError("Choose open drop-in, closed cohort or pop-up.")
+        raise GroupError(_("Choose open drop-in, closed cohort or pop-up."))
     if not 2 <= spec.capacity <= 50:
-        raise GroupError("A group has room for 2 to 50 people.")
+        raise GroupError(_("A group has room for 2 to 50 people."))
     if not 15 <= spec.session_minutes <= 240:
-        raise GroupError("Sessions last 15 minutes to 4 hours.")
+        raise GroupError(_("Sessions last 15 minutes to 4 hours."))
     if spec.format == GroupFormat.POPUP and not 2 <= spec.quorum <= spec.capacity:
-        raise GroupError("A pop-up group opens with 2 or more people, at most its capacity.")
+        raise GroupError(_("A pop-up group opens with 2 or more people, at most its capacity."))
     try:
         zone(spec.timezone)
         parse_rule(spec.recurrence, spec.first_starts_at_local)
@@ -67,7 +70,7 @@ def check_group_spec(spec: GroupSpec) -> None:
 def do_create_group(creator: User, spec: GroupSpec, *, now: datetime | None = None) -> Group:
     """A new group run by ``creator`` (a facilitator), with its upcoming sessions."""
     if not creator.has_role(Role.FACILITATOR):
-        raise GroupError("Only facilitators can start groups.")
+        raise GroupError(_("Only facilitators can start groups."))
     check_group_spec(spec)
     with transaction.atomic():
         group = Group.objects.create(

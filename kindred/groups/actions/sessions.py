@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kindred.audit.actions import record_event
 from kindred.core.notifications import do_notify
@@ -72,21 +73,21 @@ def _locked(session: GroupSession) -> GroupSession:
         .get(pk=session.pk)
     )
     if locked.status == SessionStatus.CANCELLED:
-        raise GroupError("This session is cancelled.")
+        raise GroupError(_("This session is cancelled."))
     if locked.status != SessionStatus.SCHEDULED:
-        raise GroupError("This session has ended.")
+        raise GroupError(_("This session has ended."))
     return locked
 
 
 def _attendance(session: GroupSession, user: User) -> Attendance:
-    attendance, _ = Attendance.objects.get_or_create(session=session, user=user)
+    attendance, _created = Attendance.objects.get_or_create(session=session, user=user)
     return attendance
 
 
 def _open_room(session: GroupSession) -> Room:
     room = existing_room(session)
     if room is None or not room.is_open:
-        raise GroupError("Open the room first.")
+        raise GroupError(_("Open the room first."))
     return room
 
 
@@ -94,9 +95,12 @@ def do_open_session_room(facilitator: User, session: GroupSession) -> Room:
     now = timezone.now()
     if now < session.starts_at - opens_before():
         minutes = int(opens_before().total_seconds() // 60)
-        raise GroupError(f"The room can open up to {minutes} minutes before the start.")
+        raise GroupError(
+            _("The room can open up to %(minutes)s minutes before the start.")
+            % {"minutes": minutes}
+        )
     if now >= session.ends_at + room_grace():
-        raise GroupError("This session is over.")
+        raise GroupError(_("This session is over."))
     with transaction.atomic():
         locked = _locked(session)
         first = locked.room_opened_at is None
@@ -127,7 +131,7 @@ def do_close_session_room(facilitator: User, session: GroupSession) -> None:
         locked = _locked(session)
         room = existing_room(locked)
         if room is None:
-            raise GroupError("The room has not been opened.")
+            raise GroupError(_("The room has not been opened."))
         do_post_system(room, "The facilitator closed the room for now.")
         do_close_room(room, actor=facilitator)
 
@@ -271,17 +275,17 @@ def do_rate_session(user: User, session: GroupSession, rating: int) -> Attendanc
     """The short check-out rating (1–5), once per person who was there, facilitators
     aside: the rating tells them how their session went."""
     if is_facilitator(user, session.group):
-        raise GroupError("Facilitators don't rate their own sessions.")
+        raise GroupError(_("Facilitators don't rate their own sessions."))
     if not 1 <= rating <= 5:
-        raise GroupError("Choose a rating from 1 to 5.")
+        raise GroupError(_("Choose a rating from 1 to 5."))
     with transaction.atomic():
         attendance = (
             Attendance.objects.select_for_update().filter(session=session, user=user).first()
         )
         if attendance is None or not attendance.attended:
-            raise GroupError("Only people who were in the session can rate it.")
+            raise GroupError(_("Only people who were in the session can rate it."))
         if attendance.rated_at is not None:
-            raise GroupError("You have rated this session already. Thank you!")
+            raise GroupError(_("You have rated this session already. Thank you!"))
         attendance.rating = rating
         attendance.rated_at = timezone.now()
         attendance.save(update_fields=["rating", "rated_at"])

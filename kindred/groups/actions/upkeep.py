@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kindred.audit.actions import record_event
 from kindred.core.notifications import do_notify
@@ -100,17 +101,22 @@ class GroupUpdate:
 
 def check_group_changes(group: Group, changes: GroupChanges) -> None:
     if not changes.topic.strip() or len(changes.topic) > MAX_TOPIC:
-        raise GroupError(f"Give the group a topic of at most {MAX_TOPIC} characters.")
+        raise GroupError(
+            _("Give the group a topic of at most %(limit)s characters.") % {"limit": MAX_TOPIC}
+        )
     if len(changes.description) > MAX_DESCRIPTION or len(changes.norms) > MAX_NORMS:
-        raise GroupError("The description or the norms are too long.")
+        raise GroupError(_("The description or the norms are too long."))
     if not 2 <= changes.capacity <= 50:
-        raise GroupError("A group has room for 2 to 50 people.")
+        raise GroupError(_("A group has room for 2 to 50 people."))
     if not 15 <= changes.session_minutes <= 240:
-        raise GroupError("Sessions last 15 minutes to 4 hours.")
+        raise GroupError(_("Sessions last 15 minutes to 4 hours."))
     if group.format == GroupFormat.POPUP and changes.capacity < group.quorum:
         raise GroupError(
-            f"This pop-up group opens with {group.quorum} people, so it needs room for at least "
-            f"{group.quorum}."
+            _(
+                "This pop-up group opens with %(quorum)s people, so it needs room for at least "
+                "%(quorum)s."
+            )
+            % {"quorum": group.quorum}
         )
 
 
@@ -139,7 +145,7 @@ def do_update_group(
     with transaction.atomic():
         locked = Group.objects.select_for_update(no_key=True).get(pk=group.pk)
         if not locked.is_active:
-            raise GroupError("This group is archived; it can't be changed.")
+            raise GroupError(_("This group is archived; it can't be changed."))
         before = {name: getattr(locked, name) for name in new}
         changed = sorted(name for name, value in new.items() if before[name] != value)
         if not changed:
@@ -184,9 +190,11 @@ def _promote_all(group: Group, now: datetime) -> int:
 def clean_cancel_reason(reason: str) -> str:
     reason = " ".join((reason or "").split())
     if not reason:
-        raise GroupError("Give a short reason: the people signed up see it.")
+        raise GroupError(_("Give a short reason: the people signed up see it."))
     if len(reason) > MAX_CANCEL_REASON:
-        raise GroupError(f"Keep the reason to {MAX_CANCEL_REASON} characters.")
+        raise GroupError(
+            _("Keep the reason to %(limit)s characters.") % {"limit": MAX_CANCEL_REASON}
+        )
     return reason
 
 
@@ -245,7 +253,7 @@ def do_cancel_session(
             session.status, session.cancel_reason = locked.status, locked.cancel_reason
             return False
         if locked.status == SessionStatus.ENDED or locked.ends_at <= now:
-            raise GroupError("This session is over, so it can't be cancelled.")
+            raise GroupError(_("This session is over, so it can't be cancelled."))
         people = _cancel_locked(actor, locked, reason, now)
         _notify_cancelled(locked.group, locked, people, reason)
     session.status, session.cancelled_at, session.cancel_reason = (
