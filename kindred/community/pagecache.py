@@ -27,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from kindred.core.sharedcache import shared_cache
 
@@ -90,7 +91,11 @@ def cached_page(
     if not cacheable(request):
         return render()
     try:
-        key = f"community:page:{kind}:{pk}:{version(kind, pk)}:{request.get_full_path()}"
+        # The language is part of the page: a reader must never get a page cached for
+        # a reader who asked for another one.
+        language = translation.get_language()
+        path = request.get_full_path()
+        key = f"community:page:{kind}:{pk}:{version(kind, pk)}:{language}:{path}"
         content: Any = shared_cache().get(key)
     except Exception as error:
         _warn_unavailable(error)

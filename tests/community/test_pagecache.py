@@ -1,4 +1,7 @@
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import translation
 
 from kindred.community import actions, pagecache
 from kindred.community.models import Post
@@ -16,6 +19,22 @@ def test_anonymous_readers_get_a_cached_page(
     with django_assert_max_num_queries(1):  # the access check only
         response = client.get(thread_url(thread))
     assert response.status_code == 200 and b"Finding my feet" in response.content
+
+
+def test_a_page_cached_in_one_language_is_not_served_in_another(rf, settings):
+    settings.COMMUNITY_PAGE_CACHE = True
+    request = rf.get("/spaces/grief/")
+    request.user = AnonymousUser()
+    pages = []
+
+    def render():
+        pages.append(translation.get_language())
+        return HttpResponse(translation.get_language())
+
+    for language in ("en", "fr", "en", "fr"):
+        with translation.override(language):
+            assert pagecache.cached_page(request, "space", 1, render).content == language.encode()
+    assert pages == ["en", "fr"]  # each language rendered once, then served from the cache
 
 
 def test_a_new_reply_is_visible_to_anonymous_readers_at_once(
