@@ -331,6 +331,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
+# Where `makemessages` writes a new language's catalogue (README: "Words for people").
+LOCALE_PATHS = [BASE_DIR / "kindred" / "locale"]
 TIME_ZONE = "UTC"
 # One way to write dates and times per language (kindred/formats/<language>/formats.py).
 FORMAT_MODULE_PATH = ["kindred.formats"]

@@ -15,7 +15,8 @@ class GroupsConfig(AppConfig):
             register_timeline_source,
         )
         from kindred.core.calendar import register_source
-        from kindred.groups import actions, calendar, sources
+        from kindred.core.script_strings import register_script_strings
+        from kindred.groups import actions, calendar, script_strings, sources
         from kindred.groups.room import KIND, SessionRoomKind
         from kindred.guide.nextsteps import register_next_step_source
         from kindred.rooms.kinds import register_kind
@@ -29,3 +30,4 @@ class GroupsConfig(AppConfig):
         register_next_step_source("group", sources.next_steps)
         register_band_change_handler("groups", actions.leave_groups_of_other_age_band)
         register_source("groups", calendar.events_for)
+        register_script_strings("groups", script_strings.STRINGS)

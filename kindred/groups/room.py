@@ -15,22 +15,13 @@ from kindred.core.notifications import do_notify
 from kindred.groups.access import can_join_room, write_refusal
 from kindred.groups.events import RiskDetected, risk_detected
 from kindred.groups.models import GroupSession
+from kindred.groups.script_strings import RISK_STEPS
 from kindred.rooms.actions import room_user_group, support_event
 from kindred.rooms.events import room_event
 from kindred.rooms.models import Room, RoomMessage
 from kindred.safety.actions import ScreenOutcome
 
 KIND = "groups.session"
-
-# What a facilitator is asked to do when someone in the room may be at risk. Peers,
-# not clinicians: stay with the person, get them to help, hand over to moderators.
-RISK_STEPS = (
-    "Reach out to them privately now (“Write to them privately” below), kindly and directly: ask how they are and whether they are safe.",
-    "If they may act on it soon, share the crisis lines below and encourage them to call or use the Get help now page.",
-    "Keep the group safe: pause the topic or take a short break if the room needs it.",
-    "A moderator has been alerted too; you don't have to handle this alone.",
-    "If someone is in immediate danger, call the local emergency number.",
-)
 
 
 def session_of(room: Room) -> GroupSession | None:
@@ -55,7 +46,7 @@ def risk_alert(
         room=room.pk,
         handle=author.handle,
         level=level,
-        steps=list(RISK_STEPS),
+        steps=[str(step) for step in RISK_STEPS],
         country=resources["country"],
         anywhere=resources["anywhere"],
         help_url=resources["help_url"],

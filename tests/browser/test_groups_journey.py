@@ -103,6 +103,39 @@ def test_facilitator_and_member_run_a_session_live(open_page, people):
     assert attendance.rating == 5 and attendance.muted_at is not None
 
 
+def test_the_facilitator_is_alerted_in_their_own_words_when_a_member_may_be_at_risk(
+    open_page, people
+):
+    """session.js builds the alert from the words the page sent: the sentence for the
+    level, the steps, and crisis lines whose numbers stay tel: links inside the text."""
+    session: GroupSession = people["session"]
+    path = f"/groups/sessions/{session.pk}/"
+    frank = open_page(people["frank"], path)
+    frank.get_by_role("button", name="Open the room").click()
+    expect(frank.locator("[data-room-status]")).to_have_text("Connected.")
+    maya = open_page(people["maya"], path, viewport=MOBILE)
+    expect(maya.locator("[data-room-status]")).to_have_text("Connected.")
+    maya.get_by_label("One word for how you are right now").fill("low")
+    maya.get_by_role("button", name="Check in").click()
+    expect(maya.locator("[data-room-status]")).to_have_text("Connected.")
+
+    send(maya, "I have the pills ready and I am going to take them all tonight")
+
+    alert = frank.locator("#risk-alerts")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text(
+        "member_maya wrote something that suggests high risk. Only you and the moderators"
+        " are told."
+    )
+    expect(alert.locator("ol li")).to_have_count(5)
+    expect(alert.locator("ol li").first).to_contain_text("Reach out to them privately now")
+    expect(alert.get_by_role("link", name="Write to member_maya privately")).to_be_visible()
+    expect(alert.get_by_text("Crisis lines:", exact=False).first).to_be_visible()
+    expect(alert.locator("a.tel[href^='tel:']").first).to_be_visible()
+    expect(alert.get_by_role("link", name="Get help now page")).to_be_visible()
+    assert "risk_" not in alert.inner_text()  # no bare key where a sentence should be
+
+
 def test_the_session_page_is_accessible(open_page, people):
     session = people["session"]
     # axe is injected as an inline script, which the real CSP (checked above) refuses.

@@ -2,6 +2,39 @@
 (function () {
   "use strict";
 
+  // The words a page script shows, translated on the server: the page renders them
+  // with {% script_strings "name" %} (kindred/core/script_strings.py). t(key, values)
+  // fills %(name)s placeholders; t.nodes(key, values) does the same into a fragment,
+  // so a placeholder can be a link; t.has(key) says whether the page sent it. A
+  // missing key shows as itself, never as nothing.
+  window.kindredStrings = function (name) {
+    var node = document.getElementById("strings-" + name);
+    var strings = {};
+    try { strings = node ? JSON.parse(node.textContent) : {}; } catch (e) { strings = {}; }
+    function has(key) {
+      return Object.prototype.hasOwnProperty.call(strings, key);
+    }
+    function parts(key) {
+      var text = has(key) ? strings[key] : key;
+      return text.split(/%\((\w+)\)s/);  // text, name, text, name, …, text
+    }
+    function t(key, values) {
+      return parts(key).map(function (part, i) {
+        return i % 2 ? String(values && part in values ? values[part] : "") : part;
+      }).join("");
+    }
+    t.has = has;
+    t.nodes = function (key, values) {
+      var fragment = document.createDocumentFragment();
+      parts(key).forEach(function (part, i) {
+        var value = i % 2 ? (values && part in values ? values[part] : "") : part;
+        fragment.appendChild(value instanceof Node ? value : document.createTextNode(String(value)));
+      });
+      return fragment;
+    };
+    return t;
+  };
+
   // Print buttons (the safety plan): no inline handlers under our CSP.
   document.addEventListener("click", function (event) {
     var target = event.target;
@@ -175,6 +208,7 @@
   }
   var region = document.getElementById("live-events");
   var delay = 1000;
+  var t = window.kindredStrings("core");
 
   function announce(text, url, linkText) {
     if (!region) return;
@@ -216,9 +250,8 @@
         if (onModerationPage && event.kind === "safety.flag") return;
         announce(event.title, event.url);
       } else if (event.type === "flag.raised" && onModerationPage) {
-        var what = event.kind === "report" ? "A new member report arrived." :
-          "A new " + event.level + "-risk flag arrived.";
-        announce(what, "/moderation/flags/" + Number(event.id) + "/", "Open flag #" + Number(event.id));
+        var what = event.kind === "report" ? t("report") : t("flag_" + event.level);
+        announce(what, "/moderation/flags/" + Number(event.id) + "/", t("open_flag", { number: Number(event.id) }));
       }
     };
     socket.onclose = function (closeEvent) {

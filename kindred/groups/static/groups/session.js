@@ -6,6 +6,7 @@
   var body = document.body;
   if (!body || body.dataset.page !== "group-session") return;
   var me = body.dataset.me || "";
+  var t = window.kindredStrings("groups");  // app.js, loaded first
 
   function byId(id) { return document.getElementById(id); }
 
@@ -53,10 +54,11 @@
 
   function lineItem(line) {
     var item = document.createElement("li");
-    item.appendChild(document.createTextNode(line.name));
     if (line.phone) {
-      item.appendChild(document.createTextNode(" · call "));
-      item.appendChild(line.phone_uri ? link(line.phone, line.phone_uri) : document.createTextNode(line.phone));
+      var phone = line.phone_uri ? link(line.phone, line.phone_uri) : line.phone;
+      item.appendChild(t.nodes("line_call", { line: line.name, phone: phone }));
+    } else {
+      item.appendChild(document.createTextNode(line.name));
     }
     if (line.text) {
       item.appendChild(document.createTextNode(" · "));
@@ -72,15 +74,16 @@
     if (!panel || !list) return;
     var box = document.createElement("div");
     var lead = document.createElement("p");
-    lead.textContent = event.handle + " wrote something that suggests " + event.level +
-      " risk. Only you and the moderators are told.";
+    lead.textContent = t("risk_" + event.level, { handle: event.handle });
     box.appendChild(lead);
     var steps = document.createElement("ol");
-    (event.steps || []).forEach(function (step) {
+    // The steps in the facilitator's language, from the page (the event carries them
+    // in the writer's).
+    for (var n = 1; t.has("risk_step_" + n); n++) {
       var item = document.createElement("li");
-      item.textContent = step;
+      item.textContent = t("risk_step_" + n);
       steps.appendChild(item);
-    });
+    }
     box.appendChild(steps);
     if (event.reach_out_url) {
       // A new tab: the facilitator stays in the room while they write.
@@ -89,7 +92,7 @@
       write.target = "_blank";
       write.rel = "noopener";
       write.className = "button";
-      write.textContent = "Write to " + event.handle + " privately";
+      write.textContent = t("write_privately", { handle: event.handle });
       var writeLine = document.createElement("p");
       writeLine.appendChild(write);
       box.appendChild(writeLine);
@@ -97,15 +100,17 @@
     [event.country, event.anywhere].forEach(function (country) {
       if (!country) return;
       var heading = document.createElement("p");
-      heading.textContent = "Crisis lines: " + country.name;
-      var emergency = country.emergency || [];
+      var emergency = (country.emergency || []).map(function (number) {
+        return link(number.label, number.uri);
+      });
       if (emergency.length) {
-        heading.appendChild(document.createTextNode(" (emergency "));
-        emergency.forEach(function (number, index) {
-          if (index) heading.appendChild(document.createTextNode(" or "));
-          heading.appendChild(link(number.label, number.uri));
+        // "112 or 999": each number stays a tel: link inside the translated words.
+        var numbers = emergency.reduce(function (first, second) {
+          return t.nodes("emergency_or", { first: first, second: second });
         });
-        heading.appendChild(document.createTextNode(")"));
+        heading.appendChild(t.nodes("crisis_lines_emergency", { country: country.name, numbers: numbers }));
+      } else {
+        heading.textContent = t("crisis_lines", { country: country.name });
       }
       box.appendChild(heading);
       var lines = document.createElement("ul");
@@ -116,7 +121,7 @@
     });
     var help = document.createElement("a");
     help.href = event.help_url || "/help/";
-    help.textContent = "Get help now page";
+    help.textContent = t("get_help");
     box.appendChild(help);
     list.insertBefore(box, list.firstChild);
     panel.hidden = false;
@@ -127,32 +132,32 @@
     switch (event.type) {
       case "hands.changed":
         showHands(event.queue || []);
-        if (event.turn && event.turn === me) notice("It's your turn to speak.");
+        if (event.turn && event.turn === me) notice(t("your_turn"));
         break;
       case "norms.pinned":
         var norms = byId("pinned-norms");
         if (norms) norms.hidden = false;
         break;
       case "participant.checked_in":
-        setStatus(event.handle, "Checked in");
+        setStatus(event.handle, t("checked_in"));
         break;
       case "participant.muted":
       case "participant.unmuted":
         var muted = event.type === "participant.muted";
-        setStatus(event.handle, muted ? "Muted" : "Checked in");
+        setStatus(event.handle, muted ? t("muted") : t("checked_in"));
         if (event.handle === me) {
-          notice(muted ? "The facilitator has muted you." : "You can write again.");
+          notice(muted ? t("you_are_muted") : t("you_can_write"));
         }
         break;
       case "risk.detected":
         showRisk(event);
         break;
       case "session.cancelled":
-        notice("This session has been cancelled.");
+        notice(t("cancelled"));
         window.setTimeout(function () { window.location.reload(); }, 1500);
         break;
       case "session.ended":
-        notice("The session has ended. Thank you for being here.");
+        notice(t("ended"));
         window.setTimeout(function () { window.location.reload(); }, 1500);
         break;
     }

@@ -8,6 +8,8 @@
   var status = form.querySelector("[data-autosave-status]");
   var token = form.querySelector("input[name=csrfmiddlewaretoken]");
   var pending = null;
+  // The words shown, in the reader's language ({% script_strings "measures" %}).
+  var t = window.kindredStrings("measures");  // app.js, loaded first
 
   function say(text) {
     if (status) status.textContent = text;
@@ -25,15 +27,15 @@
     })
       .then(function (response) {
         if (response.ok) {
-          say("Answers saved.");
+          say(t("saved"));
         } else if (response.status === 422) {
-          say("Some answers could not be saved: please check them.");
+          say(t("invalid"));
         } else {
-          say("Not saved just now. Your answers stay on this page.");
+          say(t("not_saved"));
         }
       })
       .catch(function () {
-        say("Not saved just now (no connection). Your answers stay on this page.");
+        say(t("offline"));
       });
   }
 

@@ -21,7 +21,8 @@
   var TYPING_SHOW_MS = 4000;
   var MAX_BACKOFF_MS = 30000;
   var RECENT = 50;
-  var HIDDEN_NOTE = " · a moderator has hidden this from the others in the room";
+  // The words shown, in the reader's language ({% script_strings "rooms" %}).
+  var t = window.kindredStrings("rooms");  // app.js, loaded first
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -118,7 +119,7 @@
     socket.addEventListener("open", function () {
       self.opened = true;
       self.attempts = 0;
-      self.setStatus("Connected.");
+      self.setStatus(t("connected"));
     });
     socket.addEventListener("message", function (event) {
       var data;
@@ -134,23 +135,23 @@
       self.socket = null;
       if (self.stopped) return;
       if (event.code === 4403 || event.code === 4410) {
-        self.stop(event.code === 4410 ? "This room is closed." : "You can no longer join this room.");
+        self.stop(event.code === 4410 ? t("closed") : t("cannot_join"));
         return;
       }
       if (event.code === 4429) {
-        self.stop("You have too many rooms open. Close some of them, then reload this page.");
+        self.stop(t("too_many"));
         return;
       }
       if (event.code === 4408) {
         // Dropped for falling behind: come back at once from the last message shown.
-        self.setStatus("Catching up…");
+        self.setStatus(t("catching_up"));
         self.connect();
         return;
       }
       self.attempts += 1;
       var delay = Math.min(MAX_BACKOFF_MS, 500 * Math.pow(2, self.attempts - 1));
       delay = delay / 2 + Math.random() * delay / 2;
-      self.setStatus("Connection lost. Reconnecting…");
+      self.setStatus(t("reconnecting"));
       window.setTimeout(function () { self.connect(); }, delay);
     });
   };
@@ -168,12 +169,12 @@
   Room.prototype.send = function () {
     var body = this.input.value.trim();
     if (!body) {
-      this.showError("Write something first.");
+      this.showError(t("write_first"));
       return;
     }
     if (!this.isOpen()) {
       // The text stays in the box: nothing is lost while offline.
-      this.showError("Not connected right now. Your message is still here; send it again once reconnected.");
+      this.showError(t("offline"));
       return;
     }
     // Sending the same text again after a dropped connection reuses its id, so the
@@ -205,8 +206,8 @@
         break;
       case "support": this.showSupport(); break;
       case "support_dismissed": this.hideSupport(); break;
-      case "closed": this.stop("This room is closed."); break;
-      case "removed": this.stop(data.reason || "You were removed from this room."); break;
+      case "closed": this.stop(t("closed")); break;
+      case "removed": this.stop(data.reason || t("removed")); break;
       default: break;
     }
   };
@@ -256,11 +257,11 @@
         self.earlier.disabled = false;
         self.updateEarlier();
         if (!self.earlier.hidden) self.earlier.focus();
-        self.setStatus(messages.length ? "Earlier messages loaded." : "No earlier messages.");
+        self.setStatus(messages.length ? t("earlier_loaded") : t("no_earlier"));
       })
       .catch(function () {
         self.earlier.disabled = false;
-        self.setStatus("Could not load earlier messages. Try again.");
+        self.setStatus(t("earlier_failed"));
       });
   };
 
@@ -281,14 +282,14 @@
     var item = el("li", "room-message" + (m.kind === "system" ? " system" : "") + (m.held ? " held" : ""));
     item.setAttribute("data-seq", String(m.seq));
     var meta = el("p", "meta");
-    var who = m.author === null ? "Kindred" : (m.author === this.handle ? "You" : m.author);
+    var who = m.author === null ? "Kindred" : (m.author === this.handle ? t("you") : m.author);
     meta.appendChild(el("span", "author", who));
     var time = el("time", "", "");
     time.setAttribute("datetime", m.created_at);
     time.textContent = " · " + new Date(m.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
     meta.appendChild(time);
-    if (m.held) meta.appendChild(el("span", "held-note", " · only you can see this until a moderator has looked at it"));
-    if (m.hidden) meta.appendChild(el("span", "held-note", HIDDEN_NOTE));
+    if (m.held) meta.appendChild(el("span", "held-note", t("held")));
+    if (m.hidden) meta.appendChild(el("span", "held-note", t("hidden")));
     item.appendChild(meta);
     item.appendChild(el("p", "body", m.body));
     // Keep seq order even if a message arrives after a later one.
@@ -314,7 +315,7 @@
     }
     var meta = item.querySelector(".meta");
     if (meta && !item.classList.contains("hidden-by-moderator")) {
-      meta.appendChild(el("span", "held-note", HIDDEN_NOTE));
+      meta.appendChild(el("span", "held-note", t("hidden")));
     }
     item.classList.add("hidden-by-moderator");
   };
@@ -323,14 +324,14 @@
     var self = this;
     this.presence.textContent = "";
     handles.forEach(function (h) {
-      self.presence.appendChild(el("li", "", h === self.handle ? h + " (you)" : h));
+      self.presence.appendChild(el("li", "", h === self.handle ? t("present_you", { handle: h }) : h));
     });
   };
 
   Room.prototype.showTyping = function (handle) {
     var self = this;
     this.typingHandle = handle;
-    this.typing.textContent = handle + " is typing…";
+    this.typing.textContent = t("typing", { handle: handle });
     window.clearTimeout(this.typingTimer);
     this.typingTimer = window.setTimeout(function () { self.typing.textContent = ""; }, TYPING_SHOW_MS);
   };
