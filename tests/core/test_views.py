@@ -35,6 +35,8 @@ def test_home_explains_both_kinds_of_help(client):
         "Licensed professionals",
     ):
         assert phrase in body
+    # Someone unsure which to choose is pointed at the guide that compares them.
+    assert f'<a href="{reverse("guide")}">Not sure which fits you?' in body
 
 
 @pytest.mark.django_db
