@@ -124,8 +124,7 @@ def test_the_facilitator_is_alerted_in_their_own_words_when_a_member_may_be_at_r
     alert = frank.locator("#risk-alerts")
     expect(alert).to_be_visible()
     expect(alert).to_contain_text(
-        "member_maya wrote something that suggests high risk. Only you and the moderators"
-        " are told."
+        "member_maya wrote something that suggests high risk. Only you and the moderators are told."
     )
     expect(alert.locator("ol li")).to_have_count(5)
     expect(alert.locator("ol li").first).to_contain_text("Reach out to them privately now")
