@@ -1,5 +1,7 @@
 """Every safety page as anonymous, wrong user, wrong role and right user."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -289,9 +291,10 @@ def test_the_queue_filters_by_scope(login, moderator, member):
     actions.screen_text(member, HIGH_RISK, area="groups", source_type="t", scope="groups:tuesday")
     client = login(moderator)
     body = client.get(reverse("safety_queue"), {"scope": "community:grief-loss"}).content.decode()
-    assert body.count("Open flag #") == 1
+    assert len(re.findall(r">Open flag #\d+</a>", body)) == 1
     assert '<option value="groups:tuesday">' in body
-    assert client.get(reverse("safety_queue")).content.decode().count("Open flag #") == 2
+    every = client.get(reverse("safety_queue")).content.decode()
+    assert len(re.findall(r">Open flag #\d+</a>", every)) == 2
 
 
 # --- Releasing held content from the flag page ------------------------------------
