@@ -88,14 +88,14 @@ def member_muted(*, session: int, reason: str) -> MemberMuted:
 
 @event_schema("risk.detected")
 class RiskDetected(TypedDict):
-    """The private alert a facilitator gets: who, how worried, what to do. No message text."""
+    """The private alert a facilitator gets: who and how worried (what to do is on their
+    page, in their language). No message text."""
 
     type: Literal["risk.detected"]
     session: int
     room: int
     handle: str
     level: str
-    steps: list[str]
     country: CrisisCountryInfo | None
     anywhere: CrisisCountryInfo | None
     help_url: str
@@ -109,7 +109,6 @@ def risk_detected(
     room: int,
     handle: str,
     level: str,
-    steps: list[str],
     country: CrisisCountryInfo | None,
     anywhere: CrisisCountryInfo | None,
     help_url: str,
@@ -122,7 +121,6 @@ def risk_detected(
         "room": room,
         "handle": handle,
         "level": str(level),
-        "steps": steps,
         "country": country,
         "anywhere": anywhere,
         "help_url": help_url,

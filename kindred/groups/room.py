@@ -15,7 +15,6 @@ from kindred.core.notifications import do_notify
 from kindred.groups.access import can_join_room, write_refusal
 from kindred.groups.events import RiskDetected, risk_detected
 from kindred.groups.models import GroupSession
-from kindred.groups.script_strings import RISK_STEPS
 from kindred.rooms.actions import room_user_group, support_event
 from kindred.rooms.events import room_event
 from kindred.rooms.models import Room, RoomMessage
@@ -46,7 +45,6 @@ def risk_alert(
         room=room.pk,
         handle=author.handle,
         level=level,
-        steps=[str(step) for step in RISK_STEPS],
         country=resources["country"],
         anywhere=resources["anywhere"],
         help_url=resources["help_url"],
